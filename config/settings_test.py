@@ -1,0 +1,19 @@
+"""Test override: fast hashing and plain HTTP; the database still comes from DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("MACA_DEBUG", "false")
+os.environ.setdefault("MACA_SECRET_KEY", "test-secret-key-for-the-test-suite-only-0123456789")
+os.environ.setdefault("MACA_SSL_REDIRECT", "false")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("maca.core.urls")),
+    path("", include("maca.accounts.urls")),
+    path("audits/", include("maca.audits.urls")),
+    path("audits/", include("maca.learning.urls")),
+    path("audits/", include("maca.reports.urls")),
+]

@@ -1,0 +1,122 @@
+"""People and organisations: agencies, users, and the roles they hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Sector(models.TextChoices):
+    SOCIAL_CARE = "social_care", "Children's social care"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    EDUCATION = "education", "Education"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    EARLY_HELP = "early_help", "Early help and preventative services"
+    VOLUNTARY = "voluntary", "Voluntary and community sector"
+    PARTNERSHIP = "partnership", "Safeguarding partnership"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """An organisation that takes part in audits or owns actions (e.g. Police, the ICB)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, unique=True, help_text="How briefs name it, e.g. 'NBT' or 'YOT'."
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    description = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class EmailUserManager(UserManager["User"]):
+    def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> Any:
+        email = self.normalize_email(email or username)
+        user = self.model(email=email, **extra)
+        user.password = make_password(password)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        user = self._create_user_object(None, email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        extra.update(is_staff=True, is_superuser=True)
+        user = self._create_user_object(None, email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractUser):
+    """Someone who signs in. Email is the sign-in name; roles come from RoleAssignment."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = EmailUserManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    AGENCY_AUDITOR = "agency_auditor", "Agency auditor"
+    AGENCY_LEAD = "agency_lead", "Agency lead"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    READER = "reader", "Reader"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+AGENCY_ROLES = frozenset({Role.AGENCY_AUDITOR, Role.AGENCY_LEAD})
+
+
+class RoleAssignment(models.Model):
+    """One role held by one person; agency roles name the agency they act for.
+
+    Which audits a coordinator coordinates or a panel member sits on is recorded on the audit;
+    this says what the person may do at all.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=sorted(AGENCY_ROLES), agency__isnull=False)
+                    | (~models.Q(role__in=sorted(AGENCY_ROLES)) & models.Q(agency__isnull=True))
+                ),
+                name="role_assignment_agency_only_for_agency_roles",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.agency})" if self.agency_id else ""
+        return f"{self.user}: {self.get_role_display()}{suffix}"

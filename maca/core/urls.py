@@ -1,0 +1,8 @@
+from django.urls import path
+
+from maca.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+]

@@ -1,0 +1,54 @@
+"""Encryption at rest for child identifiers.
+
+Keys come from MACA_IDENTIFIER_KEYS (Fernet keys, newest first). MultiFernet decrypts with
+any listed key and encrypts with the first, so a key is rotated by prepending a new one and
+re-encrypting. Without configured keys a key is derived from SECRET_KEY, which the system
+check below reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.checks import Warning, register
+
+
+@cache
+def _cipher(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def configured_keys() -> tuple[str, ...]:
+    if settings.IDENTIFIER_KEYS:
+        return tuple(settings.IDENTIFIER_KEYS)
+    digest = hashlib.sha256(f"maca-identifiers:{settings.SECRET_KEY}".encode()).digest()
+    return (base64.urlsafe_b64encode(digest).decode(),)
+
+
+def encrypt(plaintext: str) -> str:
+    return _cipher(configured_keys()).encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _cipher(configured_keys()).decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise ValueError("identifier cannot be decrypted with the configured keys") from None
+
+
+@register("maca", deploy=True)
+def identifier_keys_configured(app_configs: object, **kwargs: object) -> list[Warning]:
+    if settings.IDENTIFIER_KEYS:
+        return []
+    return [
+        Warning(
+            "MACA_IDENTIFIER_KEYS is not set; child identifiers are encrypted with a key "
+            "derived from the secret key.",
+            hint="Generate one with `maca generate-identifier-key` and set MACA_IDENTIFIER_KEYS.",
+            id="maca.W001",
+        )
+    ]
