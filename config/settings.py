@@ -149,7 +149,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("MACA_STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
+# WhiteNoise serves from here after `maca collectstatic`; until then it finds files in static/.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_AGE = env_int("MACA_SESSION_IDLE_SECONDS", 30 * 60)
@@ -182,7 +184,11 @@ SECURE_CSP = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MACA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
-EMAIL_BACKEND = env_str("MACA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("MACA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("MACA_FROM_EMAIL", "maca@localhost")
 
 LOGGING = {

@@ -10,9 +10,12 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv if argv is None else ["maca", *argv])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if len(args) > 1 and args[1] == "demo":
+        # The demo runs on a laptop over plain HTTP with a development key; never in production.
+        os.environ.setdefault("MACA_DEBUG", "true")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv if argv is None else ["maca", *argv])
     execute_from_command_line(args)
     return 0

@@ -1,4 +1,10 @@
 from django.urls import path
 
+from maca.audits import views
+
 app_name = "audits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("<slug:slug>/", views.audit_overview, name="overview"),
+    path("<slug:slug>/returns/", views.returns_grid, name="grid"),
+]

@@ -1,0 +1,343 @@
+"""Reads of audits, cases and returns, always scoped to the person asking.
+
+Every function takes the user (or an `AuditAccess` already checked for them) and returns only
+what their roles allow; anything outside their scope is a 404, never a 403, so its existence
+is not disclosed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from maca.accounts.models import Agency, Role
+from maca.accounts.selectors import Roles, roles_of
+from maca.audits.models import (
+    AUDIT_STATUS_ORDER,
+    AgencyInvolvement,
+    AgencyReturn,
+    Audit,
+    AuditAgency,
+    AuditStatus,
+    Case,
+    Escalation,
+    Need,
+    ReturnStatus,
+)
+
+PUBLISHED_STATUSES = AUDIT_STATUS_ORDER[AUDIT_STATUS_ORDER.index(AuditStatus.PUBLISHED) :]
+
+
+def _visibility_filter(user: Any, roles: Roles) -> Q | None:
+    """The audits someone may open at all, or None for none."""
+    conditions = Q(pk__in=[])
+    if roles.has(Role.COORDINATOR):
+        conditions |= Q(coordinators=user)
+    if roles.has(Role.PANEL_MEMBER):
+        conditions |= Q(panel_memberships__user=user)
+    if roles.agency_ids:
+        conditions |= Q(audit_agencies__agency_id__in=roles.agency_ids)
+    if roles.has(Role.READER):
+        conditions |= Q(status__in=PUBLISHED_STATUSES)
+    return conditions
+
+
+def audits_visible_to(user: Any) -> QuerySet[Audit]:
+    roles = roles_of(user)
+    condition = _visibility_filter(user, roles)
+    ids = Audit.objects.filter(condition).values("pk")
+    return (
+        Audit.objects.filter(pk__in=ids)
+        .annotate(
+            case_count=Count("cases", distinct=True),
+            agency_count=Count("audit_agencies", distinct=True),
+        )
+        .order_by("-audit_date", "title")
+    )
+
+
+@dataclass(frozen=True)
+class AuditAccess:
+    """What one person may see of one audit, worked out once per request."""
+
+    audit: Audit
+    roles: Roles
+    is_coordinator: bool
+    is_panel_member: bool
+    agency_ids: frozenset[int]
+
+    @property
+    def sees_every_agency(self) -> bool:
+        return self.is_coordinator or self.is_panel_member
+
+    @property
+    def can_see_cases(self) -> bool:
+        """Child-level pages: coordinators, the panel, and agencies for their own returns."""
+        return self.sees_every_agency or bool(self.agency_ids)
+
+    @property
+    def can_see_learning(self) -> bool:
+        """Findings, actions and the brief: drafts only for those who write them."""
+        return self.sees_every_agency or self.audit.is_published
+
+    def visible_agency_ids(self, all_ids: list[int]) -> list[int]:
+        if self.sees_every_agency:
+            return all_ids
+        return [agency_id for agency_id in all_ids if agency_id in self.agency_ids]
+
+
+def audit_access_for(user: Any, slug: str) -> AuditAccess:
+    roles = roles_of(user)
+    audit = audits_visible_to(user).select_related("tool_version__tool", "overall_scale").filter(
+        slug=slug
+    ).first()
+    if audit is None:
+        raise Http404("No audit found")
+    is_coordinator = roles.has(Role.COORDINATOR) and audit.coordinators.filter(pk=user.pk).exists()
+    is_panel = (
+        roles.has(Role.PANEL_MEMBER) and audit.panel_memberships.filter(user=user).exists()
+    )
+    agency_ids = frozenset(
+        AuditAgency.objects.filter(audit=audit, agency_id__in=roles.agency_ids).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return AuditAccess(
+        audit=audit,
+        roles=roles,
+        is_coordinator=is_coordinator,
+        is_panel_member=is_panel,
+        agency_ids=agency_ids,
+    )
+
+
+def require_cases(access: AuditAccess) -> None:
+    if not access.can_see_cases:
+        raise Http404("No audit found")
+
+
+def require_learning(access: AuditAccess) -> None:
+    if not access.can_see_learning:
+        raise Http404("No audit found")
+
+
+# --- Overview -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedCount:
+    need: Need
+    count: int
+
+
+@dataclass(frozen=True)
+class AgeRange:
+    youngest: Case | None
+    oldest: Case | None
+
+
+@dataclass(frozen=True)
+class CohortProfile:
+    case_count: int
+    age_range: AgeRange
+    needs: list[NeedCount]
+    age_bands: list[tuple[str, int]]
+    out_of_area_count: int
+    uasc_count: int
+
+
+AGE_BAND_ORDER = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
+
+
+def cohort_profile(audit: Audit) -> CohortProfile:
+    """Aggregates about the children; no child is named, so every role that sees the audit may
+    see it."""
+    cases = list(
+        Case.objects.filter(audit=audit).only(
+            "id", "pseudonym", "age_weeks", "placed_out_of_area", "is_uasc"
+        )
+    )
+    need_counts = (
+        Need.objects.filter(cases__audit=audit)
+        .annotate(case_count=Count("cases", filter=Q(cases__audit=audit), distinct=True))
+        .order_by("-case_count", "order", "label")
+    )
+    bands = Counter(case.age_band for case in cases)
+    by_age = sorted(cases, key=lambda case: case.age_weeks)
+    return CohortProfile(
+        case_count=len(cases),
+        age_range=AgeRange(by_age[0] if by_age else None, by_age[-1] if by_age else None),
+        needs=[NeedCount(need, need.case_count) for need in need_counts],  # type: ignore[attr-defined]
+        age_bands=[(band, bands[band]) for band in AGE_BAND_ORDER if bands[band]],
+        out_of_area_count=sum(1 for case in cases if case.placed_out_of_area),
+        uasc_count=sum(1 for case in cases if case.is_uasc),
+    )
+
+
+def audit_agencies(audit: Audit) -> list[Agency]:
+    return [
+        link.agency
+        for link in AuditAgency.objects.filter(audit=audit).select_related("agency")
+    ]
+
+
+# --- Cases × agencies grid ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridCell:
+    agency: Agency
+    involvement: str
+    agency_return: AgencyReturn | None
+    is_late: bool
+
+    @property
+    def label(self) -> str:
+        if self.involvement == AgencyInvolvement.Status.NOT_INVOLVED:
+            return "Nil return"
+        if self.agency_return is None:
+            return (
+                "Not known yet"
+                if self.involvement == AgencyInvolvement.Status.NOT_KNOWN
+                else ReturnStatus.NOT_STARTED.label
+            )
+        return self.agency_return.get_status_display()
+
+    @property
+    def tag_colour(self) -> str:
+        if self.is_late:
+            return "red"
+        if self.involvement == AgencyInvolvement.Status.NOT_INVOLVED:
+            return "grey"
+        status = self.agency_return.status if self.agency_return else ReturnStatus.NOT_STARTED
+        return _STATUS_COLOURS.get(status, "grey")
+
+
+_STATUS_COLOURS = {
+    ReturnStatus.NOT_STARTED: "grey",
+    ReturnStatus.DRAFT: "yellow",
+    ReturnStatus.SUBMITTED: "blue",
+    ReturnStatus.SIGNED_OFF: "turquoise",
+    ReturnStatus.SENT_BACK: "orange",
+    ReturnStatus.ACCEPTED: "green",
+}
+
+_COMPLETE_STATUSES = {ReturnStatus.SUBMITTED, ReturnStatus.SIGNED_OFF, ReturnStatus.ACCEPTED}
+
+
+@dataclass(frozen=True)
+class GridRow:
+    case: Case
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    agency: Agency
+    expected: int
+    complete: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.expected) if self.expected else 100
+
+
+@dataclass(frozen=True)
+class ReturnsGrid:
+    agencies: list[Agency]
+    rows: list[GridRow]
+    progress: list[AgencyProgress]
+
+    @property
+    def expected(self) -> int:
+        return sum(item.expected for item in self.progress)
+
+    @property
+    def complete(self) -> int:
+        return sum(item.complete for item in self.progress)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.expected) if self.expected else 100
+
+
+def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
+    """Each case against each agency the person may see, in a fixed number of queries."""
+    require_cases(access)
+    audit = access.audit
+    links = list(AuditAgency.objects.filter(audit=audit).select_related("agency"))
+    visible = set(access.visible_agency_ids([link.agency_id for link in links]))
+    links = [link for link in links if link.agency_id in visible]
+    agencies = [link.agency for link in links]
+    due_by_agency = {link.agency_id: link.returns_due or audit.returns_due for link in links}
+
+    cases = list(Case.objects.filter(audit=audit).order_by("order", "pseudonym"))
+    involvement = {
+        (row.case_id, row.agency_id): row.status
+        for row in AgencyInvolvement.objects.filter(case__audit=audit, agency_id__in=visible)
+    }
+    returns = {
+        (row.case_id, row.agency_id): row
+        for row in AgencyReturn.objects.filter(case__audit=audit, agency_id__in=visible).only(
+            "id", "case_id", "agency_id", "status", "due_date", "submitted_at"
+        )
+    }
+    expected: Counter[int] = Counter()
+    complete: Counter[int] = Counter()
+    rows = []
+    for case in cases:
+        cells = []
+        for agency in agencies:
+            status = involvement.get((case.pk, agency.pk), AgencyInvolvement.Status.NOT_KNOWN)
+            agency_return = returns.get((case.pk, agency.pk))
+            due = (agency_return.due_date if agency_return else None) or due_by_agency[agency.pk]
+            done = agency_return is not None and agency_return.status in _COMPLETE_STATUSES
+            owes = status == AgencyInvolvement.Status.INVOLVED
+            if owes:
+                expected[agency.pk] += 1
+                complete[agency.pk] += int(done)
+            is_late = owes and not done and due is not None and due < today
+            cells.append(GridCell(agency, status, agency_return, is_late))
+        rows.append(GridRow(case, cells))
+    progress = [AgencyProgress(agency, expected[agency.pk], complete[agency.pk]) for agency in agencies]
+    return ReturnsGrid(agencies=agencies, rows=rows, progress=progress)
+
+
+# --- Escalations ----------------------------------------------------------------------------
+
+
+def escalations_for_audit(access: AuditAccess) -> QuerySet[Escalation]:
+    """Escalations the person may see in full: all for coordinator and panel, otherwise those
+    raised by or to their agency."""
+    queryset = Escalation.objects.filter(audit=access.audit).select_related(
+        "raised_to_agency", "raised_by_agency", "case"
+    )
+    if access.sees_every_agency:
+        return queryset
+    if not access.agency_ids:
+        return queryset.none()
+    return queryset.filter(
+        Q(raised_to_agency_id__in=access.agency_ids) | Q(raised_by_agency_id__in=access.agency_ids)
+    )
+
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    value: str
+    label: str
+    state: str  # "done", "current" or "to_do"
+
+
+def status_steps(audit: Audit) -> list[StatusStep]:
+    """The audit's place in its life, for the overview's step list."""
+    current = AUDIT_STATUS_ORDER.index(audit.status)
+    steps = []
+    for index, (value, label) in enumerate(AuditStatus.choices):
+        state = "done" if index < current else "current" if index == current else "to_do"
+        steps.append(StatusStep(value, str(label), state))
+    return steps

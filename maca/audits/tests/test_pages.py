@@ -1,0 +1,137 @@
+"""The audit pages: what each role sees, and that their cost does not grow with the audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from maca.accounts.models import Role
+from maca.audits.models import AgencyReturn, ReturnStatus
+from maca.audits.selectors import returns_grid, audit_access_for
+from tests.factories import build_audit, person_with_role
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["audits:overview", "audits:grid", "learning:findings", "learning:actions"]
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_does_not_grow_with_cases_agencies_or_findings(client, page):
+    small = build_audit(cases=9, agencies=4, findings=6)
+    large = build_audit(cases=60, agencies=12, findings=30)
+    client.force_login(small.coordinator)
+    small_count = _count_queries(client, reverse(page, args=[small.audit.slug]))
+    client.force_login(large.coordinator)
+    large_count = _count_queries(client, reverse(page, args=[large.audit.slug]))
+    assert small_count == large_count
+
+
+def test_audit_list_query_count_does_not_grow_with_audits(client):
+    built = build_audit(cases=3)
+    client.force_login(built.coordinator)
+    before = _count_queries(client, reverse("audits:list"))
+    for _ in range(5):
+        extra = build_audit(cases=2, agencies=2, findings=1)
+        extra.audit.coordinators.add(built.coordinator)
+    after = _count_queries(client, reverse("audits:list"))
+    assert before == after
+
+
+def test_audit_list_shows_only_audits_the_person_may_open(client):
+    mine = build_audit(cases=2, status="returns_open")
+    other = build_audit(cases=2, status="returns_open")
+    client.force_login(mine.coordinator)
+    response = client.get(reverse("audits:list"))
+    assert mine.audit.title in response.text
+    assert other.audit.title not in response.text
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    built = build_audit(cases=1)
+    response = client.get(reverse("audits:overview", args=[built.audit.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
+
+
+def test_coordinator_of_another_audit_gets_not_found(client):
+    built = build_audit(cases=2)
+    stranger = person_with_role(Role.COORDINATOR)
+    client.force_login(stranger)
+    for page in PAGES:
+        assert client.get(reverse(page, args=[built.audit.slug])).status_code == 404
+
+
+def test_agency_auditor_sees_only_own_agency_column_in_grid(client):
+    built = build_audit(cases=3, agencies=3)
+    own, other = built.agencies[0], built.agencies[1]
+    auditor = person_with_role(Role.AGENCY_AUDITOR, agency=own)
+    client.force_login(auditor)
+    response = client.get(reverse("audits:grid", args=[built.audit.slug]))
+    assert response.status_code == 200
+    grid = response.context["grid"]
+    assert grid.agencies == [own]
+    assert other.short_name not in response.text
+
+
+def test_agency_auditor_cannot_see_draft_findings(client):
+    built = build_audit(cases=2, status="moderation")
+    auditor = person_with_role(Role.AGENCY_AUDITOR, agency=built.agencies[0])
+    client.force_login(auditor)
+    assert client.get(reverse("learning:findings", args=[built.audit.slug])).status_code == 404
+    assert client.get(reverse("audits:grid", args=[built.audit.slug])).status_code == 200
+
+
+def test_reader_sees_published_learning_but_no_children(client):
+    built = build_audit(cases=3, status="published")
+    reader = person_with_role(Role.READER)
+    client.force_login(reader)
+    assert client.get(reverse("audits:overview", args=[built.audit.slug])).status_code == 200
+    assert client.get(reverse("learning:findings", args=[built.audit.slug])).status_code == 200
+    assert client.get(reverse("audits:grid", args=[built.audit.slug])).status_code == 404
+    overview = client.get(reverse("audits:overview", args=[built.audit.slug])).text
+    findings = client.get(reverse("learning:findings", args=[built.audit.slug])).text
+    for case in built.cases:
+        assert case.pseudonym not in overview
+        assert case.pseudonym not in findings
+
+
+def test_reader_cannot_open_unpublished_audit(client):
+    built = build_audit(cases=1, status="returns_open")
+    client.force_login(person_with_role(Role.READER))
+    assert client.get(reverse("audits:overview", args=[built.audit.slug])).status_code == 404
+
+
+def test_administrator_sees_no_audits(client):
+    built = build_audit(cases=1)
+    client.force_login(person_with_role(Role.ADMINISTRATOR))
+    assert built.audit.title not in client.get(reverse("audits:list")).text
+    assert client.get(reverse("audits:overview", args=[built.audit.slug])).status_code == 404
+
+
+def test_grid_counts_progress_and_flags_late_returns():
+    built = build_audit(cases=3, agencies=2)
+    access = audit_access_for(built.coordinator, built.audit.slug)
+    AgencyReturn.objects.filter(case__audit=built.audit).update(status=ReturnStatus.DRAFT)
+    first = AgencyReturn.objects.filter(case__audit=built.audit).order_by("id").first()
+    assert first is not None
+    first.status = ReturnStatus.SUBMITTED
+    first.save()
+    grid = returns_grid(access, today=dt.date(2024, 5, 1))  # after the factory's due date
+    expected = AgencyReturn.objects.filter(case__audit=built.audit).count()
+    assert grid.expected == expected
+    assert grid.complete == 1
+    late = [cell for row in grid.rows for cell in row.cells if cell.is_late]
+    assert len(late) == expected - 1
+    early = returns_grid(access, today=dt.date(2024, 4, 1))
+    assert not any(cell.is_late for row in early.rows for cell in row.cells)

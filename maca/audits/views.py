@@ -1,0 +1,36 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from maca.audits import selectors
+from maca.learning.selectors import review_links_for_audit
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    audits = selectors.audits_visible_to(request.user)
+    return render(request, "audits/audit_list.html", {"audits": audits, "nav_section": "audits"})
+
+
+def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.audit_access_for(request.user, slug)
+    audit = access.audit
+    context = {
+        "access": access,
+        "audit": audit,
+        "profile": selectors.cohort_profile(audit),
+        "agencies": selectors.audit_agencies(audit),
+        "lines_of_enquiry": list(audit.lines_of_enquiry.all()),
+        "review_links": review_links_for_audit(access) if access.can_see_learning else [],
+        "statuses": selectors.status_steps(audit),
+        "nav_section": "audits",
+        "tab": "overview",
+    }
+    return render(request, "audits/audit_overview.html", context)
+
+
+def returns_grid(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.audit_access_for(request.user, slug)
+    grid = selectors.returns_grid(access, today=timezone.localdate())
+    context = {"access": access, "audit": access.audit, "grid": grid, "nav_section": "audits",
+               "tab": "returns"}
+    return render(request, "audits/returns_grid.html", context)
