@@ -6,7 +6,7 @@ os.environ.setdefault("MACA_DEBUG", "false")
 os.environ.setdefault("MACA_SECRET_KEY", "test-secret-key-for-the-test-suite-only-0123456789")
 os.environ.setdefault("MACA_SSL_REDIRECT", "false")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False

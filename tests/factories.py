@@ -28,7 +28,7 @@ from maca.learning.models import Action, ActionStatus, Finding, Heading, Resourc
 PASSWORD = "fictional-test-password-1"
 
 
-class AgencyFactory(DjangoModelFactory):
+class AgencyFactory(DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("short_name",)
@@ -38,7 +38,7 @@ class AgencyFactory(DjangoModelFactory):
     sector = Sector.HEALTH
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -48,18 +48,18 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
 
 def person_with_role(role: str, agency: Agency | None = None, **kwargs: Any) -> User:
-    user = UserFactory(**kwargs)
+    user = UserFactory.create(**kwargs)
     RoleAssignment.objects.create(user=user, role=role, agency=agency)
     return user
 
 
-class AuditFactory(DjangoModelFactory):
+class AuditFactory(DjangoModelFactory[Audit]):
     class Meta:
         model = Audit
 
@@ -72,7 +72,7 @@ class AuditFactory(DjangoModelFactory):
     returns_due = dt.date(2024, 4, 30)
 
 
-class CaseFactory(DjangoModelFactory):
+class CaseFactory(DjangoModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -83,7 +83,7 @@ class CaseFactory(DjangoModelFactory):
     placed_out_of_area = True
 
 
-class FindingFactory(DjangoModelFactory):
+class FindingFactory(DjangoModelFactory[Finding]):
     class Meta:
         model = Finding
 
@@ -93,7 +93,7 @@ class FindingFactory(DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Fictional finding number {n}")
 
 
-class ActionFactory(DjangoModelFactory):
+class ActionFactory(DjangoModelFactory[Action]):
     class Meta:
         model = Action
 
@@ -115,12 +115,12 @@ def build_audit(
     *, cases: int = 9, agencies: int = 4, findings: int = 6, status: str = "published"
 ) -> BuiltAudit:
     """A complete fictional audit of a given size, for tests that compare sizes."""
-    audit = AuditFactory(status=status)
+    audit = AuditFactory.create(status=status)
     coordinator = person_with_role(Role.COORDINATOR)
     audit.coordinators.add(coordinator)
     panel = person_with_role(Role.PANEL_MEMBER)
     PanelMembership.objects.create(audit=audit, user=panel, is_chair=True)
-    agency_list = [AgencyFactory() for _ in range(agencies)]
+    agency_list = [AgencyFactory.create() for _ in range(agencies)]
     for order, agency in enumerate(agency_list):
         AuditAgency.objects.create(audit=audit, agency=agency, order=order)
     needs = list(Need.objects.all()[:4]) or [
@@ -128,7 +128,7 @@ def build_audit(
     ]
     case_list = []
     for index in range(cases):
-        case = CaseFactory(audit=audit)
+        case = CaseFactory.create(audit=audit)
         case.needs.set(needs[: 1 + index % len(needs)])
         case_list.append(case)
         for agency_index, agency in enumerate(agency_list):
@@ -145,11 +145,11 @@ def build_audit(
                     status=[ReturnStatus.ACCEPTED, ReturnStatus.DRAFT][index % 2],
                 )
     for index in range(findings):
-        finding = FindingFactory(audit=audit, heading=list(Heading.values)[index % 3])
+        finding = FindingFactory.create(audit=audit, heading=list(Heading.values)[index % 3])
         finding.cases.set(case_list[:2])
         finding.agencies.set(agency_list[:2])
         finding.taken_forward_by.set(agency_list[:1])
-        action = ActionFactory(audit=audit)
+        action = ActionFactory.create(audit=audit)
         action.owners.set(agency_list[:2])
         action.findings.add(finding)
     for index in range(min(cases, 3)):

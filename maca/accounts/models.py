@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -64,14 +64,14 @@ class EmailUserManager(UserManager["User"]):
 class User(AbstractUser):
     """Someone who signs in. Email is the sign-in name; roles come from RoleAssignment."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = EmailUserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.full_name or self.email

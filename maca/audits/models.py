@@ -456,9 +456,7 @@ class AgencyReturn(TimeStampedModel):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "agency"], name="return_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "agency"], name="return_unique")]
 
     def __str__(self) -> str:
         return f"{self.agency} return for {self.case}"
@@ -488,7 +486,9 @@ class SectionSummary(models.Model):
 
 
 class Answer(models.Model):
-    agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="answers")
+    agency_return = models.ForeignKey(
+        AgencyReturn, on_delete=models.CASCADE, related_name="answers"
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     grade = models.ForeignKey(
         GradeLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -583,9 +583,7 @@ class PanelGrade(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "section"], name="panel_grade_unique_section"
-            ),
+            models.UniqueConstraint(fields=["case", "section"], name="panel_grade_unique_section"),
             models.UniqueConstraint(
                 fields=["case"], condition=Q(section__isnull=True), name="panel_grade_one_overall"
             ),
@@ -607,5 +605,3 @@ class Discrepancy(TimeStampedModel):
 
     class Meta:
         verbose_name_plural = "discrepancies"
-
-

@@ -92,15 +92,16 @@ class AuditAccess:
 
 def audit_access_for(user: Any, slug: str) -> AuditAccess:
     roles = roles_of(user)
-    audit = audits_visible_to(user).select_related("tool_version__tool", "overall_scale").filter(
-        slug=slug
-    ).first()
+    audit = (
+        audits_visible_to(user)
+        .select_related("tool_version__tool", "overall_scale")
+        .filter(slug=slug)
+        .first()
+    )
     if audit is None:
         raise Http404("No audit found")
     is_coordinator = roles.has(Role.COORDINATOR) and audit.coordinators.filter(pk=user.pk).exists()
-    is_panel = (
-        roles.has(Role.PANEL_MEMBER) and audit.panel_memberships.filter(user=user).exists()
-    )
+    is_panel = roles.has(Role.PANEL_MEMBER) and audit.panel_memberships.filter(user=user).exists()
     agency_ids = frozenset(
         AuditAgency.objects.filter(audit=audit, agency_id__in=roles.agency_ids).values_list(
             "agency_id", flat=True
@@ -180,8 +181,7 @@ def cohort_profile(audit: Audit) -> CohortProfile:
 
 def audit_agencies(audit: Audit) -> list[Agency]:
     return [
-        link.agency
-        for link in AuditAgency.objects.filter(audit=audit).select_related("agency")
+        link.agency for link in AuditAgency.objects.filter(audit=audit).select_related("agency")
     ]
 
 
@@ -217,7 +217,7 @@ class GridCell:
         return _STATUS_COLOURS.get(status, "grey")
 
 
-_STATUS_COLOURS = {
+_STATUS_COLOURS: dict[str, str] = {
     ReturnStatus.NOT_STARTED: "grey",
     ReturnStatus.DRAFT: "yellow",
     ReturnStatus.SUBMITTED: "blue",
@@ -303,7 +303,9 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
             is_late = owes and not done and due is not None and due < today
             cells.append(GridCell(agency, status, agency_return, is_late))
         rows.append(GridRow(case, cells))
-    progress = [AgencyProgress(agency, expected[agency.pk], complete[agency.pk]) for agency in agencies]
+    progress = [
+        AgencyProgress(agency, expected[agency.pk], complete[agency.pk]) for agency in agencies
+    ]
     return ReturnsGrid(agencies=agencies, rows=rows, progress=progress)
 
 
@@ -323,7 +325,6 @@ def escalations_for_audit(access: AuditAccess) -> QuerySet[Escalation]:
     return queryset.filter(
         Q(raised_to_agency_id__in=access.agency_ids) | Q(raised_by_agency_id__in=access.agency_ids)
     )
-
 
 
 @dataclass(frozen=True)

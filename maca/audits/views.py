@@ -31,6 +31,11 @@ def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
 def returns_grid(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.audit_access_for(request.user, slug)
     grid = selectors.returns_grid(access, today=timezone.localdate())
-    context = {"access": access, "audit": access.audit, "grid": grid, "nav_section": "audits",
-               "tab": "returns"}
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "grid": grid,
+        "nav_section": "audits",
+        "tab": "returns",
+    }
     return render(request, "audits/returns_grid.html", context)

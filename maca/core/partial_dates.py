@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,9 +101,11 @@ class PartialDateField(models.CharField):
             raise ValidationError(str(error), code="invalid") from None
 
     def get_prep_value(self, value: Any) -> Any:
-        value = self.to_python(value)
-        return value.isoformat() if value else ("" if not self.null else None)
+        partial = cast("PartialDate | None", self.to_python(value))
+        if partial is None:
+            return None if self.null else ""
+        return partial.isoformat()
 
     def value_to_string(self, obj: models.Model) -> str:
-        value = self.value_from_object(obj)
+        value = cast("PartialDate | None", self.value_from_object(obj))
         return value.isoformat() if value else ""

@@ -50,9 +50,7 @@ def findings_queryset(access: AuditAccess) -> QuerySet[Finding]:
             "themes",
             Prefetch("cases", queryset=Case.objects.only("id", "pseudonym", "order")),
             "escalations",
-            Prefetch(
-                "learning_points", queryset=LearningPoint.objects.select_related("review")
-            ),
+            Prefetch("learning_points", queryset=LearningPoint.objects.select_related("review")),
         )
     )
 

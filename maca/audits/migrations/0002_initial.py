@@ -5,134 +5,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audits', '0001_initial'),
-        ('learning', '0001_initial'),
+        ("audits", "0001_initial"),
+        ("learning", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='learning_point',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='questions', to='learning.learningpoint'),
+            model_name="question",
+            name="learning_point",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="questions",
+                to="learning.learningpoint",
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='scale',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='audits.gradingscale'),
+            model_name="question",
+            name="scale",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="audits.gradingscale",
+            ),
         ),
         migrations.AddField(
-            model_name='discrepancy',
-            name='question',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='audits.question'),
+            model_name="discrepancy",
+            name="question",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="audits.question",
+            ),
         ),
         migrations.AddField(
-            model_name='answer',
-            name='question',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='audits.question'),
+            model_name="answer",
+            name="question",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="answers",
+                to="audits.question",
+            ),
         ),
         migrations.AddField(
-            model_name='sectionsummary',
-            name='agency_return',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section_summaries', to='audits.agencyreturn'),
+            model_name="sectionsummary",
+            name="agency_return",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="section_summaries",
+                to="audits.agencyreturn",
+            ),
         ),
         migrations.AddField(
-            model_name='sectionsummary',
-            name='grade',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.gradelevel'),
+            model_name="sectionsummary",
+            name="grade",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="audits.gradelevel",
+            ),
         ),
         migrations.AddField(
-            model_name='toolsection',
-            name='grading_scale',
-            field=models.ForeignKey(blank=True, help_text='Scale for the section grade; none means the section is not graded.', null=True, on_delete=django.db.models.deletion.PROTECT, to='audits.gradingscale'),
+            model_name="toolsection",
+            name="grading_scale",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Scale for the section grade; none means the section is not graded.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="audits.gradingscale",
+            ),
         ),
         migrations.AddField(
-            model_name='sectionsummary',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.toolsection'),
+            model_name="sectionsummary",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="audits.toolsection",
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='audits.toolsection'),
+            model_name="question",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="audits.toolsection",
+            ),
         ),
         migrations.AddField(
-            model_name='panelgrade',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.toolsection'),
+            model_name="panelgrade",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="audits.toolsection",
+            ),
         ),
         migrations.AddField(
-            model_name='toolversion',
-            name='tool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='audits.audittool'),
+            model_name="toolversion",
+            name="tool",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="versions",
+                to="audits.audittool",
+            ),
         ),
         migrations.AddField(
-            model_name='toolsection',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='audits.toolversion'),
+            model_name="toolsection",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="audits.toolversion",
+            ),
         ),
         migrations.AddField(
-            model_name='audit',
-            name='tool_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.toolversion'),
+            model_name="audit",
+            name="tool_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="audits",
+                to="audits.toolversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditagency',
-            constraint=models.UniqueConstraint(fields=('audit', 'agency'), name='audit_agency_unique'),
+            model_name="auditagency",
+            constraint=models.UniqueConstraint(
+                fields=("audit", "agency"), name="audit_agency_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencyinvolvement',
-            constraint=models.UniqueConstraint(fields=('case', 'agency'), name='involvement_unique'),
+            model_name="agencyinvolvement",
+            constraint=models.UniqueConstraint(
+                fields=("case", "agency"), name="involvement_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencyreturn',
-            constraint=models.UniqueConstraint(fields=('case', 'agency'), name='return_unique'),
+            model_name="agencyreturn",
+            constraint=models.UniqueConstraint(fields=("case", "agency"), name="return_unique"),
         ),
         migrations.AddConstraint(
-            model_name='gradelevel',
-            constraint=models.UniqueConstraint(fields=('scale', 'value'), name='grade_value_unique'),
+            model_name="gradelevel",
+            constraint=models.UniqueConstraint(
+                fields=("scale", "value"), name="grade_value_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gradelevel',
-            constraint=models.UniqueConstraint(fields=('scale', 'code'), name='grade_code_unique'),
+            model_name="gradelevel",
+            constraint=models.UniqueConstraint(fields=("scale", "code"), name="grade_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('audit', 'pseudonym'), name='case_pseudonym_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("audit", "pseudonym"), name="case_pseudonym_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmembership',
-            constraint=models.UniqueConstraint(fields=('audit', 'user'), name='panel_membership_unique'),
+            model_name="panelmembership",
+            constraint=models.UniqueConstraint(
+                fields=("audit", "user"), name="panel_membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('agency_return', 'question'), name='answer_unique'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("agency_return", "question"), name="answer_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sectionsummary',
-            constraint=models.UniqueConstraint(fields=('agency_return', 'section'), name='section_summary_unique'),
+            model_name="sectionsummary",
+            constraint=models.UniqueConstraint(
+                fields=("agency_return", "section"), name="section_summary_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('section', 'order'), name='question_order_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(
+                fields=("section", "order"), name="question_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelgrade',
-            constraint=models.UniqueConstraint(fields=('case', 'section'), name='panel_grade_unique_section'),
+            model_name="panelgrade",
+            constraint=models.UniqueConstraint(
+                fields=("case", "section"), name="panel_grade_unique_section"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelgrade',
-            constraint=models.UniqueConstraint(condition=models.Q(('section__isnull', True)), fields=('case',), name='panel_grade_one_overall'),
+            model_name="panelgrade",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("section__isnull", True)),
+                fields=("case",),
+                name="panel_grade_one_overall",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='toolversion',
-            constraint=models.UniqueConstraint(fields=('tool', 'number'), name='tool_version_unique'),
+            model_name="toolversion",
+            constraint=models.UniqueConstraint(
+                fields=("tool", "number"), name="tool_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='toolsection',
-            constraint=models.UniqueConstraint(fields=('version', 'order'), name='section_order_unique'),
+            model_name="toolsection",
+            constraint=models.UniqueConstraint(
+                fields=("version", "order"), name="section_order_unique"
+            ),
         ),
     ]

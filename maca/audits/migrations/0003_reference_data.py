@@ -19,10 +19,28 @@ SCALES = [
             "services (ILACS), stored as 1 (best) to 4."
         ),
         "levels": [
-            (1, "outstanding", "Outstanding", "Practice is exceptional and makes a real difference to the child.", ""),
+            (
+                1,
+                "outstanding",
+                "Outstanding",
+                "Practice is exceptional and makes a real difference to the child.",
+                "",
+            ),
             (2, "good", "Good", "Practice meets the child's needs and the expected standards.", ""),
-            (3, "requires-improvement", "Requires improvement to be good", "No widespread or serious failures, but practice is not yet good.", ""),
-            (4, "inadequate", "Inadequate", "Failures leave the child at risk of harm or with needs unmet.", ""),
+            (
+                3,
+                "requires-improvement",
+                "Requires improvement to be good",
+                "No widespread or serious failures, but practice is not yet good.",
+                "",
+            ),
+            (
+                4,
+                "inadequate",
+                "Inadequate",
+                "Failures leave the child at risk of harm or with needs unmet.",
+                "",
+            ),
         ],
     },
     {
@@ -82,14 +100,26 @@ SCALES = [
 # (code, label, description). The first ten are the needs the 2022 learning brief lists.
 NEEDS = [
     ("domestic-abuse", "Exposure to domestic abuse", "Living with, or exposed to, domestic abuse."),
-    ("missing-episodes", "Missing episodes", "Going missing or away from placement without authorisation."),
+    (
+        "missing-episodes",
+        "Missing episodes",
+        "Going missing or away from placement without authorisation.",
+    ),
     ("exploitation-risk", "Exploitation risk", "Risk of criminal or sexual exploitation."),
-    ("criminal-behaviour", "Criminal behaviour", "Offending or behaviour that has involved the police."),
+    (
+        "criminal-behaviour",
+        "Criminal behaviour",
+        "Offending or behaviour that has involved the police.",
+    ),
     ("seeking-asylum", "Seeking asylum (UASC)", "Unaccompanied asylum-seeking child."),
     ("sexual-abuse", "Sexual abuse", ""),
     ("parental-mental-health", "Parental mental health", ""),
     ("neglect", "Neglect", ""),
-    ("substance-misuse", "Substance misuse", "The child's or a parent's misuse of drugs or alcohol."),
+    (
+        "substance-misuse",
+        "Substance misuse",
+        "The child's or a parent's misuse of drugs or alcohol.",
+    ),
     ("parental-learning-disability", "Parental learning disability", ""),
     ("physical-abuse", "Physical abuse", ""),
     ("emotional-abuse", "Emotional abuse", ""),

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from maca.accounts.models import Role
 from maca.audits.models import AgencyReturn, ReturnStatus
-from maca.audits.selectors import returns_grid, audit_access_for
+from maca.audits.selectors import audit_access_for, returns_grid
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db

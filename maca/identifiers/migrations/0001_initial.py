@@ -6,41 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('audits', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("audits", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChildIdentity',
+            name="ChildIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', maca.identifiers.fields.EncryptedTextField(blank=True)),
-                ('date_of_birth', maca.identifiers.fields.EncryptedTextField(blank=True, help_text='ISO date, encrypted.')),
-                ('la_child_id', maca.identifiers.fields.EncryptedTextField(blank=True, help_text='903 CHILD id.')),
-                ('upn', maca.identifiers.fields.EncryptedTextField(blank=True)),
-                ('nhs_number', maca.identifiers.fields.EncryptedTextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='identity', to='audits.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", maca.identifiers.fields.EncryptedTextField(blank=True)),
+                (
+                    "date_of_birth",
+                    maca.identifiers.fields.EncryptedTextField(
+                        blank=True, help_text="ISO date, encrypted."
+                    ),
+                ),
+                (
+                    "la_child_id",
+                    maca.identifiers.fields.EncryptedTextField(
+                        blank=True, help_text="903 CHILD id."
+                    ),
+                ),
+                ("upn", maca.identifiers.fields.EncryptedTextField(blank=True)),
+                ("nhs_number", maca.identifiers.fields.EncryptedTextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity",
+                        to="audits.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'child identities',
+                "verbose_name_plural": "child identities",
             },
         ),
         migrations.CreateModel(
-            name='AgencyReference',
+            name="AgencyReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', maca.identifiers.fields.EncryptedTextField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agency_references', to='audits.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", maca.identifiers.fields.EncryptedTextField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agency_references",
+                        to="audits.case",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'agency'), name='agency_reference_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "agency"), name="agency_reference_unique"
+                    )
+                ],
             },
         ),
     ]
