@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from django.db import models
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     year: int
     month: int | None = None
@@ -43,6 +45,15 @@ class PartialDate:
     @classmethod
     def of(cls, value: dt.date) -> PartialDate:
         return cls(value.year, value.month, value.day)
+
+    def _sort_key(self) -> tuple[int, int, int]:
+        # A year alone sorts before any month of it, as its ISO text does in SQL.
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._sort_key() < other._sort_key()
 
     @property
     def precision(self) -> str:
