@@ -71,12 +71,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "maca.core",
     "maca.accounts",
     "maca.audits",
     "maca.learning",
     "maca.identifiers",
     "maca.reports",
+    "maca.sampling",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
+}
+
+# Background work (reminders, imports, rendering) is queued in the database and run by
+# `maca db_worker`; MACA_TASKS_IMMEDIATE runs it inline instead (tests, a one-process demo).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("MACA_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MACA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)

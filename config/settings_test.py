@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("MACA_DEBUG", "false")
 os.environ.setdefault("MACA_SECRET_KEY", "test-secret-key-for-the-test-suite-only-0123456789")
 os.environ.setdefault("MACA_SSL_REDIRECT", "false")
+os.environ.setdefault("MACA_TASKS_IMMEDIATE", "true")
 
 from config.settings import *  # noqa: F403
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("audits/", include("maca.audits.urls")),
     path("audits/", include("maca.learning.urls")),
     path("audits/", include("maca.reports.urls")),
+    path("sampling/", include("maca.sampling.urls")),
 ]

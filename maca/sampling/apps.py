@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SamplingConfig(AppConfig):
+    name = "maca.sampling"
+    label = "sampling"
