@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from maca.accounts.models import Agency
+from maca.audits import codes
 from maca.core.models import TimeStampedModel
 from maca.core.partial_dates import PartialDateField
 
@@ -359,6 +360,18 @@ class Case(TimeStampedModel):
             return f"{months} months"
         years = weeks // 52
         return f"{years} years"
+
+    @property
+    def legal_status_label(self) -> str:
+        return codes.label(codes.LEGAL_STATUS, self.legal_status)
+
+    @property
+    def placement_type_label(self) -> str:
+        return codes.label(codes.PLACEMENT_TYPE, self.placement_type)
+
+    @property
+    def placement_provider_label(self) -> str:
+        return codes.label(codes.PLACEMENT_PROVIDER, self.placement_provider)
 
     @property
     def age_band(self) -> str:

@@ -275,7 +275,7 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
     agencies = [link.agency for link in links]
     due_by_agency = {link.agency_id: link.returns_due or audit.returns_due for link in links}
 
-    cases = list(Case.objects.filter(audit=audit).order_by("order", "pseudonym"))
+    cases = list(cases_visible(access).order_by("order", "pseudonym"))
     involvement = {
         (row.case_id, row.agency_id): row.status
         for row in AgencyInvolvement.objects.filter(case__audit=audit, agency_id__in=visible)
@@ -342,3 +342,57 @@ def status_steps(audit: Audit) -> list[StatusStep]:
         state = "done" if index < current else "current" if index == current else "to_do"
         steps.append(StatusStep(value, str(label), state))
     return steps
+
+
+# --- One case -------------------------------------------------------------------------------
+
+
+def cases_visible(access: AuditAccess) -> QuerySet[Case]:
+    """Coordinator and panel see every child; an agency sees the children it was asked about."""
+    require_cases(access)
+    cases = Case.objects.filter(audit=access.audit)
+    if access.sees_every_agency:
+        return cases
+    return cases.filter(
+        Q(involvements__agency_id__in=access.agency_ids)
+        | Q(returns__agency_id__in=access.agency_ids)
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class CaseAgencyRow:
+    agency: Agency
+    involvement: AgencyInvolvement | None
+    agency_return: AgencyReturn | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    agencies: list[CaseAgencyRow]
+    escalations: list[Escalation]
+
+
+def case_detail(access: AuditAccess, case_id: int) -> CaseDetail:
+    case = cases_visible(access).prefetch_related("needs").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No case found")
+    links = list(AuditAgency.objects.filter(audit=access.audit).select_related("agency"))
+    visible = set(access.visible_agency_ids([link.agency_id for link in links]))
+    involvement = {
+        row.agency_id: row
+        for row in AgencyInvolvement.objects.filter(case=case, agency_id__in=visible)
+    }
+    returns = {
+        row.agency_id: row
+        for row in AgencyReturn.objects.filter(case=case, agency_id__in=visible).select_related(
+            "auditor", "overall_grade"
+        )
+    }
+    rows = [
+        CaseAgencyRow(link.agency, involvement.get(link.agency_id), returns.get(link.agency_id))
+        for link in links
+        if link.agency_id in visible
+    ]
+    escalations = list(escalations_for_audit(access).filter(case=case))
+    return CaseDetail(case=case, agencies=rows, escalations=escalations)

@@ -39,3 +39,17 @@ def returns_grid(request: HttpRequest, slug: str) -> HttpResponse:
         "tab": "returns",
     }
     return render(request, "audits/returns_grid.html", context)
+
+
+def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    access = selectors.audit_access_for(request.user, slug)
+    detail = selectors.case_detail(access, case_id)
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "detail": detail,
+        "case": detail.case,
+        "nav_section": "audits",
+        "tab": "returns",
+    }
+    return render(request, "audits/case_detail.html", context)

@@ -135,3 +135,44 @@ def test_grid_counts_progress_and_flags_late_returns():
     assert len(late) == expected - 1
     early = returns_grid(access, today=dt.date(2024, 4, 1))
     assert not any(cell.is_late for row in early.rows for cell in row.cells)
+
+
+def test_case_page_query_count_does_not_grow_with_agencies(client):
+    small = build_audit(cases=9, agencies=4, findings=2)
+    large = build_audit(cases=60, agencies=12, findings=2)
+    client.force_login(small.coordinator)
+    small_count = _count_queries(
+        client, reverse("audits:case", args=[small.audit.slug, small.cases[1].pk])
+    )
+    client.force_login(large.coordinator)
+    large_count = _count_queries(
+        client, reverse("audits:case", args=[large.audit.slug, large.cases[1].pk])
+    )
+    assert small_count == large_count
+
+
+def test_case_of_another_audit_is_not_found_even_by_its_number(client):
+    mine = build_audit(cases=2)
+    other = build_audit(cases=2)
+    client.force_login(mine.coordinator)
+    url = reverse("audits:case", args=[mine.audit.slug, other.cases[0].pk])
+    assert client.get(url).status_code == 404
+
+
+def test_agency_auditor_sees_only_children_their_agency_was_asked_about(client):
+    built = build_audit(cases=3, agencies=2)
+    agency = built.agencies[0]
+    auditor = person_with_role(Role.AGENCY_AUDITOR, agency=agency)
+    stranger_case = built.cases[0]
+    stranger_case.involvements.filter(agency=agency).delete()
+    stranger_case.returns.filter(agency=agency).delete()
+    client.force_login(auditor)
+    assert (
+        client.get(reverse("audits:case", args=[built.audit.slug, stranger_case.pk])).status_code
+        == 404
+    )
+    page = client.get(reverse("audits:case", args=[built.audit.slug, built.cases[1].pk]))
+    assert page.status_code == 200
+    assert built.agencies[1].short_name not in page.text
+    grid = client.get(reverse("audits:grid", args=[built.audit.slug])).context["grid"]
+    assert stranger_case not in [row.case for row in grid.rows]
