@@ -1,0 +1,502 @@
+"""The learning brief as data: everything the brief shows, assembled once from the selectors.
+
+Every renderer (web page, PDF, Word, Markdown) reads the same `Brief`, so the four formats
+cannot disagree, and each piece of text comes from the audit's records rather than from a
+template someone edits by hand.
+
+What never goes in: case pseudonyms, child identifiers, escalation detail (`concern`,
+`outcome`, the case) or anything else that could identify a child. The `Brief` has no field
+that could hold them, so a renderer cannot leak them by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from maca.accounts.models import Role
+from maca.accounts.selectors import Roles
+from maca.audits.models import Audit
+from maca.audits.selectors import AuditAccess, audit_agencies, cohort_profile
+from maca.core.partial_dates import PartialDate
+from maca.learning.models import Action, ActionStatus, AuditReview, Finding, Heading
+from maca.learning.selectors import (
+    actions_for_audit,
+    findings_by_heading,
+    resources_for_audit,
+    review_links_for_audit,
+)
+from maca.reports.selectors import public_escalations
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The brief's fixed words, shared by every format so a reader finds the same headings and
+    sentences in each (templates read them as `words.<name>`)."""
+
+    intro: str = "What the audit did and why"
+    children: str = "The children in this audit"
+    worries: str = Heading.WORRY.label
+    good_practice: str = Heading.GOOD_PRACTICE.label
+    themes: str = Heading.LEARNING.label
+    escalations: str = "Escalations made during the audit"
+    actions: str = "Actions agreed"
+    reviews: str = "Learning from earlier reviews"
+    agencies: str = "Organisations that took part"
+    resources: str = "Find out more"
+    reaudit: str = "When we will check again"
+    found: str = "What we found"
+    needs_to_happen: str = "What needs to happen"
+    taken_forward: str = "Who takes it forward"
+    draft_notice: str = (
+        "this brief has not been published. It is shown to the audit's coordinators and panel "
+        "only and may change."
+    )
+    needs_lead_in: str = "The children have a range of needs including:"
+    no_children: str = "No children's records have been added to this audit yet."
+    no_worries: str = "No worries have been recorded for the brief."
+    no_good_practice: str = "No good practice has been recorded for the brief."
+    no_themes: str = "No themes for learning have been recorded for the brief."
+    escalations_lead_in: str = (
+        "Where auditors found a child at risk or a statutory task missed, they escalated it at "
+        "once rather than waiting for the audit to finish."
+    )
+    no_escalations: str = "No escalations were needed during the audit."
+    no_actions: str = "No actions have been agreed yet."
+    no_reviews: str = "This audit was not linked to any earlier reviews."
+    relationship: str = "How this audit relates to it"
+    learning_points_lead_in: str = "Its learning points:"
+    no_resources: str = "No further resources have been listed."
+
+
+WORDS = Wording()
+
+
+Relationship = AuditReview.Relationship
+# Reviews the introduction names, with their notes, as the reason for the audit.
+_INTRO_RELATIONSHIPS = {Relationship.CHECKS_EMBEDDED, Relationship.PROMPTED_BY}
+
+
+# fmt: off
+_NUMBER_WORDS = [
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class BriefItem:
+    """A worry or an example of good practice."""
+
+    text: str
+    attribution: str = ""
+
+    @property
+    def credit(self) -> str:
+        credit = f"Good practice from {self.attribution}." if self.attribution else ""
+        # Some items already open with the credit ("Good practice from the … Team: …").
+        if credit and credit.rstrip(".").casefold() in self.text.casefold():
+            return ""
+        return credit
+
+    @property
+    def lead(self) -> str:
+        """The text, closed with a full stop when the credit follows it."""
+        return sentence(self.text) if self.credit else self.text
+
+
+@dataclass(frozen=True)
+class BriefTheme:
+    title: str
+    found: tuple[str, ...]
+    needs_to_happen: tuple[str, ...]
+    taken_forward_by: tuple[str, ...]
+
+    @property
+    def taken_forward_text(self) -> str:
+        return join_words(self.taken_forward_by)
+
+
+@dataclass(frozen=True)
+class BriefEscalation:
+    """Only the anonymised account the coordinator wrote for publication."""
+
+    summary: str
+    outcome: str
+    urgency: str
+    status: str
+
+    @property
+    def details(self) -> str:
+        parts = [f"Urgency: {self.urgency}.", f"Status: {self.status}."]
+        if self.outcome:
+            parts.append(f"Outcome: {sentence(self.outcome)}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class BriefAction:
+    description: str
+    owners: tuple[str, ...]
+    lead_name: str
+    due: str
+    status: str
+    is_done: bool
+    is_verified: bool
+    done_on: str
+    measure_of_success: str
+
+    @property
+    def status_text(self) -> str:
+        """'Agreed', 'Done in May 2022', or 'Verified: done on 16 May 2022'."""
+        if not self.is_done:
+            return self.status
+        done = f"done {self.done_on}" if self.done_on else "done"
+        return f"{self.status}: {done}" if self.is_verified else f"D{done[1:]}"
+
+    @property
+    def owners_text(self) -> str:
+        return join_words(self.owners) or "Not assigned yet"
+
+    @property
+    def details(self) -> tuple[tuple[str, str], ...]:
+        """Label and value pairs, in the order every format shows them."""
+        rows = [("Owners" if len(self.owners) > 1 else "Owner", self.owners_text)]
+        if self.lead_name:
+            rows.append(("Lead", self.lead_name))
+        rows.append(("Due", self.due))
+        rows.append(("Status", self.status_text))
+        if self.measure_of_success:
+            rows.append(("How we will know it has worked", self.measure_of_success))
+        return tuple(rows)
+
+    @property
+    def details_text(self) -> str:
+        return " ".join(f"{label}: {sentence(value)}" for label, value in self.details)
+
+
+@dataclass(frozen=True)
+class BriefReview:
+    """An earlier review. `note` is empty when the introduction already gave it, so the brief
+    says each thing once."""
+
+    title: str
+    relationship: str
+    note: tuple[str, ...]
+    learning_points: tuple[str, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class BriefResource:
+    title: str
+    description: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    slug: str
+    title: str
+    theme: str
+    partnership_name: str
+    date_text: str
+    published_on: str
+    is_draft: bool
+    intro: tuple[str, ...]
+    children: tuple[str, ...]
+    needs: tuple[str, ...]
+    worries: tuple[BriefItem, ...]
+    good_practice: tuple[BriefItem, ...]
+    themes: tuple[BriefTheme, ...]
+    escalations: tuple[BriefEscalation, ...]
+    actions: tuple[BriefAction, ...]
+    reviews: tuple[BriefReview, ...]
+    agencies: tuple[str, ...]
+    agencies_text: str
+    resources: tuple[BriefResource, ...]
+    reaudit_text: str
+
+    @property
+    def document_title(self) -> str:
+        """What the PDF and Word metadata and the browser tab call it."""
+        return f"Learning brief: {self.title}"
+
+    @property
+    def subtitle(self) -> str:
+        parts = ["Learning brief", self.partnership_name]
+        if self.date_text:
+            parts.append(self.date_text)
+        return " – ".join(parts)
+
+    @property
+    def filename_stem(self) -> str:
+        return f"{self.slug}-learning-brief"
+
+
+# --- Assembly -------------------------------------------------------------------------------
+
+
+def build_brief(access: AuditAccess) -> Brief:
+    """Everything the brief shows, read through the access-checked selectors.
+
+    The selectors raise 404 for people who may not see the learning yet (drafts for agencies
+    and readers), so calling this is the access check for every format.
+    """
+    audit = access.audit
+    findings = findings_by_heading(access, brief_only=True)
+    actions = actions_for_audit(access, brief_only=True)
+    review_links = review_links_for_audit(access)
+    resources = resources_for_audit(access)
+    escalations = public_escalations(access)
+    profile = cohort_profile(audit)
+    agencies = tuple(agency.short_name for agency in audit_agencies(audit))
+    count = profile.case_count
+
+    children: list[str] = []
+    youngest, oldest = profile.age_range.youngest, profile.age_range.oldest
+    if youngest is not None and oldest is not None:
+        children.append(_ages_sentence(count, youngest.age_display, oldest.age_display))
+    needs = tuple(item.need.label for item in profile.needs)
+
+    return Brief(
+        slug=audit.slug,
+        title=audit.title,
+        theme=audit.theme,
+        partnership_name=settings.PARTNERSHIP_NAME,
+        date_text=str(audit.audit_date) if audit.audit_date else "",
+        published_on="" if not audit.is_published else _long_date(audit.published_on),
+        is_draft=not audit.is_published,
+        intro=_intro(audit, count, review_links),
+        children=tuple(children),
+        needs=needs,
+        worries=tuple(BriefItem(text=finding.text.strip()) for finding in findings.worries),
+        good_practice=tuple(
+            BriefItem(text=finding.text.strip(), attribution=finding.attribution.strip())
+            for finding in findings.good_practice
+        ),
+        themes=tuple(
+            _theme(finding, number) for number, finding in enumerate(findings.learning, 1)
+        ),
+        escalations=tuple(
+            BriefEscalation(
+                summary=escalation.public_summary.strip()
+                or "An escalation was made; its public summary has not been written yet.",
+                outcome=escalation.public_outcome.strip(),
+                urgency=escalation.get_urgency_display(),
+                status=escalation.get_status_display(),
+            )
+            for escalation in escalations
+        ),
+        actions=tuple(_action(action) for action in actions),
+        reviews=tuple(_review(link) for link in review_links),
+        agencies=agencies,
+        agencies_text=_agencies_sentence(agencies, count),
+        resources=tuple(
+            BriefResource(
+                title=resource.title, description=resource.description.strip(), url=resource.url
+            )
+            for resource in resources
+        ),
+        reaudit_text=_reaudit_sentence(_partial(audit.reaudit_due)),
+    )
+
+
+def system_access(audit: Audit) -> AuditAccess:
+    """Full access to one audit for operator tools (the `maca brief` command), which run
+    without a signed-in person; it sees what the audit's coordinator sees."""
+    return AuditAccess(
+        audit=audit,
+        roles=Roles(roles=frozenset({Role.COORDINATOR})),
+        is_coordinator=True,
+        is_panel_member=False,
+        agency_ids=frozenset(),
+    )
+
+
+def _intro(audit: Audit, count: int, review_links: Sequence[AuditReview]) -> tuple[str, ...]:
+    first = "The audit"
+    if audit.audit_date:
+        first += f" of {audit.audit_date}"
+    if count:
+        first += f" reviewed the records of {number_words(count)} {_children(count)}"
+    else:
+        first += " will review the records of children"
+    who = _who(audit.cohort_definition)
+    if count == 1:
+        who = re.sub(r"^who are\b", "who is", who)
+    first = sentence(f"{first} {who}" if who else first)
+    sentences = [first]
+
+    aim = audit.aim.strip()
+    if aim:
+        if re.match(r"(?i)to\s", aim):
+            sentences.append(sentence(f"The aim of the audit was {aim[0].lower()}{aim[1:]}"))
+        else:
+            sentences.append(sentence(f"The aim of the audit: {aim}"))
+
+    embedded = [link for link in review_links if link.relationship == Relationship.CHECKS_EMBEDDED]
+    prompted = [link for link in review_links if link.relationship == Relationship.PROMPTED_BY]
+    if embedded:
+        names = join_words(link.review.short_name for link in embedded)
+        sentences.append(f"This audit was to check learning has been embedded from the {names}.")
+    if prompted:
+        names = join_words(link.review.short_name for link in prompted)
+        sentences.append(f"The audit was prompted by the {names}.")
+    intro = [" ".join(sentences)]
+    for link in [*embedded, *prompted]:
+        intro.extend(sentence(part) for part in paragraphs(link.note))
+    # A rationale often restates the generated sentences ("This audit was to check learning…");
+    # say each thing once.
+    said = {_plain(text) for text in sentences}
+    for paragraph in paragraphs(audit.rationale):
+        kept = [part for part in _SENTENCE_END.split(paragraph) if _plain(part) not in said]
+        if kept:
+            intro.append(" ".join(kept))
+    return tuple(intro)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", text).lower().split())
+
+
+def _who(definition: str) -> str:
+    """The cohort as a clause after 'nine children': 'looked after and placed out of area',
+    'Children looked after and placed …' and 'who are looked after …' all become
+    'who are looked after and placed …'."""
+    text = definition.strip().rstrip(".")
+    # The sentence already says "children", so a definition that starts with it drops it.
+    text = re.sub(r"(?i)^(the\s+)?(children|child|young people|young person)(\s+|$)", "", text)
+    if not text:
+        return ""
+    text = text[0].lower() + text[1:] if text[:2].istitle() else text
+    if re.match(r"(?i)(who|whose|that)\s", text):
+        return text
+    if re.match(r"(?i)(are|were|have|had|live|lived|is|was)\s", text):
+        return f"who {text}"
+    return f"who are {text}"
+
+
+def _ages_sentence(count: int, youngest: str, oldest: str) -> str:
+    if count == 1:
+        return f"The child chosen for this audit was aged {youngest} at the time of the audit."
+    ages = f"aged {youngest}" if youngest == oldest else f"aged between {youngest} and {oldest}"
+    return (
+        f"The {number_words(count)} children chosen for this audit were {ages} old "
+        "at the time of the audit."
+    )
+
+
+def _agencies_sentence(agencies: Sequence[str], count: int) -> str:
+    if not agencies:
+        return "No organisations have been asked to take part yet."
+    with_whom = f"the {number_words(count)} children" if count > 1 else f"the {_children(count)}"
+    return f"Organisations that audited their involvement with {with_whom} were: " + sentence(
+        join_words(agencies)
+    )
+
+
+def _theme(finding: Finding, number: int) -> BriefTheme:
+    return BriefTheme(
+        title=finding.title.strip() or f"Theme for learning {number}",
+        found=paragraphs(finding.text),
+        needs_to_happen=paragraphs(finding.needs_to_happen),
+        # Prefetched by the selector, so reading them here costs no query per finding.
+        taken_forward_by=tuple(agency.short_name for agency in finding.taken_forward_by.all()),
+    )
+
+
+def _action(action: Action) -> BriefAction:
+    lead = action.lead_name.strip()
+    if not lead and action.lead is not None:
+        # Only a name: an e-mail address does not belong in a published brief.
+        lead = action.lead.full_name
+    is_done = action.status in {ActionStatus.DONE, ActionStatus.VERIFIED}
+    return BriefAction(
+        description=action.description.strip(),
+        owners=tuple(agency.short_name for agency in action.owners.all()),
+        lead_name=lead,
+        due=str(action.due) if action.due else "No date set",
+        status=action.get_status_display(),
+        is_done=is_done,
+        is_verified=action.status == ActionStatus.VERIFIED,
+        done_on=_when(done_on) if is_done and (done_on := _partial(action.done_on)) else "",
+        measure_of_success=" ".join(paragraphs(action.measure_of_success)),
+    )
+
+
+def _review(link: AuditReview) -> BriefReview:
+    review = link.review
+    return BriefReview(
+        title=review.title,
+        relationship=link.get_relationship_display(),
+        note=() if link.relationship in _INTRO_RELATIONSHIPS else paragraphs(link.note),
+        learning_points=tuple(
+            " ".join(paragraphs(point.text)) for point in review.learning_points.all()
+        ),
+        url=review.url,
+    )
+
+
+def _reaudit_sentence(due: PartialDate | None) -> str:
+    if due is None:
+        return "A date to check this learning again has not been set yet."
+    return f"We will check this learning has been embedded by auditing again {_when(due)}."
+
+
+def _when(date: PartialDate) -> str:
+    """'on 8 March 2022', 'in March 2022' or 'in 2022'."""
+    return f"on {date}" if date.precision == "day" else f"in {date}"
+
+
+def _partial(value: object) -> PartialDate | None:
+    """A PartialDateField's value; django-stubs types the field as the CharField it stores."""
+    return value if isinstance(value, PartialDate) else None
+
+
+def _long_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _children(count: int) -> str:
+    return "child" if count == 1 else "children"
+
+
+# --- Text helpers shared by the renderers ---------------------------------------------------
+
+
+def number_words(count: int) -> str:
+    """Small numbers in words, as briefs write them ('nine children'); larger ones as digits."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def join_words(items: Iterable[str]) -> str:
+    """'a, b and c', as the seed brief lists organisations."""
+    words = [item for item in items if item]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def sentence(text: str) -> str:
+    """Text ending in a full stop, unless it already ends a sentence ('… in place.' or
+    '… "she/her."')."""
+    text = text.strip()
+    if not text or text.rstrip("'\"’”)")[-1:] in {".", "!", "?"}:
+        return text
+    return f"{text}."
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Blank-line separated paragraphs, each on one line, so every format lays them out alike."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return tuple(" ".join(block.split()) for block in blocks if block.strip())
