@@ -168,6 +168,12 @@ class Question(models.Model):
     applies_to_sectors = models.JSONField(
         default=list, blank=True, help_text="Sector codes; empty means every agency."
     )
+    applies_to_agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="+",
+        help_text="Particular agencies; with sectors empty too, the question applies to every agency.",
+    )
     learning_point = models.ForeignKey(
         "learning.LearningPoint",
         on_delete=models.SET_NULL,
@@ -186,7 +192,11 @@ class Question(models.Model):
         return f"{self.code} {self.text[:60]}"
 
     def applies_to(self, agency: Agency) -> bool:
-        return not self.applies_to_sectors or agency.sector in self.applies_to_sectors
+        """Call with `applies_to_agencies` prefetched when checking many questions."""
+        agency_ids = {item.pk for item in self.applies_to_agencies.all()}
+        if not self.applies_to_sectors and not agency_ids:
+            return True
+        return agency.sector in self.applies_to_sectors or agency.pk in agency_ids
 
 
 # --- The audit and its plan -----------------------------------------------------------------

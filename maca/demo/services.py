@@ -331,7 +331,11 @@ def _load_returns(load: _Load) -> None:
 
 
 def _questions_by_code(load: _Load) -> dict[str, Question]:
-    rows = Question.objects.filter(section__version=load.version).select_related("scale")
+    rows = (
+        Question.objects.filter(section__version=load.version)
+        .select_related("scale")
+        .prefetch_related("applies_to_agencies")
+    )
     return {question.code: question for question in rows}
 
 
