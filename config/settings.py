@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "maca.core",
     "maca.accounts",
     "maca.audits",
+    "maca.planning",
+    "maca.returns",
     "maca.learning",
     "maca.identifiers",
     "maca.reports",

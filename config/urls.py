@@ -4,6 +4,8 @@ urlpatterns = [
     path("", include("maca.core.urls")),
     path("", include("maca.accounts.urls")),
     path("audits/", include("maca.audits.urls")),
+    path("", include("maca.planning.urls")),
+    path("", include("maca.returns.urls")),
     path("audits/", include("maca.learning.urls")),
     path("audits/", include("maca.reports.urls")),
     path("sampling/", include("maca.sampling.urls")),
