@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Everything `make test` checks, in order, with a summary at the end:
+#
+#   ruff (lint and format), mypy, missing migrations, pytest on SQLite (with the browser
+#   tests), then pytest on PostgreSQL (without them) when a server is reachable.
+#
+# Every step runs even when an earlier one fails, so one run shows every problem.
+# Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k returns -x`.
+#
+# Environment:
+#   MACA_TEST_POSTGRES_URL  server for the PostgreSQL pass
+#                           (default postgres://postgres@127.0.0.1:5432/maca; pytest-django
+#                           creates and drops test_<name> there, the named database itself
+#                           need not exist)
+#   CI                      when set, an unreachable PostgreSQL is a failure, not a skip
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PG_URL="${MACA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/maca}"
+PY="$ROOT/.venv/bin/python"
+BIN="$ROOT/.venv/bin"
+
+bash scripts/bootstrap.sh || {
+    echo "make test: could not prepare .venv (see above)" >&2
+    exit 1
+}
+
+# Tests choose their own database; a DATABASE_URL left in the shell must not leak into the
+# SQLite pass.
+unset DATABASE_URL
+export DJANGO_SETTINGS_MODULE=config.settings_test
+
+STEP_NAMES=()
+STEP_RESULTS=()
+STEP_SECONDS=()
+FAILED=0
+
+record() { # name result seconds
+    STEP_NAMES+=("$1")
+    STEP_RESULTS+=("$2")
+    STEP_SECONDS+=("$3")
+}
+
+if [[ -t 1 ]]; then
+    banner() { printf '\n\033[1m==> %s\033[0m\n' "$1"; }
+else
+    banner() { printf '\n==> %s\n' "$1"; }
+fi
+
+# run NAME COMMAND...: runs a step and records OK or FAILED.
+run() {
+    local name="$1"
+    shift
+    banner "$name"
+    local start=$SECONDS rc=0
+    "$@" || rc=$?
+    if ((rc == 0)); then
+        record "$name" "ok" $((SECONDS - start))
+    else
+        record "$name" "FAILED (exit $rc)" $((SECONDS - start))
+        FAILED=1
+    fi
+}
+
+# run_pytest NAME PYTEST-ARGS...: like run, but pytest's "no tests ran" (exit 5) is a failure
+# with its own message rather than something that passes quietly.
+run_pytest() {
+    local name="$1"
+    shift
+    banner "$name"
+    local start=$SECONDS rc=0
+    "$PY" -m pytest "$@" || rc=$?
+    case $rc in
+        0) record "$name" "ok" $((SECONDS - start)) ;;
+        5)
+            echo "make test: $name collected no tests; that counts as a failure." >&2
+            record "$name" "FAILED (no tests ran)" $((SECONDS - start))
+            FAILED=1
+            ;;
+        *)
+            record "$name" "FAILED (exit $rc)" $((SECONDS - start))
+            FAILED=1
+            ;;
+    esac
+}
+
+postgres_reachable() {
+    "$PY" - "$PG_URL" <<'PY'
+import sys
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+# Ask the server's maintenance database: the project database need not exist yet.
+conninfo = make_conninfo(sys.argv[1], dbname="postgres", connect_timeout=5)
+try:
+    psycopg.connect(conninfo).close()
+except psycopg.Error as exc:
+    print(f"  ({str(exc).strip().splitlines()[0]})", file=sys.stderr)
+    raise SystemExit(1) from None
+PY
+}
+
+run "ruff check" "$BIN/ruff" check --extend-exclude static,.venv,.tools .
+run "ruff format --check" "$BIN/ruff" format --check --extend-exclude static,.venv,.tools .
+run "mypy" "$BIN/mypy" .
+run "migrations up to date" "$PY" manage.py makemigrations --check --dry-run
+
+# --create-db: a test database kept from an earlier run may predate a migration that has
+# since been rewritten; building it afresh costs seconds and rules that out.
+run_pytest "pytest on SQLite (with browser tests)" --create-db "$@"
+
+pg_safe_url="$(printf '%s' "$PG_URL" | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#')"
+banner "PostgreSQL at $pg_safe_url?"
+if postgres_reachable; then
+    # Everyone on this machine shares the server's test_<name> database, so take turns.
+    lock="${TMPDIR:-/tmp}/maca-postgres-tests.lock"
+    if command -v flock >/dev/null 2>&1; then
+        exec 8>"$lock"
+        flock 8
+    fi
+    DATABASE_URL="$PG_URL" run_pytest "pytest on PostgreSQL (without browser tests)" \
+        --create-db -m "not browser" "$@"
+    if command -v flock >/dev/null 2>&1; then
+        exec 8>&-
+    fi
+elif [[ -n "${CI:-}" ]]; then
+    echo "make test: PostgreSQL not reachable at $pg_safe_url, and CI is set: every test must run on PostgreSQL in CI." >&2
+    record "pytest on PostgreSQL (without browser tests)" "FAILED (PostgreSQL not reachable)" 0
+    FAILED=1
+else
+    echo "make test: PostgreSQL not reachable at $pg_safe_url: skipped the PostgreSQL run." >&2
+    echo "make test: start a server there (user postgres, trust auth) or set MACA_TEST_POSTGRES_URL." >&2
+    record "pytest on PostgreSQL (without browser tests)" "SKIPPED (PostgreSQL not reachable at $pg_safe_url)" 0
+fi
+
+banner "Summary"
+for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-46s %5ss  %s\n' "${STEP_NAMES[$i]}" "${STEP_SECONDS[$i]}" "${STEP_RESULTS[$i]}"
+done
+if ((FAILED)); then
+    printf '\nmake test: FAILED\n'
+    exit 1
+fi
+printf '\nmake test: all checks passed\n'

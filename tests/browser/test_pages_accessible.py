@@ -1,0 +1,103 @@
+"""Every page meets WCAG 2.2 AA as far as axe-core can tell, and loads without browser errors.
+
+To check a new page, add its path to PUBLIC_PAGES or DEMO_AUDIT_PAGES; to check what another
+demo persona sees, add a pytest.param for it to test_demo_audit_pages_are_accessible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.helpers import assert_no_axe_violations, sign_in
+
+# The live server needs committed data, so each test's data is flushed afterwards, and with it
+# the reference data that migrations create (grading scales); serialized_rollback puts that back.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PUBLIC_PAGES = ["/", "/sign-in/", "/accessibility/"]
+
+DEMO_AUDIT = "cla-out-of-area-2022"
+DEMO_COORDINATOR = "coordinator@demo.maca.test"
+DEMO_AUDIT_PAGES = [
+    "/audits/",
+    f"/audits/{DEMO_AUDIT}/",
+    f"/audits/{DEMO_AUDIT}/returns/",
+    f"/audits/{DEMO_AUDIT}/findings/",
+    f"/audits/{DEMO_AUDIT}/actions/",
+    f"/audits/{DEMO_AUDIT}/brief/",
+]
+
+
+def open_page(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None, f"no response for {url}"
+    assert response.status == 200, f"{url} answered {response.status}"
+    headings = page.locator("h1")
+    assert headings.count() == 1, f"{url} has {headings.count()} h1 elements, not 1"
+    assert headings.inner_text().strip(), f"{url} has an empty h1"
+
+
+@pytest.fixture
+def demo_password(transactional_db: None) -> str:
+    """The demo partnership, loaded as `maca demo` loads it; returns the shared password."""
+    try:
+        from maca.demo.data import DEMO_PASSWORD
+        from maca.demo.services import demo_load
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("maca.demo"):
+            pytest.skip(f"the demo data is not written yet ({error})")
+        raise
+    demo_load()
+    return DEMO_PASSWORD
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_is_accessible(
+    page: Page, page_errors: list[str], live_server: Any, path: str
+) -> None:
+    open_page(page, f"{live_server.url}{path}")
+    assert_no_axe_violations(page)
+    assert page_errors == []
+
+
+def test_favicon_is_served(page: Page, live_server: Any) -> None:
+    # Browsers ask for one on every site; without it each first visit logs a 404.
+    page.goto(f"{live_server.url}/")
+    icon = page.locator("link[rel~='icon']")
+    href = icon.first.get_attribute("href") if icon.count() else "/favicon.ico"
+    assert href, "the icon link has no href"
+    url = urljoin(page.url, href)
+    if not url.startswith("data:"):
+        response = page.request.get(url)
+        assert response.status == 200, f"favicon {url} answered {response.status}"
+
+
+# Loading the demo takes seconds, so each persona signs in once and walks its pages; every page
+# is still reported on its own (pytest's subtests).
+@pytest.mark.parametrize(
+    ("email", "paths"),
+    [pytest.param(DEMO_COORDINATOR, DEMO_AUDIT_PAGES, id="coordinator")],
+)
+def test_demo_audit_pages_are_accessible(
+    page: Page,
+    page_errors: list[str],
+    live_server: Any,
+    demo_password: str,
+    subtests: pytest.Subtests,
+    email: str,
+    paths: list[str],
+) -> None:
+    sign_in(page, live_server, email, demo_password)
+    for path in paths:
+        with subtests.test(path=path, persona=email):
+            page_errors.clear()
+            open_page(page, f"{live_server.url}{path}")
+            assert_no_axe_violations(page)
+            assert page_errors == []
