@@ -172,7 +172,7 @@ class Question(models.Model):
         Agency,
         blank=True,
         related_name="+",
-        help_text="Particular agencies; with sectors empty too, the question applies to every agency.",
+        help_text="Particular agencies; with no sectors either, it applies to every agency.",
     )
     learning_point = models.ForeignKey(
         "learning.LearningPoint",

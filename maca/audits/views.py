@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from maca.audits import selectors
 from maca.learning.selectors import review_links_for_audit
+from maca.sampling.selectors import case_facts
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -49,6 +50,7 @@ def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         "audit": access.audit,
         "detail": detail,
         "case": detail.case,
+        "facts": case_facts(detail.case),
         "nav_section": "audits",
         "tab": "returns",
     }

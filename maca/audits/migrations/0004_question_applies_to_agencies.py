@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name="applies_to_agencies",
             field=models.ManyToManyField(
                 blank=True,
-                help_text="Particular agencies; with sectors empty too, the question applies to every agency.",
+                help_text="Particular agencies; with no sectors either, it applies to every agency.",
                 related_name="+",
                 to="accounts.agency",
             ),

@@ -1,0 +1,307 @@
+"""Facts about each child on a census date, for the whole extract at once: whether looked
+after, placement, location and distance, moves and missing episodes in the last 12 months,
+UASC, review timeliness (CPPCR 2010 reg 33), OC2 health checks and SDQ.
+
+"The last 12 months" is the 12 months ending on the census date: after the same date a year
+earlier, up to and including the census date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from maca.sampling import calendar, codes
+from maca.sampling.extract import Extract
+
+AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")  # as Case.age_band
+DISTANCE_BANDS: tuple[tuple[str, str, float, float | None], ...] = (
+    ("under-10", "Under 10 miles", 0, 10),
+    ("10-20", "10 to under 20 miles", 10, 20),
+    ("20-50", "20 to under 50 miles", 20, 50),
+    ("50-100", "50 to under 100 miles", 50, 100),
+    ("100-plus", "100 miles or more", 100, None),
+)
+UNKNOWN_DISTANCE = "unknown"
+FIRST_REVIEW_WORKING_DAYS = 20
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def age_years_expr(dob: pl.Expr, census: dt.date) -> pl.Expr:
+    before_birthday = (dob.dt.month() > census.month) | (
+        (dob.dt.month() == census.month) & (dob.dt.day() > census.day)
+    )
+    return (pl.lit(census.year) - dob.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int32)
+
+
+def age_band_expr(years: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(years < 1)
+        .then(pl.lit(AGE_BANDS[0]))
+        .when(years < 5)
+        .then(pl.lit(AGE_BANDS[1]))
+        .when(years < 10)
+        .then(pl.lit(AGE_BANDS[2]))
+        .when(years < 16)
+        .then(pl.lit(AGE_BANDS[3]))
+        .otherwise(pl.lit(AGE_BANDS[4]))
+    )
+
+
+def distance_band_expr(distance: pl.Expr) -> pl.Expr:
+    chain: Any = pl.when(distance.is_null()).then(pl.lit(UNKNOWN_DISTANCE))
+    for key, _label, low, high in DISTANCE_BANDS:
+        condition = distance >= low if high is None else (distance >= low) & (distance < high)
+        chain = chain.when(condition).then(pl.lit(key))
+    return chain.otherwise(pl.lit(UNKNOWN_DISTANCE))
+
+
+@dataclass(frozen=True)
+class Window:
+    census: dt.date
+    start: dt.date  # exclusive
+
+    @classmethod
+    def ending(cls, census: dt.date) -> Window:
+        return cls(census, one_year_before(census))
+
+    def contains(self, column: str) -> pl.Expr:
+        return (pl.col(column) > self.start) & (pl.col(column) <= self.census)
+
+
+def _open_on(day: dt.date) -> pl.Expr:
+    return (
+        (pl.col("decom") <= day)
+        & (pl.col("dec").is_null() | (pl.col("dec") > day))
+        & ~pl.col("ls").is_in(list(codes.SHORT_BREAK_LS))
+    )
+
+
+def extract_start(extract: Extract) -> dt.date | None:
+    """The first day the extract covers: 1 April of its earliest collection year. The 903
+    returns only the reviews held in its year, so a period of care that began earlier may
+    have had reviews the extract does not show."""
+    years = extract.meta.get("years") or []
+    return dt.date(min(years) - 1, 4, 1) if years else None
+
+
+def review_schedule(
+    reviews: pl.LazyFrame, starts: pl.LazyFrame, census: dt.date, covered_from: dt.date | None
+) -> pl.LazyFrame:
+    """Every review in the current period of care with its due date and whether it was on time.
+
+    Reg 33: the first review within 20 working days of the start of the period of care
+    (`period_start`, the DECOM of the episode with RNE S), the second within 3 months of the
+    first, later ones within 6 months of the one before. When the period began before the
+    extract (no S episode), the first review in the data cannot be judged and later ones are
+    taken to be 6 months apart. So is a period that began before `covered_from`: its earlier
+    reviews are not in the extract."""
+    starts = starts.with_columns(
+        chain_start=pl.when(pl.col("period_start") >= covered_from).then(pl.col("period_start"))
+        if covered_from is not None
+        else pl.col("period_start")
+    )
+    starts = calendar.add_working_days_expr(
+        starts, "chain_start", FIRST_REVIEW_WORKING_DAYS, "first_due"
+    )
+    frame = (
+        reviews.join(starts, on="child_idx", how="inner")
+        .filter(
+            (pl.col("review") <= census)
+            & (pl.col("period_start").is_null() | (pl.col("review") >= pl.col("period_start")))
+        )
+        .sort("child_idx", "review")
+        # Rows are in child order, so "same child as the row before" replaces a window
+        # function, which costs several times more on half a million rows.
+        .with_row_index("__i")
+        .with_columns(__new=pl.col("child_idx") != pl.col("child_idx").shift(1))
+        .with_columns(
+            __first=pl.when(pl.col("__new").fill_null(True)).then(pl.col("__i")).forward_fill(),
+            previous=pl.when(pl.col("__new").fill_null(True))
+            .then(None)
+            .otherwise(pl.col("review").shift(1)),
+        )
+        .with_columns(number=(pl.col("__i") - pl.col("__first") + 1).cast(pl.Int32))
+        .drop("__i", "__new", "__first")
+    )
+    known = pl.col("chain_start").is_not_null()
+    due = (
+        pl.when(known & (pl.col("number") == 1))
+        .then(pl.col("first_due"))
+        .when(known & (pl.col("number") == 2))
+        .then(pl.col("previous").dt.offset_by("3mo"))
+        .when(pl.col("number") >= 2)
+        .then(pl.col("previous").dt.offset_by("6mo"))
+        .otherwise(None)
+    )
+    rule = (
+        pl.when(known & (pl.col("number") == 1))
+        .then(pl.lit("first"))
+        .when(known & (pl.col("number") == 2))
+        .then(pl.lit("second"))
+        .when(pl.col("number") >= 2)
+        .then(pl.lit("later"))
+        .otherwise(pl.lit("not_assessable"))
+    )
+    return frame.with_columns(due=due, rule=rule).with_columns(
+        on_time=pl.when(pl.col("due").is_null())
+        .then(None)
+        .otherwise(pl.col("review") <= pl.col("due"))
+    )
+
+
+def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
+    """One row per child looked after on the census date (short breaks left out), with every
+    fact the cohort filters and the compliance flags use."""
+    window = Window.ending(census)
+    episodes = extract.episodes.lazy()
+    current = (
+        episodes.filter(_open_on(census))
+        .sort("child_idx", "decom")
+        .group_by("child_idx")
+        .last()
+        .select(
+            "child_idx",
+            pl.col("decom").alias("episode_start"),
+            "ls",
+            "cin",
+            "place",
+            "place_provider",
+            "pl_la",
+            "pl_location",
+            "pl_distance",
+        )
+    )
+    starts = (
+        episodes.filter((pl.col("rne") == "S") & (pl.col("decom") <= census))
+        .group_by("child_idx")
+        .agg(pl.col("decom").max().alias("period_start"))
+    )
+    placement_start = (
+        episodes.filter(
+            pl.col("rne").is_in(list(codes.NEW_PLACEMENT_RNE)) & (pl.col("decom") <= census)
+        )
+        .group_by("child_idx")
+        .agg(pl.col("decom").max().alias("placement_start"))
+    )
+    in_window = episodes.filter(window.contains("decom"))
+    movement = in_window.group_by("child_idx").agg(
+        moves_12m=pl.col("rne").is_in(list(codes.PLACEMENT_CHANGE_RNE)).sum(),
+        new_periods_12m=(pl.col("rne") == "S").sum(),
+    )
+    at_window_start = (
+        episodes.filter(_open_on(window.start))
+        .select("child_idx")
+        .unique()
+        .with_columns(looked_after_12m_ago=pl.lit(True))
+    )
+    missing = (
+        extract.missing.lazy()
+        .filter(window.contains("mis_start"))
+        .group_by("child_idx")
+        .agg(
+            missing_12m=(pl.col("missing") == "M").sum(),
+            away_12m=(pl.col("missing") == "A").sum(),
+        )
+    )
+    uasc = extract.uasc.lazy().select(
+        "child_idx",
+        uasc_table=pl.col("duc").is_null() | (pl.col("duc") > census),
+        former_uasc=pl.col("duc").is_not_null() & (pl.col("duc") <= census),
+    )
+    oc2 = (
+        extract.oc2.lazy()
+        .sort("child_idx", "year")
+        .group_by("child_idx")
+        .last()
+        .rename({"year": "oc2_year"})
+    )
+    sw = (
+        extract.sw.lazy()
+        .filter(window.contains("sw_decom"))
+        .group_by("child_idx")
+        .agg(social_worker_changes_12m=pl.len())
+    )
+    period = current.join(starts, on="child_idx", how="left").select("child_idx", "period_start")
+    covered_from = extract_start(extract)
+    schedule = review_schedule(extract.reviews.lazy(), period, census, covered_from)
+    review_totals = schedule.group_by("child_idx").agg(
+        reviews=pl.len(),
+        reviews_assessed=pl.col("on_time").is_not_null().sum(),
+        reviews_on_time=pl.col("on_time").fill_null(False).sum(),
+        last_review=pl.col("review").max(),
+        last_number=pl.col("number").max(),
+    )
+    frame = (
+        current.join(extract.children.lazy(), on="child_idx", how="left")
+        .join(extract.identity.lazy().select("child_idx", "dob"), on="child_idx", how="left")
+        .join(starts, on="child_idx", how="left")
+        .join(placement_start, on="child_idx", how="left")
+        .join(movement, on="child_idx", how="left")
+        .join(at_window_start, on="child_idx", how="left")
+        .join(missing, on="child_idx", how="left")
+        .join(uasc, on="child_idx", how="left")
+        .join(oc2, on="child_idx", how="left")
+        .join(sw, on="child_idx", how="left")
+        .join(review_totals, on="child_idx", how="left")
+    )
+    age = age_years_expr(pl.col("dob"), census)
+    # OC2 rules look at age on 31 March of the OC2 year (health checks under 5, SDQ 4 to 16).
+    oc2_age = (
+        pl.col("oc2_year") - pl.col("dob").dt.year() - (pl.col("dob").dt.month() > 3).cast(pl.Int32)
+    )
+    frame = frame.with_columns(
+        age_at_oc2_year_end=oc2_age.cast(pl.Int32),
+        age_years=age,
+        age_weeks=((pl.lit(census) - pl.col("dob")).dt.total_days() // 7).cast(pl.Int32),
+        age_band=age_band_expr(age),
+        distance_band=distance_band_expr(pl.col("pl_distance")),
+        moves_12m=pl.col("moves_12m").fill_null(0).cast(pl.Int32),
+        placements_12m=(
+            pl.col("looked_after_12m_ago").fill_null(False).cast(pl.Int32)
+            + pl.col("moves_12m").fill_null(0)
+            + pl.col("new_periods_12m").fill_null(0)
+        ).cast(pl.Int32),
+        missing_12m=pl.col("missing_12m").fill_null(0).cast(pl.Int32),
+        away_12m=pl.col("away_12m").fill_null(0).cast(pl.Int32),
+        is_uasc=pl.col("uasc_table").fill_null(False) | pl.col("uasc_flag").fill_null(False),
+        former_uasc=pl.col("former_uasc").fill_null(False),
+        social_worker_changes_12m=pl.col("social_worker_changes_12m").fill_null(0).cast(pl.Int32),
+        reviews=pl.col("reviews").fill_null(0).cast(pl.Int32),
+        reviews_assessed=pl.col("reviews_assessed").fill_null(0).cast(pl.Int32),
+        reviews_on_time=pl.col("reviews_on_time").fill_null(0).cast(pl.Int32),
+    )
+    # When the next review falls due: after the last one (3 months after the first, 6 after
+    # later ones), or 20 working days after the period began if there has been none.
+    trusted_start = (
+        pl.when(pl.col("period_start") >= covered_from).then(pl.col("period_start"))
+        if covered_from is not None
+        else pl.col("period_start")
+    )
+    frame = frame.with_columns(review_chain_start=trusted_start)
+    frame = calendar.add_working_days_expr(
+        frame, "review_chain_start", FIRST_REVIEW_WORKING_DAYS, "first_review_due"
+    )
+    frame = frame.with_columns(
+        next_review_due=pl.when(pl.col("last_review").is_null())
+        .then(pl.col("first_review_due"))
+        .when((pl.col("last_number") == 1) & pl.col("review_chain_start").is_not_null())
+        .then(pl.col("last_review").dt.offset_by("3mo"))
+        .otherwise(pl.col("last_review").dt.offset_by("6mo"))
+    ).with_columns(review_overdue=pl.col("next_review_due") < census)
+    return frame.drop(
+        "dob", "uasc_table", "uasc_flag", "looked_after_12m_ago", "first_review_due"
+    ).collect()
+
+
+def child_count(extract: Extract) -> int:
+    return extract.children.height

@@ -1,0 +1,474 @@
+"""From validated raw tables to the extract maca keeps: typed, one row per fact, keyed by an
+internal child number, with the CHILD id, UPN and date of birth split off into an identity
+table. The kept extract is written as Parquet, each file encrypted at rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from maca.identifiers import crypto
+from maca.sampling import conf
+from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
+from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
+from maca.sampling.validate import code_col, code_enum, date_col, empty_problems, validate_table
+
+TABLE_FILES = ("identity", "children", "episodes", "reviews", "missing", "uasc", "oc2", "sw")
+
+
+@dataclass
+class Extract:
+    identity: pl.DataFrame  # child_idx, child_id, upn, dob: only ever read to build a case
+    children: pl.DataFrame  # child_idx, sex, ethnic, uasc_flag, has_problem, last_year
+    episodes: pl.DataFrame
+    reviews: pl.DataFrame
+    missing: pl.DataFrame
+    uasc: pl.DataFrame
+    oc2: pl.DataFrame
+    sw: pl.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pl.DataFrame:
+        frame: pl.DataFrame = getattr(self, name)
+        return frame
+
+
+@dataclass
+class ImportResult:
+    extract: Extract
+    problems: pl.DataFrame  # PROBLEM_SCHEMA, without any child identifier
+    summary: dict[str, Any]
+
+    @property
+    def error_count(self) -> int:
+        return int((self.problems["severity"] == ERROR).sum())
+
+
+def child_hmac(values: list[str]) -> list[str]:
+    """Keyed hashes of CHILD ids, to recognise a child again (already sampled, or listed to
+    leave out) without keeping the id. Computed only for the children being sampled from."""
+    key = conf.child_hmac_key()
+    # blake2b's keyed mode is a MAC.
+    return [hashlib.blake2b(v.encode(), key=key[:64], digest_size=16).hexdigest() for v in values]
+
+
+def home_district_expr(postcode: pl.Expr) -> pl.Expr:
+    """The outward code of a postcode ("Z24 7QH" -> "Z24"; "Z247QH" -> "Z24")."""
+    compact = postcode.str.to_uppercase().str.replace_all(r"\s+", "")
+    length = compact.str.len_chars()
+    return pl.when(length >= 5).then(compact.str.slice(0, length - 3))
+
+
+# Codes are stored as enums: a million short strings cost more to sort, write and read than
+# the data they carry. The enums are those validation converts to, so storing costs nothing.
+ENUMS = {
+    "sex": code_enum("Header", "SEX"),
+    "ethnic": code_enum("Header", "ETHNIC"),
+    "rne": code_enum("Episodes", "RNE"),
+    "ls": code_enum("Episodes", "LS"),
+    "cin": code_enum("Episodes", "CIN"),
+    "place": code_enum("Episodes", "PLACE"),
+    "place_provider": code_enum("Episodes", "PLACE_PROVIDER"),
+    "rec": code_enum("Episodes", "REC"),
+    "reason_place_change": code_enum("Episodes", "REASON_PLACE_CHANGE"),
+    "pl_location": code_enum("Episodes", "PL_LOCATION"),
+    "missing": code_enum("Missing", "MISSING"),
+    "review_code": code_enum("Reviews", "REVIEW_CODE"),
+    "sdq_reason": code_enum("OC2", "SDQ_REASON"),
+    "sw_reason": code_enum("SWEpisodes", "SW_REASON"),
+}
+
+
+def _typed(name: str, expr: pl.Expr) -> pl.Expr:
+    return expr.cast(ENUMS[name]).alias(name) if name in ENUMS else expr.alias(name)
+
+
+OC2_FLAGS = (
+    "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+)  # fmt: skip
+
+# What is kept of each table, and from which column: (table, kept columns, key for one row
+# per child and date across years, or None to keep every row).
+KEPT: dict[str, tuple[str, dict[str, pl.Expr], tuple[str, ...] | None]] = {
+    "Episodes": (
+        "episodes",
+        {
+            "decom": pl.col(date_col("DECOM")),
+            "rne": pl.col(code_col("RNE")),
+            "ls": pl.col(code_col("LS")),
+            "cin": pl.col(code_col("CIN")),
+            "place": pl.col(code_col("PLACE")),
+            "place_provider": pl.col(code_col("PLACE_PROVIDER")),
+            "dec": pl.col(date_col("DEC")),
+            "rec": pl.col(code_col("REC")),
+            "reason_place_change": pl.col(code_col("REASON_PLACE_CHANGE")),
+        },
+        ("decom",),
+    ),
+    "Reviews": (
+        "reviews",
+        {"review": pl.col(date_col("REVIEW")), "review_code": pl.col(code_col("REVIEW_CODE"))},
+        ("review",),
+    ),
+    "Missing": (
+        "missing",
+        {
+            "missing": pl.col(code_col("MISSING")),
+            "mis_start": pl.col(date_col("MIS_START")),
+            "mis_end": pl.col(date_col("MIS_END")),
+        },
+        ("mis_start", "missing"),
+    ),
+    "UASC": ("uasc", {"duc": pl.col(date_col("DUC"))}, ()),
+    "OC2": (
+        "oc2",
+        {
+            "sdq_score": pl.col("SDQ_SCORE").cast(pl.Int32, strict=False),
+            "sdq_reason": pl.col(code_col("SDQ_REASON")),
+            **{flag.lower(): pl.col(flag) == "1" for flag in OC2_FLAGS},
+            "year": pl.col("__year"),
+        },
+        ("year",),
+    ),
+    "SWEpisodes": (
+        "sw",
+        {
+            "sw_decom": pl.col(date_col("SW_DECOM")),
+            "sw_dec": pl.col(date_col("SW_DEC")),
+            "sw_reason": pl.col(code_col("SW_REASON")),
+        },
+        ("sw_decom",),
+    ),
+}
+EMPTY: dict[str, dict[str, Any]] = {
+    "episodes": {
+        "decom": pl.Date, "rne": ENUMS["rne"], "ls": ENUMS["ls"], "cin": ENUMS["cin"],
+        "place": ENUMS["place"], "place_provider": ENUMS["place_provider"], "dec": pl.Date,
+        "rec": ENUMS["rec"], "reason_place_change": ENUMS["reason_place_change"],
+    },
+    "reviews": {"review": pl.Date, "review_code": ENUMS["review_code"]},
+    "missing": {"missing": ENUMS["missing"], "mis_start": pl.Date, "mis_end": pl.Date},
+    "uasc": {"duc": pl.Date},
+    "oc2": {
+        "sdq_score": pl.Int32, "sdq_reason": ENUMS["sdq_reason"],
+        **{flag.lower(): pl.Boolean for flag in OC2_FLAGS}, "year": pl.Int32,
+    },
+    "sw": {"sw_decom": pl.Date, "sw_dec": pl.Date, "sw_reason": ENUMS["sw_reason"]},
+}  # fmt: skip
+
+
+def child_ids(raw: RawExtract) -> pl.DataFrame:
+    """CHILD -> child_idx for every child in any year's Header, numbered in CHILD order so the
+    same extract always gives the same numbers."""
+    headers = [t.frame.select("CHILD") for t in raw.tables if t.spec.name == "Header"]
+    return (
+        pl.concat(headers)
+        .drop_nulls()
+        .unique()
+        .sort("CHILD")
+        .with_row_index("child_idx")
+        .with_columns(pl.col("child_idx").cast(pl.UInt32))
+    )
+
+
+def build_extract(
+    raw: RawExtract, *, home_districts: list[str], progress: Progress = _no_progress
+) -> ImportResult:
+    ids = child_ids(raw)
+    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]] = {}
+    problem_frames: list[pl.DataFrame] = []
+    for number, table in enumerate(raw.tables):
+        progress(30 + 30 * number // max(len(raw.tables), 1), f"Checking {table.file}")
+        normalised, problems = validate_table(table, ids)
+        problem_frames.append(problems)
+        if problems.height:
+            bad_rows = problems.filter(pl.col("severity") == ERROR)["row"]
+            if bad_rows.len():
+                normalised = normalised.filter(
+                    ~pl.col(ROW).cast(pl.Int64).is_in(bad_rows.unique().implode())
+                )
+        validated.setdefault(table.spec.name, []).append((table, normalised))
+    problems = pl.concat(problem_frames) if problem_frames else empty_problems()
+    progress(62, "Linking the tables")
+    problem_children = (
+        problems.filter(pl.col("severity") == ERROR)["child_idx"].drop_nulls().unique()
+    )
+    extract = _assemble(validated, problem_children, home_districts)
+    extract.meta["years"] = raw.years
+    summary = _summary(raw, problems, extract)
+    notes = pl.DataFrame([n.as_dict() for n in raw.notes], schema=PROBLEM_SCHEMA)
+    public = pl.concat([notes, problems.drop("child_idx")]).sort(
+        "file", "row", nulls_last=False, maintain_order=True
+    )
+    return ImportResult(extract, public, summary)
+
+
+def _combine(
+    pairs: list[tuple[RawTable, pl.DataFrame]],
+    columns: dict[str, pl.Expr],
+    key: tuple[str, ...] | None,
+) -> pl.DataFrame:
+    frames = []
+    for table, frame in sorted(pairs, key=lambda pair: pair[0].year):
+        present = set(frame.columns) | {"__year"}
+        frame = frame.with_columns(pl.lit(table.year, dtype=pl.Int32).alias("__year"))
+        frames.append(
+            frame.filter(pl.col("child_idx").is_not_null()).select(
+                "child_idx",
+                *[
+                    _typed(name, expr if expr.meta.root_names()[0] in present else pl.lit(None))
+                    for name, expr in columns.items()
+                ],
+            )
+        )
+    combined = pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]
+    if len(frames) > 1 and key is not None:
+        # The later year's row wins: an episode open at 31 March is returned again, ended,
+        # the year after.
+        combined = combined.unique(["child_idx", *key], keep="last", maintain_order=True)
+    return combined
+
+
+def _assemble(
+    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]],
+    problem_children: pl.Series,
+    home_districts: list[str],
+) -> Extract:
+    header_frames = []
+    for table, frame in validated["Header"]:
+        present = set(frame.columns)
+        header_frames.append(
+            frame.filter(pl.col("child_idx").is_not_null()).select(
+                "child_idx",
+                pl.col("CHILD").alias("child_id"),
+                pl.col("UPN").alias("upn"),
+                pl.col(date_col("DOB")).alias("dob"),
+                _typed("sex", pl.col(code_col("SEX"))),
+                _typed("ethnic", pl.col(code_col("ETHNIC"))),
+                (pl.col("UASC") == "1" if "UASC" in present else pl.lit(False)).alias("uasc_flag"),
+                pl.lit(table.year, dtype=pl.Int32).alias("last_year"),
+            )
+        )
+    header = (
+        pl.concat(header_frames)
+        .sort("last_year", descending=True)
+        .unique("child_idx", keep="first")
+        .sort("child_idx")
+    )
+    identity = header.select("child_idx", "child_id", "upn", "dob")
+    children = header.select(
+        "child_idx",
+        "sex",
+        "ethnic",
+        pl.col("uasc_flag").fill_null(False),
+        pl.col("child_idx").is_in(problem_children.implode()).alias("has_problem"),
+        "last_year",
+    )
+
+    tables_out: dict[str, pl.DataFrame] = {}
+    for source, (name, columns, key) in KEPT.items():
+        if source == "Episodes":
+            continue
+        pairs = validated.get(source)
+        if not pairs:
+            tables_out[name] = pl.DataFrame(schema={"child_idx": pl.UInt32, **EMPTY[name]})
+            continue
+        tables_out[name] = _combine(pairs, columns, key)
+
+    # Placement location: PL_LOCATION / PL_LA / PL_DISTANCE when the extract has them;
+    # otherwise in or out of area from the placement postcode's district. The postcode itself
+    # is not kept.
+    episodes = _combine_with_locations(validated["Episodes"], home_districts)
+    tables_out["episodes"] = episodes
+    has_903_location = any(
+        "PL_LOCATION" in frame.columns for _table, frame in validated["Episodes"]
+    )
+    if has_903_location:
+        location_source = "903"
+    elif home_districts:
+        location_source = "districts"
+    else:
+        location_source = "none"
+    return Extract(
+        identity=identity,
+        children=children,
+        meta={
+            "location_source": location_source,
+            "has_distance": bool(episodes["pl_distance"].is_not_null().any()),
+            "home_districts": home_districts,
+        },
+        **tables_out,
+    )
+
+
+def _combine_with_locations(
+    pairs: list[tuple[RawTable, pl.DataFrame]], home_districts: list[str]
+) -> pl.DataFrame:
+    columns = dict(KEPT["Episodes"][1])
+    frames = []
+    for _table, frame in sorted(pairs, key=lambda pair: pair[0].year):
+        present = set(frame.columns)
+        given = pl.col(code_col("PL_LOCATION")) if "PL_LOCATION" in present else None
+        if given is not None and not frame[code_col("PL_LOCATION")].null_count():
+            location = given  # every row has PL_LOCATION: nothing to derive
+        else:
+            district = home_district_expr(pl.col("PL_POST"))
+            derived = (
+                pl.when(district.is_null())
+                .then(None)
+                .when(district.is_in(home_districts))
+                .then(pl.lit("IN"))
+                .otherwise(pl.lit("OUT"))
+                if home_districts
+                else pl.lit(None, dtype=pl.String)
+            ).cast(ENUMS["pl_location"])
+            location = derived if given is None else pl.coalesce(given, derived)
+        extra = {
+            "pl_location": location,
+            "pl_la": (
+                pl.col("PL_LA").str.strip_chars() if "PL_LA" in present else pl.lit(None, pl.String)
+            ).cast(pl.Categorical),
+            "pl_distance": pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+            if "PL_DISTANCE" in present
+            else pl.lit(None, pl.Float64),
+        }
+        frames.append(
+            frame.filter(pl.col("child_idx").is_not_null()).select(
+                "child_idx",
+                *[_typed(name, expr) for name, expr in {**columns, **extra}.items()],
+            )
+        )
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="vertical_relaxed").unique(
+        ["child_idx", "decom"], keep="last", maintain_order=True
+    )
+
+
+def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[str, Any]:
+    files = [
+        {
+            "file": table.file,
+            "table": table.spec.name,
+            "label": table.spec.label,
+            "year": table.year,
+            "rows": table.frame.height,
+        }
+        for table in raw.tables
+    ]
+    errors = problems.filter(pl.col("severity") == ERROR)
+    return {
+        "files": files,
+        "years": raw.years,
+        "children": extract.children.height,
+        "episodes": extract.episodes.height,
+        "reviews": extract.reviews.height,
+        "missing": extract.missing.height,
+        "children_with_problems": int(extract.children["has_problem"].sum()),
+        "error_rows": errors.select(pl.struct("file", "row").n_unique()).item()
+        if errors.height
+        else 0,
+        "errors": errors.height,
+        "warnings": int((problems["severity"] == "warning").sum()) + len(raw.notes),
+        "location_source": extract.meta["location_source"],
+        "has_distance": extract.meta["has_distance"],
+    }
+
+
+# --- Storage --------------------------------------------------------------------------------
+
+
+_MAGIC = b"MACA903\x01"
+
+
+@cache
+def _store_keys(keys: tuple[str, ...]) -> list[tuple[bytes, AESGCM]]:
+    """AES-256-GCM keys derived from the identifier keys, newest first, each with an id.
+
+    The identifier store's keys are reused (so one rotation covers both), but through AES-GCM
+    rather than Fernet: Fernet base64-encodes and is some fifty times slower on the tens of
+    megabytes a national extract takes."""
+    derived = []
+    for key in keys:
+        material = hashlib.sha256(b"maca-903-store:" + key.encode()).digest()
+        derived.append((hashlib.sha256(material).digest()[:8], AESGCM(material)))
+    return derived
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    key_id, cipher = _store_keys(crypto.configured_keys())[0]
+    nonce = os.urandom(12)
+    return _MAGIC + key_id + nonce + cipher.encrypt(nonce, data, _MAGIC + key_id)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    if not blob.startswith(_MAGIC):
+        raise ValueError("not an encrypted maca 903 file")
+    key_id, nonce, body = blob[8:16], blob[16:28], blob[28:]
+    for candidate_id, cipher in _store_keys(crypto.configured_keys()):
+        if candidate_id == key_id:
+            return cipher.decrypt(nonce, body, _MAGIC + key_id)
+    raise ValueError("the 903 extract was encrypted with a key that is no longer configured")
+
+
+def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    buffer = io.BytesIO()
+    # Uncompressed: encrypted bytes do not compress, and compressing first costs more time
+    # than the disk it saves.
+    frame.write_parquet(buffer, compression="uncompressed", statistics=False)
+    path.write_bytes(encrypt_bytes(buffer.getvalue()))
+
+
+def read_frame(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
+    data = decrypt_bytes(path.read_bytes())
+    return pl.read_parquet(io.BytesIO(data), columns=columns)
+
+
+def save_extract(extract: Extract, problems: pl.DataFrame, directory: Path) -> None:
+    """Write everything to a fresh folder, then move it into place, so a failure half-way
+    leaves nothing behind."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for name in TABLE_FILES:
+            write_frame(extract.table(name), staging / f"{name}.parquet.enc")
+        write_frame(problems, staging / "problems.parquet.enc")
+        shutil.rmtree(directory, ignore_errors=True)
+        staging.rename(directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def load_extract(directory: Path, meta: dict[str, Any], *, with_identity: bool = False) -> Extract:
+    frames = {
+        name: read_frame(directory / f"{name}.parquet.enc")
+        for name in TABLE_FILES
+        if name != "identity"
+    }
+    identity = (
+        read_frame(directory / "identity.parquet.enc", ["child_idx", "dob"])
+        if not with_identity
+        else read_frame(directory / "identity.parquet.enc")
+    )
+    return Extract(identity=identity, meta=dict(meta), **frames)
+
+
+def load_problems(directory: Path) -> pl.DataFrame:
+    path = directory / "problems.parquet.enc"
+    if not path.exists():
+        return pl.DataFrame(schema=PROBLEM_SCHEMA)
+    return read_frame(path)

@@ -1,0 +1,392 @@
+"""Reading 903 files (CSV or XML) into raw tables of text, one per table and collection year.
+
+Everything here is about whether a file can be read at all; a problem found here is fatal and
+stops the import. Checks on the values are in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from maca.sampling import tables
+from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
+from maca.sampling.tables import TableSpec
+
+ROW = "_row"  # spreadsheet row (header is row 1) for CSV, line number for XML
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    year: int
+    name: str = ""  # what the person called it (an upload's original name)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.path.name
+
+
+@dataclass
+class RawTable:
+    spec: TableSpec
+    year: int
+    file: str
+    frame: pl.DataFrame  # every column as text, plus ROW
+    row_label: str = "row"
+
+
+@dataclass
+class RawExtract:
+    tables: list[RawTable]
+    notes: list[Problem] = field(default_factory=list)  # warnings found while reading
+
+    def get(self, name: str, year: int) -> RawTable | None:
+        for table in self.tables:
+            if table.spec.name == name and table.year == year:
+                return table
+        return None
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({table.year for table in self.tables})
+
+
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+def read_extract(files: list[SourceFile], progress: Progress = _no_progress) -> RawExtract:
+    """Read every file, recognise its table, and refuse the lot if any file is unusable."""
+    fatal: list[Problem] = []
+    notes: list[Problem] = []
+    found: list[RawTable] = []
+    if not files:
+        raise ExtractError([Problem(FATAL, "(no files)", "no-files", "No files were given.")])
+    # Tables whose file was found but is unusable are reported once, not also as absent.
+    attempted: set[tuple[str, int | None]] = set()
+    for index, source in enumerate(files):
+        progress(5 + 25 * index // len(files), f"Reading {source.display_name}")
+        is_xml = source.path.exists() and _looks_like_xml(source.path)
+        try:
+            if is_xml:
+                found.extend(_read_xml(source))
+            else:
+                raw, ignored = _read_csv(source)
+                found.append(raw)
+                notes.extend(ignored)
+        except ExtractError as error:
+            fatal.extend(error.problems)
+            attempted |= {(p.table, p.year) for p in error.problems if p.table}
+            if is_xml:  # an XML file carries every table
+                attempted |= {(name, source.year) for name in tables.REQUIRED_TABLES}
+    fatal.extend(_check_tables(found, files, attempted))
+    if fatal:
+        raise ExtractError(fatal)
+    return RawExtract(found, notes)
+
+
+def _check_tables(
+    found: list[RawTable], files: list[SourceFile], attempted: set[tuple[str, int | None]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, int], str] = {}
+    for table in found:
+        key = (table.spec.name, table.year)
+        if key in seen:
+            problems.append(
+                Problem(
+                    FATAL,
+                    table.file,
+                    "duplicate-table",
+                    f"Both {seen[key]} and {table.file} look like the {table.spec.label} table "
+                    f"for {table.year - 1}/{str(table.year)[-2:]}; give one of them.",
+                    table=table.spec.name,
+                    year=table.year,
+                )
+            )
+        seen[key] = table.file
+    for year in sorted({source.year for source in files}):
+        for name in tables.REQUIRED_TABLES:
+            if (name, year) not in seen and (name, year) not in attempted:
+                spec = tables.BY_NAME[name]
+                problems.append(
+                    Problem(
+                        FATAL,
+                        "(extract)",
+                        "missing-table",
+                        f"No {spec.label} table for {year - 1}/{str(year)[-2:]}: a file with "
+                        f"the columns {', '.join(spec.columns)} is needed.",
+                        table=name,
+                        year=year,
+                    )
+                )
+    for table in found:
+        if table.spec.needed_for_sampling and table.frame.height == 0:
+            problems.append(
+                Problem(
+                    FATAL,
+                    table.file,
+                    "empty-table",
+                    f"The {table.spec.label} table has no rows.",
+                    table=table.spec.name,
+                    year=table.year,
+                )
+            )
+    return problems
+
+
+def _looks_like_xml(path: Path) -> bool:
+    if path.suffix.lower() == ".xml":
+        return True
+    with path.open("rb") as handle:
+        start = handle.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+    return start.startswith(b"<")
+
+
+def _fatal(source: SourceFile, rule: str, message: str, **kwargs: object) -> ExtractError:
+    return ExtractError(
+        [Problem(FATAL, source.display_name, rule, message, year=source.year, **kwargs)]  # type: ignore[arg-type]
+    )
+
+
+def _check_bytes(source: SourceFile) -> None:
+    try:
+        size = source.path.stat().st_size
+        with source.path.open("rb") as handle:
+            start = handle.read(4096)
+    except OSError as error:
+        raise _fatal(
+            source, "unreadable", f"The file cannot be opened: {error.strerror}."
+        ) from None
+    if size == 0 or not start.strip():
+        raise _fatal(source, "empty-file", "The file is empty.")
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+        raise _fatal(
+            source,
+            "encoding",
+            "The file is encoded as UTF-16, not UTF-8. Open it in a text editor and save it "
+            "as UTF-8.",
+            row=1,
+        )
+
+
+def _utf8_problem(source: SourceFile) -> ExtractError:
+    # Only reached when polars has refused the file, so reading it again here costs nothing
+    # in the ordinary case and finds the row to name.
+    data = source.path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = data.count(b"\n", 0, error.start) + 1
+        return _fatal(
+            source,
+            "encoding",
+            "The file is not UTF-8 (perhaps Windows-1252 or Latin-1). Save it as UTF-8.",
+            row=row,
+        )
+    return _fatal(source, "unreadable", "The file could not be read as CSV.")
+
+
+def _read_csv(source: SourceFile) -> tuple[RawTable, list[Problem]]:
+    _check_bytes(source)
+    try:
+        frame = pl.read_csv(source.path, infer_schema=False, encoding="utf8", raise_if_empty=True)
+    except pl.exceptions.NoDataError:
+        raise _fatal(source, "empty-file", "The file is empty.") from None
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+            raise _utf8_problem(source) from None
+        first_line = str(error).strip().splitlines()[0][:200]
+        raise _fatal(
+            source, "unreadable", f"The file could not be read as CSV ({first_line})."
+        ) from None
+    names = [name.lstrip("\ufeff").strip().upper() for name in frame.columns]
+    frame.columns = names
+    recognition = tables.recognise(names)
+    if recognition.spec is None:
+        raise _fatal(
+            source,
+            "unknown-table",
+            f"The columns do not match any 903 table (columns found: {', '.join(names[:15])}).",
+            row=1,
+        )
+    spec = recognition.spec
+    if recognition.missing:
+        raise _fatal(
+            source,
+            "missing-column",
+            f"This looks like the {spec.label} table but has no "
+            f"{_plural('column', recognition.missing)} {', '.join(recognition.missing)}.",
+            row=1,
+            column=recognition.missing[0],
+            table=spec.name,
+        )
+    notes = [
+        Problem(
+            WARNING,
+            source.display_name,
+            "unexpected-column",
+            f"Column {column} is not part of the {spec.label} table and was ignored.",
+            row=1,
+            column=column,
+            table=spec.name,
+            year=source.year,
+        )
+        for column in recognition.unexpected
+    ]
+    keep = [column for column in names if column in spec.known_columns]
+    frame = frame.select(keep).with_row_index(ROW, offset=2)
+    return RawTable(spec, source.year, source.display_name, frame), notes
+
+
+def _plural(word: str, items: tuple[str, ...]) -> str:
+    return word if len(items) == 1 else f"{word}s"
+
+
+# --- XML ------------------------------------------------------------------------------------
+
+_XML_RENAMES = {"CHILDID": "CHILD", "PL": "PLACE"}
+_HEADER_GROUPS = {
+    "AREVIEW": "Reviews",
+    "AMISSING": "Missing",
+    "OC2": "OC2",
+    "PERMANENCE": "PrevPerm",
+    "AD_PLACED": "PlacedAdoption",
+}
+
+
+class _XmlReader:
+    """Streams the DfE XML layout with expat, which gives line numbers for every element.
+
+    EXPSSDA903 > CHILD > HEADER (child fields, AREVIEW*, AMISSING*, OC2, PERMANENCE, AD_PLACED*)
+    and EPISODE*. Each record keeps the line it starts on, so problems can name it."""
+
+    def __init__(self, source: SourceFile):
+        self.source = source
+        self.rows: dict[str, list[dict[str, str | int | None]]] = {
+            spec.name: [] for spec in tables.TABLES
+        }
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.child: dict[str, str | int | None] = {}
+        self.record: dict[str, str | int | None] | None = None
+        self.record_table = ""
+        self.pending: list[tuple[str, dict[str, str | int | None]]] = []
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text.append
+        self.parser.StartDoctypeDeclHandler = self.doctype
+        self.parser.EntityDeclHandler = self.entity
+
+    def doctype(self, *args: object) -> None:
+        # A DTD can define entities that expand without limit; the 903 layout has none.
+        raise ValueError("the file has a DOCTYPE declaration, which a 903 file never has")
+
+    def entity(self, *args: object) -> None:
+        raise ValueError("the file declares entities, which a 903 file never has")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        depth = len(self.stack)
+        self.stack.append(name)
+        self.text.clear()
+        line = self.parser.CurrentLineNumber
+        if depth == 0 and name != "EXPSSDA903":
+            raise ValueError(f"the root element is <{name}>, not <EXPSSDA903>")
+        if depth == 1 and name == "CHILD":
+            self.child = {"_row": line}
+            self.pending = []
+        elif depth == 2 and name == "EPISODE":
+            self.record, self.record_table = {"_row": line}, "Episodes"
+        elif depth == 3 and self.stack[2] == "HEADER" and name in _HEADER_GROUPS:
+            self.record, self.record_table = {"_row": line}, _HEADER_GROUPS[name]
+
+    def end(self, name: str) -> None:
+        value = "".join(self.text).strip() or None
+        self.text.clear()
+        self.stack.pop()
+        depth = len(self.stack)
+        field_name = _XML_RENAMES.get(name, name)
+        if self.record is not None:
+            closes_record = (depth == 2 and name == "EPISODE") or (
+                depth == 3 and name in _HEADER_GROUPS
+            )
+            if closes_record:
+                self.pending.append((self.record_table, self.record))
+                self.record = None
+            else:
+                self.record[field_name] = value
+        elif depth == 3 and self.stack[2] == "HEADER":
+            self.child[field_name] = value
+        elif depth == 1 and name == "CHILD":
+            self.finish_child()
+
+    def finish_child(self) -> None:
+        child = self.child
+        header = {column: child.get(column) for column in (*tables.HEADER.columns, "UASC")}
+        self.rows["Header"].append({**header, "_row": child["_row"]})
+        if child.get("UASC") == "1" or child.get("DUC"):
+            self.rows["UASC"].append(
+                {**{c: child.get(c) for c in tables.UASC.columns}, "_row": child["_row"]}
+            )
+        if child.get("IN_TOUCH") is not None:
+            self.rows["OC3"].append(
+                {**{c: child.get(c) for c in tables.OC3.columns}, "_row": child["_row"]}
+            )
+        if child.get("DATE_INT") is not None:
+            self.rows["AD1"].append(
+                {**{c: child.get(c) for c in tables.AD1.columns}, "_row": child["_row"]}
+            )
+        for table, record in self.pending:
+            record.setdefault("CHILD", child.get("CHILD"))
+            if "DOB" in tables.BY_NAME[table].columns:
+                record.setdefault("DOB", child.get("DOB"))
+            self.rows[table].append(record)
+
+    def read(self) -> list[RawTable]:
+        with self.source.path.open("rb") as handle:
+            self.parser.ParseFile(handle)
+        result = []
+        for spec in tables.TABLES:
+            rows = self.rows[spec.name]
+            if not rows and not spec.needed_for_sampling:
+                continue
+            columns = list(spec.columns) + (["UASC"] if spec.name == "Header" else [])
+            schema = {column: pl.String for column in columns}
+            frame = pl.DataFrame(
+                [{c: row.get(c) for c in columns} for row in rows], schema=schema
+            ).with_columns(pl.Series(ROW, [row["_row"] for row in rows], dtype=pl.UInt32))
+            result.append(RawTable(spec, self.source.year, self.source.display_name, frame, "line"))
+        return result
+
+
+def _read_xml(source: SourceFile) -> list[RawTable]:
+    _check_bytes(source)
+    reader = _XmlReader(source)
+    try:
+        return reader.read()
+    except xml.parsers.expat.ExpatError as error:
+        raise _fatal(
+            source,
+            "malformed-xml",
+            f"The XML is malformed: {xml.parsers.expat.ErrorString(error.code)} "
+            f"(line {error.lineno}, column {error.offset + 1}).",
+            row=error.lineno,
+            row_label="line",
+        ) from None
+    except ValueError as error:
+        raise _fatal(
+            source,
+            "malformed-xml",
+            f"The XML is not a 903 file: {error}.",
+            row=reader.parser.CurrentLineNumber,
+            row_label="line",
+        ) from None

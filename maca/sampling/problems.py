@@ -1,0 +1,87 @@
+"""What is wrong with an extract, said so a person can find and fix it: file, row, column,
+value and the rule broken."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+
+from maca.sampling.tables import IDENTIFYING_COLUMNS
+
+FATAL = "fatal"  # the import stops and nothing is stored
+ERROR = "error"  # the row (and its child) is left out, or the import refused
+WARNING = "warning"  # reported; the row is kept
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "severity": pl.String,
+    "file": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "rule": pl.String,
+    "message": pl.String,
+    "table": pl.String,
+    "year": pl.Int32,
+    "row_label": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    file: str
+    rule: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    table: str = ""
+    year: int | None = None
+    row_label: str = "row"
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"{self.row_label} {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        return f"{self.where()}: {self.message} [{self.rule}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ExtractError(Exception):
+    """Fatal problems: the extract cannot be used and nothing of it is kept."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(problem.describe() for problem in problems[:5]))
+
+
+def shape_of(value: str) -> str:
+    """A value's shape without its content: digits become 9 and letters A, so a problem with a
+    date of birth or a CHILD id can be shown ("99-99-9999") without disclosing it."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"[0-9]", "9", value))[:20]
+
+
+def display_value(column: str | None, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if column in IDENTIFYING_COLUMNS:
+        return f"(shape {shape_of(value)})"
+    return value[:40]
+
+
+def problems_frame(problems: list[Problem]) -> pl.DataFrame:
+    return pl.DataFrame([p.as_dict() for p in problems], schema=PROBLEM_SCHEMA)
+
+
+def problems_from_frame(frame: pl.DataFrame) -> list[Problem]:
+    return [Problem(**row) for row in frame.iter_rows(named=True)]

@@ -1,0 +1,588 @@
+"""Writes: starting and running imports, deciding on problems, drawing samples.
+
+Each service checks that the person is a coordinator of the audit (else 404, as the
+selectors do) and writes under one transaction, so a failure leaves nothing half-done. The
+extract files are written to a staging folder and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from maca.audits.models import Audit, Case
+from maca.audits.selectors import AuditAccess
+from maca.identifiers.models import ChildIdentity
+from maca.sampling import codes, cohort, derive, facts, sample
+from maca.sampling.extract import (
+    ImportResult,
+    build_extract,
+    child_hmac,
+    load_extract,
+    save_extract,
+)
+from maca.sampling.ingest import SourceFile, read_extract
+from maca.sampling.models import ImportBatch, SampledChild, SampleDraw
+from maca.sampling.problems import ExtractError, Problem
+
+logger = logging.getLogger(__name__)
+PROBLEM_SAMPLE_SIZE = 200
+
+
+class SamplingError(ValueError):
+    """A request that cannot be carried out, with a message for the person and the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def require_coordinator(access: AuditAccess) -> None:
+    if not access.is_coordinator:
+        raise Http404("No audit found")
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+def import_903_start(
+    *,
+    access: AuditAccess,
+    user: Any,
+    files: list[tuple[UploadedFile, int]],
+    home_districts: list[str],
+) -> ImportBatch:
+    """Keep the uploaded files and queue the import. The uploads are deleted once read."""
+    require_coordinator(access)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            audit=access.audit, created_by=user, home_districts=home_districts
+        )
+    batch.upload_dir.mkdir(parents=True, exist_ok=True)
+    uploads = []
+    for number, (upload, year) in enumerate(files, start=1):
+        name = upload.name or f"file-{number}"
+        stored = f"{number:02d}-{get_valid_filename(Path(name).name) or 'file'}"
+        with (batch.upload_dir / stored).open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        uploads.append({"stored": stored, "name": Path(name).name, "year": year})
+    ImportBatch.objects.filter(pk=batch.pk).update(uploads=uploads)
+    from maca.sampling.tasks import import_903_task
+
+    # Queued after the batch is committed, so the worker always finds it.
+    result = import_903_task.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_result_id=str(result.id))
+    batch.refresh_from_db()
+    return batch
+
+
+def _progress_writer(batch_id: int) -> Callable[[int, str], None]:
+    def write(percent: int, message: str) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            progress=max(0, min(percent, 99)), progress_message=message[:200]
+        )
+
+    return write
+
+
+def summarise_problems(problems: pl.DataFrame) -> list[dict[str, Any]]:
+    if problems.height == 0:
+        return []
+    order = {"fatal": 0, "error": 1, "warning": 2}
+    grouped = (
+        problems.group_by("severity", "file", "column", "rule", maintain_order=True)
+        .agg(
+            count=pl.len(),
+            first_row=pl.col("row").min(),
+            row_label=pl.col("row_label").first(),
+            example=pl.col("message").first(),
+        )
+        .with_columns(rank=pl.col("severity").replace_strict(order, default=3))
+        .sort("rank", "file", "first_row")
+        .drop("rank")
+    )
+    return grouped.to_dicts()
+
+
+def _record_result(batch: ImportBatch, result: ImportResult) -> None:
+    problems = result.problems
+    summary = result.summary
+    batch.years = summary["years"]
+    batch.files = summary["files"]
+    batch.location_source = summary["location_source"]
+    batch.summary = summary
+    batch.meta = {
+        "location_source": summary["location_source"],
+        "has_distance": summary["has_distance"],
+        "home_districts": batch.home_districts,
+        "years": summary["years"],
+    }
+    batch.problem_summary = summarise_problems(problems)
+    batch.problem_sample = problems.head(PROBLEM_SAMPLE_SIZE).to_dicts()
+    batch.error_count = summary["errors"]
+    batch.warning_count = summary["warnings"]
+    batch.child_count = summary["children"]
+    batch.children_with_problems = summary["children_with_problems"]
+    batch.status = (
+        ImportBatch.Status.NEEDS_DECISION if summary["errors"] else ImportBatch.Status.READY
+    )
+    batch.progress = 100
+    batch.progress_message = "Finished"
+    batch.finished_at = timezone.now()
+
+
+def _record_fatal(batch: ImportBatch, problems: list[Problem]) -> None:
+    batch.status = ImportBatch.Status.FAILED
+    batch.fatal_problems = [problem.as_dict() for problem in problems]
+    batch.progress = 100
+    batch.progress_message = "Stopped: the files cannot be imported"
+    batch.finished_at = timezone.now()
+
+
+def run_pipeline(
+    files: list[SourceFile],
+    *,
+    home_districts: list[str],
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportResult:
+    """Read and check the files and build the extract, in memory. Raises ExtractError."""
+    report = progress or (lambda percent, message: None)
+    raw = read_extract(files, report)
+    return build_extract(raw, home_districts=home_districts, progress=report)
+
+
+def import_903_run(*, batch_id: int) -> None:
+    """The import itself, run by the task worker: read, check, keep, report."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportBatch.Status.QUEUED:
+        return  # already run (a retried task must not import twice)
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.RUNNING, started_at=timezone.now(), progress=1
+    )
+    files = [
+        SourceFile(batch.upload_dir / item["stored"], int(item["year"]), item["name"])
+        for item in batch.uploads
+    ]
+    try:
+        result = run_pipeline(
+            files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
+        )
+        _progress_writer(batch_id)(90, "Keeping the checked extract")
+        save_extract(result.extract, result.problems, batch.storage_dir)
+    except ExtractError as error:
+        batch.refresh_from_db()
+        _record_fatal(batch, error.problems)
+        with transaction.atomic():
+            batch.save()
+        return
+    except Exception:
+        logger.exception("903 import %s failed", batch.public_id)
+        batch.refresh_from_db()
+        _record_fatal(
+            batch,
+            [
+                Problem(
+                    "fatal",
+                    "(import)",
+                    "internal",
+                    "The import failed unexpectedly; nothing was kept. Tell your system "
+                    "administrator the import number.",
+                )
+            ],
+        )
+        with transaction.atomic():
+            batch.save()
+        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+        return
+    finally:
+        # The uploaded files hold identifiers in the clear; they go as soon as they are read.
+        shutil.rmtree(batch.upload_dir, ignore_errors=True)
+    batch.refresh_from_db()
+    _record_result(batch, result)
+    with transaction.atomic():
+        batch.uploads = []
+        batch.save()
+
+
+def import_903_local(
+    *,
+    files: list[SourceFile],
+    home_districts: list[str],
+    audit: Audit | None = None,
+    user: Any = None,
+    leave_out_problem_rows: bool = False,
+) -> tuple[ImportBatch | None, ImportResult]:
+    """The command-line import: files already on disk, run in this process. Fatal problems
+    raise ExtractError before anything is written; row problems are kept only when asked to
+    leave those rows out."""
+    result = run_pipeline(files, home_districts=home_districts)
+    if result.error_count and not leave_out_problem_rows:
+        return None, result
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            audit=audit,
+            created_by=user,
+            home_districts=home_districts,
+            status=ImportBatch.Status.RUNNING,
+            started_at=timezone.now(),
+        )
+        save_extract(result.extract, result.problems, batch.storage_dir)
+        _record_result(batch, result)
+        if result.error_count:
+            batch.status = ImportBatch.Status.READY
+            batch.decision = ImportBatch.Decision.LEAVE_OUT
+            batch.decided_by = user
+            batch.decided_at = timezone.now()
+        batch.save()
+    return batch, result
+
+
+def import_903_decide(
+    *, access: AuditAccess, batch: ImportBatch, decision: str, user: Any
+) -> ImportBatch:
+    require_coordinator(access)
+    if batch.audit_id != access.audit.pk:
+        raise Http404("No import found")
+    if batch.status != ImportBatch.Status.NEEDS_DECISION:
+        raise SamplingError("This import is not waiting for a decision.", "decision")
+    if decision not in ImportBatch.Decision.values:
+        raise SamplingError(
+            "Choose whether to leave the rows out or refuse the import.", "decision"
+        )
+    with transaction.atomic():
+        batch.decision = decision
+        batch.decided_by = user
+        batch.decided_at = timezone.now()
+        batch.status = (
+            ImportBatch.Status.READY
+            if decision == ImportBatch.Decision.LEAVE_OUT
+            else ImportBatch.Status.REFUSED
+        )
+        batch.save()
+    if decision == ImportBatch.Decision.REFUSE:
+        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+    return batch
+
+
+# --- Drawing the sample ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    child_id: str
+    reason: str
+
+
+def parse_exclusions(text: str) -> list[Exclusion]:
+    """Lines of "CHILD id, reason". Raises SamplingError naming the line at fault."""
+    result = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        child_id, _comma, reason = line.partition(",")
+        if not child_id.strip() or not reason.strip():
+            raise SamplingError(
+                f"Line {number}: give the CHILD id, a comma, then the reason for leaving "
+                "the child out.",
+                "exclusions",
+            )
+        result.append(Exclusion(child_id.strip(), reason.strip()[:200]))
+    return result
+
+
+def _strata_labels(stratify_by: str) -> tuple[str, list[str], dict[str, str]]:
+    if stratify_by == SampleDraw.Strata.AGE_BAND:
+        return "age_band", list(derive.AGE_BANDS), {band: band for band in derive.AGE_BANDS}
+    return (
+        "cin",
+        list(codes.CATEGORY_OF_NEED),
+        {code: f"{code} {label}" for code, label in codes.CATEGORY_OF_NEED.items()},
+    )
+
+
+def sample_draw(
+    *,
+    access: AuditAccess,
+    batch: ImportBatch,
+    filters: cohort.CohortFilters,
+    method: str,
+    stratify_by: str,
+    size: int,
+    seed: int,
+    exclusions: list[Exclusion],
+    user: Any,
+) -> SampleDraw:
+    require_coordinator(access)
+    if batch.audit_id != access.audit.pk:
+        raise Http404("No import found")
+    return draw_for_audit(
+        audit=access.audit,
+        batch=batch,
+        filters=filters,
+        method=method,
+        stratify_by=stratify_by,
+        size=size,
+        seed=seed,
+        exclusions=exclusions,
+        user=user,
+    )
+
+
+def draw_for_audit(
+    *,
+    audit: Audit,
+    batch: ImportBatch,
+    filters: cohort.CohortFilters,
+    method: str,
+    stratify_by: str,
+    size: int,
+    seed: int,
+    exclusions: Iterable[Exclusion],
+    user: Any,
+) -> SampleDraw:
+    """Build the cohort, leave out who must be left out (with reasons), draw, and turn each
+    child drawn into a case with its identifiers in the separate store."""
+    if not batch.is_usable:
+        raise SamplingError("This import is not ready for sampling.")
+    if method not in SampleDraw.Method.values:
+        raise SamplingError("Choose a sampling method.", "method")
+    if method == SampleDraw.Method.STRATIFIED and stratify_by not in SampleDraw.Strata.values:
+        raise SamplingError("Choose what to stratify by.", "stratify_by")
+    if size < 1:
+        raise SamplingError("The sample must have at least 1 child.", "size")
+    extract = load_extract(batch.storage_dir, batch.meta, with_identity=True)
+    child_frame = derive.child_facts(extract, filters.census_date)
+    built = cohort.build_cohort(
+        child_frame,
+        filters,
+        extract_children=extract.children.height,
+        location_source=batch.location_source,
+    )
+    frame = built.frame.join(
+        extract.identity.select("child_idx", "child_id"), on="child_idx", how="left"
+    )
+    ids = frame["child_id"].to_list()
+    hmacs = child_hmac(ids)
+    frame = frame.with_columns(pl.Series("child_hmac", hmacs, dtype=pl.String))
+
+    excluded: dict[str, int] = {}
+
+    def leave_out(mask: pl.Series, reason: str) -> None:
+        nonlocal frame
+        count = int(mask.sum())
+        if count:
+            excluded[reason] = excluded.get(reason, 0) + count
+            frame = frame.filter(~mask)
+
+    leave_out(
+        frame["has_problem"].fill_null(False),
+        "Rows with problems in the 903 were left out at import",
+    )
+    already = set(
+        SampledChild.objects.filter(draw__audit=audit).values_list("child_hmac", flat=True)
+    )
+    if already:
+        leave_out(frame["child_hmac"].is_in(sorted(already)), "Already in this audit's sample")
+    listed: dict[str, str] = {}
+    for item in exclusions:
+        listed[item.child_id] = item.reason
+    not_found = 0
+    if listed:
+        present = set(frame["child_id"].to_list())
+        not_found = sum(1 for child_id in listed if child_id not in present)
+        for reason in sorted(set(listed.values())):
+            wanted = [child_id for child_id, why in listed.items() if why == reason]
+            leave_out(frame["child_id"].is_in(wanted), f"Left out by the coordinator: {reason}")
+
+    if size > frame.height:
+        raise SamplingError(
+            f"The frame has {frame.height} children after exclusions; the sample cannot be "
+            f"larger than that.",
+            "size",
+        )
+    strata_column: str = ""
+    strata_order: list[str] = []
+    strata_labels: dict[str, str] = {}
+    if method == SampleDraw.Method.STRATIFIED:
+        strata_column, strata_order, strata_labels = _strata_labels(stratify_by)
+    members = [
+        sample.Member(
+            key=row["child_id"],
+            child_idx=row["child_idx"],
+            stratum=str(row[strata_column]) if strata_column else "",
+        )
+        for row in frame.select(
+            "child_id", "child_idx", *([strata_column] if strata_column else [])
+        ).iter_rows(named=True)
+    ]
+    allocations: list[sample.Allocation] = []
+    if method == SampleDraw.Method.STRATIFIED:
+        chosen, allocations = sample.draw_stratified(members, size, seed, strata_order)
+    else:
+        chosen = sample.draw_random(members, size, seed)
+
+    details = facts.case_details(
+        extract, child_frame, filters.census_date, [member.child_idx for member in chosen]
+    )
+    identity = {
+        row["child_idx"]: row
+        for row in extract.identity.filter(
+            pl.col("child_idx").is_in([member.child_idx for member in chosen])
+        ).iter_rows(named=True)
+    }
+    hmac_by_idx = dict(
+        zip(frame["child_idx"].to_list(), frame["child_hmac"].to_list(), strict=True)
+    )
+    strata = [
+        {
+            "stratum": allocation.stratum,
+            "label": strata_labels.get(allocation.stratum, allocation.stratum),
+            "frame": allocation.frame,
+            "sample": allocation.sample,
+        }
+        for allocation in allocations
+    ]
+    exclusion_list = [{"reason": reason, "count": count} for reason, count in excluded.items()]
+    if not_found:
+        exclusion_list.append(
+            {"reason": "Listed to leave out but not in the frame", "count": not_found}
+        )
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit.pk)
+        taken = set(Case.objects.filter(audit=audit).values_list("pseudonym", flat=True))
+        names = sample.pseudonyms(taken, len(chosen))
+        next_order = (Case.objects.filter(audit=audit).aggregate(m=Max("order"))["m"] or 0) + 1
+        draw = SampleDraw.objects.create(
+            audit=audit,
+            batch=batch,
+            drawn_by=user,
+            census_date=filters.census_date,
+            filters=filters.as_dict(),
+            steps=[{"label": step.label, "count": step.count} for step in built.steps],
+            method=method,
+            stratify_by=stratify_by if method == SampleDraw.Method.STRATIFIED else "",
+            size=size,
+            seed=str(seed),
+            frame_size=frame.height,
+            strata=strata,
+            exclusions=exclusion_list,
+            record="",
+        )
+        for offset, (member, pseudonym) in enumerate(zip(chosen, names, strict=True)):
+            case = _create_case(
+                audit, pseudonym, next_order + offset, details[member.child_idx], draw
+            )
+            person = identity[member.child_idx]
+            dob = person["dob"]
+            ChildIdentity.objects.create(
+                case=case,
+                la_child_id=person["child_id"] or "",
+                upn=person["upn"] or "",
+                date_of_birth=dob.isoformat() if isinstance(dob, dt.date) else "",
+            )
+            SampledChild.objects.create(
+                draw=draw,
+                case=case,
+                child_hmac=hmac_by_idx[member.child_idx],
+                stratum=member.stratum,
+                order=offset + 1,
+            )
+        draw.record = draw_record(draw, batch, built, names)
+        draw.save(update_fields=["record"])
+        audit.sample_method = draw.get_method_display()[:100]
+        if draw.stratify_by:
+            audit.sample_method = (
+                f"Stratified random sample by {draw.get_stratify_by_display().lower()}"
+            )[:100]
+        audit.sample_frame_size = draw.frame_size
+        audit.sample_seed = draw.seed
+        audit.census_date = draw.census_date
+        audit.sample_notes = (
+            f"{audit.sample_notes}\n\n{draw.record}" if audit.sample_notes else draw.record
+        )
+        if not audit.cohort_definition:
+            audit.cohort_definition = "; ".join(cohort.describe_filters(filters))
+        audit.save(
+            update_fields=[
+                "sample_method",
+                "sample_frame_size",
+                "sample_seed",
+                "census_date",
+                "sample_notes",
+                "cohort_definition",
+                "updated_at",
+            ]
+        )
+    return draw
+
+
+def _create_case(
+    audit: Audit, pseudonym: str, order: int, details: dict[str, Any], draw: SampleDraw
+) -> Case:
+    distance = details["placement_distance_miles"]
+    details = {**details, "sample_draw": draw.pk}
+    return Case.objects.create(
+        audit=audit,
+        pseudonym=pseudonym,
+        order=order,
+        age_weeks=max(0, int(details.pop("age_weeks", 0) or 0)),
+        gender=details["sex"],
+        legal_status=details["legal_status"] or "",
+        placement_type=details["placement_type"] or "",
+        placement_provider=details["placement_provider"] or "",
+        placed_out_of_area=details["placed_out_of_area"],
+        placement_distance_miles=None
+        if distance is None
+        else Decimal(str(round(float(distance), 1))),
+        placement_area=details["placement_la"] or "",
+        placement_moves_12m=details["moves_12m"],
+        missing_episodes_12m=details["missing_12m"],
+        is_uasc=bool(details["uasc"]),
+        facts=details,
+    )
+
+
+def draw_record(
+    draw: SampleDraw, batch: ImportBatch, built: cohort.Cohort, names: list[str]
+) -> str:
+    """The account of the draw written to the audit, for inspectors."""
+    lines = [
+        f"Sample drawn on {timezone.localdate():%d/%m/%Y} from 903 import {batch.public_id} "
+        f"(collection years {batch.year_labels}; imported {batch.created_at:%d/%m/%Y}).",
+        "Cohort:",
+        *[f"  - {step.label}: {step.count}" for step in built.steps],
+    ]
+    lines += [f"  Note: {note}" for note in built.notes]
+    if draw.exclusions:
+        lines.append("Left out of the frame:")
+        lines += [f"  - {item['reason']}: {item['count']}" for item in draw.exclusions]
+    lines.append(f"Sampling frame: {draw.frame_size} children.")
+    method = draw.get_method_display()
+    if draw.stratify_by:
+        method += f" by {draw.get_stratify_by_display().lower()}"
+    lines.append(f"Method: {method}; sample size {draw.size}; seed {draw.seed}.")
+    if draw.strata:
+        lines.append("Strata (children in frame / drawn):")
+        lines += [f"  - {s['label']}: {s['frame']} / {s['sample']}" for s in draw.strata]
+    lines.append(
+        "How to repeat it: the same extract, filters and seed give the same children. The "
+        "frame is sorted by the LA's CHILD id and drawn with Python's random.Random(seed)"
+        ".sample, stratum by stratum in the order above for a stratified sample."
+    )
+    lines.append(f"Cases created: {', '.join(names)}.")
+    return "\n".join(lines)

@@ -1,0 +1,13 @@
+"""Background work: the 903 import runs on the task worker, so a large upload does not hold a
+web request open. Progress is written to the ImportBatch as it goes, for the page to poll."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from maca.sampling import services
+
+
+@task
+def import_903_task(batch_id: int) -> None:
+    services.import_903_run(batch_id=batch_id)

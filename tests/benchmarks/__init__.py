@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`, one module per subject (bench_<name>.py)."""
