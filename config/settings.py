@@ -170,7 +170,7 @@ SECURE_SSL_REDIRECT = env_bool("MACA_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("MACA_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -203,11 +203,20 @@ TASKS = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MACA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("MACA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+# E-mail (reminders, escalations): SMTP in production; printed to the console in development.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = env_str(
+    "MACA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("MACA_EMAIL_HOST", "localhost"),
+        "port": env_int("MACA_EMAIL_PORT", 25),
+        "username": env_str("MACA_EMAIL_USER", ""),
+        "password": env_str("MACA_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("MACA_EMAIL_USE_TLS", False),
     }
-}
 DEFAULT_FROM_EMAIL = env_str("MACA_FROM_EMAIL", "maca@localhost")
 
 LOGGING = {
