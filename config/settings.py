@@ -59,6 +59,15 @@ ALLOWED_HOSTS = env_list("MACA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("MACA_CSRF_TRUSTED_ORIGINS", [])
 
 PARTNERSHIP_NAME = env_str("MACA_PARTNERSHIP_NAME", "Safeguarding Children Partnership")
+# The address e-mails link to (reminders, escalations).
+SITE_URL = env_str("MACA_SITE_URL", "http://127.0.0.1:8000")
+# Working days an agency has to acknowledge an escalation, by urgency (England and Wales
+# bank holidays are not working days).
+ESCALATION_ACKNOWLEDGE_WORKING_DAYS = {
+    "immediate": env_int("MACA_ACK_DAYS_IMMEDIATE", 1),
+    "statutory_overdue": env_int("MACA_ACK_DAYS_STATUTORY", 5),
+    "practice": env_int("MACA_ACK_DAYS_PRACTICE", 5),
+}
 SERVICE_NAME = "Multi-agency case audit"
 
 # Key for child identifiers at rest: comma-separated Fernet keys, newest first, so a key can be
@@ -78,9 +87,14 @@ INSTALLED_APPS = [
     "maca.planning",
     "maca.returns",
     "maca.learning",
+    "maca.moderation",
     "maca.identifiers",
     "maca.reports",
     "maca.sampling",
+    "rest_framework",
+    "drf_spectacular",
+    "maca.api",
+    "maca.exchange",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "maca.core.history.HistoryMiddleware",
+    "maca.api.middleware.ApiCallLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -202,6 +218,57 @@ TASKS = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MACA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+
+# REST API (maca.api): personal access tokens or the browser session, JSON only, every list
+# paginated, errors as {"detail", "errors": [{"field", "message"}]}.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "maca.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "maca.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "maca.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "maca.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "maca API",
+    "DESCRIPTION": (
+        "The multi-agency case audit API. Every call is made as the person who owns the token "
+        "and sees exactly what they see in the browser; anything outside their scope is a 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "AuditStatusEnum": "maca.audits.models.AuditStatus",
+        "AuditKindEnum": "maca.audits.models.Audit.Kind",
+        "ReturnStatusEnum": "maca.audits.models.ReturnStatus",
+        "InvolvementStatusEnum": "maca.audits.models.AgencyInvolvement.Status",
+        "EscalationStatusEnum": "maca.audits.models.Escalation.Status",
+        "UrgencyEnum": "maca.audits.models.Escalation.Urgency",
+        "QuestionKindEnum": "maca.audits.models.Question.Kind",
+        "ScaleKindEnum": "maca.audits.models.GradingScale.Kind",
+        "OutcomeEnum": "maca.audits.models.GradeLevel.Outcome",
+        "ActionStatusEnum": "maca.learning.models.ActionStatus",
+        "HeadingEnum": "maca.learning.models.Heading",
+        "RoleEnum": "maca.accounts.models.Role",
+        "SectorEnum": "maca.accounts.models.Sector",
+    },
+}
+# Longest life a personal access token may be given, in days.
+API_TOKEN_MAX_DAYS = env_int("MACA_API_TOKEN_MAX_DAYS", 365)
+# Largest whole-audit import accepted, in bytes.
+AUDIT_IMPORT_MAX_BYTES = env_int("MACA_AUDIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 # E-mail (reminders, escalations): SMTP in production; printed to the console in development.
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"

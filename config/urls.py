@@ -7,6 +7,10 @@ urlpatterns = [
     path("", include("maca.planning.urls")),
     path("", include("maca.returns.urls")),
     path("audits/", include("maca.learning.urls")),
+    path("audits/", include("maca.moderation.urls")),
+    path("actions/", include("maca.learning.tracker_urls")),
     path("audits/", include("maca.reports.urls")),
     path("sampling/", include("maca.sampling.urls")),
+    path("", include("maca.api.urls")),
+    path("", include("maca.exchange.urls")),
 ]

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from maca.accounts.models import Agency
 from maca.audits import codes
+from maca.core.history import HistoryManager
 from maca.core.models import TimeStampedModel
 from maca.core.partial_dates import PartialDateField
 
@@ -271,6 +272,8 @@ class Audit(TimeStampedModel):
         settings.AUTH_USER_MODEL, through="PanelMembership", related_name="panel_audits"
     )
 
+    objects = HistoryManager()
+
     class Meta:
         ordering = ["-audit_date", "title"]
 
@@ -351,6 +354,8 @@ class Case(TimeStampedModel):
         default=dict, blank=True, help_text="Further facts and compliance flags from the 903."
     )
 
+    objects = HistoryManager()
+
     class Meta:
         ordering = ["audit", "order", "pseudonym"]
         constraints = [
@@ -413,6 +418,8 @@ class AgencyInvolvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HistoryManager()
 
     class Meta:
         constraints = [
@@ -477,6 +484,14 @@ class AgencyReturn(TimeStampedModel):
     revision = models.PositiveIntegerField(
         default=1, help_text="Raised on every save, so a stale edit is refused, not merged."
     )
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_saved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the answers were last saved, by a person or upload."
+    )
+
+    objects = HistoryManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "agency"], name="return_unique")]
@@ -500,6 +515,8 @@ class SectionSummary(models.Model):
     )
     grade_reason = models.TextField(blank=True)
 
+    objects = HistoryManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -522,6 +539,8 @@ class Answer(models.Model):
     text_value = models.TextField(blank=True)
     evidence = models.TextField(blank=True)
     reason = models.TextField(blank=True)
+
+    objects = HistoryManager()
 
     class Meta:
         constraints = [
@@ -572,11 +591,23 @@ class Escalation(TimeStampedModel):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    acknowledgement_note = models.TextField(
+        blank=True, help_text="The receiving agency's first response, given on acknowledging."
+    )
     action_taken = models.TextField(blank=True)
+    actioned_at = models.DateTimeField(null=True, blank=True)
+    actioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     outcome = models.TextField(blank=True)
     public_outcome = models.CharField(max_length=300, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     disagreement_policy_used = models.BooleanField(default=False)
+
+    objects = HistoryManager()
 
     class Meta:
         ordering = ["audit", "raised_at"]
@@ -604,6 +635,8 @@ class PanelGrade(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = HistoryManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "section"], name="panel_grade_unique_section"),
@@ -625,6 +658,8 @@ class Discrepancy(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = HistoryManager()
 
     class Meta:
         verbose_name_plural = "discrepancies"

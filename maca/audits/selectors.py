@@ -196,6 +196,13 @@ class GridCell:
     is_late: bool
 
     @property
+    def has_return_page(self) -> bool:
+        """Whether there is a return to open: the agency knew the child, or it started one."""
+        return (
+            self.agency_return is not None or self.involvement == AgencyInvolvement.Status.INVOLVED
+        )
+
+    @property
     def label(self) -> str:
         if self.involvement == AgencyInvolvement.Status.NOT_INVOLVED:
             return "Nil return"
@@ -240,6 +247,7 @@ class AgencyProgress:
     agency: Agency
     expected: int
     complete: int
+    late: int = 0
 
     @property
     def percent(self) -> int:
@@ -263,6 +271,10 @@ class ReturnsGrid:
     @property
     def percent(self) -> int:
         return round(100 * self.complete / self.expected) if self.expected else 100
+
+    @property
+    def late(self) -> int:
+        return sum(item.late for item in self.progress)
 
 
 def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
@@ -288,6 +300,7 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
     }
     expected: Counter[int] = Counter()
     complete: Counter[int] = Counter()
+    late: Counter[int] = Counter()
     rows = []
     for case in cases:
         cells = []
@@ -301,10 +314,12 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
                 expected[agency.pk] += 1
                 complete[agency.pk] += int(done)
             is_late = owes and not done and due is not None and due < today
+            late[agency.pk] += int(is_late)
             cells.append(GridCell(agency, status, agency_return, is_late))
         rows.append(GridRow(case, cells))
     progress = [
-        AgencyProgress(agency, expected[agency.pk], complete[agency.pk]) for agency in agencies
+        AgencyProgress(agency, expected[agency.pk], complete[agency.pk], late[agency.pk])
+        for agency in agencies
     ]
     return ReturnsGrid(agencies=agencies, rows=rows, progress=progress)
 

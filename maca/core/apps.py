@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "maca.core"
     label = "core"
+
+    def ready(self) -> None:
+        from maca.core import history
+
+        # What an audit is judged by keeps its history; each path leads to the audit's id.
+        for label, audit_path in [
+            ("audits.Audit", "id"),
+            ("audits.Case", "audit_id"),
+            ("audits.AgencyInvolvement", "case__audit_id"),
+            ("audits.AgencyReturn", "case__audit_id"),
+            ("audits.SectionSummary", "agency_return__case__audit_id"),
+            ("audits.Answer", "agency_return__case__audit_id"),
+            ("audits.Escalation", "audit_id"),
+            ("audits.PanelGrade", "case__audit_id"),
+            ("audits.Discrepancy", "case__audit_id"),
+            ("learning.Finding", "audit_id"),
+            ("learning.Action", "audit_id"),
+        ]:
+            history.track(label, audit_path=audit_path)
+        history.track(
+            "identifiers.ChildIdentity",
+            audit_path="case__audit_id",
+            redacted=("full_name", "date_of_birth", "la_child_id", "upn", "nhs_number"),
+        )

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 
 from maca.accounts.models import Agency
-from maca.audits.models import Audit, Case, Escalation
+from maca.audits.models import Audit, Case, Escalation, Question
+from maca.core.history import HistoryManager
 from maca.core.models import TimeStampedModel
 from maca.core.partial_dates import PartialDateField
 
@@ -122,6 +123,15 @@ class Finding(TimeStampedModel):
     themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     escalations = models.ManyToManyField(Escalation, blank=True, related_name="findings")
     learning_points = models.ManyToManyField(LearningPoint, blank=True, related_name="findings")
+    questions = models.ManyToManyField(
+        Question,
+        blank=True,
+        related_name="findings",
+        help_text="Questions of the tool the finding came from, and so the standards it tests.",
+    )
+
+    # Bulk updates (reordering, merging) keep their history too (maca.core.history).
+    objects = HistoryManager()
 
     class Meta:
         ordering = ["audit", "heading", "order", "id"]
@@ -161,6 +171,8 @@ class Action(TimeStampedModel):
     verified_at = models.DateTimeField(null=True, blank=True)
     include_in_brief = models.BooleanField(default=True)
 
+    objects = HistoryManager()
+
     class Meta:
         ordering = ["audit", "order", "id"]
 
@@ -180,6 +192,22 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["action", "at", "id"]
+
+
+class ActionReminder(models.Model):
+    """An overdue reminder sent for an action. One per action and due date, so the daily task
+    never sends the same reminder twice; a new due date earns a new reminder."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    due = PartialDateField(help_text="The due date the reminder was about.")
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list, help_text="E-mail addresses it went to.")
+
+    class Meta:
+        ordering = ["action", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "due"], name="action_reminder_once_per_due")
+        ]
 
 
 class Resource(models.Model):

@@ -30,6 +30,7 @@ from maca.learning.selectors import (
     resources_for_audit,
     review_links_for_audit,
 )
+from maca.reports.figures import ReviewCheck, learning_embedded
 from maca.reports.selectors import public_escalations
 
 
@@ -70,6 +71,10 @@ class Wording:
     no_reviews: str = "This audit was not linked to any earlier reviews."
     relationship: str = "How this audit relates to it"
     learning_points_lead_in: str = "Its learning points:"
+    embedded_lead_in: str = (
+        "How far this learning was embedded, from every agency's answers about each child "
+        "(children for whom the questions did not apply are left out):"
+    )
     no_resources: str = "No further resources have been listed."
 
 
@@ -191,6 +196,15 @@ class BriefReview:
     note: tuple[str, ...]
     learning_points: tuple[str, ...]
     url: str
+    embedded: tuple[BriefLearningCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class BriefLearningCheck:
+    """Whether one learning point was met across the children: counts only, never a child."""
+
+    label: str  # "Learning point 1"
+    sentence: str  # "Met for 3 of 5 children (60%); partly met for 1; not met for 1."
 
 
 @dataclass(frozen=True)
@@ -255,6 +269,7 @@ def build_brief(access: AuditAccess) -> Brief:
     review_links = review_links_for_audit(access)
     resources = resources_for_audit(access)
     escalations = public_escalations(access)
+    checks = {check.title: check for check in learning_embedded(audit)}
     profile = cohort_profile(audit)
     agencies = tuple(agency.short_name for agency in audit_agencies(audit))
     count = profile.case_count
@@ -295,7 +310,7 @@ def build_brief(access: AuditAccess) -> Brief:
             for escalation in escalations
         ),
         actions=tuple(_action(action) for action in actions),
-        reviews=tuple(_review(link) for link in review_links),
+        reviews=tuple(_review(link, checks.get(link.review.title)) for link in review_links),
         agencies=agencies,
         agencies_text=_agencies_sentence(agencies, count),
         resources=tuple(
@@ -434,8 +449,13 @@ def _action(action: Action) -> BriefAction:
     )
 
 
-def _review(link: AuditReview) -> BriefReview:
+def _review(link: AuditReview, check: ReviewCheck | None) -> BriefReview:
     review = link.review
+    embedded = tuple(
+        BriefLearningCheck(label=f"Learning point {point.point.order}", sentence=point.sentence)
+        for point in (check.points if check else ())
+        if point.question_codes
+    )
     return BriefReview(
         title=review.title,
         relationship=link.get_relationship_display(),
@@ -444,6 +464,7 @@ def _review(link: AuditReview) -> BriefReview:
             " ".join(paragraphs(point.text)) for point in review.learning_points.all()
         ),
         url=review.url,
+        embedded=embedded,
     )
 
 

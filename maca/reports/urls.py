@@ -8,4 +8,12 @@ urlpatterns = [
     path("<slug:slug>/brief.pdf", views.brief_download, {"extension": "pdf"}, name="brief-pdf"),
     path("<slug:slug>/brief.docx", views.brief_download, {"extension": "docx"}, name="brief-docx"),
     path("<slug:slug>/brief.md", views.brief_download, {"extension": "md"}, name="brief-md"),
+    path("<slug:slug>/report/", views.report, name="report"),
+    path("<slug:slug>/report.pdf", views.report_download, {"extension": "pdf"}, name="report-pdf"),
+    path(
+        "<slug:slug>/report.docx", views.report_download, {"extension": "docx"}, name="report-docx"
+    ),
+    path("<slug:slug>/compare/", views.compare, name="compare"),
+    path("<slug:slug>/7-minute-briefing/", views.briefing, name="briefing"),
+    path("<slug:slug>/7-minute-briefing.pdf", views.briefing_pdf, name="briefing-pdf"),
 ]

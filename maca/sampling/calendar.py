@@ -107,3 +107,27 @@ def add_working_days_expr(frame: pl.LazyFrame, column: str, days: int, alias: st
         )
         .drop("__wd", "__wd_target")
     )
+
+
+_DAY_ZERO = dt.date(1970, 1, 1)  # day 0 of polars' dates
+
+
+@cache
+def _months_later(months: int) -> pl.Series:
+    """For each date of the calendar above, the date `months` months later."""
+    return pl.date_range(_CAL_START, _CAL_END, "1d", eager=True).dt.offset_by(f"{months}mo")
+
+
+def covers_dates(first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether every date from `first` to `last` is in the calendar (`add_months_expr`)."""
+    return first is not None and last is not None and _CAL_START <= first <= last <= _CAL_END
+
+
+def add_months_expr(column: str, months: int, *, in_calendar: bool) -> pl.Expr:
+    """The date `months` months after `column` (the same day, or the month's last day), as
+    `dt.offset_by` gives it. When every date is known to be in the calendar (`covers_dates`)
+    it is looked up, several times faster on the half million reviews of a national extract."""
+    if not in_calendar:
+        return pl.col(column).dt.offset_by(f"{months}mo")
+    day = pl.col(column).cast(pl.Int32) - (_CAL_START - _DAY_ZERO).days
+    return pl.lit(_months_later(months)).gather(day)

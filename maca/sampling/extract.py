@@ -1,6 +1,7 @@
 """From validated raw tables to the extract maca keeps: typed, one row per fact, keyed by an
 internal child number, with the CHILD id, UPN and date of birth split off into an identity
-table. The kept extract is written as Parquet, each file encrypted at rest.
+table, and each table's rows in child number then date order. The kept extract is written as
+Parquet, each file encrypted at rest.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import hashlib
 import io
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,9 +22,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from maca.identifiers import crypto
 from maca.sampling import conf
 from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
+from maca.sampling.parse import child_date_key, code_col, code_enum, date_col, num_col
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
-from maca.sampling.validate import code_col, code_enum, date_col, empty_problems, validate_table
+from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
+_CHECK_THREADS = 2  # tables checked at a time (`build_extract`)
 TABLE_FILES = ("identity", "children", "episodes", "reviews", "missing", "uasc", "oc2", "sw")
 
 
@@ -134,7 +138,7 @@ KEPT: dict[str, tuple[str, dict[str, pl.Expr], tuple[str, ...] | None]] = {
     "OC2": (
         "oc2",
         {
-            "sdq_score": pl.col("SDQ_SCORE").cast(pl.Int32, strict=False),
+            "sdq_score": pl.col(num_col("SDQ_SCORE")),
             "sdq_reason": pl.col(code_col("SDQ_REASON")),
             **{flag.lower(): pl.col(flag) == "1" for flag in OC2_FLAGS},
             "year": pl.col("__year"),
@@ -168,37 +172,45 @@ EMPTY: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def child_ids(raw: RawExtract) -> pl.DataFrame:
-    """CHILD -> child_idx for every child in any year's Header, numbered in CHILD order so the
-    same extract always gives the same numbers."""
-    headers = [t.frame.select("CHILD") for t in raw.tables if t.spec.name == "Header"]
-    return (
-        pl.concat(headers)
-        .drop_nulls()
-        .unique()
-        .sort("CHILD")
-        .with_row_index("child_idx")
-        .with_columns(pl.col("child_idx").cast(pl.UInt32))
-    )
+def child_ids(raw: RawExtract) -> pl.Enum:
+    """Every CHILD id in any year's Header, in the order they first appear (earliest year
+    first): a child's number (child_idx) is its place in this list, so the same files always
+    give the same numbers. The other tables nearly always list children in the Header's order,
+    so their rows come already in child number order, and keeping them in that order (which
+    the cohort's sorting and grouping rely on to go fast) costs little."""
+    headers = [
+        t.frame["CHILD"]
+        for t in sorted(raw.tables, key=lambda table: table.year)
+        if t.spec.name == "Header"
+    ]
+    return pl.Enum(pl.concat(headers).drop_nulls().unique(maintain_order=True))
 
 
 def build_extract(
     raw: RawExtract, *, home_districts: list[str], progress: Progress = _no_progress
 ) -> ImportResult:
-    ids = child_ids(raw)
+    numbers = child_numbers(raw.tables, child_ids(raw))
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]] = {}
     problem_frames: list[pl.DataFrame] = []
-    for number, table in enumerate(raw.tables):
-        progress(30 + 30 * number // max(len(raw.tables), 1), f"Checking {table.file}")
-        normalised, problems = validate_table(table, ids)
-        problem_frames.append(problems)
-        if problems.height:
-            bad_rows = problems.filter(pl.col("severity") == ERROR)["row"]
-            if bad_rows.len():
-                normalised = normalised.filter(
-                    ~pl.col(ROW).cast(pl.Int64).is_in(bad_rows.unique().implode())
-                )
-        validated.setdefault(table.spec.name, []).append((table, normalised))
+    # Two tables are checked at a time (polars lets go of Python's lock while it works), so
+    # the small tables are checked beside the episodes. Progress is reported from this thread
+    # only, as it writes to the database.
+    with ThreadPoolExecutor(_CHECK_THREADS) as pool:
+        checked = pool.map(
+            lambda pair: validate_table(*pair), zip(raw.tables, numbers, strict=True)
+        )
+        for number, (table, (normalised, problems)) in enumerate(
+            zip(raw.tables, checked, strict=True)
+        ):
+            progress(30 + 30 * number // max(len(raw.tables), 1), f"Checked {table.file}")
+            problem_frames.append(problems)
+            if problems.height:
+                bad_rows = problems.filter(pl.col("severity") == ERROR)["row"]
+                if bad_rows.len():
+                    normalised = normalised.filter(
+                        ~pl.col(ROW).cast(pl.Int64).is_in(bad_rows.unique().implode())
+                    )
+            validated.setdefault(table.spec.name, []).append((table, normalised))
     problems = pl.concat(problem_frames) if problem_frames else empty_problems()
     progress(62, "Linking the tables")
     problem_children = (
@@ -224,7 +236,7 @@ def _combine(
         present = set(frame.columns) | {"__year"}
         frame = frame.with_columns(pl.lit(table.year, dtype=pl.Int32).alias("__year"))
         frames.append(
-            frame.filter(pl.col("child_idx").is_not_null()).select(
+            _known_children(frame).select(
                 "child_idx",
                 *[
                     _typed(name, expr if expr.meta.root_names()[0] in present else pl.lit(None))
@@ -237,7 +249,24 @@ def _combine(
         # The later year's row wins: an episode open at 31 March is returned again, ended,
         # the year after.
         combined = combined.unique(["child_idx", *key], keep="last", maintain_order=True)
-    return combined
+    return _in_child_order(combined, key[0] if key else None)
+
+
+def _known_children(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of children in the Header (the others have been reported)."""
+    if frame["child_idx"].null_count():
+        return frame.filter(pl.col("child_idx").is_not_null())
+    return frame
+
+
+def _in_child_order(frame: pl.DataFrame, day: str | None) -> pl.DataFrame:
+    """Rows in child number order, then date order: the cohort's sorting and grouping go
+    fastest on rows in that order, and rows already in it (as a single year's nearly always
+    are) cost only a look each."""
+    key = frame.select(child_date_key("child_idx", day)).to_series()
+    if key.null_count() == 0 and key.is_sorted():
+        return frame
+    return frame.sort(child_date_key("child_idx", day), maintain_order=True)
 
 
 def _assemble(
@@ -249,7 +278,7 @@ def _assemble(
     for table, frame in validated["Header"]:
         present = set(frame.columns)
         header_frames.append(
-            frame.filter(pl.col("child_idx").is_not_null()).select(
+            _known_children(frame).select(
                 "child_idx",
                 pl.col("CHILD").alias("child_id"),
                 pl.col("UPN").alias("upn"),
@@ -336,24 +365,35 @@ def _combine_with_locations(
             location = derived if given is None else pl.coalesce(given, derived)
         extra = {
             "pl_location": location,
-            "pl_la": (
-                pl.col("PL_LA").str.strip_chars() if "PL_LA" in present else pl.lit(None, pl.String)
-            ).cast(pl.Categorical),
-            "pl_distance": pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+            "pl_la": _trimmed_categorical(frame, "PL_LA"),
+            "pl_distance": pl.col(num_col("PL_DISTANCE"))
             if "PL_DISTANCE" in present
             else pl.lit(None, pl.Float64),
         }
         frames.append(
-            frame.filter(pl.col("child_idx").is_not_null()).select(
+            _known_children(frame).select(
                 "child_idx",
                 *[_typed(name, expr) for name, expr in {**columns, **extra}.items()],
             )
         )
-    if len(frames) == 1:
-        return frames[0]
-    return pl.concat(frames, how="vertical_relaxed").unique(
-        ["child_idx", "decom"], keep="last", maintain_order=True
-    )
+    combined = frames[0]
+    if len(frames) > 1:
+        combined = pl.concat(frames, how="vertical_relaxed").unique(
+            ["child_idx", "decom"], keep="last", maintain_order=True
+        )
+    return _in_child_order(combined, "decom")
+
+
+def _trimmed_categorical(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """`column` without surrounding spaces, as a categorical. A column read as a categorical
+    is trimmed only if one of its distinct values needs it."""
+    if column not in frame.columns:
+        return pl.lit(None, pl.Categorical)
+    if frame[column].dtype == pl.Categorical:
+        values = frame[column].unique().cast(pl.String)
+        if values.equals(values.str.strip_chars()):
+            return pl.col(column)
+    return pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Categorical)
 
 
 def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[str, Any]:
@@ -406,16 +446,23 @@ def _store_keys(keys: tuple[str, ...]) -> list[tuple[bytes, AESGCM]]:
     return derived
 
 
-def encrypt_bytes(data: bytes) -> bytes:
+def _encrypted(data: bytes | memoryview) -> tuple[bytes, bytes]:
+    """The header (magic, key id, nonce) and the ciphertext of `data`."""
     key_id, cipher = _store_keys(crypto.configured_keys())[0]
     nonce = os.urandom(12)
-    return _MAGIC + key_id + nonce + cipher.encrypt(nonce, data, _MAGIC + key_id)
+    return _MAGIC + key_id + nonce, cipher.encrypt(nonce, data, _MAGIC + key_id)
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    header, body = _encrypted(data)
+    return header + body
 
 
 def decrypt_bytes(blob: bytes) -> bytes:
     if not blob.startswith(_MAGIC):
         raise ValueError("not an encrypted maca 903 file")
-    key_id, nonce, body = blob[8:16], blob[16:28], blob[28:]
+    # A view of the ciphertext, not a copy: a national extract's episodes are 16 MB.
+    key_id, nonce, body = blob[8:16], blob[16:28], memoryview(blob)[28:]
     for candidate_id, cipher in _store_keys(crypto.configured_keys()):
         if candidate_id == key_id:
             return cipher.decrypt(nonce, body, _MAGIC + key_id)
@@ -427,12 +474,20 @@ def write_frame(frame: pl.DataFrame, path: Path) -> None:
     # Uncompressed: encrypted bytes do not compress, and compressing first costs more time
     # than the disk it saves.
     frame.write_parquet(buffer, compression="uncompressed", statistics=False)
-    path.write_bytes(encrypt_bytes(buffer.getvalue()))
+    header, body = _encrypted(buffer.getbuffer())
+    with path.open("wb") as out:
+        out.write(header)
+        out.write(body)
 
 
 def read_frame(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
-    data = decrypt_bytes(path.read_bytes())
-    return pl.read_parquet(io.BytesIO(data), columns=columns)
+    return pl.read_parquet(decrypt_bytes(path.read_bytes()), columns=columns)
+
+
+# Files are written and read two at a time: polars encodes and decodes a Parquet file on one
+# core, and releases Python's lock while it does, so the episodes (most of the work) and the
+# other tables go side by side.
+_FILE_THREADS = 2
 
 
 def save_extract(extract: Extract, problems: pl.DataFrame, directory: Path) -> None:
@@ -442,10 +497,15 @@ def save_extract(extract: Extract, problems: pl.DataFrame, directory: Path) -> N
     staging = directory.with_name(directory.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
+    frames = {name: extract.table(name) for name in TABLE_FILES} | {"problems": problems}
+    largest_first = sorted(frames, key=lambda name: -frames[name].height)
     try:
-        for name in TABLE_FILES:
-            write_frame(extract.table(name), staging / f"{name}.parquet.enc")
-        write_frame(problems, staging / "problems.parquet.enc")
+        with ThreadPoolExecutor(_FILE_THREADS) as pool:
+            for _done in pool.map(
+                lambda name: write_frame(frames[name], staging / f"{name}.parquet.enc"),
+                largest_first,
+            ):
+                pass
         shutil.rmtree(directory, ignore_errors=True)
         staging.rename(directory)
     except BaseException:
@@ -454,17 +514,18 @@ def save_extract(extract: Extract, problems: pl.DataFrame, directory: Path) -> N
 
 
 def load_extract(directory: Path, meta: dict[str, Any], *, with_identity: bool = False) -> Extract:
-    frames = {
-        name: read_frame(directory / f"{name}.parquet.enc")
-        for name in TABLE_FILES
-        if name != "identity"
-    }
-    identity = (
-        read_frame(directory / "identity.parquet.enc", ["child_idx", "dob"])
-        if not with_identity
-        else read_frame(directory / "identity.parquet.enc")
+    def read(name: str) -> pl.DataFrame:
+        path = directory / f"{name}.parquet.enc"
+        if name == "identity" and not with_identity:
+            return read_frame(path, ["child_idx", "dob"])
+        return read_frame(path)
+
+    largest_first = sorted(
+        TABLE_FILES, key=lambda name: -(directory / f"{name}.parquet.enc").stat().st_size
     )
-    return Extract(identity=identity, meta=dict(meta), **frames)
+    with ThreadPoolExecutor(_FILE_THREADS) as pool:
+        frames = dict(zip(largest_first, pool.map(read, largest_first), strict=True))
+    return Extract(meta=dict(meta), **frames)
 
 
 def load_problems(directory: Path) -> pl.DataFrame:

@@ -197,7 +197,7 @@ def case_details(
     )
     schedule = (
         review_schedule(
-            extract.reviews.filter(pl.col("child_idx").is_in(wanted.implode())).lazy(),
+            extract.reviews.filter(pl.col("child_idx").is_in(wanted.implode())),
             period.lazy(),
             census,
             extract_start(extract),

@@ -1,7 +1,12 @@
-"""Reading 903 files (CSV or XML) into raw tables of text, one per table and collection year.
+"""Reading 903 files (CSV or XML) into raw tables, one per table and collection year.
 
 Everything here is about whether a file can be read at all; a problem found here is fatal and
 stops the import. Checks on the values are in `validate.py`.
+
+Each CSV file is recognised from its header row alone; then all of them are read at once, in
+one polars query, each value converted as it is read (`parse.py`: dates parsed, codes as enums)
+beside the text it came from, which the checks compare it with. The columns no check or kept
+table uses are not loaded (`parse.NOT_USED`), though every byte of the file is still parsed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from maca.sampling import tables
+from maca.sampling import parse, tables
 from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
 from maca.sampling.tables import TableSpec
 
@@ -36,7 +41,9 @@ class RawTable:
     spec: TableSpec
     year: int
     file: str
-    frame: pl.DataFrame  # every column as text, plus ROW
+    # Every column as text (a code column may be read straight into its enum instead), plus
+    # ROW and the converted columns (parse.py).
+    frame: pl.DataFrame
     row_label: str = "row"
 
 
@@ -65,32 +72,45 @@ def _no_progress(percent: int, message: str) -> None:
 
 def read_extract(files: list[SourceFile], progress: Progress = _no_progress) -> RawExtract:
     """Read every file, recognise its table, and refuse the lot if any file is unusable."""
-    fatal: list[Problem] = []
-    notes: list[Problem] = []
-    found: list[RawTable] = []
     if not files:
         raise ExtractError([Problem(FATAL, "(no files)", "no-files", "No files were given.")])
+    # Tables and problems are kept with the number of their file, to list them in file order.
+    found: list[tuple[int, RawTable]] = []
+    fatal: list[tuple[int, Problem]] = []
+    notes: list[Problem] = []
+    pending: list[tuple[int, _PendingCsv]] = []
     # Tables whose file was found but is unusable are reported once, not also as absent.
     attempted: set[tuple[str, int | None]] = set()
     for index, source in enumerate(files):
-        progress(5 + 25 * index // len(files), f"Reading {source.display_name}")
+        progress(5 + 10 * index // len(files), f"Reading {source.display_name}")
         is_xml = source.path.exists() and _looks_like_xml(source.path)
         try:
             if is_xml:
-                found.extend(_read_xml(source))
+                found.extend((index, _converted(table)) for table in _read_xml(source))
             else:
-                raw, ignored = _read_csv(source)
-                found.append(raw)
-                notes.extend(ignored)
+                csv = _open_csv(source)
+                pending.append((index, csv))
+                notes.extend(csv.ignored)
         except ExtractError as error:
-            fatal.extend(error.problems)
+            fatal.extend((index, problem) for problem in error.problems)
             attempted |= {(p.table, p.year) for p in error.problems if p.table}
             if is_xml:  # an XML file carries every table
                 attempted |= {(name, source.year) for name in tables.REQUIRED_TABLES}
-    fatal.extend(_check_tables(found, files, attempted))
-    if fatal:
-        raise ExtractError(fatal)
-    return RawExtract(found, notes)
+    if pending:
+        progress(15, "Reading the CSV files")
+        results = _collect_csv([csv for _index, csv in pending])
+        for (index, csv), result in zip(pending, results, strict=True):
+            if isinstance(result, RawTable):
+                found.append((index, result))
+            else:
+                fatal.extend((index, problem) for problem in result)
+                attempted.add((csv.spec.name, csv.source.year))
+    problems = [problem for _index, problem in sorted(fatal, key=lambda pair: pair[0])]
+    read = [table for _index, table in sorted(found, key=lambda pair: pair[0])]
+    problems.extend(_check_tables(read, files, attempted))
+    if problems:
+        raise ExtractError(problems)
+    return RawExtract(read, notes)
 
 
 def _check_tables(
@@ -195,21 +215,42 @@ def _utf8_problem(source: SourceFile) -> ExtractError:
     return _fatal(source, "unreadable", "The file could not be read as CSV.")
 
 
-def _read_csv(source: SourceFile) -> tuple[RawTable, list[Problem]]:
+@dataclass
+class _PendingCsv:
+    """A CSV file recognised from its header row, to be read with the others.
+
+    It is first read with each code column parsed straight into its enum (`fast`, with the
+    dtypes of `parse.read_dtypes`), the cheapest way to read and check a file whose codes are
+    all on the lists, as nearly all are. One value that is not (a code unknown, in lower case,
+    with spaces) stops that reading, and the file is read again with every column as text
+    (`text`), which the checks turn into problems naming the row."""
+
+    source: SourceFile
+    spec: TableSpec
+    fast: pl.LazyFrame
+    text: pl.LazyFrame
+    ignored: list[Problem]
+
+
+def _unreadable(source: SourceFile, error: Exception) -> ExtractError:
+    if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+        return _utf8_problem(source)
+    first_line = (str(error).strip().splitlines() or [""])[0][:200]
+    return _fatal(source, "unreadable", f"The file could not be read as CSV ({first_line}).")
+
+
+def _open_csv(source: SourceFile) -> _PendingCsv:
+    """Recognise the table from the header row alone, and plan its reading and conversion."""
     _check_bytes(source)
     try:
-        frame = pl.read_csv(source.path, infer_schema=False, encoding="utf8", raise_if_empty=True)
+        columns = pl.read_csv(
+            source.path, n_rows=0, infer_schema=False, encoding="utf8", raise_if_empty=True
+        ).columns
     except pl.exceptions.NoDataError:
         raise _fatal(source, "empty-file", "The file is empty.") from None
-    except pl.exceptions.ComputeError as error:
-        if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
-            raise _utf8_problem(source) from None
-        first_line = str(error).strip().splitlines()[0][:200]
-        raise _fatal(
-            source, "unreadable", f"The file could not be read as CSV ({first_line})."
-        ) from None
-    names = [name.lstrip("\ufeff").strip().upper() for name in frame.columns]
-    frame.columns = names
+    except pl.exceptions.PolarsError as error:
+        raise _unreadable(source, error) from None
+    names = [name.lstrip("\ufeff").strip().upper() for name in columns]
     recognition = tables.recognise(names)
     if recognition.spec is None:
         raise _fatal(
@@ -229,7 +270,17 @@ def _read_csv(source: SourceFile) -> tuple[RawTable, list[Problem]]:
             column=recognition.missing[0],
             table=spec.name,
         )
-    notes = [
+    if len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise _fatal(
+            source,
+            "unreadable",
+            f"The file has more than one column called {', '.join(repeated)}.",
+            row=1,
+            column=repeated[0],
+            table=spec.name,
+        )
+    ignored = [
         Problem(
             WARNING,
             source.display_name,
@@ -242,9 +293,67 @@ def _read_csv(source: SourceFile) -> tuple[RawTable, list[Problem]]:
         )
         for column in recognition.unexpected
     ]
-    keep = [column for column in names if column in spec.known_columns]
-    frame = frame.select(keep).with_row_index(ROW, offset=2)
-    return RawTable(spec, source.year, source.display_name, frame), notes
+    keep = [(original, name) for original, name in zip(columns, names, strict=True)]
+    unused = parse.NOT_USED.get(spec.name, frozenset())
+    keep = [(o, name) for o, name in keep if name in spec.known_columns and name not in unused]
+    kept = [name for _original, name in keep]
+    dtypes = parse.read_dtypes(spec, kept)
+
+    def plan(typed: dict[str, pl.DataType]) -> pl.LazyFrame:
+        overrides = {original: typed[name] for original, name in keep if name in typed}
+        return (
+            pl.scan_csv(
+                source.path,
+                infer_schema=False,
+                schema_overrides=overrides,
+                encoding="utf8",
+                raise_if_empty=True,
+            )
+            .select([pl.col(original).alias(name) for original, name in keep])
+            .with_row_index(ROW, offset=2)
+            .with_columns(parse.convert(spec, kept, as_read=frozenset(typed)))
+        )
+
+    return _PendingCsv(source, spec, plan(dtypes), plan({}), ignored)
+
+
+def _collect_csv(pending: list[_PendingCsv]) -> list[RawTable | list[Problem]]:
+    """Read every file at once, each a table or the fatal problems that stopped it. If that
+    fails, the files are read one by one, to find which need reading as text or cannot be read
+    at all."""
+    try:
+        frames = pl.collect_all([csv.fast for csv in pending])
+    except pl.exceptions.PolarsError:
+        return [_collect_one(csv) for csv in pending]
+    return [
+        RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+        for csv, frame in zip(pending, frames, strict=True)
+    ]
+
+
+def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
+    try:
+        frame = csv.fast.collect()
+    except pl.exceptions.PolarsError:
+        pass
+    else:
+        return RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+    try:
+        frame = csv.text.collect()
+    except pl.exceptions.NoDataError:
+        error = _fatal(csv.source, "empty-file", "The file is empty.")
+    except pl.exceptions.PolarsError as polars_error:
+        error = _unreadable(csv.source, polars_error)
+    else:
+        return RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+    return error.problems
+
+
+def _converted(table: RawTable) -> RawTable:
+    """Add the converted columns to a table read from XML (a CSV file's are added as read)."""
+    present = [column for column in table.frame.columns if column != ROW]
+    table.frame = table.frame.with_columns(parse.convert(table.spec, present))
+    return table
 
 
 def _plural(word: str, items: tuple[str, ...]) -> str:

@@ -3,59 +3,36 @@ few times as possible: a national extract has a million episode rows, and checki
 cost about what reading them does.
 
 Codes are checked by converting them to enums (a value not on the list becomes null), dates by
-parsing them (a value not in DD/MM/YYYY becomes null), and child ids by numbering them against
-the Header. Comparing null counts before and after says whether a column has any problem at
-all; only a column that does is looked at row by row. Problems carry the file, the row
-(spreadsheet row for CSV, line for XML), the column, the value (only its shape for identifying
-columns) and the rule, as `problems.PROBLEM_SCHEMA` says.
+parsing them (a value not in DD/MM/YYYY becomes null), both done as the file is read
+(`parse.py`), and child ids by numbering them against the Header. Comparing null counts before
+and after says whether a column has any problem at all; only a column that does is looked at
+row by row. Problems carry the file, the row (spreadsheet row for CSV, line for XML), the
+column, the value (only its shape for identifying columns) and the rule, as
+`problems.PROBLEM_SCHEMA` says.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from maca.sampling import codes
 from maca.sampling.ingest import ROW, RawTable
+from maca.sampling.parse import (
+    child_date_key,
+    code_col,
+    code_enum,
+    convert,
+    converted_name,
+    date_col,
+    num_col,
+)
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING
-from maca.sampling.tables import IDENTIFYING_COLUMNS, TableSpec
+from maca.sampling.tables import IDENTIFYING_COLUMNS
 
-DATE_FORMAT = "%d/%m/%Y"
 # Tables whose rows for a child missing from the Header are reported but cannot spoil the sample.
 _UNKNOWN_CHILD_IS_ERROR = frozenset({"Episodes"})
-_YEARS = range(2010, 2036)
-
-
-def date_col(column: str) -> str:
-    return f"__date_{column}"
-
-
-def code_col(column: str) -> str:
-    return f"__code_{column}"
-
-
-@cache
-def code_enum(table: str, column: str) -> pl.Enum:
-    """One enum per code column holding every year's codes, so years can be stacked."""
-    from maca.sampling.tables import BY_NAME
-
-    code_list = BY_NAME[table].code_lists[column]
-    values: set[str] = set()
-    for year in _YEARS:
-        values |= code_list(year)
-    return pl.Enum(sorted(values))
-
-
-def parse_date(column: str) -> pl.Expr:
-    # DD/MM/YYYY exactly: the length test stops "01/02/20" being read as the year 20.
-    raw = pl.col(column)
-    return (
-        pl.when(raw.str.len_bytes() == 10)
-        .then(raw.str.to_date(DATE_FORMAT, strict=False))
-        .otherwise(None)
-    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +42,9 @@ class Check:
     severity: str
     failed: pl.Expr  # true where the row breaks the rule
     message: pl.Expr  # text for a failing row
+    # Columns the message needs that must be worked out over the whole table (the first row of
+    # a duplicate), added before the failing rows are picked out.
+    context: dict[str, pl.Expr] = field(default_factory=dict)
 
 
 def _value(column: str) -> pl.Expr:
@@ -79,20 +59,6 @@ def _quoted(column: str) -> pl.Expr:
     return pl.format("'{}'", _value(column))
 
 
-def _convert(spec: TableSpec, present: set[str], columns: list[str]) -> list[pl.Expr]:
-    exprs: list[pl.Expr] = []
-    for column in columns:
-        if column in spec.dates:
-            exprs.append(parse_date(column).alias(date_col(column)))
-        elif column in spec.code_lists:
-            exprs.append(
-                pl.col(column)
-                .cast(code_enum(spec.name, column), strict=False)
-                .alias(code_col(column))
-            )
-    return exprs
-
-
 def _lost(frame: pl.DataFrame, column: str, converted: str) -> int:
     """Values that were given but did not convert."""
     return frame[converted].null_count() - frame[column].null_count()
@@ -102,20 +68,20 @@ def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr == "").then(None).otherwise(expr)
 
 
-def prepare(table: RawTable, ids: pl.DataFrame) -> pl.DataFrame:
-    """The raw table with dates parsed, codes converted and child numbers joined.
+def prepare(table: RawTable, child_idx: pl.Series) -> pl.DataFrame:
+    """The raw table with dates parsed, codes converted and child numbers (`child_numbers`)
+    added.
 
-    A column whose values do not all convert is trimmed (and codes upper-cased) and converted
-    again, so "c2 " is accepted as C2; what still fails is a problem."""
+    Conversions are normally made as the file is read; any missing are made here. A column
+    whose values do not all convert is trimmed (and codes upper-cased) and converted again, so
+    "c2 " is accepted as C2; what still fails is a problem."""
     spec, frame = table.spec, table.frame
-    present = set(frame.columns)
-    targets = [c for c in frame.columns if c in spec.dates or c in spec.code_lists]
-    frame = frame.with_columns(_convert(spec, present, targets))
-    retry = []
-    for column in targets:
-        converted = date_col(column) if column in spec.dates else code_col(column)
-        if _lost(frame, column, converted):
-            retry.append(column)
+    converted = {c: name for c in frame.columns if (name := converted_name(spec, c))}
+    missing = [c for c, name in converted.items() if name not in frame.columns]
+    if missing:
+        frame = frame.with_columns(convert(spec, missing))
+    targets = [c for c in converted if c in spec.dates or c in spec.code_lists]
+    retry = [c for c in targets if _lost(frame, c, converted[c])]
     if retry:
         cleaned = [
             _blank_to_null(
@@ -125,20 +91,40 @@ def prepare(table: RawTable, ids: pl.DataFrame) -> pl.DataFrame:
             ).alias(c)
             for c in retry
         ]
-        frame = frame.with_columns(cleaned).with_columns(_convert(spec, present, retry))
-    if "UASC" in present:
-        frame = frame.with_columns(pl.col("UASC").str.strip_chars())
-    # Join only the key column, then add the number beside the rows: a join of the whole
-    # table would copy every text column.
-    numbers = frame.select("CHILD").join(ids, on="CHILD", how="left", maintain_order="left")
-    return frame.with_columns(numbers["child_idx"])
+        frame = frame.with_columns(cleaned).with_columns(convert(spec, retry))
+    numbered: list[pl.Expr | pl.Series] = [child_idx.alias("child_idx")]
+    if "UASC" in frame.columns:
+        numbered.append(pl.col("UASC").str.strip_chars())
+    return frame.with_columns(numbered)
 
 
-def _pair_key(child: str, day: str) -> pl.Expr:
-    # One integer per (child, date): hashing a number is far cheaper than hashing a struct.
-    return pl.col(child).cast(pl.UInt64) * 1_000_000 + (pl.col(day).cast(pl.Int32) + 500_000).cast(
-        pl.UInt64
+def child_numbers(tables: list[RawTable], children: pl.Enum) -> list[pl.Series]:
+    """The child number of each row of each table: the place of its CHILD id in `children`
+    (every CHILD id in the Headers, in number order), null if not there.
+
+    Worked out for all the tables at once: each conversion to the enum first builds a lookup
+    of the 85,000 ids of a national extract, which costs more than looking up a small table's
+    rows."""
+    ids = pl.concat([table.frame["CHILD"] for table in tables], rechunk=False)
+    # As a query, which polars' streaming engine spreads over every core.
+    numbers = (
+        ids.to_frame()
+        .lazy()
+        .select(pl.col("CHILD").cast(children, strict=False).to_physical().cast(pl.UInt32))
+        .collect(engine="streaming")
+        .to_series()
     )
+    result = []
+    offset = 0
+    for table in tables:
+        # In pieces as long as the table's own: a column cut differently from the others
+        # would have the whole table copied to line them up whenever rows are picked out.
+        pieces = []
+        for chunk in table.frame["CHILD"].get_chunks():
+            pieces.append(numbers.slice(offset, chunk.len()).rechunk())
+            offset += chunk.len()
+        result.append(pl.concat(pieces, rechunk=False) if pieces else numbers.clear())
+    return result
 
 
 def _first_row_of(keys: list[str] | pl.Expr) -> pl.Expr:
@@ -148,6 +134,16 @@ def _first_row_of(keys: list[str] | pl.Expr) -> pl.Expr:
 def _has_duplicates(frame: pl.DataFrame, key: pl.Expr) -> bool:
     counts = frame.select(key.drop_nulls().n_unique().alias("u"), key.count().alias("n")).row(0)
     return bool(counts[0] != counts[1])
+
+
+def _has_duplicate_pairs(frame: pl.DataFrame, key: pl.Expr) -> bool:
+    """Whether two rows have the same (child, date) key. Sorted, equal keys are neighbours:
+    the rows of a 903 table are nearly always in child and date order already, and sorting
+    what is sorted costs a look at each row, where counting distinct keys costs a hash each."""
+    keys = frame.select(key.alias("key")).to_series().drop_nulls()
+    if not keys.is_sorted():
+        keys = keys.sort()
+    return bool((keys.diff() == 0).any())
 
 
 def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
@@ -233,8 +229,9 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
                     pl.format(
                         "This child appears more than once in the Header table (first at {} {}).",
                         pl.lit(label),
-                        _first_row_of(["CHILD"]),
+                        pl.col("__first"),
                     ),
+                    {"__first": _first_row_of(["CHILD"])},
                 )
             )
         upn = pl.col("UPN")
@@ -252,8 +249,8 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
             )
         )
     elif name == "Episodes":
-        key = _pair_key("child_idx", date_col("DECOM"))
-        if _has_duplicates(frame, key):
+        key = child_date_key("child_idx", date_col("DECOM"))
+        if _has_duplicate_pairs(frame, key):
             checks.append(
                 Check(
                     "duplicate-episode",
@@ -263,8 +260,9 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
                     pl.format(
                         "This child has another episode starting on the same date (at {} {}).",
                         pl.lit(label),
-                        _first_row_of(key),
+                        pl.col("__first"),
                     ),
+                    {"__first": _first_row_of(key)},
                 )
             )
         checks.append(
@@ -277,7 +275,7 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
             )
         )
         if "PL_DISTANCE" in present:
-            distance = pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+            distance = pl.col(num_col("PL_DISTANCE"))
             checks.append(
                 Check(
                     "distance",
@@ -301,7 +299,7 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
             )
         )
     elif name == "OC2":
-        score = pl.col("SDQ_SCORE").cast(pl.Int32, strict=False)
+        score = pl.col(num_col("SDQ_SCORE"))
         checks.append(
             Check(
                 "sdq-score",
@@ -312,8 +310,8 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
             )
         )
     elif name == "Reviews":
-        key = _pair_key("child_idx", date_col("REVIEW"))
-        if _has_duplicates(frame, key):
+        key = child_date_key("child_idx", date_col("REVIEW"))
+        if _has_duplicate_pairs(frame, key):
             checks.append(
                 Check(
                     "duplicate-review",
@@ -323,8 +321,9 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
                     pl.format(
                         "The same review is recorded twice (first at {} {}); it is counted once.",
                         pl.lit(label),
-                        _first_row_of(key),
+                        pl.col("__first"),
                     ),
+                    {"__first": _first_row_of(key)},
                 )
             )
     elif name == "PrevPerm":
@@ -366,10 +365,12 @@ def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> p
     for check, count in zip(checks, counts, strict=True):
         if not count:
             continue
+        failing = frame.with_columns(**check.context) if check.context else frame
+        # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
+        # empty chunks behind ("assertion failed: i < self.len()").
+        failing = failing.filter(check.failed.fill_null(False)).rechunk()
         frames.append(
-            frame.with_columns(check.message.alias("__message"))
-            .filter(check.failed.fill_null(False))
-            .select(
+            failing.with_columns(check.message.alias("__message")).select(
                 pl.lit(check.severity).alias("severity"),
                 pl.lit(table.file).alias("file"),
                 pl.col(ROW).cast(pl.Int64).alias("row"),
@@ -392,8 +393,8 @@ def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema={**PROBLEM_SCHEMA, "child_idx": pl.UInt32})
 
 
-def validate_table(table: RawTable, ids: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The table prepared (dates parsed, codes converted, child numbers joined) and its
+def validate_table(table: RawTable, child_idx: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The table prepared (dates parsed, codes converted, child numbers added) and its
     problems."""
-    frame = prepare(table, ids)
+    frame = prepare(table, child_idx)
     return frame, problems_for(frame, table, checks_for(table, frame))

@@ -22,7 +22,12 @@ def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "MACA_STATIC_ROOT": str(tmp_path / "static"),
     }
-    for name in ("MACA_TASKS_IMMEDIATE", "MACA_EMAIL_BACKEND", "MACA_SSL_REDIRECT"):
+    for name in (
+        "MACA_TASKS_IMMEDIATE",
+        "MACA_EMAIL_BACKEND",
+        "MACA_SSL_REDIRECT",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

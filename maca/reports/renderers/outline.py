@@ -127,6 +127,14 @@ def _blocks(brief: b.Brief) -> Iterator[Block]:
         if review.learning_points:
             yield para(W.learning_points_lead_in)
             yield Bullets(tuple((Text(point),) for point in review.learning_points))
+        if review.embedded:
+            yield para(W.embedded_lead_in)
+            yield Bullets(
+                tuple(
+                    (Text(f"{check.label}: ", bold=True), Text(check.sentence))
+                    for check in review.embedded
+                )
+            )
         if review.url:
             yield Para((Link(f"Read the {review.title}", review.url),))
 

@@ -1,0 +1,266 @@
+"""History of every change to the records an audit is judged by.
+
+Who changed what, when, and the old and new values, kept the same way on SQLite and
+PostgreSQL. Single saves and deletes are caught by model signals; bulk `update()` and
+`bulk_update()` by `HistoryQuerySet`, which tracked models use as their manager, so a bulk
+operation cannot slip past; many-to-many links by `m2m_changed`.
+
+Who is acting comes from `acting_as()`, which the middleware sets for each request and which
+commands and background tasks set themselves; without it a change is recorded as the system's.
+Identifier fields are never copied into history: only the fact that they changed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpRequest, HttpResponse
+
+REDACTED = "(changed; not shown)"
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maca_history_actor", default=None)
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Record changes made inside the block as made by `user` (None: the system)."""
+    token = _actor.set(user if getattr(user, "is_authenticated", False) else None)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+class HistoryMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with acting_as(getattr(request, "user", None)):
+            return self.get_response(request)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    model: type[models.Model]
+    audit_path: str
+    redacted: frozenset[str]
+
+    def fields(self) -> list[models.Field]:
+        return [
+            field
+            for field in self.model._meta.concrete_fields
+            if field.name not in {"created_at", "updated_at"} and not field.primary_key
+        ]
+
+
+_registry: dict[type[models.Model], Tracked] = {}
+
+
+def is_tracked(model: type[models.Model]) -> bool:
+    return model in _registry
+
+
+def _value(tracked: Tracked, field: models.Field, obj: models.Model) -> str:
+    if field.name in tracked.redacted:
+        return REDACTED if field.value_from_object(obj) not in (None, "") else ""
+    try:
+        return field.value_to_string(obj)
+    except (AttributeError, TypeError, ValueError):
+        # A value assigned but not yet reloaded may be a plain string (a date typed as text).
+        value = field.value_from_object(obj)
+        return "" if value is None else str(value)
+
+
+def _snapshot(tracked: Tracked, obj: models.Model) -> dict[str, str]:
+    return {field.attname: _value(tracked, field, obj) for field in tracked.fields()}
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [before.get(name, ""), value]
+        for name, value in after.items()
+        if before.get(name, "") != value or (value == REDACTED and before.get(name) == REDACTED)
+    }
+
+
+def _audit_id(tracked: Tracked, pk: Any) -> int | None:
+    return (
+        tracked.model._base_manager.filter(pk=pk).values_list(tracked.audit_path, flat=True).first()
+    )
+
+
+def _write(records: list[Any]) -> None:
+    if records:
+        apps.get_model("core", "ChangeRecord").objects.bulk_create(records)
+
+
+def _record(
+    tracked: Tracked, obj: models.Model, action: str, changes: dict[str, Any], *, audit_id: Any
+) -> Any:
+    change_record = apps.get_model("core", "ChangeRecord")
+    actor = current_actor()
+    return change_record(
+        content_type=ContentType.objects.get_for_model(tracked.model),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        audit_id=audit_id,
+        action=action,
+        changes=changes,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "System",
+    )
+
+
+# --- Signals for single saves and deletes ---------------------------------------------------
+
+
+def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    tracked = _registry.get(sender)
+    if tracked is None or kwargs.get("raw"):
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+    instance._history_before = _snapshot(tracked, old) if old else None  # type: ignore[attr-defined]
+
+
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
+) -> None:
+    tracked = _registry.get(sender)
+    if tracked is None or kwargs.get("raw"):
+        return
+    before = getattr(instance, "_history_before", None)
+    after = _snapshot(tracked, instance)
+    changes = _diff(before or {}, after)
+    if not changes and before is not None:
+        return
+    action = "create" if created or before is None else "update"
+    audit_id = _audit_id(tracked, instance.pk)
+    _write([_record(tracked, instance, action, changes, audit_id=audit_id)])
+
+
+def _before_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    tracked = _registry.get(sender)
+    if tracked is not None:
+        instance._history_audit_id = _audit_id(tracked, instance.pk)  # type: ignore[attr-defined]
+
+
+def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    tracked = _registry.get(sender)
+    if tracked is None:
+        return
+    before = _snapshot(tracked, instance)
+    changes = {name: [value, ""] for name, value in before.items() if value}
+    audit_id = getattr(instance, "_history_audit_id", None)
+    _write([_record(tracked, instance, "delete", changes, audit_id=audit_id)])
+
+
+def _links_changed(
+    sender: Any, instance: models.Model, action: str, pk_set: set[Any] | None, **kwargs: Any
+) -> None:
+    tracked = _registry.get(type(instance))
+    if tracked is None or action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    field_name = next(
+        (
+            field.name
+            for field in type(instance)._meta.many_to_many
+            if field.remote_field.through is sender
+        ),
+        None,
+    )
+    if field_name is None:
+        return
+    if action == "pre_clear":
+        pk_set = set(getattr(instance, field_name).values_list("pk", flat=True))
+    ids = ", ".join(str(pk) for pk in sorted(pk_set or []))
+    if not ids:
+        return
+    verb = "added" if action == "post_add" else "removed"
+    changes = {field_name: [ids if verb == "removed" else "", ids if verb == "added" else ""]}
+    audit_id = _audit_id(tracked, instance.pk)
+    _write([_record(tracked, instance, f"links {verb}", changes, audit_id=audit_id)])
+
+
+# --- Bulk operations ------------------------------------------------------------------------
+
+
+class HistoryQuerySet(models.QuerySet):
+    """Records history for `update()` and `bulk_update()` (which calls `update()`)."""
+
+    def update(self, **kwargs: Any) -> int:
+        tracked = _registry.get(self.model)
+        if tracked is None:
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        before = {
+            obj.pk: _snapshot(tracked, obj) for obj in self.model._base_manager.filter(pk__in=pks)
+        }
+        rows = super().update(**kwargs)
+        after = self.model._base_manager.filter(pk__in=pks)
+        audit_ids = dict(
+            self.model._base_manager.filter(pk__in=pks).values_list("pk", tracked.audit_path)
+        )
+        records = []
+        for obj in after:
+            changes = _diff(before.get(obj.pk, {}), _snapshot(tracked, obj))
+            if changes:
+                records.append(
+                    _record(tracked, obj, "bulk update", changes, audit_id=audit_ids.get(obj.pk))
+                )
+        _write(records)
+        return rows
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        tracked = _registry.get(self.model)
+        if tracked is not None:
+            with_pk = [obj for obj in created if obj.pk is not None]
+            audit_ids = dict(
+                self.model._base_manager.filter(pk__in=[obj.pk for obj in with_pk]).values_list(
+                    "pk", tracked.audit_path
+                )
+            )
+            _write(
+                [
+                    _record(
+                        tracked,
+                        obj,
+                        "create",
+                        _diff({}, _snapshot(tracked, obj)),
+                        audit_id=audit_ids.get(obj.pk),
+                    )
+                    for obj in with_pk
+                ]
+            )
+        return created
+
+
+HistoryManager = models.Manager.from_queryset(HistoryQuerySet)
+
+
+def track(label: str, *, audit_path: str, redacted: tuple[str, ...] = ()) -> None:
+    """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id."""
+    model = apps.get_model(label)
+    _registry[model] = Tracked(model=model, audit_path=audit_path, redacted=frozenset(redacted))
+    uid = f"maca-history-{label}"
+    pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+    models.signals.pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-pre-d")
+    post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-post-d")
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(
+            _links_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+        )

@@ -1,0 +1,537 @@
+"""The whole-audit document: its JSON Schema, the checks beyond the schema (references
+between its parts), and the tool fingerprint. Both export and import use this module, so what
+one writes the other reads.
+
+Every problem is given as a JSON path into the document, e.g. `$.cases[3].pseudonym`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from maca.core.partial_dates import PartialDate
+from maca.exchange.schema_build import FORMAT, FORMAT_VERSION, SCHEMA_ID, SCHEMA_PATH
+
+MAX_PROBLEMS = 200
+
+# Keys a 903 `facts` object must never carry: these identify a child and live, encrypted, in
+# `maca.identifiers`. Export leaves them out and import refuses them.
+IDENTIFIER_KEYS = frozenset(
+    {
+        "child",
+        "child_id",
+        "la_child_id",
+        "upn",
+        "nhs_number",
+        "dob",
+        "date_of_birth",
+        "name",
+        "full_name",
+        "first_name",
+        "surname",
+        "postcode",
+        "home_postcode",
+        "pl_post",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class DocumentInvalid(Exception):
+    """The document cannot be imported; `problems` says where and why. Nothing was saved."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems[:MAX_PROBLEMS]
+        self.more = max(0, len(problems) - MAX_PROBLEMS)
+        super().__init__("; ".join(str(problem) for problem in self.problems[:5]))
+
+
+# --- The schema -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json_schema())
+
+
+def _path(parts: Iterable[Any]) -> str:
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(part)):
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(str(part))}]"
+    return text
+
+
+def _schema_problems(error: SchemaError) -> Iterator[Problem]:
+    where = list(error.absolute_path)
+    instance = error.instance
+    if error.validator == "required" and isinstance(instance, dict):
+        for name in error.validator_value:
+            if name not in instance:
+                yield Problem(_path([*where, name]), "is required")
+        return
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        for name in sorted(set(instance) - allowed):
+            yield Problem(_path([*where, name]), "is not a field of this format")
+        return
+    if error.validator == "const":
+        yield Problem(_path(where), f"must be {json.dumps(error.validator_value)}")
+        return
+    if error.validator == "enum":
+        values = ", ".join(json.dumps(v) for v in error.validator_value)
+        yield Problem(_path(where), f"must be one of {values}")
+        return
+    if error.validator in {"type", "anyOf"}:
+        kinds = error.validator_value if error.validator == "type" else "the documented shape"
+        wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
+        yield Problem(_path(where), f"must be {wanted}, not {json.dumps(instance)[:60]}")
+        return
+    yield Problem(_path(where), _plain_message(error))
+
+
+def _plain_message(error: SchemaError) -> str:
+    limit = error.validator_value
+    if error.validator == "pattern":
+        shape = error.schema.get("description") if isinstance(error.schema, dict) else None
+        shown = json.dumps(error.instance)[:60]
+        return f"{shown} is not in the form {shape}" if shape else f"{shown} is not in the form"
+    if error.validator == "maxLength":
+        return f"must be {limit} characters or fewer"
+    if error.validator == "minLength":
+        return "must not be empty" if limit == 1 else f"must be at least {limit} characters"
+    if error.validator == "minimum":
+        return f"must be {limit} or more"
+    if error.validator == "maximum":
+        return f"must be {limit} or less"
+    if error.validator == "minItems":
+        return f"must have at least {limit} item{'s' if limit != 1 else ''}"
+    return error.message[:300]
+
+
+def schema_problems(document: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(document):
+        problems.extend(_schema_problems(error))
+    return sorted(set(problems), key=lambda problem: _sort_key(problem.path))
+
+
+def _sort_key(path: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"[\[\].]+", path) if part]
+
+
+# --- Values ---------------------------------------------------------------------------------
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("no time zone")
+    return value
+
+
+def datetime_text(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def date_text(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def partial_text(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, PartialDate) else None
+
+
+def number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- The tool fingerprint -------------------------------------------------------------------
+
+
+def tool_fingerprint(sections: list[dict[str, Any]]) -> str:
+    """SHA-256 of a tool's sections and questions as the document gives them, so the same
+    content always has the same fingerprint wherever it came from."""
+    content = [
+        {
+            "order": section["order"],
+            "title": section["title"],
+            "help_text": section.get("help_text", ""),
+            "grading_scale": section.get("grading_scale"),
+            "questions": [
+                {
+                    "order": question["order"],
+                    "code": question["code"],
+                    "text": question["text"],
+                    "help_text": question.get("help_text", ""),
+                    "kind": question["kind"],
+                    "scale": question.get("scale"),
+                    "choices": list(question.get("choices", [])),
+                    "requires_reason": bool(question.get("requires_reason", False)),
+                    "standard": question.get("standard", ""),
+                    "applies_to_sectors": sorted(question.get("applies_to_sectors", [])),
+                    "applies_to_agencies": sorted(question.get("applies_to_agencies", [])),
+                    "learning_point": question.get("learning_point"),
+                }
+                for question in sorted(section.get("questions", []), key=lambda q: q["order"])
+            ],
+        }
+        for section in sorted(sections, key=lambda s: s["order"])
+    ]
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- References between the parts ----------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def items(self, key: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(f"$.{key}[{index}]", item) for index, item in enumerate(self.doc.get(key, []))]
+
+    def unique(self, key: str, field: str, what: str, *, fold: bool = False) -> set[str]:
+        seen: dict[str, int] = {}
+        for path, item in self.items(key):
+            value = item[field]
+            norm = value.casefold() if fold else value
+            if norm in seen:
+                self.add(f"{path}.{field}", f"{what} {value!r} appears more than once")
+            else:
+                seen[norm] = 1
+        return {item[field] for _, item in self.items(key)}
+
+    def refer(self, path: str, value: Any, known: set[Any], what: str) -> None:
+        if value is not None and value not in known:
+            self.add(path, f"{what} {value!r} is not in the document")
+
+    def date(self, path: str, value: str | None) -> None:
+        if value is None:
+            return
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            self.add(path, f"{value!r} is not a real date")
+
+    def partial(self, path: str, value: str | None) -> None:
+        if value is None:
+            return
+        try:
+            PartialDate.parse(value)
+        except ValueError as error:
+            self.add(path, str(error))
+
+    def moment(self, path: str, value: str | None) -> None:
+        if value is None:
+            return
+        try:
+            parse_datetime(value)
+        except ValueError:
+            self.add(path, f"{value!r} is not a real date and time with a time zone")
+
+    def dates(self, path: str, item: dict[str, Any], kinds: dict[str, str]) -> None:
+        for name, kind in kinds.items():
+            value = item.get(name)
+            {"date": self.date, "partial": self.partial, "moment": self.moment}[kind](
+                f"{path}.{name}", value
+            )
+
+
+def reference_problems(doc: dict[str, Any]) -> list[Problem]:
+    """Everything the schema cannot say: unique keys, references that must resolve, real
+    dates, grades that exist on their scale. Call only on a schema-valid document."""
+    c = _Checker(doc)
+    audit = doc["audit"]
+    c.dates(
+        "$.audit",
+        audit,
+        {
+            "audit_date": "partial",
+            "reaudit_due": "partial",
+            "returns_due": "date",
+            "panel_date": "date",
+            "published_on": "date",
+        },
+    )
+    c.date("$.audit.sample.census_date", audit.get("sample", {}).get("census_date"))
+
+    # Scales and their levels
+    scales: dict[str, set[str]] = {}
+    for path, scale in c.items("scales"):
+        if scale["slug"] in scales:
+            c.add(f"{path}.slug", f"Scale {scale['slug']!r} appears more than once")
+            continue
+        codes = Counter(level["code"] for level in scale["levels"])
+        values = Counter(level["value"] for level in scale["levels"])
+        for index, level in enumerate(scale["levels"]):
+            if codes[level["code"]] > 1:
+                c.add(f"{path}.levels[{index}].code", f"Code {level['code']!r} is used twice")
+            if values[level["value"]] > 1:
+                c.add(f"{path}.levels[{index}].value", f"Value {level['value']} is used twice")
+        scales[scale["slug"]] = set(codes)
+
+    def scale_ref(path: str, slug: str | None) -> None:
+        c.refer(path, slug, set(scales), "Scale")
+
+    def grade(path: str, value: dict[str, str] | None) -> None:
+        if value is None:
+            return
+        if value["scale"] not in scales:
+            c.add(f"{path}.scale", f"Scale {value['scale']!r} is not in `scales`")
+        elif value["code"] not in scales[value["scale"]]:
+            c.add(f"{path}.code", f"Scale {value['scale']!r} has no level {value['code']!r}")
+
+    scale_ref("$.audit.overall_scale", audit.get("overall_scale"))
+
+    agencies = c.unique("agencies", "short_name", "Agency short name", fold=True)
+    c.unique("agencies", "name", "Agency name", fold=True)
+    for path, agency in c.items("agencies"):
+        c.date(f"{path}.returns_due", agency.get("returns_due"))
+    taking_part = {a["short_name"] for _, a in c.items("agencies") if a.get("taking_part", True)}
+    needs = c.unique("needs", "code", "Need code")
+
+    # Reviews and their learning points
+    points: set[tuple[str, int]] = set()
+    c.unique("reviews", "title", "Review title", fold=True)
+    reviews = c.unique("reviews", "short_name", "Review short name", fold=True)
+    for path, review in c.items("reviews"):
+        c.partial(f"{path}.published", review.get("published"))
+        orders = Counter(point["order"] for point in review.get("learning_points", []))
+        for index, point in enumerate(review.get("learning_points", [])):
+            if orders[point["order"]] > 1:
+                c.add(f"{path}.learning_points[{index}].order", "Order is used twice")
+            points.add((review["short_name"], point["order"]))
+
+    def point_ref(path: str, ref: dict[str, Any] | None) -> None:
+        if ref is None:
+            return
+        if ref["review"] not in reviews:
+            c.add(f"{path}.review", f"Review {ref['review']!r} is not in `reviews`")
+        elif (ref["review"], ref["order"]) not in points:
+            c.add(f"{path}.order", f"{ref['review']} has no learning point {ref['order']}")
+
+    # The tool
+    questions: dict[str, dict[str, Any]] = {}
+    sections: set[int] = set()
+    tool = doc.get("tool")
+    if tool is not None:
+        for s_index, section in enumerate(tool["sections"]):
+            s_path = f"$.tool.sections[{s_index}]"
+            if section["order"] in sections:
+                c.add(f"{s_path}.order", f"Section order {section['order']} is used twice")
+            sections.add(section["order"])
+            scale_ref(f"{s_path}.grading_scale", section.get("grading_scale"))
+            question_orders: set[int] = set()
+            for q_index, question in enumerate(section["questions"]):
+                q_path = f"{s_path}.questions[{q_index}]"
+                if question["code"] in questions:
+                    c.add(f"{q_path}.code", f"Question code {question['code']!r} is used twice")
+                questions[question["code"]] = question
+                if question["order"] in question_orders:
+                    c.add(f"{q_path}.order", "Two questions of the section have this order")
+                question_orders.add(question["order"])
+                scale_ref(f"{q_path}.scale", question.get("scale"))
+                for a_index, short in enumerate(question.get("applies_to_agencies", [])):
+                    c.refer(f"{q_path}.applies_to_agencies[{a_index}]", short, agencies, "Agency")
+                point_ref(f"{q_path}.learning_point", question.get("learning_point"))
+
+    def question_ref(path: str, code: str | None) -> None:
+        if code is None:
+            return
+        if tool is None:
+            c.add(path, f"Question {code!r} is named but the document has no `tool`")
+        elif code not in questions:
+            c.add(path, f"Question {code!r} is not in the tool")
+
+    # Cases
+    cases = c.unique("cases", "pseudonym", "Pseudonym")
+    for path, case in c.items("cases"):
+        for index, code in enumerate(case.get("needs", [])):
+            c.refer(f"{path}.needs[{index}]", code, needs, "Need")
+        for key in case.get("facts", {}):
+            if str(key).casefold() in IDENTIFIER_KEYS:
+                c.add(f"{path}.facts.{key}", "Child identifiers do not belong in an export")
+
+    seen_involvement: set[tuple[str, str]] = set()
+    for path, row in c.items("involvement"):
+        c.refer(f"{path}.case", row["case"], cases, "Case")
+        c.refer(f"{path}.agency", row["agency"], taking_part, "Agency taking part")
+        key = (row["case"], row["agency"])
+        if key in seen_involvement:
+            c.add(path, "This child and agency appear twice")
+        seen_involvement.add(key)
+
+    returns: set[tuple[str, str]] = set()
+    for path, row in c.items("returns"):
+        c.refer(f"{path}.case", row["case"], cases, "Case")
+        c.refer(f"{path}.agency", row["agency"], taking_part, "Agency taking part")
+        key = (row["case"], row["agency"])
+        if key in returns:
+            c.add(path, f"A second return from {row['agency']} for {row['case']}")
+        returns.add(key)
+        c.dates(
+            path,
+            row,
+            {
+                "due_date": "date",
+                "submitted_at": "moment",
+                "signed_off_at": "moment",
+                "reviewed_at": "moment",
+            },
+        )
+        grade(f"{path}.overall_grade", row.get("overall_grade"))
+        answered: set[str] = set()
+        for index, answer in enumerate(row.get("answers", [])):
+            a_path = f"{path}.answers[{index}]"
+            question_ref(f"{a_path}.question", answer["question"])
+            if answer["question"] in answered:
+                c.add(f"{a_path}.question", f"{answer['question']} is answered twice")
+            answered.add(answer["question"])
+            grade(f"{a_path}.grade", answer.get("grade"))
+            c.date(f"{a_path}.date_value", answer.get("date_value"))
+        summarised: set[int] = set()
+        for index, summary in enumerate(row.get("sections", [])):
+            s_path = f"{path}.sections[{index}]"
+            if summary["section"] not in sections:
+                c.add(f"{s_path}.section", f"The tool has no section {summary['section']}")
+            if summary["section"] in summarised:
+                c.add(f"{s_path}.section", "This section is summarised twice")
+            summarised.add(summary["section"])
+            grade(f"{s_path}.grade", summary.get("grade"))
+
+    escalations = c.unique("escalations", "ref", "Escalation ref")
+    for path, row in c.items("escalations"):
+        c.refer(f"{path}.case", row.get("case"), cases, "Case")
+        c.refer(f"{path}.raised_by_agency", row.get("raised_by_agency"), agencies, "Agency")
+        c.refer(f"{path}.raised_to_agency", row["raised_to_agency"], agencies, "Agency")
+        if row.get("from_return") and (row.get("case"), row.get("raised_by_agency")) not in returns:
+            c.add(f"{path}.from_return", "There is no return from the raising agency for the child")
+        c.dates(
+            path,
+            row,
+            {
+                "raised_at": "moment",
+                "acknowledge_by": "moment",
+                "acknowledged_at": "moment",
+                "actioned_at": "moment",
+                "resolved_at": "moment",
+            },
+        )
+
+    graded: set[tuple[str, int | None]] = set()
+    for path, row in c.items("panel_grades"):
+        c.refer(f"{path}.case", row["case"], cases, "Case")
+        if row.get("section") is not None and row["section"] not in sections:
+            c.add(f"{path}.section", f"The tool has no section {row['section']}")
+        key = (row["case"], row.get("section"))
+        if key in graded:
+            c.add(path, "The child already has an agreed grade for this section")
+        graded.add(key)
+        grade(f"{path}.grade", row["grade"])
+
+    for path, row in c.items("discrepancies"):
+        c.refer(f"{path}.case", row["case"], cases, "Case")
+        question_ref(f"{path}.question", row.get("question"))
+        for index, short in enumerate(row.get("agencies", [])):
+            c.refer(f"{path}.agencies[{index}]", short, agencies, "Agency")
+
+    findings = c.unique("findings", "ref", "Finding ref")
+    for path, row in c.items("findings"):
+        for name, known, what in (
+            ("taken_forward_by", agencies, "Agency"),
+            ("agencies", agencies, "Agency"),
+            ("cases", cases, "Case"),
+            ("escalations", escalations, "Escalation"),
+        ):
+            for index, value in enumerate(row.get(name, [])):
+                c.refer(f"{path}.{name}[{index}]", value, known, what)
+        for index, ref in enumerate(row.get("learning_points", [])):
+            point_ref(f"{path}.learning_points[{index}]", ref)
+        for index, code in enumerate(row.get("questions", [])):
+            question_ref(f"{path}.questions[{index}]", code)
+
+    for path, row in c.items("actions"):
+        c.dates(path, row, {"due": "partial", "done_on": "partial", "verified_at": "moment"})
+        for index, short in enumerate(row.get("owners", [])):
+            c.refer(f"{path}.owners[{index}]", short, agencies, "Agency")
+        for index, ref in enumerate(row.get("findings", [])):
+            c.refer(f"{path}.findings[{index}]", ref, findings, "Finding")
+        for index, update in enumerate(row.get("updates", [])):
+            c.moment(f"{path}.updates[{index}].at", update["at"])
+
+    return c.problems
+
+
+def _nul_problems(node: Any, path: str = "$") -> Iterator[Problem]:
+    """Text with a NUL character: valid JSON, but no database text column stores it."""
+    if isinstance(node, str):
+        if "\x00" in node:
+            yield Problem(path, "contains a NUL character (\\u0000)")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if "\x00" in str(key):
+                yield Problem(path, "has a field name with a NUL character (\\u0000)")
+            yield from _nul_problems(value, _path_join(path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _nul_problems(value, f"{path}[{index}]")
+
+
+def _path_join(path: str, key: Any) -> str:
+    return path + _path([key])[1:]
+
+
+def validate_document(doc: Any) -> list[Problem]:
+    problems = schema_problems(doc) + list(_nul_problems(doc))
+    if problems:
+        return problems
+    return reference_problems(doc)
+
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "SCHEMA_ID",
+    "DocumentInvalid",
+    "Problem",
+    "validate_document",
+]

@@ -1,0 +1,641 @@
+"""The whole-audit export: one JSON document with everything the audit is, in a fixed number
+of queries, and nothing that identifies a child or belongs to a person's account.
+
+Only the audit's coordinators may export it (`require_exporter`); operator commands use
+`maca.reports.brief.system_access`. The document has no database ids: everything refers to
+everything else by natural keys (pseudonyms, agencies' short names, question codes, section
+orders, `ref`s), so it reads the same after an import elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from maca.accounts.models import Agency
+from maca.audits.models import (
+    AgencyInvolvement,
+    AgencyReturn,
+    Answer,
+    Audit,
+    AuditAgency,
+    Case,
+    Discrepancy,
+    Escalation,
+    GradeLevel,
+    GradingScale,
+    Need,
+    PanelGrade,
+    Question,
+    SectionSummary,
+    ToolSection,
+    ToolVersion,
+)
+from maca.audits.selectors import AuditAccess
+from maca.exchange.document import (
+    FORMAT,
+    FORMAT_VERSION,
+    IDENTIFIER_KEYS,
+    SCHEMA_ID,
+    date_text,
+    datetime_text,
+    number,
+    partial_text,
+    tool_fingerprint,
+)
+from maca.learning.models import (
+    Action,
+    ActionUpdate,
+    AuditReview,
+    Finding,
+    LearningPoint,
+    Resource,
+    Review,
+)
+
+
+def require_exporter(access: AuditAccess) -> None:
+    """The export holds every child's record in the audit: its coordinators only."""
+    if not access.is_coordinator:
+        raise Http404("No audit found")
+
+
+def _grade(level: GradeLevel | None, scale_slugs: dict[int, str]) -> dict[str, str] | None:
+    if level is None:
+        return None
+    return {"scale": scale_slugs[level.scale_id], "code": level.code}
+
+
+def _point(point: LearningPoint | None) -> dict[str, Any] | None:
+    if point is None:
+        return None
+    return {"review": point.review.short_name, "order": point.order}
+
+
+def tool_sections(version: ToolVersion) -> list[dict[str, Any]]:
+    """A version's sections and questions as the document gives them."""
+    questions = Question.objects.select_related("scale", "learning_point__review").prefetch_related(
+        "applies_to_agencies"
+    )
+    sections = (
+        ToolSection.objects.filter(version=version)
+        .select_related("grading_scale")
+        .prefetch_related(Prefetch("questions", queryset=questions.order_by("order")))
+        .order_by("order")
+    )
+    return [
+        {
+            "order": section.order,
+            "title": section.title,
+            "help_text": section.help_text,
+            "grading_scale": section.grading_scale.slug if section.grading_scale else None,
+            "questions": [
+                {
+                    "order": question.order,
+                    "code": question.code,
+                    "text": question.text,
+                    "help_text": question.help_text,
+                    "kind": question.kind,
+                    "scale": question.scale.slug if question.scale else None,
+                    "choices": [str(choice) for choice in question.choices or []],
+                    "requires_reason": question.requires_reason,
+                    "standard": question.standard,
+                    "applies_to_sectors": sorted(question.applies_to_sectors or []),
+                    "applies_to_agencies": sorted(
+                        agency.short_name for agency in question.applies_to_agencies.all()
+                    ),
+                    "learning_point": _point(question.learning_point),
+                }
+                for question in section.questions.all()
+            ],
+        }
+        for section in sections
+    ]
+
+
+def _tool(version: ToolVersion | None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    if version is None:
+        return None, []
+    sections = tool_sections(version)
+    tool = version.tool
+    return (
+        {
+            "name": tool.name,
+            "slug": tool.slug,
+            "description": tool.description,
+            "version": version.number,
+            "notes": version.notes,
+            "fingerprint": tool_fingerprint(sections),
+            "sections": sections,
+        },
+        sections,
+    )
+
+
+def _case_order(case: Case) -> tuple[int, str]:
+    return (case.order, case.pseudonym)
+
+
+def _clean_facts(facts: Any) -> dict[str, Any]:
+    if not isinstance(facts, dict):
+        return {}
+    return {
+        key: value for key, value in facts.items() if str(key).casefold() not in IDENTIFIER_KEYS
+    }
+
+
+def audit_export(access: AuditAccess) -> dict[str, Any]:
+    """The audit as one document (see `schemas/audit-export.schema.json`)."""
+    require_exporter(access)
+    audit = (
+        Audit.objects.select_related("tool_version__tool", "overall_scale", "follow_up_of")
+        .prefetch_related("lines_of_enquiry")
+        .get(pk=access.audit.pk)
+    )
+    scale_slugs = dict(GradingScale.objects.values_list("id", "slug"))
+    used_scales: set[str] = set()
+    used_agencies: set[int] = set()
+    used_reviews: set[int] = set()
+
+    def grade(level: GradeLevel | None) -> dict[str, str] | None:
+        value = _grade(level, scale_slugs)
+        if value:
+            used_scales.add(value["scale"])
+        return value
+
+    tool, sections = _tool(audit.tool_version)
+    for section in sections:
+        if section["grading_scale"]:
+            used_scales.add(section["grading_scale"])
+        for question in section["questions"]:
+            if question["scale"]:
+                used_scales.add(question["scale"])
+    if audit.overall_scale:
+        used_scales.add(audit.overall_scale.slug)
+    if audit.tool_version_id:
+        used_agencies.update(
+            Question.applies_to_agencies.through.objects.filter(
+                question__section__version_id=audit.tool_version_id
+            ).values_list("agency_id", flat=True)
+        )
+        used_reviews.update(
+            Question.objects.filter(
+                section__version_id=audit.tool_version_id, learning_point__isnull=False
+            ).values_list("learning_point__review_id", flat=True)
+        )
+
+    links = list(AuditAgency.objects.filter(audit=audit).select_related("agency"))
+    links.sort(key=lambda link: (link.order, link.agency.name))
+    used_agencies.update(link.agency_id for link in links)
+
+    cases = sorted(Case.objects.filter(audit=audit).prefetch_related("needs"), key=_case_order)
+    pseudonym = {case.pk: case.pseudonym for case in cases}
+    case_rank = {case.pk: rank for rank, case in enumerate(cases)}
+    needs: dict[str, Need] = {}
+    for case in cases:
+        for need in case.needs.all():
+            needs[need.code] = need
+
+    agencies_by_id = {agency.pk: agency for agency in Agency.objects.all()}
+
+    def short(agency_id: int | None) -> str | None:
+        if agency_id is None:
+            return None
+        used_agencies.add(agency_id)
+        return agencies_by_id[agency_id].short_name
+
+    def shorts(items: Iterable[Agency]) -> list[str]:
+        return sorted(str(short(agency.pk)) for agency in items)
+
+    involvement = sorted(
+        AgencyInvolvement.objects.filter(case__audit=audit),
+        key=lambda row: (case_rank[row.case_id], agencies_by_id[row.agency_id].short_name),
+    )
+    question_codes = dict(
+        Question.objects.filter(section__version_id=audit.tool_version_id).values_list("id", "code")
+    )
+    returns = sorted(
+        AgencyReturn.objects.filter(case__audit=audit)
+        .select_related("overall_grade")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("grade", "question__section").order_by(
+                    "question__section__order", "question__order", "id"
+                ),
+            ),
+            Prefetch(
+                "section_summaries",
+                queryset=SectionSummary.objects.select_related("grade", "section").order_by(
+                    "section__order"
+                ),
+            ),
+        ),
+        key=lambda row: (case_rank[row.case_id], agencies_by_id[row.agency_id].short_name),
+    )
+    escalations = list(Escalation.objects.filter(audit=audit).order_by("raised_at", "id"))
+    escalation_ref = {row.pk: f"E{number_}" for number_, row in enumerate(escalations, 1)}
+    panel_grades = sorted(
+        PanelGrade.objects.filter(case__audit=audit).select_related("grade", "section"),
+        key=lambda row: (
+            case_rank[row.case_id],
+            -1 if row.section is None else row.section.order,
+        ),
+    )
+    discrepancies = sorted(
+        Discrepancy.objects.filter(case__audit=audit).prefetch_related("agencies"),
+        key=lambda row: (case_rank[row.case_id], row.pk),
+    )
+    findings = list(
+        Finding.objects.filter(audit=audit)
+        .order_by("heading", "order", "id")
+        .prefetch_related(
+            "taken_forward_by",
+            "agencies",
+            "cases",
+            "themes",
+            "escalations",
+            Prefetch("learning_points", queryset=LearningPoint.objects.select_related("review")),
+            "questions__section",
+        )
+    )
+    finding_ref = {row.pk: f"F{number_}" for number_, row in enumerate(findings, 1)}
+    actions = list(
+        Action.objects.filter(audit=audit)
+        .order_by("order", "id")
+        .select_related("lead")
+        .prefetch_related(
+            "owners",
+            "findings",
+            Prefetch("updates", queryset=ActionUpdate.objects.order_by("at", "id")),
+        )
+    )
+    review_links = list(
+        AuditReview.objects.filter(audit=audit).select_related("review").order_by("order", "id")
+    )
+
+    document: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": datetime_text(timezone.now()),
+        "audit": {
+            "slug": audit.slug,
+            "kind": audit.kind,
+            "title": audit.title,
+            "theme": audit.theme,
+            "status": audit.status,
+            "rationale": audit.rationale,
+            "aim": audit.aim,
+            "terms_of_reference": audit.terms_of_reference,
+            "cohort_definition": audit.cohort_definition,
+            "lookback_months": audit.lookback_months,
+            "lawful_basis": audit.lawful_basis,
+            "audit_date": partial_text(audit.audit_date),
+            "returns_due": date_text(audit.returns_due),
+            "panel_date": date_text(audit.panel_date),
+            "reaudit_due": partial_text(audit.reaudit_due),
+            "published_on": date_text(audit.published_on),
+            "overall_scale": audit.overall_scale.slug if audit.overall_scale else None,
+            "follow_up_of": audit.follow_up_of.slug if audit.follow_up_of else None,
+            "lines_of_enquiry": [
+                line.text
+                for line in sorted(audit.lines_of_enquiry.all(), key=lambda line: line.order)
+            ],
+            "sample": {
+                "method": audit.sample_method,
+                "frame_size": audit.sample_frame_size,
+                "seed": audit.sample_seed,
+                "notes": audit.sample_notes,
+                "census_date": date_text(audit.census_date),
+            },
+        },
+        "tool": tool,
+        "cases": [
+            {
+                "pseudonym": case.pseudonym,
+                "order": case.order,
+                "age_weeks": case.age_weeks,
+                "gender": case.gender,
+                "needs": sorted(need.code for need in case.needs.all()),
+                "legal_status": case.legal_status,
+                "placement_type": case.placement_type,
+                "placement_provider": case.placement_provider,
+                "placed_out_of_area": case.placed_out_of_area,
+                "placement_distance_miles": number(case.placement_distance_miles),
+                "placement_area": case.placement_area,
+                "placement_moves_12m": case.placement_moves_12m,
+                "missing_episodes_12m": case.missing_episodes_12m,
+                "is_uasc": case.is_uasc,
+                "facts": _clean_facts(case.facts),
+            }
+            for case in cases
+        ],
+        "involvement": [
+            {
+                "case": pseudonym[row.case_id],
+                "agency": short(row.agency_id),
+                "status": row.status,
+                "note": row.note,
+            }
+            for row in involvement
+        ],
+        "returns": [
+            {
+                "case": pseudonym[row.case_id],
+                "agency": short(row.agency_id),
+                "status": row.status,
+                "due_date": date_text(row.due_date),
+                "auditor_role": row.auditor_role,
+                "period_reviewed": row.period_reviewed,
+                "records_examined": row.records_examined,
+                "auditor_was_involved": row.auditor_was_involved,
+                "good_practice": row.good_practice,
+                "areas_for_development": row.areas_for_development,
+                "recommendations": row.recommendations,
+                "overall_grade": grade(row.overall_grade),
+                "overall_reason": row.overall_reason,
+                "immediate_concern": row.immediate_concern,
+                "submitted_at": datetime_text(row.submitted_at),
+                "signed_off_at": datetime_text(row.signed_off_at),
+                "reviewed_at": datetime_text(row.reviewed_at),
+                "review_comment": row.review_comment,
+                "answers": [
+                    {
+                        "question": answer.question.code,
+                        "grade": grade(answer.grade),
+                        "choices": [str(choice) for choice in answer.choices or []],
+                        "date_value": date_text(answer.date_value),
+                        "number_value": number(answer.number_value),
+                        "text_value": answer.text_value,
+                        "evidence": answer.evidence,
+                        "reason": answer.reason,
+                    }
+                    for answer in row.answers.all()
+                ],
+                "sections": [
+                    {
+                        "section": summary.section.order,
+                        "good_practice": summary.good_practice,
+                        "areas_for_development": summary.areas_for_development,
+                        "recommendations": summary.recommendations,
+                        "grade": grade(summary.grade),
+                        "grade_reason": summary.grade_reason,
+                    }
+                    for summary in row.section_summaries.all()
+                ],
+            }
+            for row in returns
+        ],
+        "escalations": [
+            {
+                "ref": escalation_ref[row.pk],
+                "case": pseudonym.get(row.case_id) if row.case_id else None,
+                "from_return": row.from_return_id is not None,
+                "raised_by_agency": short(row.raised_by_agency_id),
+                "raised_to_agency": short(row.raised_to_agency_id),
+                "raised_at": datetime_text(row.raised_at),
+                "urgency": row.urgency,
+                "status": row.status,
+                "concern": row.concern,
+                "public_summary": row.public_summary,
+                "acknowledge_by": datetime_text(row.acknowledge_by),
+                "acknowledged_at": datetime_text(row.acknowledged_at),
+                "acknowledgement_note": row.acknowledgement_note,
+                "action_taken": row.action_taken,
+                "actioned_at": datetime_text(row.actioned_at),
+                "outcome": row.outcome,
+                "public_outcome": row.public_outcome,
+                "resolved_at": datetime_text(row.resolved_at),
+                "disagreement_policy_used": row.disagreement_policy_used,
+            }
+            for row in escalations
+        ],
+        "panel_grades": [
+            {
+                "case": pseudonym[row.case_id],
+                "section": row.section.order if row.section else None,
+                "grade": grade(row.grade),
+                "reason": row.reason,
+            }
+            for row in panel_grades
+        ],
+        "discrepancies": [
+            {
+                "case": pseudonym[row.case_id],
+                "question": question_codes.get(row.question_id) if row.question_id else None,
+                "agencies": shorts(row.agencies.all()),
+                "description": row.description,
+            }
+            for row in discrepancies
+        ],
+        "findings": [],
+        "actions": [],
+        "resources": [
+            {
+                "order": row.order,
+                "title": row.title,
+                "kind": row.kind,
+                "url": row.url,
+                "description": row.description,
+            }
+            for row in Resource.objects.filter(audit=audit).order_by("order", "id")
+        ],
+    }
+    for row in findings:
+        linked_points = sorted(
+            row.learning_points.all(), key=lambda point: (point.review.short_name, point.order)
+        )
+        used_reviews.update(point.review_id for point in linked_points)
+        document["findings"].append(
+            {
+                "ref": finding_ref[row.pk],
+                "heading": row.heading,
+                "order": row.order,
+                "title": row.title,
+                "text": row.text,
+                "needs_to_happen": row.needs_to_happen,
+                "attribution": row.attribution,
+                "include_in_brief": row.include_in_brief,
+                "signs_of_safety_scale": row.signs_of_safety_scale,
+                "taken_forward_by": shorts(row.taken_forward_by.all()),
+                "agencies": shorts(row.agencies.all()),
+                "cases": [
+                    case.pseudonym
+                    for case in sorted(row.cases.all(), key=_case_order)
+                    if case.audit_id == audit.pk
+                ],
+                "themes": sorted(theme.name for theme in row.themes.all()),
+                "escalations": sorted(
+                    (escalation_ref[e.pk] for e in row.escalations.all() if e.pk in escalation_ref),
+                    key=lambda ref: int(ref[1:]),
+                ),
+                "learning_points": [_point(point) for point in linked_points],
+                "questions": [
+                    question.code
+                    for question in sorted(
+                        row.questions.all(), key=lambda q: (q.section.order, q.order)
+                    )
+                    if question.pk in question_codes
+                ],
+            }
+        )
+    for action in actions:
+        document["actions"].append(
+            {
+                "order": action.order,
+                "description": action.description,
+                "owners": shorts(action.owners.all()),
+                # People's accounts are not exported; the brief names the lead, so keep the name.
+                "lead_name": action.lead_name or (action.lead.full_name if action.lead else ""),
+                "due": partial_text(action.due),
+                "measure_of_success": action.measure_of_success,
+                "status": action.status,
+                "done_on": partial_text(action.done_on),
+                "evidence_of_impact": action.evidence_of_impact,
+                "verified_at": datetime_text(action.verified_at),
+                "include_in_brief": action.include_in_brief,
+                "findings": sorted(
+                    (finding_ref[f.pk] for f in action.findings.all() if f.pk in finding_ref),
+                    key=lambda ref: int(ref[1:]),
+                ),
+                "updates": [
+                    {
+                        "at": datetime_text(update.at),
+                        "text": update.text,
+                        "status_before": update.status_before,
+                        "status_after": update.status_after,
+                    }
+                    for update in action.updates.all()
+                ],
+            }
+        )
+
+    # What the rest refers to, listed once each.
+    linked_ids = [link.review_id for link in review_links]
+    link_by_review = {link.review_id: link for link in review_links}
+    review_rows = Review.objects.filter(pk__in={*used_reviews, *linked_ids}).prefetch_related(
+        "learning_points"
+    )
+    ordered_reviews = sorted(
+        review_rows,
+        key=lambda review: (
+            0 if review.pk in link_by_review else 1,
+            (link_by_review[review.pk].order, link_by_review[review.pk].pk)
+            if review.pk in link_by_review
+            else (0, 0),
+            review.short_name,
+        ),
+    )
+    document["reviews"] = [
+        {
+            "title": review.title,
+            "short_name": review.short_name,
+            "kind": review.kind,
+            "published": partial_text(review.published),
+            "summary": review.summary,
+            "url": review.url,
+            "learning_points": [
+                {"order": point.order, "text": point.text}
+                for point in sorted(review.learning_points.all(), key=lambda p: p.order)
+            ],
+            "link": {
+                "relationship": link_by_review[review.pk].relationship,
+                "note": link_by_review[review.pk].note,
+                "order": link_by_review[review.pk].order,
+            }
+            if review.pk in link_by_review
+            else None,
+        }
+        for review in ordered_reviews
+    ]
+    taking_part = {link.agency_id: link for link in links}
+    others = sorted(
+        (agencies_by_id[pk] for pk in used_agencies if pk not in taking_part),
+        key=lambda agency: agency.short_name,
+    )
+    document["agencies"] = [_agency(link.agency, link) for link in links] + [
+        _agency(agency, None) for agency in others
+    ]
+    document["needs"] = [
+        {"code": need.code, "label": need.label, "description": need.description}
+        for need in sorted(needs.values(), key=lambda need: need.code)
+    ]
+    scales = GradingScale.objects.filter(slug__in=used_scales).prefetch_related(
+        Prefetch("levels", queryset=GradeLevel.objects.order_by("value"))
+    )
+    document["scales"] = [
+        {
+            "slug": scale.slug,
+            "name": scale.name,
+            "kind": scale.kind,
+            "description": scale.description,
+            "higher_is_better": scale.higher_is_better,
+            "levels": [
+                {
+                    "value": level.value,
+                    "code": level.code,
+                    "label": level.label,
+                    "description": level.description,
+                    "outcome": level.outcome,
+                }
+                for level in scale.levels.all()
+            ],
+        }
+        for scale in sorted(scales, key=lambda scale: scale.slug)
+    ]
+    return _in_order(document)
+
+
+def _agency(agency: Agency, link: AuditAgency | None) -> dict[str, Any]:
+    return {
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "sector": agency.sector,
+        "description": agency.description,
+        "taking_part": link is not None,
+        "order": link.order if link else None,
+        "returns_due": date_text(link.returns_due) if link else None,
+    }
+
+
+_TOP_ORDER = (
+    "$schema",
+    "format",
+    "format_version",
+    "exported_at",
+    "audit",
+    "scales",
+    "tool",
+    "agencies",
+    "needs",
+    "reviews",
+    "cases",
+    "involvement",
+    "returns",
+    "escalations",
+    "panel_grades",
+    "discrepancies",
+    "findings",
+    "actions",
+    "resources",
+)
+
+
+def _in_order(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's parts in the order a reader meets them (the schema's order)."""
+    return {key: document[key] for key in _TOP_ORDER}
+
+
+def export_bytes(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def export_filename(document: dict[str, Any]) -> str:
+    day = timezone.localdate().isoformat()
+    return f"{document['audit']['slug']}-export-{day}.json"

@@ -1,0 +1,12 @@
+"""Included at the site root, so every path is written in full."""
+
+from django.urls import path
+
+from maca.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("audits/<slug:slug>/export.json", views.export, name="export"),
+    path("audit-import/", views.import_audit, name="import"),
+    path("audit-import/audit-export.schema.json", views.schema, name="schema"),
+]

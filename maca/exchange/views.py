@@ -1,0 +1,65 @@
+"""Download an audit's export (its coordinators), and upload a file to import as a new audit
+(any coordinator). Problems with an upload are listed with their JSON paths; nothing is saved."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from maca.audits.selectors import audit_access_for
+from maca.exchange.document import DocumentInvalid, Problem
+from maca.exchange.forms import ImportForm
+from maca.exchange.schema_build import SCHEMA_PATH
+from maca.exchange.selectors import audit_export, export_bytes, export_filename
+from maca.exchange.services import SLUG_FIELD, audit_import, check_size
+from maca.planning.selectors import require_audit_starter
+
+
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    access = audit_access_for(request.user, slug)
+    document = audit_export(access)
+    response = HttpResponse(export_bytes(document), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(document)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def schema(request: HttpRequest) -> HttpResponse:
+    """The JSON Schema an import is checked against, for anyone writing a file by hand."""
+    return HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")
+
+
+def import_audit(request: HttpRequest) -> HttpResponse:
+    require_audit_starter(request.user)
+    problems: list[Problem] = []
+    more = 0
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["document"]
+            try:
+                check_size(upload.size)
+                content = upload.read()
+                result = audit_import(
+                    content=content,
+                    coordinators=[request.user],
+                    slug=form.cleaned_data["slug"] or None,
+                )
+            except DocumentInvalid as error:
+                for problem in error.problems:
+                    if problem.path == SLUG_FIELD:
+                        form.add_error("slug", problem.message)
+                    else:
+                        problems.append(problem)
+                more = error.more
+            else:
+                messages.success(
+                    request,
+                    f"Imported '{result.audit.title}' as a new audit. " + " ".join(result.notes),
+                )
+                return redirect("audits:overview", result.audit.slug)
+    else:
+        form = ImportForm()
+    context = {"form": form, "problems": problems, "more": more, "nav_section": "audits"}
+    return render(request, "exchange/import.html", context)

@@ -1,0 +1,427 @@
+"""Reads for moderating one child: every agency's answers side by side, the spread of grades
+per section and overall, suggested grades, and what the panel has recorded so far.
+
+Only the audit's coordinators and panel see this (others get a 404). Every read is a fixed
+number of queries, however many agencies, sections and questions the audit has.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from maca.accounts.models import Agency
+from maca.audits.models import (
+    AgencyInvolvement,
+    AgencyReturn,
+    Answer,
+    AuditAgency,
+    Case,
+    Discrepancy,
+    GradeLevel,
+    GradingScale,
+    PanelGrade,
+    Question,
+    ReturnStatus,
+    SectionSummary,
+    ToolSection,
+)
+from maca.audits.selectors import AuditAccess
+from maca.learning.models import Finding
+
+# Returns the panel moderates: submitted and onwards. A draft may still change, so it is
+# listed but its grades are not part of the spread or the suggestions.
+FINAL_RETURN_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.SIGNED_OFF, ReturnStatus.ACCEPTED)
+
+Outcome = GradeLevel.Outcome
+
+
+def require_moderator(access: AuditAccess) -> None:
+    """Moderation shows every agency's account: the audit's coordinators and panel only."""
+    if not access.sees_every_agency:
+        raise Http404("No audit found")
+
+
+# --- Spread and suggestions -----------------------------------------------------------------
+
+
+def goodness(level: GradeLevel, scale: GradingScale) -> int:
+    """A sort key from worst to best, whichever way the scale runs."""
+    return level.value if scale.higher_is_better else -level.value
+
+
+@dataclass(frozen=True)
+class SpreadItem:
+    level: GradeLevel
+    count: int
+    agencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradeSpread:
+    """Agencies' own grades for one section (or overall), worst first, with two suggestions
+    the panel may take or leave: the lowest grade and the median grade."""
+
+    items: tuple[SpreadItem, ...]
+    lowest: GradeLevel | None
+    median: GradeLevel | None
+    graded: int
+
+    @property
+    def summary(self) -> str:
+        if not self.graded:
+            return "No agency has graded this yet."
+        return ", ".join(f"{item.level.label} {item.count}" for item in self.items if item.count)
+
+
+def grade_spread(
+    grades: Iterable[tuple[str, GradeLevel | None]], scale: GradingScale | None
+) -> GradeSpread:
+    """`grades` pairs an agency's short name with its grade. Grades meaning 'not applicable'
+    count in the spread but not in the suggestions. With an even number of grades the median
+    is the lower of the two middle ones: a suggestion should not flatter practice."""
+    if scale is None:
+        return GradeSpread(items=(), lowest=None, median=None, graded=0)
+    by_level: dict[int, list[str]] = {}
+    levels: dict[int, GradeLevel] = {}
+    ranked: list[GradeLevel] = []
+    for agency, level in grades:
+        if level is None or level.scale_id != scale.pk:
+            continue
+        by_level.setdefault(level.pk, []).append(agency)
+        levels[level.pk] = level
+        if level.outcome != Outcome.NOT_APPLICABLE:
+            ranked.append(level)
+    ordered = sorted(levels.values(), key=lambda level: goodness(level, scale))
+    ranked.sort(key=lambda level: goodness(level, scale))
+    return GradeSpread(
+        items=tuple(
+            SpreadItem(level, len(by_level[level.pk]), tuple(by_level[level.pk]))
+            for level in ordered
+        ),
+        lowest=ranked[0] if ranked else None,
+        median=ranked[(len(ranked) - 1) // 2] if ranked else None,
+        graded=sum(len(names) for names in by_level.values()),
+    )
+
+
+# --- One child, every agency ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerCell:
+    agency: Agency
+    answer: Answer | None  # None: the question applies but the agency gave no answer
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    question: Question
+    cells: tuple[AnswerCell, ...]
+    outcomes: tuple[tuple[str, int], ...]
+    discrepancies: tuple[Discrepancy, ...]
+
+    @property
+    def accounts_differ(self) -> bool:
+        """Some agencies say met and others not met: worth the panel's attention."""
+        found = {outcome for outcome, count in self.outcomes if count}
+        return "Met" in found and bool({"Not met", "Partly met"} & found)
+
+
+@dataclass(frozen=True)
+class SectionSummaryCell:
+    agency: Agency
+    summary: SectionSummary | None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    section: ToolSection
+    summaries: tuple[SectionSummaryCell, ...]
+    spread: GradeSpread
+    agreed: PanelGrade | None
+    questions: tuple[QuestionRow, ...]
+    levels: tuple[GradeLevel, ...]
+
+    @property
+    def is_graded(self) -> bool:
+        return self.section.grading_scale_id is not None
+
+
+@dataclass(frozen=True)
+class CaseModeration:
+    case: Case
+    returns: tuple[AgencyReturn, ...]  # final returns, in the audit's agency order
+    pending: tuple[AgencyReturn, ...]  # returns not yet submitted
+    not_involved: tuple[Agency, ...]
+    sections: tuple[SectionView, ...]
+    overall_spread: GradeSpread
+    overall_agreed: PanelGrade | None
+    overall_levels: tuple[GradeLevel, ...]
+    discrepancies: tuple[Discrepancy, ...]
+    findings: tuple[Finding, ...]
+    questions: tuple[Question, ...]
+    previous_case: Case | None
+    next_case: Case | None
+
+    @property
+    def agencies(self) -> list[Agency]:
+        return [agency_return.agency for agency_return in self.returns]
+
+    @property
+    def graded_sections(self) -> list[SectionView]:
+        return [view for view in self.sections if view.is_graded]
+
+
+def _outcome_counts(cells: Sequence[AnswerCell]) -> tuple[tuple[str, int], ...]:
+    counts: Counter[str] = Counter()
+    for cell in cells:
+        grade = cell.answer.grade if cell.answer else None
+        if grade is not None and grade.outcome:
+            counts[Outcome(grade.outcome).label] += 1
+    order = [Outcome.MET, Outcome.PARTLY_MET, Outcome.NOT_MET, Outcome.NOT_APPLICABLE]
+    return tuple((o.label, counts[o.label]) for o in order if counts[o.label])
+
+
+def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
+    require_moderator(access)
+    audit = access.audit
+    case = (
+        Case.objects.filter(audit=audit, pk=case_id)
+        .prefetch_related("needs")
+        .only(
+            "id",
+            "audit_id",
+            "pseudonym",
+            "order",
+            "age_weeks",
+            "gender",
+            "legal_status",
+            "placement_type",
+            "placed_out_of_area",
+            "placement_moves_12m",
+            "missing_episodes_12m",
+            "is_uasc",
+        )
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+
+    order = {
+        link.agency_id: index
+        for index, link in enumerate(AuditAgency.objects.filter(audit=audit).order_by("order"))
+    }
+    all_returns = sorted(
+        AgencyReturn.objects.filter(case=case).select_related("agency", "overall_grade", "auditor"),
+        key=lambda row: (order.get(row.agency_id, len(order)), row.agency.name),
+    )
+    final = tuple(row for row in all_returns if row.status in FINAL_RETURN_STATUSES)
+    pending = tuple(row for row in all_returns if row.status not in FINAL_RETURN_STATUSES)
+    not_involved = tuple(
+        row.agency
+        for row in AgencyInvolvement.objects.filter(
+            case=case, status=AgencyInvolvement.Status.NOT_INVOLVED
+        ).select_related("agency")
+    )
+
+    sections = list(
+        ToolSection.objects.filter(version_id=audit.tool_version_id)
+        .select_related("grading_scale")
+        .order_by("order")
+    )
+    questions = list(
+        Question.objects.filter(section__version_id=audit.tool_version_id)
+        .select_related("scale", "learning_point__review")
+        .prefetch_related("applies_to_agencies")
+        .order_by("section__order", "order")
+    )
+    final_ids = [row.pk for row in final]
+    answers = {
+        (row.agency_return_id, row.question_id): row
+        for row in Answer.objects.filter(agency_return_id__in=final_ids)
+        .select_related("grade")
+        .only(
+            "id",
+            "agency_return_id",
+            "question_id",
+            "choices",
+            "date_value",
+            "number_value",
+            "text_value",
+            "evidence",
+            "reason",
+            "grade__id",
+            "grade__label",
+            "grade__outcome",
+            "grade__scale_id",
+        )
+    }
+    summaries = {
+        (row.agency_return_id, row.section_id): row
+        for row in SectionSummary.objects.filter(agency_return_id__in=final_ids).select_related(
+            "grade"
+        )
+    }
+    agreed = {
+        row.section_id: row
+        for row in PanelGrade.objects.filter(case=case).select_related("grade", "recorded_by")
+    }
+    scale_ids = {s.grading_scale_id for s in sections if s.grading_scale_id}
+    overall_scale = _overall_scale(audit, final)
+    if overall_scale is not None:
+        scale_ids.add(overall_scale.pk)
+    levels_by_scale: dict[int, list[GradeLevel]] = {}
+    for level in GradeLevel.objects.filter(scale_id__in=scale_ids).order_by("scale", "value"):
+        levels_by_scale.setdefault(level.scale_id, []).append(level)
+    discrepancies = tuple(
+        Discrepancy.objects.filter(case=case)
+        .select_related("question", "recorded_by")
+        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("short_name")))
+        .order_by("created_at", "id")
+    )
+    by_question: dict[int | None, list[Discrepancy]] = {}
+    for discrepancy in discrepancies:
+        by_question.setdefault(discrepancy.question_id, []).append(discrepancy)
+
+    questions_by_section: dict[int, list[Question]] = {}
+    for question in questions:
+        questions_by_section.setdefault(question.section_id, []).append(question)
+
+    views = []
+    for section in sections:
+        rows = []
+        for question in questions_by_section.get(section.pk, []):
+            cells = tuple(
+                AnswerCell(row.agency, answers.get((row.pk, question.pk)))
+                for row in final
+                if question.applies_to(row.agency) or (row.pk, question.pk) in answers
+            )
+            rows.append(
+                QuestionRow(
+                    question,
+                    cells,
+                    _outcome_counts(cells),
+                    tuple(by_question.get(question.pk, [])),
+                )
+            )
+        cells_for_section = tuple(
+            SectionSummaryCell(row.agency, summaries.get((row.pk, section.pk))) for row in final
+        )
+        spread = grade_spread(
+            (
+                (cell.agency.short_name, cell.summary.grade if cell.summary else None)
+                for cell in cells_for_section
+            ),
+            section.grading_scale,
+        )
+        views.append(
+            SectionView(
+                section=section,
+                summaries=cells_for_section,
+                spread=spread,
+                agreed=agreed.get(section.pk),
+                questions=tuple(rows),
+                levels=tuple(levels_by_scale.get(section.grading_scale_id or 0, [])),
+            )
+        )
+
+    overall_spread = grade_spread(
+        ((row.agency.short_name, row.overall_grade) for row in final), overall_scale
+    )
+    findings = tuple(
+        Finding.objects.filter(audit=audit, cases=case)
+        .prefetch_related("agencies")
+        .order_by("heading", "order", "id")
+    )
+    neighbours = [
+        Case(pk=pk, pseudonym=pseudonym)
+        for pk, pseudonym in Case.objects.filter(audit=audit)
+        .order_by("order", "pseudonym", "id")
+        .values_list("pk", "pseudonym")
+    ]
+    index = next(i for i, item in enumerate(neighbours) if item.pk == case.pk)
+    return CaseModeration(
+        case=case,
+        returns=final,
+        pending=pending,
+        not_involved=not_involved,
+        sections=tuple(views),
+        overall_spread=overall_spread,
+        overall_agreed=agreed.get(None),
+        overall_levels=tuple(levels_by_scale.get(overall_scale.pk, []) if overall_scale else []),
+        discrepancies=discrepancies,
+        findings=findings,
+        questions=tuple(questions),
+        previous_case=neighbours[index - 1] if index > 0 else None,
+        next_case=neighbours[index + 1] if index + 1 < len(neighbours) else None,
+    )
+
+
+def _overall_scale(audit: Any, returns: Sequence[AgencyReturn]) -> GradingScale | None:
+    """The audit's overall scale, or failing that the scale the agencies graded on."""
+    if audit.overall_scale is not None:
+        return audit.overall_scale
+    for row in returns:
+        if row.overall_grade is not None:
+            return GradingScale.objects.filter(pk=row.overall_grade.scale_id).first()
+    return None
+
+
+# --- The list of children -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModerationRow:
+    case: Case
+    final_returns: int
+    pending_returns: int
+    agreed_sections: int
+    overall: PanelGrade | None
+    discrepancies: int
+
+
+def moderation_rows(access: AuditAccess) -> tuple[list[ModerationRow], int]:
+    """Each child with how far moderation has got; and the number of graded sections."""
+    require_moderator(access)
+    audit = access.audit
+    cases = list(
+        Case.objects.filter(audit=audit)
+        .annotate(
+            final_returns=Count(
+                "returns", filter=Q(returns__status__in=FINAL_RETURN_STATUSES), distinct=True
+            ),
+            all_returns=Count("returns", distinct=True),
+            agreed_sections=Count(
+                "panel_grades", filter=Q(panel_grades__section__isnull=False), distinct=True
+            ),
+            discrepancy_count=Count("discrepancies", distinct=True),
+        )
+        .order_by("order", "pseudonym")
+    )
+    overall = {
+        row.case_id: row
+        for row in PanelGrade.objects.filter(
+            case__audit=audit, section__isnull=True
+        ).select_related("grade")
+    }
+    graded = ToolSection.objects.filter(
+        version_id=audit.tool_version_id, grading_scale__isnull=False
+    ).count()
+    rows = [
+        ModerationRow(
+            case=case,
+            final_returns=case.final_returns,  # type: ignore[attr-defined]
+            pending_returns=case.all_returns - case.final_returns,  # type: ignore[attr-defined]
+            agreed_sections=case.agreed_sections,  # type: ignore[attr-defined]
+            overall=overall.get(case.pk),
+            discrepancies=case.discrepancy_count,  # type: ignore[attr-defined]
+        )
+        for case in cases
+    ]
+    return rows, graded

@@ -1,0 +1,25 @@
+"""What planning services refuse, with messages a coordinator can act on."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from maca.audits.models import ToolVersion
+
+
+class ToolVersionFrozen(Exception):
+    """The version has answers (or was frozen when the first was saved), so it cannot change."""
+
+    def __init__(self, version: ToolVersion) -> None:
+        self.version = version
+        super().__init__(
+            f"Version {version.number} of {version.tool} already has answers, so its sections "
+            "and questions cannot change. Make a new version to edit the tool; audits using "
+            f"version {version.number} keep it."
+        )
+
+
+class Refused(ValidationError):
+    """A change the service will not make; the message says why and what to do instead.
+
+    A ValidationError, so a view can add it to its form (by field, when given a dict)."""

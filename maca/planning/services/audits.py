@@ -1,0 +1,367 @@
+"""Writing an audit's set-up: the plan, its stage, agencies, tool and earlier reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from maca.accounts.models import Agency
+from maca.audits.models import (
+    AUDIT_STATUS_ORDER,
+    AgencyInvolvement,
+    AgencyReturn,
+    Answer,
+    Audit,
+    AuditAgency,
+    AuditStatus,
+    Escalation,
+    GradingScale,
+    LineOfEnquiry,
+    ReturnStatus,
+    ToolVersion,
+)
+from maca.core.partial_dates import PartialDate
+from maca.learning.models import AuditReview, LearningPoint, Review
+from maca.planning.errors import Refused
+from maca.planning.services.tools import unique_slug
+
+# Returns whose due date may follow the plan: nobody has finished them yet.
+OPEN_RETURN_STATUSES = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.SENT_BACK)
+FORWARD = "forward"
+BACK = "back"
+
+
+# --- The audit and its plan -----------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_create(*, title: str, theme: str, by: Any, slug: str = "") -> Audit:
+    """A draft audit; the person who starts it becomes its coordinator."""
+    if slug:
+        _check_slug_free(slug)
+    else:
+        slug = unique_slug(Audit, title, fallback="audit")
+    audit = Audit.objects.create(
+        title=title.strip(), theme=theme.strip(), slug=slug, status=AuditStatus.DRAFT
+    )
+    audit.coordinators.add(by)
+    return audit
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    title: str
+    theme: str
+    slug: str
+    rationale: str = ""
+    aim: str = ""
+    terms_of_reference: str = ""
+    cohort_definition: str = ""
+    lines_of_enquiry: Sequence[str] = ()
+    lookback_months: int | None = None
+    lawful_basis: str = ""
+    audit_date: PartialDate | None = None
+    returns_due: dt.date | None = None
+    panel_date: dt.date | None = None
+    reaudit_due: PartialDate | None = None
+
+    FIELDS = (
+        "title",
+        "theme",
+        "slug",
+        "rationale",
+        "aim",
+        "terms_of_reference",
+        "cohort_definition",
+        "lookback_months",
+        "lawful_basis",
+        "audit_date",
+        "returns_due",
+        "panel_date",
+        "reaudit_due",
+    )
+
+
+@transaction.atomic
+def audit_plan_update(*, audit: Audit, data: PlanInput) -> Audit:
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if data.slug != audit.slug:
+        _check_slug_free(data.slug, exclude=audit.pk)
+    old_due = audit.returns_due
+    for name in PlanInput.FIELDS:
+        setattr(audit, name, getattr(data, name))
+    audit.save()
+    _replace_lines_of_enquiry(audit, list(data.lines_of_enquiry))
+    if old_due != audit.returns_due:
+        # Agencies with their own date keep it; the rest follow the audit's.
+        for link in AuditAgency.objects.filter(audit=audit, returns_due__isnull=True):
+            _move_due_dates(audit, link.agency_id, old_due, audit.returns_due)
+    return audit
+
+
+def _replace_lines_of_enquiry(audit: Audit, lines: list[str]) -> None:
+    current = list(audit.lines_of_enquiry.order_by("order").values_list("text", flat=True))
+    if current == lines:
+        return
+    audit.lines_of_enquiry.all().delete()
+    LineOfEnquiry.objects.bulk_create(
+        [LineOfEnquiry(audit=audit, order=order, text=text) for order, text in enumerate(lines, 1)]
+    )
+
+
+def _check_slug_free(slug: str, *, exclude: int | None = None) -> None:
+    clash = Audit.objects.filter(slug=slug)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise Refused({"slug": f"The web address {slug} is already used by another audit."})
+
+
+# --- Stage ----------------------------------------------------------------------------------
+
+
+def audit_status_target(audit: Audit, direction: str) -> str | None:
+    """The stage one step forward or back, or None at either end."""
+    index = AUDIT_STATUS_ORDER.index(audit.status)
+    index += 1 if direction == FORWARD else -1 if direction == BACK else len(AUDIT_STATUS_ORDER)
+    return AUDIT_STATUS_ORDER[index] if 0 <= index < len(AUDIT_STATUS_ORDER) else None
+
+
+def audit_status_blockers(audit: Audit, target: str) -> list[str]:
+    """Why the audit cannot move to `target` yet; empty when it can."""
+    blockers = []
+    if target == AuditStatus.RETURNS_OPEN:
+        if audit.tool_version_id is None:
+            blockers.append("Choose the audit tool version.")
+        if not audit.audit_agencies.exists():
+            blockers.append("Add the agencies taking part.")
+        if not audit.cases.exists():
+            blockers.append("Add the children to audit.")
+    if target == AuditStatus.CLOSED:
+        open_count = audit.escalations.exclude(status=Escalation.Status.RESOLVED).count()
+        if open_count:
+            blockers.append(
+                f"{open_count} escalation{'s are' if open_count != 1 else ' is'} still open: "
+                "record each outcome first."
+            )
+    return blockers
+
+
+@transaction.atomic
+def audit_status_advance(*, audit: Audit, direction: str, expected: str) -> Audit:
+    """Move one step forward or back in the audit's life.
+
+    `expected` is the stage the person saw when they confirmed; if someone else moved the
+    audit meanwhile, nothing changes (so a double submit cannot move it two steps).
+    """
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status != expected:
+        raise Refused(
+            f"The audit is now at {audit.get_status_display()}, not "
+            f"{AuditStatus(expected).label}: someone else moved it. Check and try again."
+        )
+    target = audit_status_target(audit, direction)
+    if target is None:
+        raise Refused(f"The audit cannot move {direction} from {audit.get_status_display()}.")
+    blockers = audit_status_blockers(audit, target) if direction == FORWARD else []
+    if blockers:
+        raise Refused(blockers)
+    audit.status = target
+    audit.save(update_fields=["status", "updated_at"])
+    return audit
+
+
+# --- Agencies -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_agencies_set(*, audit: Audit, chosen: dict[int, dt.date | None]) -> None:
+    """Make the agencies taking part exactly `chosen` (agency id → its own due date or None).
+
+    An agency whose returns have begun cannot be removed: the request is refused whole.
+    """
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    links = {link.agency_id: link for link in AuditAgency.objects.filter(audit=audit)}
+    removed = [agency_id for agency_id in links if agency_id not in chosen]
+    _refuse_removing_agencies_with_work(audit, removed)
+    _remove_agencies(audit, removed)
+    top = max((link.order for link in links.values()), default=-1)
+    for agency_id, due in chosen.items():
+        link = links.get(agency_id)
+        if link is None:
+            top += 1
+            AuditAgency.objects.create(audit=audit, agency_id=agency_id, order=top, returns_due=due)
+        elif link.returns_due != due:
+            old = link.returns_due or audit.returns_due
+            link.returns_due = due
+            link.save(update_fields=["returns_due"])
+            _move_due_dates(audit, agency_id, old, due or audit.returns_due)
+
+
+def _refuse_removing_agencies_with_work(audit: Audit, agency_ids: list[int]) -> None:
+    if not agency_ids:
+        return
+    busy = set(
+        Answer.objects.filter(
+            agency_return__case__audit=audit, agency_return__agency_id__in=agency_ids
+        ).values_list("agency_return__agency_id", flat=True)
+    ) | set(
+        AgencyReturn.objects.filter(case__audit=audit, agency_id__in=agency_ids)
+        .exclude(status=ReturnStatus.NOT_STARTED)
+        .values_list("agency_id", flat=True)
+    )
+    if busy:
+        names = ", ".join(
+            Agency.objects.filter(pk__in=busy).order_by("name").values_list("name", flat=True)
+        )
+        raise Refused(
+            {
+                "agencies": f"{names} cannot be removed: returns for this audit already have "
+                "answers. Keep the agency, or ask it to withdraw its returns first."
+            }
+        )
+
+
+def _remove_agencies(audit: Audit, agency_ids: list[int]) -> None:
+    if not agency_ids:
+        return
+    AgencyReturn.objects.filter(case__audit=audit, agency_id__in=agency_ids).delete()
+    AgencyInvolvement.objects.filter(case__audit=audit, agency_id__in=agency_ids).delete()
+    AuditAgency.objects.filter(audit=audit, agency_id__in=agency_ids).delete()
+
+
+def _move_due_dates(audit: Audit, agency_id: int, old: dt.date | None, new: dt.date | None) -> None:
+    """Returns that followed the old date follow the new one; others keep theirs."""
+    AgencyReturn.objects.filter(
+        case__audit=audit,
+        agency_id=agency_id,
+        due_date=old,
+        status__in=OPEN_RETURN_STATUSES,
+    ).update(due_date=new)
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    name: str
+    short_name: str
+    sector: str
+    description: str = ""
+
+
+@transaction.atomic
+def agency_create(
+    *, data: AgencyInput, audit: Audit | None = None, returns_due: dt.date | None = None
+) -> Agency:
+    """A new agency for the partnership, added to `audit` when given."""
+    problems = {}
+    if Agency.objects.filter(name__iexact=data.name).exists():
+        problems["name"] = f"There is already an agency called {data.name}."
+    if Agency.objects.filter(short_name__iexact=data.short_name).exists():
+        problems["short_name"] = f"The short name {data.short_name} is already used."
+    if problems:
+        raise Refused(problems)
+    agency = Agency.objects.create(
+        name=data.name, short_name=data.short_name, sector=data.sector, description=data.description
+    )
+    if audit is not None:
+        top = audit.audit_agencies.aggregate(top=Max("order"))["top"]
+        AuditAgency.objects.create(
+            audit=audit,
+            agency=agency,
+            order=(top if top is not None else -1) + 1,
+            returns_due=returns_due,
+        )
+    return agency
+
+
+# --- Tool and scale -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_tool_set(
+    *, audit: Audit, tool_version: ToolVersion | None, overall_scale: GradingScale | None
+) -> Audit:
+    """Choose the tool version and overall scale. Once returns have answers the version stays."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    changing_version = audit.tool_version_id != (tool_version.pk if tool_version else None)
+    if changing_version and Answer.objects.filter(agency_return__case__audit=audit).exists():
+        raise Refused(
+            {
+                "tool_version": "Returns for this audit already have answers against "
+                f"{audit.tool_version}, so the audit must keep that version."
+            }
+        )
+    audit.tool_version = tool_version
+    audit.overall_scale = overall_scale
+    audit.save(update_fields=["tool_version", "overall_scale", "updated_at"])
+    return audit
+
+
+# --- Earlier reviews ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_review_link(
+    *, audit: Audit, review: Review, relationship: str, note: str = ""
+) -> AuditReview:
+    if AuditReview.objects.filter(audit=audit, review=review).exists():
+        raise Refused({"review": f"{review.short_name} is already linked to this audit."})
+    top = audit.review_links.aggregate(top=Max("order"))["top"]
+    return AuditReview.objects.create(
+        audit=audit,
+        review=review,
+        relationship=relationship,
+        note=note,
+        order=(top if top is not None else -1) + 1,
+    )
+
+
+@transaction.atomic
+def audit_review_unlink(*, link: AuditReview) -> None:
+    """Unlinks the review; the review and its learning points stay for other audits."""
+    link.delete()
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    title: str
+    short_name: str
+    kind: str
+    learning_points: Sequence[str]
+    published: PartialDate | None = None
+    summary: str = ""
+    url: str = ""
+
+
+@transaction.atomic
+def review_create(
+    *, data: ReviewInput, audit: Audit, relationship: str, note: str = ""
+) -> AuditReview:
+    """Record an earlier review with its learning points, and link it to the audit."""
+    problems = {}
+    if Review.objects.filter(title__iexact=data.title).exists():
+        problems["title"] = f"There is already a review called {data.title}. Link that one."
+    if Review.objects.filter(short_name__iexact=data.short_name).exists():
+        problems["short_name"] = f"The short name {data.short_name} is already used."
+    if problems:
+        raise Refused(problems)
+    review = Review.objects.create(
+        title=data.title,
+        short_name=data.short_name,
+        kind=data.kind,
+        published=data.published,  # type: ignore[misc]  # PartialDateField takes a PartialDate
+        summary=data.summary,
+        url=data.url,
+    )
+    LearningPoint.objects.bulk_create(
+        [
+            LearningPoint(review=review, order=order, text=text)
+            for order, text in enumerate(data.learning_points, start=1)
+        ]
+    )
+    return audit_review_link(audit=audit, review=review, relationship=relationship, note=note)

@@ -1,0 +1,24 @@
+"""Small display helpers for the planning pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from maca.accounts.models import Sector
+
+register = template.Library()
+
+_SECTORS = dict(Sector.choices)
+
+
+@register.filter
+def sector_labels(codes: list[str]) -> str:
+    return ", ".join(str(_SECTORS.get(code, code)) for code in codes)
+
+
+@register.filter
+def is_coordinator(user: object) -> bool:
+    """Whether to offer coordinators' links (tools, starting an audit); the pages check too."""
+    from maca.planning.selectors import may_start_audits
+
+    return may_start_audits(user)

@@ -1,0 +1,82 @@
+"""What the returns work keeps besides the returns themselves: the history of every change to a
+return or an escalation, and the reminders already sent (so none is sent twice)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from maca.accounts.models import Agency
+from maca.audits.models import AgencyReturn, Audit, Escalation
+
+
+class HistoryEntry(models.Model):
+    """One change to a return or an escalation: who, when, what, and the values before and
+    after (`changes` maps a field's label to [before, after], as shown to people)."""
+
+    agency_return = models.ForeignKey(
+        AgencyReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
+    )
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
+    )
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "history entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agency_return__isnull=False, escalation__isnull=True)
+                    | models.Q(agency_return__isnull=True, escalation__isnull=False)
+                ),
+                name="history_entry_has_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", "Before the due date"
+    AFTER = "after", "After the due date"
+
+
+class ReminderSent(models.Model):
+    """A reminder about an agency's outstanding returns, sent to one person. The unique
+    constraint is what stops a reminder going twice, even with two workers running."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField()
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    working_days = models.PositiveSmallIntegerField(
+        help_text="How many working days before or after the due date it was meant for."
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    return_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "agency", "due_date", "kind", "working_days", "recipient"],
+                name="reminder_sent_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.working_days} for {self.agency} due {self.due_date}"

@@ -1,0 +1,260 @@
+"""E-mails about returns and escalations, and who gets them.
+
+An e-mail leaves maca's protection, so it names a child only by pseudonym, never carries the
+concern, the answers or any identifier, and links to the page where the person signs in to
+read the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from maca.accounts.models import Agency, Role, User
+from maca.audits.models import (
+    AgencyInvolvement,
+    AgencyReturn,
+    Audit,
+    AuditAgency,
+    AuditStatus,
+    Case,
+    Escalation,
+)
+from maca.returns import conf, deadlines
+from maca.returns.models import ReminderKind, ReminderSent
+from maca.returns.selectors import COMPLETE_STATUSES
+
+
+def _link(name: str, *args: Any) -> str:
+    return f"{conf.site_url()}{reverse(name, args=args)}"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _send(subject: str, body: str, to: str) -> None:
+    EmailMessage(subject=subject, body=body, to=[to]).send()
+
+
+def agency_people(agency_id: int, roles: tuple[str, ...]) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__agency_id=agency_id,
+            role_assignments__role__in=roles,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+# --- Escalations ----------------------------------------------------------------------------
+
+
+def escalation_recipients(escalation: Escalation) -> list[User]:
+    """The receiving agency's leads and the audit's coordinators, each once."""
+    people = {
+        user.pk: user for user in agency_people(escalation.raised_to_agency_id, (Role.AGENCY_LEAD,))
+    }
+    for user in escalation.audit.coordinators.filter(is_active=True):
+        people.setdefault(user.pk, user)
+    return sorted(people.values(), key=lambda user: user.email)
+
+
+def send_escalation_raised(escalation_id: int) -> int:
+    escalation = (
+        Escalation.objects.select_related("audit", "case", "raised_to_agency", "raised_by_agency")
+        .filter(pk=escalation_id)
+        .first()
+    )
+    if escalation is None:
+        return 0
+    child = escalation.case.pseudonym if escalation.case else "a child"
+    deadline = timezone.localtime(escalation.acknowledge_by) if escalation.acknowledge_by else None
+    by = f"by the end of {_long_date(deadline.date())}" if deadline else "as soon as you can"
+    link = _link("returns:escalation", escalation.audit.slug, escalation.pk)
+    raised_by = (
+        escalation.raised_by_agency.short_name if escalation.raised_by_agency else "the partnership"
+    )
+    subject = (
+        f"Escalation ({escalation.get_urgency_display().lower()}) about {child}: acknowledge {by}"
+    )
+    body = (
+        f"An escalation has been raised during the audit '{escalation.audit.title}'.\n\n"
+        f"Child: {child}\n"
+        f"Urgency: {escalation.get_urgency_display()}\n"
+        f"Raised by: {raised_by}\n"
+        f"Raised to: {escalation.raised_to_agency.name}\n\n"
+        f"It must be acknowledged {by}. Sign in to read the concern and acknowledge it:\n"
+        f"{link}\n\n"
+        "This e-mail does not contain the details of the concern.\n"
+    )
+    recipients = escalation_recipients(escalation)
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+# --- Sent back ------------------------------------------------------------------------------
+
+
+def send_return_sent_back(return_id: int) -> int:
+    agency_return = (
+        AgencyReturn.objects.select_related("case__audit", "agency", "auditor")
+        .filter(pk=return_id)
+        .first()
+    )
+    if agency_return is None:
+        return 0
+    recipients = (
+        [agency_return.auditor]
+        if agency_return.auditor and agency_return.auditor.is_active
+        else agency_people(agency_return.agency_id, (Role.AGENCY_AUDITOR,))
+    )
+    audit = agency_return.case.audit
+    link = _link("returns:return", audit.slug, agency_return.case_id, agency_return.agency_id)
+    subject = f"Your return for {agency_return.case.pseudonym} has been sent back"
+    body = (
+        f"The coordinator of the audit '{audit.title}' has sent back "
+        f"{agency_return.agency.short_name}'s return for {agency_return.case.pseudonym}.\n\n"
+        f"Sign in to read what needs to change, then edit and submit it again:\n{link}\n"
+    )
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outstanding:
+    """An agency's returns still to come in for one audit and one due date."""
+
+    audit: Audit
+    agency: Agency
+    due: dt.date
+    cases: list[Case] = field(default_factory=list)
+
+
+def outstanding_returns() -> list[Outstanding]:
+    """Returns owed and not yet submitted, in audits whose returns are open, grouped by agency
+    and due date, in a fixed number of queries."""
+    audits = Audit.objects.filter(status=AuditStatus.RETURNS_OPEN)
+    links = {
+        (link.audit_id, link.agency_id): link
+        for link in AuditAgency.objects.filter(audit__in=audits).select_related("audit", "agency")
+    }
+    returns = {
+        (row.case_id, row.agency_id): row
+        for row in AgencyReturn.objects.filter(case__audit__in=audits).only(
+            "id", "case_id", "agency_id", "status", "due_date"
+        )
+    }
+    groups: dict[tuple[int, int, dt.date], Outstanding] = {}
+    involvements = (
+        AgencyInvolvement.objects.filter(
+            case__audit__in=audits, status=AgencyInvolvement.Status.INVOLVED
+        )
+        .select_related("case")
+        .order_by("case__order", "case__pseudonym")
+    )
+    for involvement in involvements:
+        link = links.get((involvement.case.audit_id, involvement.agency_id))
+        if link is None:
+            continue
+        row = returns.get((involvement.case_id, involvement.agency_id))
+        if row is not None and row.status in COMPLETE_STATUSES:
+            continue
+        due = (row.due_date if row else None) or link.returns_due or link.audit.returns_due
+        if due is None:
+            continue
+        key = (link.audit_id, link.agency_id, due)
+        group = groups.setdefault(key, Outstanding(link.audit, link.agency, due))
+        group.cases.append(involvement.case)
+    return sorted(groups.values(), key=lambda g: (g.due, g.audit.title, g.agency.name))
+
+
+def reminder_for(due: dt.date, today: dt.date) -> tuple[str, int] | None:
+    """Which reminder, if any, is due today for returns due on `due`: the latest one whose
+    day has come, so a worker that missed a day sends one reminder, not a burst."""
+    if today <= due:
+        before = [
+            n for n in conf.reminder_days_before() if deadlines.working_days_before(due, n) <= today
+        ]
+        return (ReminderKind.BEFORE, min(before)) if before else None
+    after = [n for n in conf.reminder_days_after() if deadlines.working_days_after(due, n) <= today]
+    return (ReminderKind.AFTER, max(after)) if after else None
+
+
+def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
+    count = len(group.cases)
+    plural = "returns" if count != 1 else "return"
+    due = _long_date(group.due)
+    if kind == ReminderKind.BEFORE:
+        subject = f"Reminder: {count} {plural} for {group.audit.title} due on {due}"
+        opening = (
+            f"{group.agency.short_name} has {count} {plural} for the audit "
+            f"'{group.audit.title}' still to submit. They are due on {due}."
+        )
+    else:
+        subject = f"Overdue: {count} {plural} for {group.audit.title} were due on {due}"
+        opening = (
+            f"{group.agency.short_name} has {count} {plural} for the audit "
+            f"'{group.audit.title}' that were due on {due} and have not been submitted."
+        )
+    lines = [
+        f"- {case.pseudonym}: {_link('returns:return', group.audit.slug, case.pk, group.agency.pk)}"
+        for case in group.cases
+    ]
+    body = (
+        f"{opening}\n\n" + "\n".join(lines) + "\n\nSign in to fill them in. If your agency did "
+        "not know one of these children, tell the audit's coordinator.\n"
+    )
+    return subject, body
+
+
+def send_return_reminders(today: dt.date) -> dict[str, int]:
+    """Send each reminder that is due today to the auditors and leads of agencies with
+    returns outstanding; one already sent (recorded in `ReminderSent`) is never sent again."""
+    sent = skipped = 0
+    people_by_agency: dict[int, list[User]] = defaultdict(list)
+    for group in outstanding_returns():
+        due_now = reminder_for(group.due, today)
+        if due_now is None:
+            continue
+        kind, days = due_now
+        if group.agency.pk not in people_by_agency:
+            people_by_agency[group.agency.pk] = agency_people(
+                group.agency.pk, (Role.AGENCY_AUDITOR, Role.AGENCY_LEAD)
+            )
+        subject, body = _reminder_text(group, kind)
+        for user in people_by_agency[group.agency.pk]:
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(
+                        audit=group.audit,
+                        agency=group.agency,
+                        due_date=group.due,
+                        kind=kind,
+                        working_days=days,
+                        recipient=user,
+                        sent_at=timezone.now(),
+                        return_count=len(group.cases),
+                    )
+                    # Sent inside the transaction: if sending fails, the record goes too and
+                    # tomorrow's run tries again.
+                    _send(subject, body, user.email)
+            except IntegrityError:
+                skipped += 1
+                continue
+            sent += 1
+    return {"sent": sent, "already_sent": skipped}

@@ -1,0 +1,103 @@
+"""Reminders before and after the due date: to the right people, once each, never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from maca.accounts.models import Role
+from maca.audits.models import AgencyReturn, AuditAgency, ReturnStatus
+from maca.returns.models import ReminderSent
+from maca.returns.notify import reminder_for
+from maca.returns.tasks import send_return_reminders
+from maca.returns.tests.conftest import World
+from tests.factories import person_with_role
+
+pytestmark = pytest.mark.django_db
+
+# The fictional audit's returns are due on Friday 4 December 2026.
+DUE = dt.date(2026, 12, 4)
+
+
+def run(day: str) -> dict[str, int]:
+    return send_return_reminders.enqueue(day).return_value
+
+
+def test_which_reminder_is_due_counts_working_days():
+    assert reminder_for(DUE, dt.date(2026, 11, 30)) is None  # Monday: 4 working days before
+    assert reminder_for(DUE, dt.date(2026, 12, 1)) == ("before", 3)  # Tuesday
+    assert reminder_for(DUE, DUE) == ("before", 3)
+    assert reminder_for(DUE, dt.date(2026, 12, 5)) is None  # Saturday: no working day yet
+    assert reminder_for(DUE, dt.date(2026, 12, 7)) == ("after", 1)  # Monday
+    assert reminder_for(DUE, dt.date(2026, 12, 11)) == ("after", 5)
+    # Over Christmas the bank holidays count too: due Wednesday 23 December, one working day
+    # after is the 24th and five is Monday 4 January (25 and 28 December and 1 January are
+    # bank holidays).
+    assert reminder_for(dt.date(2026, 12, 23), dt.date(2026, 12, 30)) == ("after", 1)
+    assert reminder_for(dt.date(2026, 12, 23), dt.date(2026, 12, 31)) == ("after", 1)
+    assert reminder_for(dt.date(2026, 12, 23), dt.date(2027, 1, 4)) == ("after", 5)
+
+
+def test_reminders_go_once_before_and_once_after_to_auditors_and_leads(world: World, mailoutbox):
+    other_auditor = person_with_role(Role.AGENCY_AUDITOR, agency=world.agency_a)
+    person_with_role(Role.PANEL_MEMBER)  # not an agency role: never reminded
+
+    assert run("2026-11-30") == {"sent": 0, "already_sent": 0}
+    before = run("2026-12-01")
+    to_a = {world.auditor_a.email, world.lead_a.email, other_auditor.email}
+    to_b = {world.auditor_b.email, world.lead_b.email}
+    assert {m.to[0] for m in mailoutbox} == to_a | to_b
+    assert before["sent"] == 5
+    assert all("due on Friday 4 December 2026" in m.subject for m in mailoutbox)
+    # The message names the child by pseudonym and links to the return; nothing more.
+    body = next(m.body for m in mailoutbox if m.to == [world.auditor_a.email])
+    assert world.case.pseudonym in body
+    assert f"/cases/{world.case.pk}/returns/{world.agency_a.pk}/" in body
+
+    mailoutbox.clear()
+    assert run("2026-12-02") == {"sent": 0, "already_sent": 5}
+    assert run("2026-12-03")["sent"] == 0
+    assert mailoutbox == []
+
+    # Agency A submits; after the due date only B is reminded.
+    AgencyReturn.objects.create(
+        case=world.case, agency=world.agency_a, status=ReturnStatus.SUBMITTED
+    )
+    run("2026-12-07")
+    assert {m.to[0] for m in mailoutbox} == to_b
+    assert all(m.subject.startswith("Overdue:") for m in mailoutbox)
+    mailoutbox.clear()
+    run("2026-12-07")
+    run("2026-12-08")
+    assert mailoutbox == []
+    run("2026-12-11")
+    assert {m.to[0] for m in mailoutbox} == to_b
+    mailoutbox.clear()
+    run("2026-12-14")
+    assert mailoutbox == []
+    assert ReminderSent.objects.count() == 5 + 2 + 2
+
+
+def test_an_agency_due_date_overrides_the_audits(world: World, mailoutbox):
+    AuditAgency.objects.filter(audit=world.audit, agency=world.agency_b).update(
+        returns_due=dt.date(2026, 12, 18)
+    )
+    run("2026-12-01")
+    assert {m.to[0] for m in mailoutbox} == {world.auditor_a.email, world.lead_a.email}
+
+
+def test_no_reminders_once_returns_are_closed(world: World, mailoutbox):
+    world.audit.status = "moderation"
+    world.audit.save()
+    run("2026-12-07")
+    assert mailoutbox == []
+
+
+def test_the_command_queues_the_task(world: World, mailoutbox):
+    out = StringIO()
+    call_command("send-reminders", "--date", "2026-12-01", stdout=out)
+    assert "'sent': 4" in out.getvalue()
+    assert len(mailoutbox) == 4

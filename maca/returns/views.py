@@ -1,0 +1,646 @@
+"""Pages for returns, escalations and the dashboard. Each view reads through a scoped selector,
+calls one service, and renders; everything that decides lives in selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maca.audits.models import Escalation
+from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.returns import conf, selectors, services
+from maca.returns.forms import (
+    AcknowledgeForm,
+    ActionForm,
+    EscalationForm,
+    FieldView,
+    ResolveForm,
+    SendBackForm,
+    UploadForm,
+    build_form_view,
+    build_readonly_view,
+    field_view,
+    form_errors,
+    parse_raw,
+    raw_from_input,
+    raw_from_post,
+)
+from maca.returns.selectors import ReturnContext
+from maca.returns.structure import ReturnInput
+from maca.returns.workbook import (
+    CONTENT_TYPE,
+    WorkbookInvalid,
+    build_return_workbook,
+    workbook_filename,
+)
+
+# --- One return -----------------------------------------------------------------------------
+
+
+def _context(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> ReturnContext:
+    access = audit_access_for(request.user, slug)
+    context = selectors.return_context(access, case_id, agency_id, request.user)
+    if not context.permissions.can_view:
+        raise Http404("No return found")
+    return context
+
+
+def _urls(context: ReturnContext) -> dict[str, str]:
+    args = [context.audit.slug, context.case.pk, context.agency.pk]
+    return {
+        name.replace("-", "_"): reverse(f"returns:{name}", args=args)
+        for name in ("return", "autosave", "sign-off", "accept", "send-back", "workbook", "upload")
+    }
+
+
+def _revision(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.POST.get("revision", "")))
+    except ValueError:
+        return -1  # never matches: the save is refused as stale, nothing is lost
+
+
+def _render_return(
+    request: HttpRequest,
+    context: ReturnContext,
+    *,
+    raw: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    conflict: str = "",
+    problem_lead: str = "",
+    saved: ReturnInput | None = None,
+    mine: ReturnInput | None = None,
+    revision: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    form_view = None
+    if context.permissions.can_edit or raw is not None:
+        form_view = build_form_view(
+            context.structure,
+            raw if raw is not None else raw_from_input(context.structure, context.saved),
+            errors or {},
+            saved=saved,
+            mine=mine,
+        )
+    page = {
+        "access": context.access,
+        "audit": context.audit,
+        "ctx": context,
+        "case": context.case,
+        "agency": context.agency,
+        "agency_return": context.agency_return,
+        "permissions": context.permissions,
+        "form": form_view,
+        "readonly": None if form_view else build_readonly_view(context.structure, context.saved),
+        "revision": context.revision if revision is None else revision,
+        "conflict": conflict,
+        "problem_lead": problem_lead,
+        "error_list": form_view.error_list if form_view else [],
+        "history": selectors.return_history(context),
+        "escalations": selectors.escalations_from_return(context),
+        "urls": _urls(context),
+        "escalate_url": _escalate_url(context),
+        "nav_section": "audits",
+        "tab": "returns",
+    }
+    return render(request, "returns/return.html", page, status=status)
+
+
+def _escalate_url(context: ReturnContext) -> str:
+    url = reverse("returns:escalation-new", args=[context.audit.slug])
+    query = f"?case={context.case.pk}"
+    if context.agency_return is not None:
+        query += f"&return={context.agency_return.pk}"
+    return url + query
+
+
+def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    if request.method != "POST":
+        return _render_return(request, context)
+    if context.agency.pk not in context.access.agency_ids:
+        raise Http404("No return found")
+    raw = raw_from_post(context.structure, request.POST)
+    data, errors = parse_raw(context.structure, raw)
+    if not context.permissions.can_edit:
+        return _render_return(
+            request,
+            context,
+            raw=raw,
+            errors=errors,
+            conflict=f"This return is now '{context.status_label}' and can no longer be changed. "
+            "Your changes have not been saved; they are shown below.",
+        )
+    if errors:
+        return _render_return(request, context, raw=raw, errors=errors, revision=_revision(request))
+    revision = _revision(request)
+    try:
+        agency_return = services.return_save_draft(
+            context=context, user=request.user, data=data, revision=revision
+        )
+    except services.StaleReturn as refusal:
+        return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
+    except services.ReturnError as refusal:
+        return _render_return(request, context, raw=raw, conflict=refusal.message)
+    if request.POST.get("action") == "submit":
+        fresh = _context(request, slug, case_id, agency_id)
+        try:
+            services.return_submit(
+                context=fresh, user=request.user, revision=agency_return.revision
+            )
+        except services.ReturnIncomplete as incomplete:
+            problems = {problem.key: problem.message for problem in incomplete.problems}
+            return _render_return(request, fresh, errors=problems, problem_lead=incomplete.message)
+        except services.ReturnError as refusal:
+            return _render_return(request, fresh, conflict=refusal.message)
+        messages.success(
+            request,
+            "Return submitted. Your agency's lead can now sign it off; the coordinator will "
+            "accept it or send it back.",
+        )
+        return redirect(_urls(context)["return"])
+    saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
+    note = f"Your answers were saved as a draft at {saved_at:%H:%M}."
+    if data.immediate_concern:
+        note += " You marked an immediate concern: raise an escalation now if you have not."
+    messages.success(request, note)
+    return redirect(_urls(context)["return"])
+
+
+def _render_conflict(
+    request: HttpRequest,
+    slug: str,
+    case_id: int,
+    agency_id: int,
+    raw: dict[str, Any],
+    mine: ReturnInput,
+    refusal: services.StaleReturn,
+) -> HttpResponse:
+    """Someone saved in between: show the person's own values in the form, the saved values
+    beside them where they differ, and let a second save (knowingly) replace the saved ones."""
+    fresh = _context(request, slug, case_id, agency_id)
+    if not fresh.permissions.can_edit:
+        return _render_return(
+            request,
+            fresh,
+            raw=raw,
+            conflict=f"{refusal.message} The return is now '{fresh.status_label}' and can no "
+            "longer be changed here.",
+            saved=fresh.saved,
+            mine=mine,
+            status=409,
+        )
+    return _render_return(
+        request,
+        fresh,
+        raw=raw,
+        conflict=refusal.message,
+        saved=fresh.saved,
+        mine=mine,
+        revision=fresh.revision,
+        status=409,
+    )
+
+
+def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    if context.agency.pk not in context.access.agency_ids:
+        raise Http404("No return found")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not context.permissions.can_edit:
+        return JsonResponse(
+            {"saved": False, "message": f"Not saved: the return is now {context.status_label}."},
+            status=409,
+        )
+    data, errors = parse_raw(context.structure, raw_from_post(context.structure, request.POST))
+    if errors:
+        return JsonResponse(
+            {
+                "saved": False,
+                "message": "Not saved automatically: some answers need correcting. Choose "
+                "'Save as draft' to see which.",
+            },
+            status=400,
+        )
+    try:
+        agency_return = services.return_save_draft(
+            context=context, user=request.user, data=data, revision=_revision(request)
+        )
+    except services.ReturnError as refusal:
+        return JsonResponse(
+            {
+                "saved": False,
+                "stale": isinstance(refusal, services.StaleReturn),
+                "message": "Not saved automatically: someone else has saved this return since "
+                "you opened it. Choose 'Save as draft' to compare your answers with theirs.",
+            },
+            status=409,
+        )
+    saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
+    return JsonResponse(
+        {"saved": True, "revision": agency_return.revision, "saved_at": f"{saved_at:%H:%M}"}
+    )
+
+
+def _step(
+    request: HttpRequest,
+    context: ReturnContext,
+    allowed: bool,
+    action: Any,
+    done: str,
+    **kwargs: Any,
+) -> HttpResponse:
+    if not allowed:
+        raise Http404("No return found")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        action(context=context, user=request.user, revision=_revision(request) or None, **kwargs)
+    except services.ReturnError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_urls(context)["return"])
+    messages.success(request, done)
+    return redirect(_urls(context)["return"])
+
+
+def sign_off(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    return _step(
+        request,
+        context,
+        context.permissions.can_sign_off,
+        services.return_sign_off,
+        "Return signed off. The coordinator will now accept it or send it back.",
+    )
+
+
+def accept(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    return _step(
+        request,
+        context,
+        context.permissions.can_review,
+        services.return_accept,
+        "Return accepted.",
+    )
+
+
+def send_back(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    if not context.permissions.can_send_back:
+        raise Http404("No return found")
+    form = SendBackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_send_back(
+                context=context,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                revision=_revision(request) or None,
+            )
+        except services.ReturnError as refusal:
+            form.add_error("comment", refusal.message)
+        else:
+            messages.success(request, "Return sent back. The auditor has been told by e-mail.")
+            return redirect(_urls(context)["return"])
+    comment = field_view(form["comment"], "textarea", rows=6, label_class="govuk-label--m")
+    return render(
+        request,
+        "returns/send_back.html",
+        {
+            "access": context.access,
+            "audit": context.audit,
+            "ctx": context,
+            "case": context.case,
+            "agency": context.agency,
+            "comment": comment,
+            "error_list": form_errors(form, [comment]),
+            "revision": context.revision,
+            "urls": _urls(context),
+            "nav_section": "audits",
+            "tab": "returns",
+        },
+    )
+
+
+def workbook(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    if not (context.access.is_coordinator or context.agency.pk in context.access.agency_ids):
+        raise Http404("No return found")
+    response = HttpResponse(build_return_workbook(context), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(context)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    context = _context(request, slug, case_id, agency_id)
+    if not context.permissions.can_upload:
+        raise Http404("No return found")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    workbook_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["workbook"]
+        limit = conf.workbook_max_bytes()
+        if not upload_file.name.lower().endswith(".xlsx"):
+            form.add_error("workbook", "The file must be an Excel workbook ending in .xlsx")
+        elif upload_file.size > limit:
+            form.add_error("workbook", f"The file must be {_size(limit)} or smaller")
+        else:
+            try:
+                services.return_import_xlsx(
+                    context=context, user=request.user, content=upload_file.read()
+                )
+            except WorkbookInvalid as invalid:
+                workbook_errors = invalid.errors
+                form.add_error(
+                    "workbook",
+                    "The workbook has problems, listed above. Nothing has been saved.",
+                )
+            except services.ReturnError as refusal:
+                form.add_error("workbook", refusal.message)
+            else:
+                messages.success(
+                    request,
+                    "Workbook uploaded. Its answers are saved as a draft: check them, then "
+                    "submit the return.",
+                )
+                return redirect(_urls(context)["return"])
+    file_field = field_view(form["workbook"], "file")
+    error_list = [("workbook", message) for message in workbook_errors]
+    if not workbook_errors:
+        error_list = form_errors(form, [file_field])
+    return render(
+        request,
+        "returns/upload.html",
+        {
+            "access": context.access,
+            "audit": context.audit,
+            "ctx": context,
+            "case": context.case,
+            "agency": context.agency,
+            "file_field": file_field,
+            "error_list": error_list,
+            "urls": _urls(context),
+            "nav_section": "audits",
+            "tab": "returns",
+        },
+    )
+
+
+def _size(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit:,} bytes"
+
+
+# --- Escalations ----------------------------------------------------------------------------
+
+
+def _audit(request: HttpRequest, slug: str) -> AuditAccess:
+    access = audit_access_for(request.user, slug)
+    if not access.can_see_cases:
+        raise Http404("No audit found")
+    return access
+
+
+def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _audit(request, slug)
+    rows = selectors.escalation_rows(access)
+    return render(
+        request,
+        "returns/escalations.html",
+        {
+            "access": access,
+            "audit": access.audit,
+            "rows": rows,
+            "overdue_count": sum(1 for row in rows if row.overdue),
+            "can_raise": access.is_coordinator or bool(access.agency_ids),
+            "nav_section": "audits",
+            "tab": "escalations",
+        },
+    )
+
+
+def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _audit(request, slug)
+    choices = selectors.raise_choices(access)
+    initial: dict[str, Any] = {}
+    from_return = None
+    return_id = request.GET.get("return") or request.POST.get("from_return")
+    if return_id and str(return_id).isdigit():
+        from_return = selectors.return_for_escalation(access, int(return_id))
+    if request.GET.get("case", "").isdigit():
+        initial["case"] = int(request.GET["case"])
+    if from_return is not None:
+        initial.update(case=from_return.case_id, from_return=from_return.pk)
+        if from_return.agency_id in access.agency_ids:
+            initial["raised_by_agency"] = from_return.agency_id
+    if len(choices.raising_agencies) == 1:
+        initial.setdefault("raised_by_agency", choices.raising_agencies[0].pk)
+    form = EscalationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        cases=choices.cases,
+        agencies=choices.agencies,
+        raising_agencies=choices.raising_agencies,
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        cases = {case.pk: case for case in choices.cases}
+        agencies = {agency.pk: agency for agency in choices.agencies}
+        raised_by = agencies.get(cleaned["raised_by_agency"] or 0)
+        if from_return is not None and from_return.case_id != cleaned["case"]:
+            from_return = None
+        try:
+            escalation = services.escalation_raise(
+                access=access,
+                user=request.user,
+                request=services.EscalationRequest(
+                    case=cases[cleaned["case"]],
+                    raised_to_agency=agencies[cleaned["raised_to_agency"]],
+                    raised_by_agency=raised_by,
+                    from_return=from_return,
+                    urgency=cleaned["urgency"],
+                    concern=cleaned["concern"],
+                    public_summary=cleaned["public_summary"],
+                    disagreement_policy_used=cleaned["disagreement_policy_used"],
+                ),
+            )
+        except services.ReturnError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            deadline = timezone.localtime(escalation.acknowledge_by)
+            messages.success(
+                request,
+                f"Escalation raised. The leads of {escalation.raised_to_agency.short_name} and the "
+                f"audit's coordinator have been told; it must be acknowledged by the end of "
+                f"{deadline:%A} {deadline.day} {deadline:%B %Y}.",
+            )
+            return redirect("returns:escalation", slug=slug, escalation_id=escalation.pk)
+    fields = _escalation_fields(form, bool(choices.raising_agencies))
+    return render(
+        request,
+        "returns/escalation_new.html",
+        {
+            "access": access,
+            "audit": access.audit,
+            "fields": fields,
+            "from_return": from_return,
+            "error_list": form_errors(form, fields),
+            "nav_section": "audits",
+            "tab": "escalations",
+        },
+    )
+
+
+def _escalation_fields(form: EscalationForm, has_raising_agencies: bool) -> list[FieldView]:
+    views = [field_view(form["case"], "select")]
+    if has_raising_agencies:
+        views.append(field_view(form["raised_by_agency"], "select"))
+    views += [
+        field_view(form["raised_to_agency"], "select"),
+        field_view(form["urgency"], "radios", legend_class="govuk-fieldset__legend--s"),
+        field_view(form["concern"], "textarea", rows=6, label_class="govuk-label--s"),
+        field_view(form["public_summary"], "input", label_class="govuk-label--s"),
+        field_view(form["disagreement_policy_used"], "checkbox"),
+    ]
+    return views
+
+
+def escalation_detail(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    access = _audit(request, slug)
+    escalation = selectors.escalation_detail(access, escalation_id)
+    return _render_escalation(request, access, escalation)
+
+
+def _render_escalation(
+    request: HttpRequest,
+    access: AuditAccess,
+    escalation: Escalation,
+    *,
+    acknowledge: AcknowledgeForm | None = None,
+    action: ActionForm | None = None,
+    resolve: ResolveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    permissions = selectors.escalation_permissions(access, escalation)
+    acknowledge = acknowledge or AcknowledgeForm()
+    action = action or ActionForm()
+    resolve = resolve or ResolveForm()
+    acknowledge_fields = [field_view(acknowledge["note"], "textarea", label_class="govuk-label--s")]
+    action_fields = [field_view(action["action_taken"], "textarea", label_class="govuk-label--s")]
+    resolve_fields = [
+        field_view(resolve["outcome"], "textarea", label_class="govuk-label--s"),
+        field_view(resolve["public_outcome"], "input", label_class="govuk-label--s"),
+    ]
+    error_list = (
+        form_errors(acknowledge, acknowledge_fields)
+        + form_errors(action, action_fields)
+        + form_errors(resolve, resolve_fields)
+    )
+    return render(
+        request,
+        "returns/escalation_detail.html",
+        {
+            "access": access,
+            "audit": access.audit,
+            "escalation": escalation,
+            "overdue": selectors.is_overdue(escalation),
+            "permissions": permissions,
+            "acknowledge_fields": acknowledge_fields,
+            "action_fields": action_fields,
+            "resolve_fields": resolve_fields,
+            "error_list": error_list,
+            "history": selectors.escalation_history(escalation),
+            "nav_section": "audits",
+            "tab": "escalations",
+        },
+        status=status,
+    )
+
+
+def _escalation_step(
+    request: HttpRequest, slug: str, escalation_id: int, step: str
+) -> HttpResponse:
+    access = _audit(request, slug)
+    escalation = selectors.escalation_detail(access, escalation_id)
+    permissions = selectors.escalation_permissions(access, escalation)
+    allowed = {
+        "acknowledge": permissions.can_acknowledge,
+        "action": permissions.can_record_action,
+        "resolve": permissions.can_resolve,
+    }[step]
+    if not allowed:
+        raise Http404("No escalation found")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    forms_by_step = {
+        "acknowledge": AcknowledgeForm(request.POST),
+        "action": ActionForm(request.POST),
+        "resolve": ResolveForm(request.POST),
+    }
+    form = forms_by_step[step]
+    if not form.is_valid():
+        invalid: dict[str, Any] = {step: form}
+        return _render_escalation(request, access, escalation, **invalid)
+    cleaned = form.cleaned_data
+    try:
+        if step == "acknowledge":
+            services.escalation_acknowledge(
+                access=access, user=request.user, escalation=escalation, note=cleaned["note"]
+            )
+            done = "Escalation acknowledged."
+        elif step == "action":
+            services.escalation_record_action(
+                access=access,
+                user=request.user,
+                escalation=escalation,
+                action_taken=cleaned["action_taken"],
+            )
+            done = "Action recorded."
+        else:
+            services.escalation_resolve(
+                access=access,
+                user=request.user,
+                escalation=escalation,
+                outcome=cleaned["outcome"],
+                public_outcome=cleaned["public_outcome"],
+            )
+            done = "Escalation closed with its outcome."
+    except services.ReturnError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return redirect("returns:escalation", slug=slug, escalation_id=escalation_id)
+
+
+def escalation_acknowledge(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    return _escalation_step(request, slug, escalation_id, "acknowledge")
+
+
+def escalation_action(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    return _escalation_step(request, slug, escalation_id, "action")
+
+
+def escalation_resolve(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    return _escalation_step(request, slug, escalation_id, "resolve")
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard_for(request.user)
+    return render(request, "returns/dashboard.html", {"board": board, "nav_section": "dashboard"})
