@@ -1,7 +1,9 @@
-"""Reads of findings, actions, earlier reviews and resources for one audit.
+"""Reads of findings, actions, earlier reviews and resources, and who may change them.
 
-Callers pass an `AuditAccess` from `maca.audits.selectors.audit_access_for`, so the audit has
-already been checked against the person asking.
+Reads of one audit take an `AuditAccess` from `maca.audits.selectors.audit_access_for`, so the
+audit has already been checked against the person asking. Actions are also read across audits
+(the tracker): `actions_visible_to` scopes them to the person's roles, and anything outside
+that scope is a 404.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.http import Http404
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
-from maca.audits.models import AuditAgency, Case, Escalation
+from maca.audits.models import AuditAgency, Case, Escalation, Question
 from maca.audits.selectors import PUBLISHED_STATUSES, AuditAccess, require_learning
 from maca.learning.models import (
     Action,
@@ -133,9 +135,7 @@ def require_coordinator(access: AuditAccess) -> None:
         raise Http404("No audit found")
 
 
-def _questions() -> Any:
-    from maca.audits.models import Question
-
+def _questions() -> QuerySet[Question]:
     return Question.objects.select_related("learning_point__review").order_by(
         "section__order", "order"
     )

@@ -293,9 +293,7 @@ def tracker_export(request: HttpRequest, extension: str) -> HttpResponse:
     return response
 
 
-def _detail_context(
-    request: HttpRequest, detail: selectors.ActionDetail, **forms: Any
-) -> dict[str, Any]:
+def _detail_context(detail: selectors.ActionDetail, **forms: Any) -> dict[str, Any]:
     action = detail.action
     return {
         "detail": detail,
@@ -312,11 +310,11 @@ def _detail_context(
 
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     detail = selectors.action_detail(request.user, action_id, today=timezone.localdate())
-    return render(request, "learning/action_detail.html", _detail_context(request, detail))
+    return render(request, "learning/action_detail.html", _detail_context(detail))
 
 
 def _rerender(request: HttpRequest, detail: selectors.ActionDetail, **forms: Any) -> HttpResponse:
-    context = _detail_context(request, detail, **forms)
+    context = _detail_context(detail, **forms)
     return render(request, "learning/action_detail.html", context)
 
 

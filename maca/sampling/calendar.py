@@ -130,4 +130,4 @@ def add_months_expr(column: str, months: int, *, in_calendar: bool) -> pl.Expr:
     if not in_calendar:
         return pl.col(column).dt.offset_by(f"{months}mo")
     day = pl.col(column).cast(pl.Int32) - (_CAL_START - _DAY_ZERO).days
-    return pl.lit(_months_later(months)).gather(day)
+    return pl.lit(_months_later(months)).gather(day).alias(column)

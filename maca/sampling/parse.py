@@ -1,10 +1,13 @@
 """How each 903 value is turned from text into what maca checks and keeps: dates parsed from
 DD/MM/YYYY, codes converted to enums of that column's code list, and a few numbers.
 
-These expressions are applied while a file is read (`ingest.read_extract`), in the same query
-as the CSV parse, so a column is parsed and converted in one pass and every file is read and
-converted at once. A value that does not convert becomes null beside its text, which is kept:
-comparing the two says which rows have a problem (`validate.py`)."""
+These conversions are made while a file is read (`ingest.read_extract`), in the same query as
+the CSV parse, so a column is parsed and converted in one pass and every file is read at once.
+A value that does not convert becomes null beside its text, which is kept: comparing the two
+says which rows have a problem (`validate.py`). A file is first read with its code columns
+parsed straight into their enums (`read_dtypes`), which costs less still; one value not on the
+list stops that reading, and the file is read again as text.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,10 @@ NUMBERS: dict[tuple[str, str], pl.DataType] = {
     ("OC2", "SDQ_SCORE"): pl.Int32(),
 }
 
+# Text columns read straight into a categorical when a file is read fast: the placement's LA
+# is kept as one, and a few hundred values repeated a million times cost less to read that way
+# than as text converted afterwards.
+CATEGORICAL: frozenset[tuple[str, str]] = frozenset({("Episodes", "PL_LA")})
 
 # Columns no check reads and nothing kept comes from (the home postcode is not kept, and the
 # URN and the permanence order's LA are not checked). A CSV file's are not loaded into memory,
@@ -79,12 +86,6 @@ def converted_name(spec: TableSpec, column: str) -> str | None:
     if (spec.name, column) in NUMBERS:
         return num_col(column)
     return None
-
-
-# Text columns read straight into a categorical when a file is read fast (`ingest.py`): the
-# placement's LA is kept as one, and a few hundred codes repeated a million times are cheaper
-# to read that way than as text converted afterwards.
-CATEGORICAL: frozenset[tuple[str, str]] = frozenset({("Episodes", "PL_LA")})
 
 
 def read_dtypes(spec: TableSpec, columns: list[str]) -> dict[str, pl.DataType]:

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import browser, context, page, page_errors  # noqa: F401
 from tests.browser.helpers import assert_no_axe_violations, sign_in
 
 pytestmark = [
@@ -29,15 +28,15 @@ def demo_password(transactional_db: None) -> str:
     return DEMO_PASSWORD
 
 
-def _open(page: Page, url: str) -> None:  # noqa: F811 - `page` is the fixture imported above
+def _open(page: Page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
     assert page.locator("h1").count() == 1, url
 
 
 def test_token_docs_and_import_pages_are_accessible(
-    page: Page,  # noqa: F811
-    page_errors: list[str],  # noqa: F811
+    page: Page,
+    page_errors: list[str],
     live_server: Any,
     demo_password: str,
     tmp_path: Path,
