@@ -6,8 +6,8 @@ directly, so a deployment can set them without a code change:
 - ``MACA_HOME_POSTCODE_DISTRICTS``: the partnership's own postcode districts (comma-separated,
   e.g. ``Z1,Z2,Z3``), used to tell in-area from out-of-area placements when an extract does not
   carry PL_LOCATION. An import can override it.
-- ``MACA_SAMPLING_DIR``: where validated extracts are kept (encrypted Parquet), one folder per
-  import. Must be shared by the web processes and the task worker.
+- ``MACA_SAMPLING_DIR``: where validated extracts are kept (encrypted Arrow IPC files), one
+  folder per import. Must be shared by the web processes and the task worker.
 - ``MACA_CHILD_HMAC_KEY``: key for the keyed hash that matches a child across imports without
   storing the CHILD id. Derived from the secret key when unset.
 """

@@ -311,7 +311,7 @@ def _open_csv(source: SourceFile) -> _PendingCsv:
             )
             .select([pl.col(original).alias(name) for original, name in keep])
             .with_row_index(ROW, offset=2)
-            .with_columns(parse.convert(spec, kept, as_read=frozenset(typed)))
+            .pipe(parse.with_converted, spec, kept, as_read=frozenset(typed))
         )
 
     return _PendingCsv(source, spec, plan(dtypes), plan({}), ignored)
@@ -352,7 +352,7 @@ def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
 def _converted(table: RawTable) -> RawTable:
     """Add the converted columns to a table read from XML (a CSV file's are added as read)."""
     present = [column for column in table.frame.columns if column != ROW]
-    table.frame = table.frame.with_columns(parse.convert(table.spec, present))
+    table.frame = parse.with_converted(table.frame, table.spec, present)
     return table
 
 

@@ -1,6 +1,6 @@
 """Imports of SSDA903 extracts and the samples drawn from them.
 
-The extract itself is not in the database: it is kept as encrypted Parquet files under
+The extract itself is not in the database: it is kept as encrypted Arrow IPC files under
 `conf.sampling_dir()`, one folder per import (a million episode rows do not belong in SQLite
 via the ORM). The database holds what people see and decide: status, progress, the problems
 found, and the record of each draw for inspectors.

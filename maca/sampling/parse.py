@@ -11,6 +11,7 @@ list stops that reading, and the file is read again as text.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 import polars as pl
@@ -66,15 +67,43 @@ def code_enum(table: str, column: str) -> pl.Enum:
     return pl.Enum(sorted(values))
 
 
+# Every day from 1900 to 2099 written as DD/MM/YYYY, to check dates against (`parse_date`).
+# Wider than any plausible 903 date (`validate.plausible_dates`), so a date outside it is
+# reported by that check.
+_CANONICAL_FIRST = dt.date(1900, 1, 1)
+_CANONICAL_LAST = dt.date(2099, 12, 31)
+_DAY_ZERO = dt.date(1970, 1, 1)  # day 0 of polars' dates
+
+
+@cache
+def _canonical_dates() -> pl.Series:
+    days = pl.date_range(_CANONICAL_FIRST, _CANONICAL_LAST, "1d", eager=True)
+    return days.dt.strftime(DATE_FORMAT)
+
+
 def parse_date(column: str) -> pl.Expr:
-    # DD/MM/YYYY exactly: the length test stops "01/02/20" being read as the year 20. No cache:
-    # parsing a fixed format costs less than looking each value up in a table of those seen.
-    raw = pl.col(column)
-    return (
-        pl.when(raw.str.len_bytes() == 10)
-        .then(raw.str.to_date(DATE_FORMAT, strict=False, cache=False))
-        .otherwise(None)
-    )
+    """The date `column` stands for if read as DD/MM/YYYY, leniently: polars' parser also
+    takes " 1/ 2/2020" or "01/02/+202". `exact_date` then keeps only the exact ones. No
+    cache: parsing a fixed format costs less than looking each value up in a table of those
+    seen."""
+    return pl.col(column).str.to_date(DATE_FORMAT, strict=False, cache=False)
+
+
+def exact_date(column: str) -> pl.Expr:
+    """The parsed date (`parse_date`, already in `date_col(column)`) where the value is exactly
+    that date written as DD/MM/YYYY, else null.
+
+    The date is written back by looking it up in a table of every day, not by formatting it,
+    and compared with the value: comparing short strings costs a fraction of what a regular
+    expression does on the million dates of a national extract. A date outside the table is
+    kept, for the plausible-range check (`validate.py`) to report, which tells a well-formed
+    but implausible date (01/02/1850) from a malformed one."""
+    parsed = pl.col(date_col(column))
+    table = _canonical_dates()
+    day = parsed.cast(pl.Int32) - (_CANONICAL_FIRST - _DAY_ZERO).days
+    written = pl.lit(table).gather(day.clip(0, table.len() - 1))
+    exact = (pl.col(column) == written) | (day < 0) | (day >= table.len())
+    return pl.when(exact).then(parsed).alias(date_col(column))
 
 
 def converted_name(spec: TableSpec, column: str) -> str | None:
@@ -100,11 +129,25 @@ def read_dtypes(spec: TableSpec, columns: list[str]) -> dict[str, pl.DataType]:
     return dtypes
 
 
-def convert(
-    spec: TableSpec, columns: list[str] | set[str], *, as_read: frozenset[str] = frozenset()
+def with_converted[Frame: (pl.DataFrame, pl.LazyFrame)](
+    frame: Frame,
+    spec: TableSpec,
+    columns: list[str] | set[str],
+    *,
+    as_read: frozenset[str] = frozenset(),
+) -> Frame:
+    """`frame` with the converted form of each of `columns` that has one. Code columns in
+    `as_read` were read straight into their enum (`read_dtypes`): the column itself is its
+    converted form. Dates are parsed, then checked (`exact_date`) in a second step, so each
+    is parsed once."""
+    dates = [column for column in sorted(columns) if column in spec.dates]
+    frame = frame.with_columns(_conversions(spec, columns, as_read))
+    return frame.with_columns([exact_date(column) for column in dates]) if dates else frame
+
+
+def _conversions(
+    spec: TableSpec, columns: list[str] | set[str], as_read: frozenset[str]
 ) -> list[pl.Expr]:
-    """The converted form of each of `columns` that has one. Code columns in `as_read` were
-    read straight into their enum (`read_dtypes`): the column itself is its converted form."""
     exprs: list[pl.Expr] = []
     for column in sorted(columns):
         if column in spec.dates:

@@ -13,6 +13,7 @@ column, the value (only its shape for identifying columns) and the rule, as
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -23,10 +24,10 @@ from maca.sampling.parse import (
     child_date_key,
     code_col,
     code_enum,
-    convert,
     converted_name,
     date_col,
     num_col,
+    with_converted,
 )
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING
 from maca.sampling.tables import IDENTIFYING_COLUMNS
@@ -45,6 +46,26 @@ class Check:
     # Columns the message needs that must be worked out over the whole table (the first row of
     # a duplicate), added before the failing rows are picked out.
     context: dict[str, pl.Expr] = field(default_factory=dict)
+
+
+# The dates a 903 return can plausibly hold, relative to its collection year Y (1 April Y-1 to
+# 31 March Y). The oldest people in a return are care leavers (OC3 follows them to 21, and
+# leaving-care support runs to 25), so no date of birth, nor anything that happened to a
+# child, is before 1 January Y-30: a floor with room to spare that moves with the year, where
+# a fixed year would let 1980 through in a 2035 return. Nobody in the return is born after
+# the year ends. Other dates may run a year past it: a return is often made, and corrected,
+# months later. DUC (when a child stopped being an unaccompanied asylum seeker) is often the
+# 18th birthday, which can be up to 18 years after the year ends.
+_YEARS_BEFORE = 30
+_DATE_OF_BIRTH = frozenset({"DOB", "MC_DOB"})
+_YEARS_AFTER = {"DUC": 18}
+_DD_MM_YYYY = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+
+
+def plausible_dates(column: str, year: int) -> tuple[dt.date, dt.date]:
+    """The first and last date `column` can plausibly hold in the return for `year`."""
+    after = 0 if column in _DATE_OF_BIRTH else _YEARS_AFTER.get(column, 1)
+    return dt.date(year - _YEARS_BEFORE, 1, 1), dt.date(year + after, 3, 31)
 
 
 def _value(column: str) -> pl.Expr:
@@ -79,7 +100,7 @@ def prepare(table: RawTable, child_idx: pl.Series) -> pl.DataFrame:
     converted = {c: name for c in frame.columns if (name := converted_name(spec, c))}
     missing = [c for c, name in converted.items() if name not in frame.columns]
     if missing:
-        frame = frame.with_columns(convert(spec, missing))
+        frame = with_converted(frame, spec, missing)
     targets = [c for c in converted if c in spec.dates or c in spec.code_lists]
     retry = [c for c in targets if _lost(frame, c, converted[c])]
     if retry:
@@ -91,7 +112,7 @@ def prepare(table: RawTable, child_idx: pl.Series) -> pl.DataFrame:
             ).alias(c)
             for c in retry
         ]
-        frame = frame.with_columns(cleaned).with_columns(convert(spec, retry))
+        frame = with_converted(frame.with_columns(cleaned), spec, retry)
     numbered: list[pl.Expr | pl.Series] = [child_idx.alias("child_idx")]
     if "UASC" in frame.columns:
         numbered.append(pl.col("UASC").str.strip_chars())
@@ -176,6 +197,9 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
                     pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)),
                 )
             )
+    for column in spec.dates:
+        if column in present:
+            result.extend(_date_range_checks(frame, column, year))
     for column, code_list in spec.code_lists.items():
         if column not in present:
             continue
@@ -214,6 +238,46 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
         )
     result.extend(_table_checks(spec.name, frame, present, label))
     return result
+
+
+def _date_range_checks(frame: pl.DataFrame, column: str, year: int) -> list[Check]:
+    """A date outside `plausible_dates` (01/02/1850, 01/02/2190) is an error. The earliest
+    and latest dates say whether any is; only then is each row looked at.
+
+    Dates outside the years `parse.py` checks the form of are kept for this check, so here
+    a value not in the form DD/MM/YYYY ("01/02/+202") is told from an implausible one."""
+    first, last = plausible_dates(column, year)
+    earliest, latest = frame.select(
+        pl.col(date_col(column)).min().alias("first"), pl.col(date_col(column)).max().alias("last")
+    ).row(0)
+    if earliest is None or (earliest >= first and latest <= last):
+        return []
+    outside = ~pl.col(date_col(column)).is_between(first, last)
+    well_formed = pl.col(column).str.contains(_DD_MM_YYYY)
+    shown = pl.lit(f"This {column}") if column in IDENTIFYING_COLUMNS else _quoted(column)
+    return [
+        Check(
+            "date-range",
+            column,
+            ERROR,
+            outside & well_formed,
+            pl.format(
+                "{} is not a plausible {} for the {} return: it should be from {} to {}.",
+                shown,
+                pl.lit(column),
+                pl.lit(codes.year_label(year)),
+                pl.lit(f"{first:%d/%m/%Y}"),
+                pl.lit(f"{last:%d/%m/%Y}"),
+            ),
+        ),
+        Check(
+            "date-format",
+            column,
+            ERROR,
+            outside & ~well_formed,
+            pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)),
+        ),
+    ]
 
 
 def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:

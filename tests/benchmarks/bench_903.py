@@ -5,11 +5,12 @@ million episode rows, then times in separate processes, each repeated and the be
 
 - read: polars reads every CSV file (polars' defaults), nothing else;
 - pipeline: maca's import (read, recognise, validate every row, link the tables, write the
-  encrypted Parquet store) + loading it back + the cohort of children looked after on the
-  census date and placed out of area + every compliance flag for that cohort.
+  encrypted store of Arrow IPC files) + loading it back + the cohort of children looked after
+  on the census date and placed out of area + every compliance flag for that cohort.
 
 The two kinds of process take turns (`--rounds`, each timing `--repeat` runs), so that on a
-shared machine both meet the same load; the best run of each is compared. Each run's CPU time
+shared machine both meet the same load; the best run of each is compared, and the medians are
+shown too. Each run's CPU time
 (every thread of the process) is shown as well: unlike the elapsed time, it hardly changes
 with what else the machine is doing.
 
@@ -28,6 +29,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -175,6 +177,8 @@ def _merge(results: list[dict[str, Any]]) -> dict[str, Any]:
     best = min(range(len(merged["times"])), key=lambda i: merged["times"][i])
     merged["best"] = merged["times"][best]
     merged["best_cpu"] = min(merged["cpu"])
+    merged["median"] = statistics.median(merged["times"])
+    merged["median_cpu"] = statistics.median(merged["cpu"])
     if "parts" in merged:
         merged["best_parts"] = merged["parts"][best]
         merged["best_parts_cpu"] = merged["parts_cpu"][best]
@@ -256,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "met" if ratio <= GOAL_RATIO else "NOT MET"
     print(f"  ratio to reading: {ratio:.2f} (goal <= {GOAL_RATIO:.0f})  {verdict}")
     print(f"  ratio of CPU time (all threads), for comparison: {cpu_ratio:.2f}")
+    print(
+        f"  medians of {runs} runs: read {read['median']:.2f} s, pipeline "
+        f"{pipeline['median']:.2f} s, ratio {pipeline['median'] / read['median']:.2f}; CPU "
+        f"ratio {pipeline['median_cpu'] / read['median_cpu']:.2f}"
+    )
     verdict = "met" if peak <= GOAL_PEAK_MB else "NOT MET"
     print(f"  peak memory: {peak:.0f} MB (goal <= {GOAL_PEAK_MB} MB)  {verdict}")
     print(f"  all runs (s): read {_seconds(read['times'])}; pipeline {_seconds(pipeline['times'])}")

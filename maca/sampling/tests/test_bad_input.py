@@ -234,3 +234,125 @@ def test_xml_problems_name_the_line(write):
         "DECOM",
         "date-format",
     )
+
+
+def _episode(decom: str, dec: str = "", rne: str = "P") -> str:
+    return (
+        f"9000001,{decom},{rne},C2,N1,U4,PR1,{dec},{'E11' if dec else ''},,Z1 1AA,Y2 2BB,XXXXXXX\n"
+    )
+
+
+def test_dates_polars_would_read_leniently_are_not_dates(write):
+    # Each of these is 10 characters long and polars' own parser reads it as a date.
+    episodes = write(
+        "episodes.csv",
+        f"{EPISODE_COLUMNS}\n"
+        + _episode("01/05/2023", rne="S")
+        + _episode(" 1/ 6/2023")
+        + _episode("01/ 7/2023")
+        + _episode("01/08/2023", dec="01/09/+202")
+        + _episode("01/10/2023", dec="01/11/ 202"),
+    )
+    problems = [
+        p for p in _row_problems([write("h.csv", GOOD_HEADER), episodes]) if p.rule != "date-order"
+    ]
+    assert [(p.file, p.row, p.column, p.value, p.rule) for p in problems] == [
+        ("episodes.csv", 3, "DECOM", "1/ 6/2023", "date-format"),  # shown trimmed
+        ("episodes.csv", 4, "DECOM", "01/ 7/2023", "date-format"),
+        ("episodes.csv", 5, "DEC", "01/09/+202", "date-format"),
+        ("episodes.csv", 6, "DEC", "01/11/ 202", "date-format"),
+    ]
+    assert all("DD/MM/YYYY" in p.message and p.severity == "error" for p in problems)
+
+
+def test_dates_with_implausible_years_name_file_row_column_value_and_rule(write):
+    episodes = write(
+        "episodes.csv",
+        f"{EPISODE_COLUMNS}\n"
+        + _episode("01/05/2023", rne="S")
+        + _episode("01/06/1850")
+        + _episode("01/07/2023", dec="01/08/2190")
+        + _episode("31/03/2025")  # the last plausible day: a year after the return's end
+        + _episode("01/04/2025"),
+    )
+    problems = _row_problems([write("h.csv", GOOD_HEADER), episodes])
+    assert [(p.file, p.row, p.column, p.value, p.rule, p.severity) for p in problems] == [
+        ("episodes.csv", 3, "DECOM", "01/06/1850", "date-range", "error"),
+        ("episodes.csv", 4, "DEC", "01/08/2190", "date-range", "error"),
+        ("episodes.csv", 6, "DECOM", "01/04/2025", "date-range", "error"),
+    ]
+    assert problems[0].message == (
+        "'01/06/1850' is not a plausible DECOM for the 2023/24 return: it should be from "
+        "01/01/1994 to 31/03/2025."
+    )
+
+
+def test_implausible_date_of_birth_is_shown_only_by_its_shape(write):
+    header = write(
+        "header.csv",
+        f"{HEADER_COLUMNS}\n9000001,1,01/02/2012,WBRI,A12345678901B,,\n"
+        "9000002,1,14/06/1850,WBRI,A12345678901C,,\n"
+        "9000003,1,01/04/2024,WBRI,A12345678901D,,\n",  # born after the return's year ended
+    )
+    problems = _row_problems([header, write("e.csv", GOOD_EPISODES)])
+    assert [(p.file, p.row, p.column, p.value, p.rule) for p in problems] == [
+        ("header.csv", 3, "DOB", "(shape 99/99/9999)", "date-range"),
+        ("header.csv", 4, "DOB", "(shape 99/99/9999)", "date-range"),
+    ]
+    assert problems[0].message == (
+        "This DOB is not a plausible DOB for the 2023/24 return: it should be from 01/01/1994 "
+        "to 31/03/2024."
+    )
+    assert all("1850" not in p.message and "2024" not in (p.value or "") for p in problems)
+
+
+def test_plausible_range_moves_with_the_collection_year(write):
+    episodes = write("episodes.csv", f"{EPISODE_COLUMNS}\n" + _episode("01/05/1997", rne="S"))
+    header = write("h.csv", f"{HEADER_COLUMNS}\n9000001,1,01/02/1996,WBRI,A12345678901B,,\n")
+    assert _row_problems([header, episodes], year=2024) == []
+    # SEX codes are M/F/U from 2024/25, so the 2028 return also has a code problem.
+    problems = [p for p in _row_problems([header, episodes], year=2028) if p.column != "SEX"]
+    assert [(p.file, p.column, p.rule) for p in problems] == [
+        ("episodes.csv", "DECOM", "date-range"),
+        ("h.csv", "DOB", "date-range"),
+    ]
+    assert all("2027/28" in p.message and "01/01/1998" in p.message for p in problems)
+
+
+def test_children_with_implausible_dates_are_left_out_of_the_extract(write):
+    header = write(
+        "header.csv",
+        f"{HEADER_COLUMNS}\n9000001,1,01/02/2012,WBRI,A12345678901B,,\n"
+        "9000002,1,01/02/2190,WBRI,A12345678901C,,\n",
+    )
+    episodes = write(
+        "episodes.csv",
+        f"{EPISODE_COLUMNS}\n"
+        + _episode("01/05/2023", rne="S")
+        + "9000002,01/05/2023,S,C2,N1,U4,PR1,,,,Z1 1AA,Y2 2BB,XXXXXXX\n",
+    )
+    raw = read_extract([SourceFile(header, 2024), SourceFile(episodes, 2024)])
+    result = build_extract(raw, home_districts=["Z1"])
+    assert result.extract.identity["child_id"].to_list() == ["9000001"]
+    assert result.error_count == 1
+
+
+def test_xml_date_with_implausible_year_names_the_line(write):
+    xml = (
+        "<?xml version='1.0' encoding='utf-8'?>\n<EXPSSDA903>\n<CHILD>\n<HEADER>"
+        "<CHILDID>77</CHILDID><UPN>UN1</UPN><SEX>1</SEX><DOB>01/01/2015</DOB>"
+        "<ETHNIC>WBRI</ETHNIC><UASC /></HEADER>\n"
+        "<EPISODE><DECOM>01/05/2023</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN>"
+        "<PL>U4</PL><PL_POST /><HOME_POST /><URN /><PLACE_PROVIDER>PR1</PLACE_PROVIDER>"
+        "<DEC>01/06/2190</DEC><REC>E11</REC><REASON_PLACE_CHANGE /></EPISODE>\n"
+        "</CHILD>\n</EXPSSDA903>\n"
+    )
+    [problem] = _row_problems([write("return.xml", xml)])
+    assert (problem.file, problem.row, problem.row_label, problem.column, problem.value) == (
+        "return.xml",
+        5,
+        "line",
+        "DEC",
+        "01/06/2190",
+    )
+    assert problem.rule == "date-range" and "2023/24" in problem.message
