@@ -70,9 +70,31 @@ ESCALATION_ACKNOWLEDGE_WORKING_DAYS = {
 }
 SERVICE_NAME = "Multi-agency case audit"
 
+# The partnership's statements for its data protection impact assessment, shown on the
+# privacy page (/privacy/). The defaults are the usual basis for a safeguarding partnership's
+# audits; the partnership's data protection officer confirms or replaces them.
+DPIA_CONTROLLER = env_str(
+    "MACA_DPIA_CONTROLLER",
+    "The safeguarding partners: the local authority, the integrated care board and the chief "
+    "officer of police, as joint controllers",
+)
+DPIA_DPO_CONTACT = env_str("MACA_DPIA_DPO_CONTACT", "Not set: ask the partnership business unit")
+LAWFUL_BASIS_ARTICLE_6 = env_str(
+    "MACA_LAWFUL_BASIS_ARTICLE_6",
+    "Article 6(1)(e) public task: the safeguarding partners' duty to make arrangements to "
+    "safeguard and promote the welfare of children (Children Act 2004, sections 16E to 16K)",
+)
+LAWFUL_BASIS_ARTICLE_9 = env_str(
+    "MACA_LAWFUL_BASIS_ARTICLE_9",
+    "Article 9(2)(g) substantial public interest, with Data Protection Act 2018 Schedule 1 "
+    "paragraph 18 (safeguarding of children and of individuals at risk)",
+)
+
 # Key for child identifiers at rest: comma-separated Fernet keys, newest first, so a key can be
 # rotated by prepending a new one. In development a key is derived from SECRET_KEY.
 IDENTIFIER_KEYS = env_list("MACA_IDENTIFIER_KEYS", [])
+# Days after an audit closes before its child identifiers are purged (unless a hold is set).
+IDENTIFIER_RETENTION_DAYS = env_int("MACA_IDENTIFIER_RETENTION_DAYS", 365)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -80,6 +102,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_tasks_db",
     "maca.core",
     "maca.accounts",
@@ -105,11 +131,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "maca.accounts.middleware.SessionActivityMiddleware",
+    "maca.accounts.middleware.MfaRequiredMiddleware",
     "maca.core.history.HistoryMiddleware",
     "maca.api.middleware.ApiCallLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so the 413 page it may return is rendered like any other page; nothing before it
+    # reads the request body.
+    "maca.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maca.core.context_processors.service",
+                "maca.accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -150,6 +183,62 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "audits:list"
 LOGOUT_REDIRECT_URL = "sign-in"
+
+# Sign-in is django-allauth: email and password, then a code from an authenticator app.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "maca.accounts.adapter.AccountAdapter"  # refuses public sign-up
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# Administrators create accounts with known addresses; no verification e-mail is needed to sign in.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # the idle timeout below always applies
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"login": "maca.accounts.forms.SignInForm"}
+# Failed sign-ins per IP address and per email address; more are refused until the window ends.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": env_str("MACA_LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+# Revealing identifiers and exporting need a sign-in or password confirmation this recent.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("MACA_REAUTH_SECONDS", 300)
+MFA_ADAPTER = "maca.accounts.adapter.MfaAdapter"
+MFA_FORMS = {
+    "authenticate": "maca.accounts.forms.TotpCodeForm",
+    "reauthenticate": "maca.accounts.forms.TotpReauthenticateForm",
+    "activate_totp": "maca.accounts.forms.TotpActivateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SERVICE_NAME
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+# "Last seen" for the sessions list is kept by maca.accounts.middleware.SessionActivityMiddleware.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Proxies in front of maca that set X-Forwarded-For; the client address (for sign-in throttling
+# and the sessions list) is read from that header only when this is set.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("MACA_TRUSTED_PROXY_COUNT", 0)
+# Everyone holding a role that sees child-level data must set up two-factor authentication
+# before reaching any page; documented here so operators can see it. Keep it on.
+MFA_REQUIRED_FOR_CHILD_LEVEL_ROLES = env_bool("MACA_MFA_REQUIRED", True)
+# The demo shows the current code of the shared demo authenticator on the code page. Never on
+# a real deployment: `maca demo` turns it on.
+DEMO_MODE = env_bool("MACA_DEMO", False)
+
+# Throttling counters and used one-time codes must be shared by every web process, so they
+# live in the database (the table is made by a maca.accounts migration; no extra step).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "maca_cache",
+    }
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -177,6 +266,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_AGE = env_int("MACA_SESSION_IDLE_SECONDS", 30 * 60)
+# How long before the idle timeout the "you will be signed out" warning appears.
+SESSION_IDLE_WARNING_SECONDS = 2 * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -218,6 +309,9 @@ TASKS = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MACA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# The largest request body of any kind (uploads included); larger ones get a 413 before they
+# are read. A whole national 903 extract is about 150 MB of CSV.
+REQUEST_MAX_BYTES = env_int("MACA_REQUEST_MAX_BYTES", 250 * 1024 * 1024)
 
 # REST API (maca.api): personal access tokens or the browser session, JSON only, every list
 # paginated, errors as {"detail", "errors": [{"field", "message"}]}.

@@ -13,4 +13,5 @@ urlpatterns = [
     path("sampling/", include("maca.sampling.urls")),
     path("", include("maca.api.urls")),
     path("", include("maca.exchange.urls")),
+    path("", include("maca.identifiers.urls")),
 ]

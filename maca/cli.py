@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1 and args[1] == "demo":
         # The demo runs on a laptop over plain HTTP with a development key; never in production.
         os.environ.setdefault("MACA_DEBUG", "true")
+        # Shows the shared demo authenticator's current code on the sign-in code page.
+        os.environ.setdefault("MACA_DEMO", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)

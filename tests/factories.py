@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import factory
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.test import Client
 from factory.django import DjangoModelFactory
 
 from maca.accounts.models import Agency, Role, RoleAssignment, Sector, User
@@ -26,6 +35,8 @@ from maca.core.partial_dates import PartialDate
 from maca.learning.models import Action, ActionStatus, Finding, Heading, Resource
 
 PASSWORD = "fictional-test-password-1"
+# The authenticator-app secret every test user shares (base32, as apps expect). Fictional.
+TEST_TOTP_SECRET = base64.b32encode(b"maca-fictional-totp!").decode("ascii")
 
 
 class AgencyFactory(DjangoModelFactory[Agency]):
@@ -39,6 +50,9 @@ class AgencyFactory(DjangoModelFactory[Agency]):
 
 
 class UserFactory(DjangoModelFactory[User]):
+    """A person who can sign in; by default with an authenticator app set up (`mfa=False`:
+    without one, as on their first sign-in)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -51,6 +65,32 @@ class UserFactory(DjangoModelFactory[User]):
     def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
+
+    @factory.post_generation
+    def mfa(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            TOTP.activate(obj, TEST_TOTP_SECRET)
+
+
+def totp_code_now(secret: str = TEST_TOTP_SECRET) -> str:
+    """The code an authenticator app holding `secret` shows now.
+
+    Close to the end of a 30-second period it waits for the next one, so the code is still
+    valid when the test submits it."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 2:
+        time.sleep(period - time.time() % period + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def mark_recently_authenticated(client: Client, user: User) -> None:
+    """Make a `force_login` session look freshly signed in, as re-authentication checks want."""
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
 
 
 def person_with_role(role: str, agency: Agency | None = None, **kwargs: Any) -> User:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from allauth.usersessions.models import UserSession
+from django.shortcuts import get_object_or_404
+
 from maca.accounts.models import AGENCY_ROLES, Role, RoleAssignment
 
 
@@ -52,3 +55,40 @@ def roles_of(user: Any) -> Roles:
     )
     setattr(user, _CACHE_ATTRIBUTE, result)
     return result
+
+
+def active_sessions_of(user: Any) -> list[UserSession]:
+    """The person's signed-in sessions, newest activity first; ended or expired ones are purged."""
+    sessions = UserSession.objects.purge_and_list(user)
+    return sorted(sessions, key=lambda session: session.last_seen_at, reverse=True)
+
+
+def active_session_of(user: Any, session_id: int) -> UserSession:
+    """One of the person's own sessions; anyone else's is a 404."""
+    return get_object_or_404(UserSession, pk=session_id, user_id=user.pk)
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A short "browser on device" for people to recognise a session, e.g. "Firefox on Windows"."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"

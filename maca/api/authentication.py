@@ -9,6 +9,8 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from maca.accounts.mfa import must_set_up_mfa
+from maca.accounts.middleware import REFUSAL as MFA_REFUSAL
 from maca.api.models import ApiToken
 from maca.api.services import api_token_touch, token_hash
 
@@ -43,6 +45,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("The token's account is not active.")
+        if must_set_up_mfa(token.user):
+            # A token must not be a way round two-factor authentication for child-level data.
+            raise exceptions.PermissionDenied(MFA_REFUSAL)
         api_token_touch(token=token)
         return token.user, token
 

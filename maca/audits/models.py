@@ -264,6 +264,21 @@ class Audit(TimeStampedModel):
     sample_notes = models.TextField(blank=True)
     census_date = models.DateField(null=True, blank=True)
 
+    # Retention of child identifiers (maca.identifiers.retention): they are purged a set time
+    # after the audit closes unless a hold with a reason is set. One hold at a time, on the
+    # audit itself, so its history records every hold set or lifted, by whom and why.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    identifiers_purged_at = models.DateTimeField(null=True, blank=True)
+    retention_hold_reason = models.TextField(blank=True)
+    retention_hold_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retention_hold_set_at = models.DateTimeField(null=True, blank=True)
+
     agencies = models.ManyToManyField(Agency, through="AuditAgency", related_name="audits")
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="coordinated_audits", blank=True

@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
             ("audits.Discrepancy", "case__audit_id"),
             ("learning.Finding", "audit_id"),
             ("learning.Action", "audit_id"),
+            ("reports.DisclosureAcceptance", "audit_id"),
         ]:
             history.track(label, audit_path=audit_path)
         history.track(

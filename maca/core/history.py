@@ -27,6 +27,11 @@ from django.http import HttpRequest, HttpResponse
 REDACTED = "(changed; not shown)"
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maca_history_actor", default=None)
+# What a person did, in the words of the workflow ("submit", "send_back"), for the records
+# written while they did it; without it a record says only "create", "update" or "delete".
+_action_label: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "maca_history_action_label", default=None
+)
 # While a queryset delete runs: the audit ids looked up in one query, and the records to write
 # in one insert, so deleting many rows costs the same number of queries as deleting one.
 _known_audit_ids: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
@@ -49,6 +54,17 @@ def acting_as(user: Any) -> Iterator[None]:
 
 def current_actor() -> Any:
     return _actor.get()
+
+
+@contextmanager
+def recorded_as(action: str) -> Iterator[None]:
+    """Record the changes made inside the block under the workflow step that made them (at
+    most 20 characters), e.g. a return's "submit", so its history reads as what happened."""
+    token = _action_label.set(action)
+    try:
+        yield
+    finally:
+        _action_label.reset(token)
 
 
 class HistoryMiddleware:
@@ -79,6 +95,12 @@ _registry: dict[type[models.Model], Tracked] = {}
 
 def is_tracked(model: type[models.Model]) -> bool:
     return model in _registry
+
+
+def registered_model(content_type_id: int) -> type[models.Model] | None:
+    """The tracked model a ChangeRecord's content type stands for (None if not tracked)."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return model if model in _registry else None
 
 
 def _value(tracked: Tracked, field: models.Field, obj: models.Model) -> str:
@@ -126,7 +148,7 @@ def _record(
         # Not str(obj): many models name themselves through related rows, a query each.
         object_repr=f"{tracked.model._meta.verbose_name} {obj.pk}",
         audit_id=audit_id,
-        action=action,
+        action=_action_label.get() or action,
         changes=changes,
         actor=actor,
         actor_name=str(actor)[:200] if actor else "System",

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from maca.core import data_inventory
+
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,3 +15,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What maca holds and why, for the partnership's DPIA: generated from the models and
+    the settings, so it stays true as they change."""
+    context = {
+        "categories": data_inventory.data_held(),
+        "lawful_basis": data_inventory.lawful_basis(),
+        "retention": data_inventory.retention_settings(),
+    }
+    return render(request, "core/privacy.html", context)

@@ -22,6 +22,9 @@ from maca.accounts.models import Role, Sector
 from maca.core.partial_dates import PartialDate
 
 DEMO_PASSWORD = "demo-maca-2022-fictional"
+# The authenticator-app secret every demo login shares (base32). Public, like the password: in
+# demo mode the code page shows the current code, so nobody needs a phone to try the demo.
+DEMO_TOTP_SECRET = "MRSW23ZNNVQWGYJNMZUWG5DJN5XGC3BB"
 EMAIL_DOMAIN = "demo.maca.test"
 AUDIT_SLUG = "cla-out-of-area-2022"
 AUDIT_DAY = dt.date(2022, 3, 8)

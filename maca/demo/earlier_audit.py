@@ -103,6 +103,9 @@ AUDIT = {
     "sample_seed": "",
     "sample_notes": "Eight children chosen to cover ages, placement types and needs. (Demo data.)",
     "census_date": dt.date(2020, 1, 31),
+    # Closed in 2021; its children's identifiers were purged a year later, as retention asks.
+    "closed_at": dt.datetime(2021, 6, 30, 12, 0, tzinfo=dt.UTC),
+    "identifiers_purged_at": dt.datetime(2022, 7, 1, 2, 30, tzinfo=dt.UTC),
 }
 
 LINES_OF_ENQUIRY = (

@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -184,6 +187,7 @@ def _load_users(load: _Load) -> None:
             on_create={"password": shared_hash},
         )
         shared_hash = _ensure_password(load.tally, user, shared_hash)
+        _ensure_demo_authenticator(load.tally, user)
         agency = load.agencies[spec.agency] if spec.agency else None
         upsert(
             load.tally, RoleAssignment, lookup={"user": user, "role": spec.role, "agency": agency}
@@ -201,6 +205,20 @@ def _ensure_password(tally: Tally, user: User, shared_hash: str) -> str:
     user.save(update_fields=["password"])
     tally.note_updated(User)
     return shared_hash
+
+
+def _ensure_demo_authenticator(tally: Tally, user: User) -> None:
+    """Give the demo login the shared demo authenticator-app secret (left alone if present)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        if decrypt(existing.data.get("secret", "")) == data.DEMO_TOTP_SECRET:
+            return
+        existing.delete()
+        TOTP.activate(user, data.DEMO_TOTP_SECRET)
+        tally.note_updated(Authenticator)
+        return
+    TOTP.activate(user, data.DEMO_TOTP_SECRET)
+    tally.note_created(Authenticator)
 
 
 # --- The audit plan -------------------------------------------------------------------------

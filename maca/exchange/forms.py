@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+
+from maca.core.uploads import JSON, upload_problem
 
 
 class ImportForm(forms.Form):
@@ -21,3 +26,10 @@ class ImportForm(forms.Form):
             "max_length": "Use 60 characters or fewer",
         },
     )
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data["document"]
+        problem = upload_problem(document, JSON, settings.AUDIT_IMPORT_MAX_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
+        return document

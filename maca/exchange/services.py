@@ -46,6 +46,7 @@ from maca.audits.models import (
     ToolVersion,
 )
 from maca.core.partial_dates import PartialDate
+from maca.core.uploads import megabytes
 from maca.exchange.document import (
     DocumentInvalid,
     Problem,
@@ -78,10 +79,6 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def check_size(size: int) -> None:
     """Refuse input over the limit (`MACA_AUDIT_IMPORT_MAX_BYTES`) before reading it."""
     limit = settings.AUDIT_IMPORT_MAX_BYTES
@@ -90,7 +87,7 @@ def check_size(size: int) -> None:
             [
                 Problem(
                     "$",
-                    f"The file is {_megabytes(size)}; the largest accepted is {_megabytes(limit)}",
+                    f"The file is {megabytes(size)}; the largest accepted is {megabytes(limit)}",
                 )
             ]
         )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from maca.accounts.reauth import recent_authentication_required
 from maca.audits.selectors import audit_access_for
 from maca.exchange.document import DocumentInvalid, Problem
 from maca.exchange.forms import ImportForm
@@ -14,11 +15,18 @@ from maca.exchange.schema_build import SCHEMA_PATH
 from maca.exchange.selectors import audit_export, export_bytes, export_filename
 from maca.exchange.services import SLUG_FIELD, audit_import, check_size
 from maca.planning.selectors import require_audit_starter
+from maca.reports.disclosure_check import run_check
+from maca.reports.models import DisclosureScope
 
 
+@recent_authentication_required
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     document = audit_export(access)
+    check = run_check(access.audit, DisclosureScope.EXPORT, document=document)
+    if check.unresolved_count:
+        context = {"access": access, "audit": access.audit, "result": check, "tab": "setup"}
+        return render(request, "reports/disclosure_refused.html", context, status=409)
     response = HttpResponse(export_bytes(document), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(document)}"'
     response["Cache-Control"] = "private, no-store"

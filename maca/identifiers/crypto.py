@@ -40,6 +40,27 @@ def decrypt(token: str) -> str:
         raise ValueError("identifier cannot be decrypted with the configured keys") from None
 
 
+def is_current(token: str) -> bool:
+    """Whether the value is already encrypted with the newest key (the first configured)."""
+    try:
+        Fernet(configured_keys()[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate(token: str) -> str:
+    """The value re-encrypted with the newest key; ValueError if no configured key opens it."""
+    try:
+        return _cipher(configured_keys()).rotate(token.encode()).decode()
+    except InvalidToken:
+        raise ValueError("identifier cannot be decrypted with the configured keys") from None
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode()
+
+
 @register("maca", deploy=True)
 def identifier_keys_configured(app_configs: object, **kwargs: object) -> list[Warning]:
     if settings.IDENTIFIER_KEYS:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from maca.accounts.reauth import recent_authentication_required
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.learning import exports, selectors, services
 from maca.learning.forms import (
@@ -278,6 +279,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/tracker.html", context)
 
 
+@recent_authentication_required
 def tracker_export(request: HttpRequest, extension: str) -> HttpResponse:
     _, filters = _tracker_filters(request)
     rows = selectors.tracker(request.user, filters, today=timezone.localdate()).rows

@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "<slug:slug>/report.docx", views.report_download, {"extension": "docx"}, name="report-docx"
     ),
+    path("<slug:slug>/disclosure/", views.disclosure, name="disclosure"),
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/7-minute-briefing/", views.briefing, name="briefing"),
     path("<slug:slug>/7-minute-briefing.pdf", views.briefing_pdf, name="briefing-pdf"),

@@ -5,18 +5,29 @@ it to a renderer; everything else lives in `brief.py`, `report.py`, `comparison.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
 
 from maca.audits.models import Audit
 from maca.audits.selectors import audit_access_for, audits_visible_to, require_learning
-from maca.reports.brief import build_brief
+from maca.planning.errors import Refused
+from maca.reports import snapshots
 from maca.reports.briefing import build_briefing
 from maca.reports.comparison import build_comparison
+from maca.reports.disclosure_check import (
+    acceptances_for,
+    disclosure_accept,
+    require_check_viewer,
+    run_check,
+)
+from maca.reports.models import BriefSnapshot, DisclosureScope
 from maca.reports.renderers import FORMATS, render
 from maca.reports.renderers.page import brief_context
 from maca.reports.report import build_report
+from maca.reports.snapshots import published_brief
 
 DOWNLOADS = [
     ("pdf", "reports:brief-pdf"),
@@ -26,16 +37,34 @@ DOWNLOADS = [
 
 
 def brief(request: HttpRequest, slug: str) -> HttpResponse:
+    """The brief: while the audit is published, its latest published version; `?version=N`
+    shows an earlier one as it was published."""
     access = audit_access_for(request.user, slug)
-    learning_brief = build_brief(access)
-    download_links = [
-        (FORMATS[extension].label, reverse(name, args=[slug])) for extension, name in DOWNLOADS
-    ]
+    asked = request.GET.get("version", "")
+    snapshot: BriefSnapshot | None
+    if asked:
+        if not asked.isdigit():
+            raise Http404("No such version")
+        snapshot = snapshots.brief_version(access, int(asked))
+        learning_brief = snapshots.brief_from_data(snapshot.brief)
+    else:
+        learning_brief, snapshot = published_brief(access)
+    versions = snapshots.brief_versions(access) if access.audit.is_published else []
+    # Downloads are of the brief readers see now, so an earlier version offers none.
+    download_links = (
+        []
+        if asked
+        else [
+            (FORMATS[extension].label, reverse(name, args=[slug])) for extension, name in DOWNLOADS
+        ]
+    )
     context = brief_context(
         learning_brief,
         access=access,
         audit=access.audit,
         download_links=download_links,
+        snapshot=snapshot,
+        versions=versions,
         nav_section="audits",
         tab="brief",
     )
@@ -44,7 +73,8 @@ def brief(request: HttpRequest, slug: str) -> HttpResponse:
 
 def brief_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
-    rendered = render(build_brief(access), extension)
+    learning_brief, _ = published_brief(access)
+    rendered = render(learning_brief, extension)
     response = HttpResponse(rendered.content, content_type=rendered.format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     # A draft brief changes as the panel writes; never let a cache serve an old one.
@@ -129,7 +159,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
 def briefing(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
-    learning_brief = build_brief(access)
+    learning_brief, _ = published_brief(access)
     context = {
         "access": access,
         "audit": access.audit,
@@ -148,7 +178,7 @@ def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from maca.reports.renderers.briefing import render_briefing_pdf
 
     access = audit_access_for(request.user, slug)
-    learning_brief = build_brief(access)
+    learning_brief, _ = published_brief(access)
     brief_url = request.build_absolute_uri(reverse("reports:brief", args=[slug]))
     content = render_briefing_pdf(
         lambda detail: build_briefing(learning_brief, brief_url=brief_url, detail=detail)
@@ -158,3 +188,78 @@ def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Disclosure check -----------------------------------------------------------------------
+
+
+def disclosure(request: HttpRequest, slug: str) -> HttpResponse:
+    """The disclosure check: what would identify a child in the brief (or the export), where
+    it is, and the coordinators' decisions about each. Coordinators accept hits here."""
+    access = audit_access_for(request.user, slug)
+    scope = request.GET.get("scope", DisclosureScope.PUBLISH)
+    if scope not in DisclosureScope.values:
+        raise Http404("No such check")
+    require_check_viewer(access, scope)
+    errors: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    if request.method == "POST":
+        if not access.is_coordinator:
+            raise Http404("No audit found")
+        chosen = request.POST.get("fingerprint", "")
+        reason = request.POST.get("reason", "")
+        try:
+            accepted = disclosure_accept(
+                access=access, scope=scope, fingerprint_value=chosen, reason=reason, by=request.user
+            )
+        except Refused as refusal:
+            if hasattr(refusal, "error_dict"):
+                errors[chosen] = " ".join(refusal.message_dict.get("reason", refusal.messages))
+                reasons[chosen] = reason
+            else:
+                messages.error(request, " ".join(refusal.messages))
+                return redirect(_disclosure_url(slug, scope))
+        else:
+            messages.success(request, f"Accepted: {accepted.location}.")
+            return redirect(_disclosure_url(slug, scope))
+    result = run_check(access.audit, scope)
+    groups = [
+        {
+            "label": group.label,
+            "edit_url": group.edit_url,
+            "items": [
+                {
+                    "checked": item,
+                    "anchor": f"reason-{item.hit.fingerprint[:16]}",
+                    "error": errors.get(item.hit.fingerprint, ""),
+                    "reason": reasons.get(item.hit.fingerprint, ""),
+                }
+                for item in group.hits
+            ],
+        }
+        for group in result.groups
+    ]
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "result": result,
+        "groups": groups,
+        "scope": scope,
+        "scopes": [
+            (value, label, _disclosure_url(slug, value))
+            for value, label in DisclosureScope.choices
+            if access.is_coordinator or value == DisclosureScope.PUBLISH
+        ],
+        "can_accept": access.is_coordinator,
+        "error_list": [(f"reason-{key[:16]}", message) for key, message in errors.items()],
+        "log": acceptances_for(access.audit, scope),
+        "nav_section": "audits",
+        "tab": "disclosure",
+    }
+    status = 400 if errors else 200
+    return render_page(request, "reports/disclosure.html", context, status=status)
+
+
+def _disclosure_url(slug: str, scope: str) -> str:
+    url = reverse("reports:disclosure", args=[slug])
+    return url if scope == DisclosureScope.PUBLISH else f"{url}?scope={scope}"

@@ -1,5 +1,6 @@
-"""What the returns work keeps besides the returns themselves: the history of every change to a
-return or an escalation, and the reminders already sent (so none is sent twice)."""
+"""What the returns work keeps besides the returns themselves: the reminders already sent (so
+none is sent twice). The history of every change to a return or an escalation is kept with all
+other history, in `maca.core.history`."""
 
 from __future__ import annotations
 
@@ -7,44 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from maca.accounts.models import Agency
-from maca.audits.models import AgencyReturn, Audit, Escalation
-
-
-class HistoryEntry(models.Model):
-    """One change to a return or an escalation: who, when, what, and the values before and
-    after (`changes` maps a field's label to [before, after], as shown to people)."""
-
-    agency_return = models.ForeignKey(
-        AgencyReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
-    )
-    escalation = models.ForeignKey(
-        Escalation, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
-    )
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    status_before = models.CharField(max_length=20, blank=True)
-    status_after = models.CharField(max_length=20, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name_plural = "history entries"
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(agency_return__isnull=False, escalation__isnull=True)
-                    | models.Q(agency_return__isnull=True, escalation__isnull=False)
-                ),
-                name="history_entry_has_one_subject",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+from maca.audits.models import Audit
 
 
 class ReminderKind(models.TextChoices):

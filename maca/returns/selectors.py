@@ -35,7 +35,6 @@ from maca.audits.selectors import (
     escalations_for_audit,
     require_cases,
 )
-from maca.returns.models import HistoryEntry
 from maca.returns.structure import ReturnInput, ReturnStructure, build_structure, input_from_saved
 
 EDITABLE_STATUSES = frozenset(
@@ -185,16 +184,6 @@ def saved_input(structure: ReturnStructure, agency_return: AgencyReturn | None) 
     return input_from_saved(structure, agency_return, answers, summaries)
 
 
-def return_history(context: ReturnContext) -> list[HistoryEntry]:
-    if context.agency_return is None:
-        return []
-    return list(
-        HistoryEntry.objects.filter(agency_return=context.agency_return)
-        .select_related("actor")
-        .order_by("-at", "-id")[:20]
-    )
-
-
 def escalations_from_return(context: ReturnContext) -> list[Escalation]:
     if context.agency_return is None:
         return []
@@ -262,12 +251,6 @@ def escalation_permissions(access: AuditAccess, escalation: Escalation) -> Escal
         can_record_action=may_act and status == Escalation.Status.ACKNOWLEDGED,
         can_resolve=may_act
         and status in {Escalation.Status.ACKNOWLEDGED, Escalation.Status.ACTIONED},
-    )
-
-
-def escalation_history(escalation: Escalation) -> list[HistoryEntry]:
-    return list(
-        HistoryEntry.objects.filter(escalation=escalation).select_related("actor").order_by("at")
     )
 
 

@@ -30,8 +30,8 @@ from maca.audits.models import (
     ToolVersion,
 )
 from maca.audits.selectors import AuditAccess
+from maca.core.history import recorded_as
 from maca.returns import deadlines
-from maca.returns.models import HistoryEntry
 from maca.returns.selectors import (
     EDITABLE_STATUSES,
     REVIEWABLE_STATUSES,
@@ -47,7 +47,6 @@ from maca.returns.structure import (
     ReturnInput,
     ReturnStructure,
     SummaryInput,
-    differences,
     problems_for_submit,
 )
 
@@ -139,7 +138,15 @@ def return_save_draft(
     revision: int,
     via: str = "form",
 ) -> AgencyReturn:
-    """Save the return's values as they stand, if nobody has saved it since `revision`."""
+    """Save the return's values as they stand, if nobody has saved it since `revision`. The
+    history (`maca.core.history`) records each changed value under "saved" or "uploaded"."""
+    with recorded_as("uploaded" if via == "workbook" else "saved"):
+        return _save_draft(context=context, user=user, data=data, revision=revision, via=via)
+
+
+def _save_draft(
+    *, context: ReturnContext, user: Any, data: ReturnInput, revision: int, via: str
+) -> AgencyReturn:
     permissions = context.permissions
     allowed = permissions.can_upload if via == "workbook" else permissions.can_edit
     if not allowed:
@@ -150,7 +157,6 @@ def return_save_draft(
     if _is_auditor_for(user, context.access, context.agency.pk):
         auditor_id = user.pk
     agency_return = context.agency_return
-    status_before = context.status
     if agency_return is None:
         if revision != 0:
             raise _refusal(context, revision, user)
@@ -169,7 +175,6 @@ def return_save_draft(
         except IntegrityError:
             # Someone else started this return a moment ago.
             raise _refusal(context, revision, user) from None
-        before = ReturnInput()
     else:
         new_status = (
             ReturnStatus.DRAFT
@@ -190,21 +195,11 @@ def return_save_draft(
         )
         if not updated:
             raise _refusal(context, revision, user)
-        before = context.saved
     created_answers = _write_answers(agency_return, context.structure, data)
     _write_summaries(agency_return, context.structure, data)
     if created_answers and context.structure.version is not None:
         freeze_tool_version(context.structure.version, now)
     agency_return.refresh_from_db()
-    HistoryEntry.objects.create(
-        agency_return=agency_return,
-        at=now,
-        actor=user,
-        action="uploaded" if via == "workbook" else "saved",
-        status_before=status_before,
-        status_after=agency_return.status,
-        changes=differences(context.structure, before, data),
-    )
     return agency_return
 
 
@@ -357,15 +352,15 @@ def _transition(
     action: str,
     values: dict[str, Any],
     revision: int | None = None,
-    note: str = "",
 ) -> AgencyReturn:
     now = timezone.now()
     filters: dict[str, Any] = {"pk": agency_return.pk, "status__in": allowed_from}
     if revision is not None:
         filters["revision"] = revision
-    updated = AgencyReturn.objects.filter(**filters).update(
-        status=to_status, revision=F("revision") + 1, updated_at=now, **values
-    )
+    with recorded_as(action):
+        updated = AgencyReturn.objects.filter(**filters).update(
+            status=to_status, revision=F("revision") + 1, updated_at=now, **values
+        )
     if not updated:
         current = AgencyReturn.objects.select_related("last_saved_by").get(pk=agency_return.pk)
         if revision is not None and current.revision != revision:
@@ -376,15 +371,6 @@ def _transition(
         raise ReturnError(
             f"This return is now '{current.get_status_display()}', so it cannot be {_PAST[action]}."
         )
-    HistoryEntry.objects.create(
-        agency_return=agency_return,
-        at=now,
-        actor=user,
-        action=action,
-        status_before=agency_return.status,
-        status_after=to_status,
-        note=note,
-    )
     agency_return.refresh_from_db()
     return agency_return
 
@@ -485,7 +471,6 @@ def return_send_back(
             "signed_off_at": None,
         },
         revision=revision,
-        note=comment,
     )
     from maca.returns.tasks import notify_return_sent_back
 
@@ -550,29 +535,22 @@ def escalation_raise(
     from_return = request.from_return
     if from_return is not None and from_return.case_id != request.case.pk:
         from_return = None
-    escalation = Escalation.objects.create(
-        audit=access.audit,
-        case=request.case,
-        from_return=from_return,
-        raised_by=user,
-        raised_by_agency=request.raised_by_agency,
-        raised_to_agency=request.raised_to_agency,
-        raised_at=now,
-        urgency=request.urgency,
-        status=Escalation.Status.RAISED,
-        concern=request.concern.strip(),
-        public_summary=request.public_summary.strip(),
-        acknowledge_by=deadlines.acknowledge_by(now, request.urgency),
-        disagreement_policy_used=request.disagreement_policy_used,
-    )
-    HistoryEntry.objects.create(
-        escalation=escalation,
-        at=now,
-        actor=user,
-        action="raise",
-        status_after=escalation.status,
-        changes={"Urgency": ["", escalation.get_urgency_display()]},
-    )
+    with recorded_as("raise"):
+        escalation = Escalation.objects.create(
+            audit=access.audit,
+            case=request.case,
+            from_return=from_return,
+            raised_by=user,
+            raised_by_agency=request.raised_by_agency,
+            raised_to_agency=request.raised_to_agency,
+            raised_at=now,
+            urgency=request.urgency,
+            status=Escalation.Status.RAISED,
+            concern=request.concern.strip(),
+            public_summary=request.public_summary.strip(),
+            acknowledge_by=deadlines.acknowledge_by(now, request.urgency),
+            disagreement_policy_used=request.disagreement_policy_used,
+        )
     from maca.returns.tasks import notify_escalation_raised
 
     escalation_id = escalation.pk
@@ -588,27 +566,18 @@ def _escalation_step(
     to_status: str,
     action: str,
     values: dict[str, Any],
-    note: str = "",
 ) -> Escalation:
     now = timezone.now()
-    updated = Escalation.objects.filter(pk=escalation.pk, status__in=allowed_from).update(
-        status=to_status, updated_at=now, **values
-    )
+    with recorded_as(action):
+        updated = Escalation.objects.filter(pk=escalation.pk, status__in=allowed_from).update(
+            status=to_status, updated_at=now, **values
+        )
     if not updated:
         current = Escalation.objects.get(pk=escalation.pk)
         raise ReturnError(
             f"This escalation is now '{current.get_status_display()}', so it cannot be "
             f"{action}. Nothing has been changed."
         )
-    HistoryEntry.objects.create(
-        escalation=escalation,
-        at=now,
-        actor=user,
-        action=action,
-        status_before=escalation.status,
-        status_after=to_status,
-        note=note,
-    )
     escalation.refresh_from_db()
     return escalation
 
@@ -631,7 +600,6 @@ def escalation_acknowledge(
             "acknowledged_by": user,
             "acknowledgement_note": note.strip(),
         },
-        note=note.strip(),
     )
 
 
@@ -654,7 +622,6 @@ def escalation_record_action(
             "actioned_at": timezone.now(),
             "actioned_by": user,
         },
-        note=action_taken.strip(),
     )
 
 
@@ -683,5 +650,4 @@ def escalation_resolve(
             "resolved_at": timezone.now(),
             "resolved_by": user,
         },
-        note=public_outcome.strip(),
     )

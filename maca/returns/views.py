@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from maca.audits.models import Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, selectors, services
 from maca.returns.forms import (
     AcknowledgeForm,
@@ -107,7 +108,6 @@ def _render_return(
         "conflict": conflict,
         "problem_lead": problem_lead,
         "error_list": form_view.error_list if form_view else [],
-        "history": selectors.return_history(context),
         "escalations": selectors.escalations_from_return(context),
         "urls": _urls(context),
         "escalate_url": _escalate_url(context),
@@ -353,11 +353,9 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
     workbook_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["workbook"]
-        limit = conf.workbook_max_bytes()
-        if not upload_file.name.lower().endswith(".xlsx"):
-            form.add_error("workbook", "The file must be an Excel workbook ending in .xlsx")
-        elif upload_file.size > limit:
-            form.add_error("workbook", f"The file must be {_size(limit)} or smaller")
+        problem = upload_problem(upload_file, XLSX, conf.workbook_max_bytes())
+        if problem:
+            form.add_error("workbook", problem)
         else:
             try:
                 services.return_import_xlsx(
@@ -398,11 +396,6 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
             "tab": "returns",
         },
     )
-
-
-def _size(limit: int) -> str:
-    megabytes = limit / (1024 * 1024)
-    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit:,} bytes"
 
 
 # --- Escalations ----------------------------------------------------------------------------
@@ -563,7 +556,6 @@ def _render_escalation(
             "action_fields": action_fields,
             "resolve_fields": resolve_fields,
             "error_list": error_list,
-            "history": selectors.escalation_history(escalation),
             "nav_section": "audits",
             "tab": "escalations",
         },

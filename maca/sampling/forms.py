@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from maca.core.uploads import EXTRACT_903, upload_problem
 from maca.sampling import codes, conf, derive
 from maca.sampling.cohort import (
     DISTANCE_LABELS,
@@ -46,6 +48,22 @@ class MultipleFileField(forms.FileField):
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"Choose at most {MAX_FILES} files.")
         return files
+
+
+def _checked_files(files: list[UploadedFile]) -> list[UploadedFile]:
+    """Refuse files that are not 903 CSV or XML by name or content, or too large.
+
+    An empty file passes here: the 903 check reports it with its own rule and file name.
+    """
+    problems = [
+        problem
+        for upload in files
+        if upload.size
+        and (problem := upload_problem(upload, EXTRACT_903, settings.REQUEST_MAX_BYTES))
+    ]
+    if problems:
+        raise forms.ValidationError(problems)
+    return files
 
 
 def _year_choices() -> list[tuple[int, str]]:
@@ -87,6 +105,12 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["home_districts"].initial = ", ".join(conf.home_postcode_districts())
+
+    def clean_extract_files(self) -> list[UploadedFile]:
+        return _checked_files(self.cleaned_data["extract_files"])
+
+    def clean_previous_year_files(self) -> list[UploadedFile]:
+        return _checked_files(self.cleaned_data.get("previous_year_files") or [])
 
     def clean_home_districts(self) -> list[str]:
         try:

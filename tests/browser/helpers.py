@@ -6,10 +6,17 @@ the browser live in conftest.py beside this file.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import Page
+
+from tests.factories import totp_code_now
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what public-sector services in the UK must meet.
 # axe tags WCAG 2.2 A criteria wcag2a/wcag21a, so wcag22a is not a tag of its own.
@@ -19,16 +26,43 @@ _axe = Axe()
 
 
 def sign_in(page: Page, live_server: Any, email: str, password: str) -> None:
-    """Sign in with the sign-in form as a person would, and check that it worked."""
+    """Sign in as a person would: the password, then (if they have an authenticator app) the
+    code it shows now, worked out from the secret stored for them. Check that it worked."""
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     if page.url.split("?", 1)[0].endswith("/sign-in/"):
-        summary = page.locator(".govuk-error-summary")
-        reason = summary.inner_text() if summary.count() else "no error summary shown"
-        raise AssertionError(f"Signing in as {email} failed: {reason}")
+        raise AssertionError(f"Signing in as {email} failed: {_error_summary(page)}")
+    if page.url.split("?", 1)[0].endswith(reverse("mfa_authenticate")):
+        enter_totp_code(page, email)
+
+
+def enter_totp_code(page: Page, email: str) -> None:
+    """Fill in the code step. A code works only once, so if this person already used the
+    current one (signing in twice within 30 seconds), wait for the next."""
+    secret = totp_secret_of(email)
+    for attempt in range(2):
+        page.locator("#id_code").fill(totp_code_now(secret))
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.wait_for_load_state()
+        if not page.url.split("?", 1)[0].endswith(reverse("mfa_authenticate")):
+            return
+        if attempt == 0:
+            period = mfa_settings.TOTP_PERIOD
+            time.sleep(period - time.time() % period + 0.1)
+    raise AssertionError(f"The code step for {email} failed: {_error_summary(page)}")
+
+
+def totp_secret_of(email: str) -> str:
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def _error_summary(page: Page) -> str:
+    summary = page.locator(".govuk-error-summary")
+    return summary.inner_text() if summary.count() else "no error summary shown"
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:

@@ -16,8 +16,8 @@ from maca.audits.models import (
     Case,
     ReturnStatus,
 )
+from maca.core.selectors import records_of
 from maca.demo import data
-from maca.returns.models import HistoryEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +113,7 @@ def test_an_agency_auditor_saves_then_submits_a_return(open_return, api_as):
     assert submitted.json()["status"] == ReturnStatus.SUBMITTED
     agency_return = AgencyReturn.objects.get(case=case, agency=police)
     assert agency_return.status == ReturnStatus.SUBMITTED
-    actions = list(
-        HistoryEntry.objects.filter(agency_return=agency_return).values_list("action", flat=True)
-    )
+    actions = list(records_of(agency_return).values_list("action", flat=True))
     assert actions == ["saved", "submit"]
 
 

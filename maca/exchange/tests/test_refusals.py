@@ -174,7 +174,7 @@ def test_every_problem_is_listed_not_only_the_first(demo_document):
 def test_oversized_input_is_refused_before_it_is_read(demo_document):
     problems = _refused(as_bytes(demo_document))
     assert list(problems) == ["$"]
-    assert "the largest accepted is 0.0 MB" in problems["$"]
+    assert "the largest accepted is 1 KB" in problems["$"]
 
 
 def test_text_with_a_nul_character_is_refused(demo_document):

@@ -12,12 +12,16 @@ from maca.accounts.models import User
 from maca.audits.models import Audit
 from maca.demo import data
 from maca.exchange.tests.conftest import as_bytes, changed, row_counts
+from tests.factories import mark_recently_authenticated
 
 pytestmark = pytest.mark.django_db
 
 
 def _signed_in(client, email):
-    client.force_login(User.objects.get(email=email))
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    # Exporting needs a recent sign-in (maca.accounts.reauth).
+    mark_recently_authenticated(client, user)
     return client
 
 

@@ -24,7 +24,13 @@ from maca.learning.exports import safe_cell
 from maca.learning.forms import parse_partial_date
 from maca.learning.models import Action, ActionReminder, ActionStatus, ActionUpdate, Finding
 from maca.learning.services import action_reminders_send
-from tests.factories import ActionFactory, FindingFactory, build_audit, person_with_role
+from tests.factories import (
+    ActionFactory,
+    FindingFactory,
+    build_audit,
+    mark_recently_authenticated,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +271,7 @@ def test_exports_are_safe_against_formula_injection(client):
     _action(built, description='=HYPERLINK("http://evil.example","click")')
     _action(built, description="+SUM(1,2)", measure_of_success="@cmd|' /C calc'!A0")
     client.force_login(built.coordinator)
+    mark_recently_authenticated(client, built.coordinator)  # exports need a recent sign-in
 
     response = client.get(reverse("tracker:export-csv"))
     assert response["Content-Disposition"].startswith('attachment; filename="actions-')
@@ -290,7 +297,9 @@ def test_safe_cell_leaves_ordinary_text_alone():
 
 def test_exports_follow_the_filters_and_the_scope(client):
     _two_audits()
-    client.force_login(person_with_role(Role.READER))
+    reader = person_with_role(Role.READER)
+    client.force_login(reader)
+    mark_recently_authenticated(client, reader)  # exports need a recent sign-in
     text = client.get(reverse("tracker:export-csv")).content.decode("utf-8-sig")
     assert "Published action" in text and "Draft action" not in text
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from maca.accounts.models import Agency
 from maca.audits.models import (
@@ -149,6 +150,13 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
                 f"{open_count} escalation{'s are' if open_count != 1 else ' is'} still open: "
                 "record each outcome first."
             )
+    if target == AuditStatus.PUBLISHED:
+        # Imported here: the check reads learning and reports, which read the planning app.
+        from maca.reports.disclosure_check import run_check, unresolved_message
+
+        unresolved = run_check(audit).unresolved_count
+        if unresolved:
+            blockers.append(unresolved_message(unresolved))
     return blockers
 
 
@@ -172,7 +180,10 @@ def audit_status_advance(*, audit: Audit, direction: str, expected: str) -> Audi
     if blockers:
         raise Refused(blockers)
     audit.status = target
-    audit.save(update_fields=["status", "updated_at"])
+    # When it closed starts the retention clock for its children's identifiers; moving back
+    # out of closed stops it again.
+    audit.closed_at = timezone.now() if target == AuditStatus.CLOSED else None
+    audit.save(update_fields=["status", "closed_at", "updated_at"])
     return audit
 
 

@@ -22,3 +22,13 @@ def is_coordinator(user: object) -> bool:
     from maca.planning.selectors import may_start_audits
 
     return may_start_audits(user)
+
+
+@register.filter
+def reads_access_log(user: object) -> bool:
+    """Whether to link the identifier access log (coordinators and administrators)."""
+    from maca.accounts.models import Role
+    from maca.accounts.selectors import roles_of
+
+    roles = roles_of(user)
+    return roles.has(Role.COORDINATOR) or roles.has(Role.ADMINISTRATOR)

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from maca.audits.models import AgencyReturn, Answer, ReturnStatus, ToolVersion
+from maca.core.selectors import records_of
 from maca.returns import services
-from maca.returns.models import HistoryEntry
 from maca.returns.structure import AnswerInput
 from maca.returns.tests.conftest import World, complete_post, return_url
 
@@ -167,9 +167,7 @@ def test_full_life_of_a_return(
     )
     saved.refresh_from_db()
     assert saved.status == ReturnStatus.ACCEPTED and saved.reviewed_by == world.coordinator
-    actions = list(
-        HistoryEntry.objects.filter(agency_return=saved).values_list("action", flat=True)
-    )
+    actions = list(records_of(saved).values_list("action", flat=True))
     assert actions == [
         "saved",
         "submit",

@@ -302,3 +302,17 @@ def test_upload_with_json_accept_returns_urls(client, built, minimal_extract):
     )
     assert missing.status_code == 400 and "extract_files" in missing.json()["errors"]
     AuditAgency.objects.none()
+
+
+def test_a_file_that_is_not_903_csv_or_xml_is_refused_by_name_and_content(client, built):
+    client.force_login(built.coordinator)
+    renamed_zip = SimpleUploadedFile("header.csv", b"PK\x03\x04\x00\x00binary", "text/csv")
+    spreadsheet = SimpleUploadedFile("episodes.xlsx", b"PK\x03\x04", "application/zip")
+    response = client.post(
+        reverse("sampling:import-new", args=[built.audit.slug]),
+        {"extract_files": [renamed_zip, spreadsheet], "year": 2024, "home_districts": "Z1"},
+    )
+    assert response.status_code == 200
+    assert "header.csv is not a 903 CSV or XML file" in response.text
+    assert "episodes.xlsx must be a 903 CSV or XML file (.csv or .xml)" in response.text
+    assert not ImportBatch.objects.exists()

@@ -61,7 +61,13 @@ class Command(BaseCommand):
         lines = [f"  {role.ljust(width)}  {email}" for role, email in rows]
         lines.insert(1, f"  {'-' * width}  {'-' * max(len(email) for _, email in rows)}")
         return "\n".join(
-            ["Demo logins:", *lines, f"Password for every demo login: {summary.password}", ""]
+            [
+                "Demo logins:",
+                *lines,
+                f"Password for every demo login: {summary.password}",
+                "After the password, the sign-in code page shows the current demo code.",
+                "",
+            ]
         )
 
     def _serve(self, addr: str, port: int) -> None:

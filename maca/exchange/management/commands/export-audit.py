@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from maca.audits.models import Audit
 from maca.exchange.selectors import audit_export, export_bytes, export_filename
 from maca.reports.brief import system_access
+from maca.reports.disclosure_check import run_check, unresolved_message
+from maca.reports.models import DisclosureScope
 
 _KNOWN_SLUGS_SHOWN = 20
 
@@ -40,6 +42,17 @@ class Command(BaseCommand):
                 known += f" and {len(slugs) - _KNOWN_SLUGS_SHOWN} more"
             raise CommandError(f"No audit with slug {slug!r}. Known audits: {known}.")
         document = audit_export(system_access(audit))
+        check = run_check(audit, DisclosureScope.EXPORT, document=document)
+        if check.unresolved_count:
+            # Kind and place only: the match itself may be a child's identifier.
+            found = "\n".join(
+                f"  - {item.hit.kind.label} in {item.hit.location}" for item in check.unresolved
+            )
+            raise CommandError(
+                f"Not exported: {unresolved_message(check.unresolved_count)}\n{found}\n"
+                f"Resolve them on the audit's disclosure check page "
+                f"(/audits/{audit.slug}/disclosure/?scope=export), then export again."
+            )
         content = export_bytes(document)
         output: str | None = options["output"]
         if output == "-":

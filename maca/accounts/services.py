@@ -1,0 +1,47 @@
+"""Sign-in sessions: recording where and when each is used, and ending them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
+from allauth.usersessions.models import UserSession
+from django.http import HttpRequest
+from django.utils import timezone
+
+_USER_AGENT_LIMIT = UserSession._meta.get_field("user_agent").max_length or 200
+
+
+def record_session_activity(request: HttpRequest) -> None:
+    """Note that this session was just used, from this address and browser (one query)."""
+    if not request.session.session_key:
+        request.session.save()
+    now = timezone.now()
+    UserSession.objects.bulk_create(
+        [
+            UserSession(
+                user_id=request.user.pk,
+                session_key=request.session.session_key,
+                ip=get_adapter().get_client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:_USER_AGENT_LIMIT],
+                created_at=now,
+                last_seen_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["session_key"],
+        update_fields=["user", "ip", "user_agent", "last_seen_at"],
+    )
+
+
+def session_end(request: HttpRequest, session: UserSession) -> bool:
+    """End one session; returns True when it was the one making this request (now signed out)."""
+    was_current = session.session_key == request.session.session_key
+    end_sessions(request, [session])
+    return was_current
+
+
+def sessions_end_others(request: HttpRequest, user: Any) -> None:
+    """End every session of the person except the one making this request."""
+    end_other_sessions(request, user)

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from maca.accounts.selectors import active_session_of, active_sessions_of, describe_user_agent
+from maca.accounts.services import session_end, sessions_end_others
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": any signed-in request restarts the idle clock, because the session is
+    saved on every request (SESSION_SAVE_EVERY_REQUEST); this one does nothing else."""
+    return HttpResponse(status=204)
+
+
+def sessions(request: HttpRequest) -> HttpResponse:
+    """The person's signed-in sessions, with a way to end any one or all the others."""
+    if request.method == "POST":
+        sessions_end_others(request, request.user)
+        messages.success(request, "You have been signed out of all your other sessions")
+        return redirect("usersessions_list")
+    current_key = request.session.session_key
+    rows = [
+        {
+            "id": session.pk,
+            "device": describe_user_agent(session.user_agent),
+            "ip": session.ip,
+            "signed_in_at": session.created_at,
+            "last_seen_at": session.last_seen_at,
+            "is_current": session.session_key == current_key,
+        }
+        for session in active_sessions_of(request.user)
+    ]
+    return render(
+        request,
+        "usersessions/usersession_list.html",
+        {"sessions": rows, "has_others": any(not row["is_current"] for row in rows)},
+    )
+
+
+@require_POST
+def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = active_session_of(request.user, session_id)
+    if session_end(request, session):
+        return redirect("sign-in")
+    messages.success(request, "That session has been signed out")
+    return redirect("usersessions_list")

@@ -1,0 +1,434 @@
+"""The disclosure check's scanner: pure functions over text that find what could identify a
+child.
+
+Two sorts of rule. Some look for the audited children themselves (their names, dates of birth
+and identifiers, read from the identifier store); the rest look for anything shaped like an
+identifier (NHS numbers with a valid check digit, UPNs, full postcodes, UK phone numbers,
+e-mail addresses), dates that could be a child's date of birth, and small counts of children
+(a warning: a reader may work out who "two children" were).
+
+Nothing here touches the database: `maca.reports.disclosure_check` gathers the texts and the
+children, and decides what has been accepted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+CONTEXT_CHARS = 40
+
+
+class Kind(enum.StrEnum):
+    """What a hit is. The value is stored with an acceptance; the label is what people read."""
+
+    CHILD_NAME = "child_name"
+    CHILD_DOB = "child_dob"
+    CHILD_IDENTIFIER = "child_identifier"
+    NHS_NUMBER = "nhs_number"
+    UPN = "upn"
+    POSTCODE = "postcode"
+    PHONE = "phone"
+    EMAIL = "email"
+    DATE_LIKE_DOB = "date_like_dob"
+    SMALL_NUMBER = "small_number"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def is_warning(self) -> bool:
+        """Warnings are shown for a second look but do not stop publishing or export."""
+        return self is Kind.SMALL_NUMBER
+
+
+_LABELS = {
+    Kind.CHILD_NAME: "Name of a child in this audit",
+    Kind.CHILD_DOB: "Date of birth of a child in this audit",
+    Kind.CHILD_IDENTIFIER: (
+        "Identifier of a child in this audit (LA child ID, UPN, NHS number or an agency's "
+        "own reference)"
+    ),
+    Kind.NHS_NUMBER: "NHS number",
+    Kind.UPN: "Unique pupil number (UPN)",
+    Kind.POSTCODE: "Postcode",
+    Kind.PHONE: "Phone number",
+    Kind.EMAIL: "E-mail address",
+    Kind.DATE_LIKE_DOB: "Date that could be a child's date of birth",
+    Kind.SMALL_NUMBER: "Small number of children",
+}
+
+# When two rules match overlapping text, the more specific one names the hit: a child's own
+# NHS number is reported as that, not as "an NHS number".
+_PRIORITY = {kind: order for order, kind in enumerate(Kind)}
+
+
+@dataclass(frozen=True)
+class Child:
+    """What identifies one audited child. Values are plain text, as decrypted."""
+
+    full_name: str = ""
+    date_of_birth: dt.date | None = None
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the scanner needs besides the text."""
+
+    children: tuple[Child, ...] = ()
+    # The date ages are worked out at (the audit date); None leaves out dates like births.
+    reference_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A match in one place, with enough around it for a person to judge it."""
+
+    kind: Kind
+    matched: str
+    start: int
+    end: int
+    before: str
+    after: str
+    location: str
+    location_key: str
+    edit_url: str = ""
+    # The place without any words quoted from the text, for the acceptance log.
+    log_label: str = ""
+    fingerprint: str = field(default="", compare=False)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.kind.is_warning
+
+
+# --- NHS numbers ----------------------------------------------------------------------------
+
+
+def nhs_check_digit_valid(digits: str) -> bool:
+    """Modulus 11: weights 10 down to 2 on the first nine digits; 11 - remainder is the check
+    digit, 11 becomes 0 and 10 means the number cannot be valid."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
+    )
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+_NHS = re.compile(r"(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
+
+
+def _nhs_numbers(text: str) -> Iterator[Match]:
+    for match in _NHS.finditer(text):
+        if nhs_check_digit_valid(match[1] + match[3] + match[4]):
+            yield Match(Kind.NHS_NUMBER, match.start(), match.end(), match[0])
+
+
+# --- UPNs, postcodes, phones, e-mails -------------------------------------------------------
+
+# A check letter (never I, O or S) and 12 digits; a temporary UPN ends in a letter instead.
+_UPN = re.compile(r"\b[A-HJ-NP-RT-Z]\d{11}[\dA-Z]\b")
+
+# The full UK postcode (outward and inward parts). An outward code alone ("BS1") names an
+# area, which briefs do, so it is not a hit.
+_POSTCODE = re.compile(
+    r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d[\dA-HJKPSTUW]?|[A-HK-Y]\d[\dABEHMNPRV-Y]?)\s?"
+    r"\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+
+# 01, 02, 03 and 07 numbers, written with spaces, hyphens or brackets, or from +44.
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[1237](?:[\s)-]{0,2}\d){8,9}(?![\w-])")
+
+_EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+
+def _phones(text: str) -> Iterator[Match]:
+    for match in _PHONE.finditer(text):
+        # "+44 (0)20 …": the bracketed 0 is dropped when dialling from abroad.
+        digits = re.sub(r"\D", "", match[0].replace("(0)", ""))
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        if len(digits) in {10, 11}:
+            yield Match(Kind.PHONE, match.start(), match.end(), match[0])
+
+
+def _pattern(kind: Kind, pattern: re.Pattern[str]) -> Callable[[str], Iterator[Match]]:
+    def find(text: str) -> Iterator[Match]:
+        for match in pattern.finditer(text):
+            yield Match(kind, match.start(), match.end(), match[0])
+
+    return find
+
+
+# --- Dates ----------------------------------------------------------------------------------
+
+_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+
+_DATE_PATTERNS = [
+    # 2011-03-14, 2011/03/14
+    re.compile(
+        r"(?<![\w/.-])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
+    ),
+    # 14/03/2011, 14.3.11, 14-03-2011 (day first, as in England)
+    re.compile(
+        r"(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+        r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
+    ),
+    # 14 March 2011, 14th of Mar. 2011, 14 March, 2011
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    # March 14, 2011 and March 14th 2011
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    text: str
+    date: dt.date
+
+
+def _year(text: str, reference: dt.date | None) -> int:
+    year = int(text)
+    if len(text) == 2:
+        # Two-digit years belong to the century that keeps them on or before the audit.
+        pivot = (reference or dt.date.today()).year % 100
+        year += 2000 if year <= pivot else 1900
+    return year
+
+
+def find_dates(text: str, reference: dt.date | None = None) -> list[DateMatch]:
+    """Every full day-month-year date written in a common way; impossible dates are skipped."""
+    found: dict[int, DateMatch] = {}
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if match.start() in found:
+                continue
+            groups = match.groupdict()
+            month_name = groups.get("month_name")
+            month = _MONTHS[month_name.casefold()] if month_name else int(groups["month"])
+            try:
+                date = dt.date(_year(groups["year"], reference), month, int(groups["day"]))
+            except ValueError:
+                continue
+            found[match.start()] = DateMatch(match.start(), match.end(), match[0], date)
+    return sorted(found.values(), key=lambda item: item.start)
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# Oldest age at which a date could still be the birth of a child or care leaver in an audit.
+OLDEST_AGE = 25
+
+
+def _dates(text: str, rules: Rules, free_text: bool) -> Iterator[Match]:
+    births = {child.date_of_birth for child in rules.children if child.date_of_birth}
+    for item in find_dates(text, rules.reference_date):
+        if item.date in births:
+            yield Match(Kind.CHILD_DOB, item.start, item.end, item.text)
+        elif (
+            free_text
+            and rules.reference_date is not None
+            and 0 <= age_on(item.date, rules.reference_date) <= OLDEST_AGE
+        ):
+            yield Match(Kind.DATE_LIKE_DOB, item.start, item.end, item.text)
+
+
+# --- Small numbers --------------------------------------------------------------------------
+
+_SMALL = r"(?P<count>[1-4]|one|two|three|four)"
+_GROUP = (
+    r"(?:children|child|young\s+people|young\s+person|babies|baby|siblings|girls|boys|"
+    r"pupils|care\s+leavers|teenagers)"
+)
+_SMALL_NUMBER = re.compile(
+    rf"\b{_SMALL}\s+(?:of\s+(?:the\s+)?(?:\d+|[a-z]+)\s+)?(?:[a-z-]+\s+)?{_GROUP}\b",
+    re.IGNORECASE,
+)
+
+
+def _small_numbers(text: str) -> Iterator[Match]:
+    for match in _SMALL_NUMBER.finditer(text):
+        yield Match(Kind.SMALL_NUMBER, match.start(), match.end(), match[0])
+
+
+# --- The audited children -------------------------------------------------------------------
+
+# Words that are also first names or surnames. Alone they say nothing about a child ("will",
+# "white British"), so only the child's full name is looked for when a part is one of them.
+COMMON_WORDS = frozenset(
+    """
+    april august autumn baby bell best black bill brown case child dawn day demo faith fair far
+    field fox friend grace green grey guy hall hill holly hope ivy jack jade joy june king lane
+    little long love mark may mason miles new north page park pat penny rich rose ruby sage
+    scott sky son star summer sun the unknown ward west white will wood young
+    """.split()  # noqa: SIM905 (a list of 70 quoted words is harder to read and keep)
+)
+SHORTEST_NAME_PART = 3
+
+
+def _words(value: str) -> str:
+    """A regex for a phrase: any run of spaces between its words, word boundaries around."""
+    return r"(?<![\w'’-])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w'’-])"
+
+
+def _distinctive(part: str) -> bool:
+    return len(part) >= SHORTEST_NAME_PART and part.casefold() not in COMMON_WORDS
+
+
+def name_patterns(children: Iterable[Child]) -> list[re.Pattern[str]]:
+    phrases: set[str] = set()
+    for child in children:
+        parts = child.full_name.split()
+        if not parts:
+            continue
+        phrases.add(" ".join(parts))
+        if len(parts) > 1:
+            phrases.update(part for part in (parts[0], parts[-1]) if _distinctive(part))
+    # Longest first, so "Amira Khan" is one hit rather than two.
+    return [
+        re.compile(_words(phrase), re.IGNORECASE)
+        for phrase in sorted(phrases, key=lambda p: (-len(p), p))
+    ]
+
+
+def identifier_pattern(value: str) -> re.Pattern[str] | None:
+    """An identifier as people write it: any spaces or hyphens between its characters."""
+    compact = re.sub(r"[\s-]", "", value)
+    if len(compact) < 4:
+        # Two or three characters would match ordinary numbers everywhere.
+        return None
+    body = r"[\s-]?".join(map(re.escape, compact))
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
+
+
+def _children(text: str, rules: Rules) -> Iterator[Match]:
+    for pattern in name_patterns(rules.children):
+        for match in pattern.finditer(text):
+            yield Match(Kind.CHILD_NAME, match.start(), match.end(), match[0])
+    for child in rules.children:
+        for value in child.identifiers:
+            found = identifier_pattern(value)
+            if found is None:
+                continue
+            for match in found.finditer(text):
+                yield Match(Kind.CHILD_IDENTIFIER, match.start(), match.end(), match[0])
+
+
+# --- Putting it together --------------------------------------------------------------------
+
+_GENERAL: list[Callable[[str], Iterator[Match]]] = [
+    _nhs_numbers,
+    _pattern(Kind.UPN, _UPN),
+    _pattern(Kind.POSTCODE, _POSTCODE),
+    _phones,
+    _pattern(Kind.EMAIL, _EMAIL),
+]
+
+
+def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Match]:
+    """Every match in `text`, the most specific kind kept where matches overlap.
+
+    `free_text` is False for sentences the system writes from dates and counts (due dates,
+    "three children"): those are checked for the children and identifiers, but their dates
+    and counts are not a person's choice of words, so they are not flagged as such.
+    """
+    candidates: list[Match] = [*_children(text, rules), *_dates(text, rules, free_text)]
+    for find in _GENERAL:
+        candidates.extend(find(text))
+    if free_text:
+        candidates.extend(_small_numbers(text))
+    kept: list[Match] = []
+    for match in sorted(candidates, key=lambda m: (_PRIORITY[m.kind], m.start, -m.end)):
+        if not any(match.start < other.end and other.start < match.end for other in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def context_of(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """About `chars` characters either side of a match, cut at a space, with an ellipsis where
+    the text goes on."""
+    before = text[max(0, start - chars) : start]
+    after = text[end : end + chars]
+    if start - chars > 0:
+        before = "…" + before[before.find(" ") + 1 :] if " " in before else "…" + before
+    if end + chars < len(text):
+        after = after[: after.rfind(" ")] + "…" if " " in after else after + "…"
+    return before, after
+
+
+def normalised(kind: Kind, text: str) -> str:
+    """The same match written differently (spacing, case) counts as the same match."""
+    if kind in {Kind.NHS_NUMBER, Kind.PHONE}:
+        return re.sub(r"\D", "", text)
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class Source:
+    """One piece of text a reader will see, and where it comes from."""
+
+    key: str  # stable: "finding:12:text", "$.findings[3].text"
+    label: str  # for people: "Finding 3 'Health assessments late': What we found"
+    text: str
+    free_text: bool = True
+    edit_url: str = ""
+    log_label: str = ""  # when `label` quotes the text: the same place without the quote
+
+
+def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
+    hits = []
+    for source in sources:
+        if not source.text:
+            continue
+        for match in find_matches(source.text, rules, free_text=source.free_text):
+            before, after = context_of(source.text, match.start, match.end)
+            hits.append(
+                Hit(
+                    kind=match.kind,
+                    matched=match.text,
+                    start=match.start,
+                    end=match.end,
+                    before=before,
+                    after=after,
+                    location=source.label,
+                    location_key=source.key,
+                    edit_url=source.edit_url,
+                    log_label=source.log_label,
+                )
+            )
+    return hits
