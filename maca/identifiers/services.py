@@ -7,7 +7,10 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from maca.accounts.models import Agency
@@ -25,10 +28,14 @@ REASON_MIN_LENGTH = 10
 REFERENCE_MAX_LENGTH = 100
 
 
-def client_ip(meta: dict[str, Any]) -> str | None:
-    """The address the request came from, as the server saw it. A forwarded-for header is not
-    trusted: anyone can send one."""
-    raw = str(meta.get("REMOTE_ADDR") or "")
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, read as the sessions list reads it: through
+    allauth, which trusts a forwarded-for header only from the proxies counted in
+    MACA_TRUSTED_PROXY_COUNT, so the log names the person's address behind a reverse proxy."""
+    try:
+        raw = get_account_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return None
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from maca.accounts.reauth import recent_authentication_required
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
+from maca.core.spreadsheets import safe_cell
 from maca.identifiers import selectors, services
 from maca.identifiers.forms import (
     AccessLogFilterForm,
@@ -25,7 +26,6 @@ from maca.identifiers.forms import (
     RevealForm,
 )
 from maca.identifiers.models import FIELD_LABELS, IdentifierAccess
-from maca.learning.exports import safe_cell
 from maca.planning.errors import Refused
 
 LOG_PAGE_SIZE = 50
@@ -61,7 +61,7 @@ def _reveal_confirmed(request: HttpRequest, access: AuditAccess, case: Case) -> 
                 case=case,
                 purpose=form.cleaned_data["purpose"],
                 reason=form.cleaned_data["reason"],
-                ip_address=services.client_ip(request.META),
+                ip_address=services.client_ip(request),
             )
         except Refused as refusal:
             form.add_refusal(refusal)
@@ -126,7 +126,7 @@ def _access_log_csv_confirmed(request: HttpRequest) -> HttpResponse:
         user=request.user,
         filters=filters,
         rows=len(entries),
-        ip_address=services.client_ip(request.META),
+        ip_address=services.client_ip(request),
     )
     response = HttpResponse(_log_csv(entries), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y-%m-%d")

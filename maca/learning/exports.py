@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from maca.core.spreadsheets import safe_cell
 from maca.learning.selectors import TrackerRow
 
 HEADERS = (
@@ -31,15 +32,6 @@ HEADERS = (
     "Verified on",
     "Latest update",
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Text a spreadsheet shows as text, never runs."""
-    if value.startswith(_FORMULA_START):
-        return f"'{value}"
-    return value
 
 
 def tracker_table(rows: Sequence[TrackerRow]) -> list[list[str]]:

@@ -30,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from maca.core.spreadsheets import looks_like_formula
 from maca.returns.forms import parse_number
 from maca.returns.selectors import ReturnContext
 from maca.returns.structure import (
@@ -55,7 +56,6 @@ HEADER_ROW = 7
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A real return workbook is tens of kilobytes; anything that unpacks to more is not one.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 
@@ -190,7 +190,7 @@ def _question_row(title: str, item: QuestionItem, answer: AnswerInput) -> RowSpe
 def put(cell: Cell, value: Any) -> None:
     """Write a value so no spreadsheet runs it: text that looks like a formula stays text."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if looks_like_formula(value):
         cell.data_type = "s"
         cell.quotePrefix = True
 

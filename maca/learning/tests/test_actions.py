@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from maca.accounts.models import Role
 from maca.core.partial_dates import PartialDate
-from maca.learning.exports import safe_cell
+from maca.core.spreadsheets import safe_cell
 from maca.learning.forms import parse_partial_date
 from maca.learning.models import Action, ActionReminder, ActionStatus, ActionUpdate, Finding
 from maca.learning.services import action_reminders_send
