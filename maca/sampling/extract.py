@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,7 +22,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from maca.identifiers import crypto
 from maca.sampling import conf
 from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
-from maca.sampling.parse import child_date_key, code_col, code_enum, date_col, num_col
+from maca.sampling.parse import (
+    categorical_values,
+    child_date_key,
+    chunked_like,
+    code_col,
+    code_enum,
+    date_col,
+    num_col,
+)
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
 from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
@@ -274,6 +282,36 @@ def _assemble(
     problem_children: pl.Series,
     home_districts: list[str],
 ) -> Extract:
+    # The episodes (most of the work) are put together beside the other tables: polars lets
+    # go of Python's lock while it works.
+    with ThreadPoolExecutor(1) as pool:
+        pending_episodes = pool.submit(
+            _combine_with_locations, validated["Episodes"], home_districts
+        )
+        extract = _assemble_others(validated, problem_children)
+        episodes = pending_episodes.result()
+    extract.episodes = episodes
+    has_903_location = any(
+        "PL_LOCATION" in frame.columns for _table, frame in validated["Episodes"]
+    )
+    if has_903_location:
+        location_source = "903"
+    elif home_districts:
+        location_source = "districts"
+    else:
+        location_source = "none"
+    extract.meta = {
+        "location_source": location_source,
+        "has_distance": bool(episodes["pl_distance"].is_not_null().any()),
+        "home_districts": home_districts,
+    }
+    return extract
+
+
+def _assemble_others(
+    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]], problem_children: pl.Series
+) -> Extract:
+    """Every kept table but the episodes (left empty here)."""
     header_frames = []
     for table, frame in validated["Header"]:
         present = set(frame.columns)
@@ -315,35 +353,24 @@ def _assemble(
             continue
         tables_out[name] = _combine(pairs, columns, key)
 
-    # Placement location: PL_LOCATION / PL_LA / PL_DISTANCE when the extract has them;
-    # otherwise in or out of area from the placement postcode's district. The postcode itself
-    # is not kept.
-    episodes = _combine_with_locations(validated["Episodes"], home_districts)
-    tables_out["episodes"] = episodes
-    has_903_location = any(
-        "PL_LOCATION" in frame.columns for _table, frame in validated["Episodes"]
-    )
-    if has_903_location:
-        location_source = "903"
-    elif home_districts:
-        location_source = "districts"
-    else:
-        location_source = "none"
     return Extract(
         identity=identity,
         children=children,
-        meta={
-            "location_source": location_source,
-            "has_distance": bool(episodes["pl_distance"].is_not_null().any()),
-            "home_districts": home_districts,
-        },
-        **tables_out,
+        episodes=pl.DataFrame(),
+        reviews=tables_out["reviews"],
+        missing=tables_out["missing"],
+        uasc=tables_out["uasc"],
+        oc2=tables_out["oc2"],
+        sw=tables_out["sw"],
     )
 
 
 def _combine_with_locations(
     pairs: list[tuple[RawTable, pl.DataFrame]], home_districts: list[str]
 ) -> pl.DataFrame:
+    """The episodes of every year. Placement location: PL_LOCATION / PL_LA / PL_DISTANCE
+    when the extract has them; otherwise in or out of area from the placement postcode's
+    district. The postcode itself is not kept."""
     columns = dict(KEPT["Episodes"][1])
     frames = []
     for _table, frame in sorted(pairs, key=lambda pair: pair[0].year):
@@ -365,7 +392,8 @@ def _combine_with_locations(
             location = derived if given is None else pl.coalesce(given, derived)
         extra = {
             "pl_location": location,
-            "pl_la": _trimmed_categorical(frame, "PL_LA"),
+            # Made an enum below, once every year's values are known.
+            "pl_la": pl.col("PL_LA") if "PL_LA" in present else pl.lit(None, pl.String),
             "pl_distance": pl.col(num_col("PL_DISTANCE"))
             if "PL_DISTANCE" in present
             else pl.lit(None, pl.Float64),
@@ -376,6 +404,10 @@ def _combine_with_locations(
                 *[_typed(name, expr) for name, expr in {**columns, **extra}.items()],
             )
         )
+    local_authorities = _local_authority_enum([frame["pl_la"] for frame in frames])
+    frames = [
+        frame.with_columns(column) for frame, column in zip(frames, local_authorities, strict=True)
+    ]
     combined = frames[0]
     if len(frames) > 1:
         combined = pl.concat(frames, how="vertical_relaxed").unique(
@@ -384,16 +416,34 @@ def _combine_with_locations(
     return _in_child_order(combined, "decom")
 
 
-def _trimmed_categorical(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """`column` without surrounding spaces, as a categorical. A column read as a categorical
-    is trimmed only if one of its distinct values needs it."""
-    if column not in frame.columns:
-        return pl.lit(None, pl.Categorical)
-    if frame[column].dtype == pl.Categorical:
-        values = frame[column].unique().cast(pl.String)
-        if values.equals(values.str.strip_chars()):
-            return pl.col(column)
-    return pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Categorical)
+def _local_authority_enum(columns: list[pl.Series]) -> list[pl.Series]:
+    """Each year's PL_LA column (a categorical, text, or nulls where the file has none)
+    without surrounding spaces, as one enum of the values they hold, in sorted order.
+
+    A categorical is not kept: the Arrow writer copies its categories out with every file
+    and the reader maps each row back, most of the time a national extract's million
+    episodes take to write. An enum of a few hundred local authorities is written as a byte
+    or two a row. Each distinct value is trimmed and numbered once, then the rows are
+    renumbered by lookup, not converted one by one."""
+    categorical = [
+        column
+        if isinstance(column.dtype, pl.Categorical)
+        else column.cast(pl.String).cast(pl.Categorical)
+        for column in columns
+    ]
+    values = [categorical_values(column) for column in categorical]
+    trimmed = [text.str.strip_chars() for _numbers, text in values]
+    enum = pl.Enum(pl.concat(trimmed).unique().sort())
+    result = []
+    for column, (numbers, _text), text in zip(categorical, values, trimmed, strict=True):
+        size = cast(int, numbers.max()) + 1 if numbers.len() else 1
+        slots = pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(
+            numbers, text.cast(enum).to_physical().cast(pl.UInt32)
+        )
+        positions = slots.gather(column.to_physical().cast(pl.UInt32))
+        as_enum = positions.to_frame().select(pl.first().cat.to(enum)).to_series()
+        result.append(chunked_like(as_enum, column).alias(column.name))
+    return result
 
 
 def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[str, Any]:

@@ -12,6 +12,7 @@ list stops that reading, and the file is read again as text.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from functools import cache
 
 import polars as pl
@@ -119,14 +120,51 @@ def converted_name(spec: TableSpec, column: str) -> str | None:
 
 def read_dtypes(spec: TableSpec, columns: list[str]) -> dict[str, pl.DataType]:
     """The dtype to read each of `columns` as straight away, where a value that does not fit
-    it should stop the reading: each code column as its enum, and the `CATEGORICAL` ones."""
+    it should stop the reading: each code column as its enum, and the `CATEGORICAL` ones,
+    each with categories of its own (`own_categories`)."""
     dtypes: dict[str, pl.DataType] = {}
     for column in columns:
         if column in spec.code_lists:
             dtypes[column] = code_enum(spec.name, column)
         elif (spec.name, column) in CATEGORICAL:
-            dtypes[column] = pl.Categorical()
+            dtypes[column] = pl.Categorical(own_categories())
     return dtypes
+
+
+def own_categories() -> pl.Categories:
+    """Categories for one column of one file. Polars frees them with the last column that
+    uses them."""
+    return pl.Categories(f"maca-903-{uuid.uuid4().hex}")
+
+
+def categorical_values(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The number (physical value) and text of each value a categorical `column` may hold.
+    For a column with categories of its own (`own_categories`), its categories; for one in
+    polars' shared categories, its distinct values."""
+    categories = column.dtype.categories  # type: ignore[attr-defined]
+    if categories.is_global():
+        distinct = column.unique().drop_nulls()
+        return distinct.to_physical().cast(pl.UInt32), distinct.cast(pl.String)
+    text = categories.to_series()
+    numbers = pl.int_range(text.len(), dtype=pl.UInt32, eager=True)
+    # A number can be reserved and left without text while several queries fill the
+    # categories at once.
+    known = text.is_not_null()
+    return numbers.filter(known), text.filter(known)
+
+
+def chunked_like(values: pl.Series, like: pl.Series) -> pl.Series:
+    """`values` (one per row of `like`) cut into pieces as long as `like`'s. A column cut
+    differently from the others of its table would have the whole table copied to line them
+    up whenever rows are picked out; a file is read in many pieces."""
+    if like.n_chunks() <= 1:
+        return values.rechunk()
+    pieces = []
+    offset = 0
+    for chunk in like.get_chunks():
+        pieces.append(values.slice(offset, chunk.len()).rechunk())
+        offset += chunk.len()
+    return pl.concat(pieces, rechunk=False)
 
 
 def with_converted[Frame: (pl.DataFrame, pl.LazyFrame)](

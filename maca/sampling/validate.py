@@ -22,6 +22,7 @@ from maca.sampling import codes
 from maca.sampling.ingest import ROW, RawTable
 from maca.sampling.parse import (
     child_date_key,
+    chunked_like,
     code_col,
     code_enum,
     converted_name,
@@ -138,13 +139,9 @@ def child_numbers(tables: list[RawTable], children: pl.Enum) -> list[pl.Series]:
     result = []
     offset = 0
     for table in tables:
-        # In pieces as long as the table's own: a column cut differently from the others
-        # would have the whole table copied to line them up whenever rows are picked out.
-        pieces = []
-        for chunk in table.frame["CHILD"].get_chunks():
-            pieces.append(numbers.slice(offset, chunk.len()).rechunk())
-            offset += chunk.len()
-        result.append(pl.concat(pieces, rechunk=False) if pieces else numbers.clear())
+        rows = table.frame.height
+        result.append(chunked_like(numbers.slice(offset, rows), table.frame["CHILD"]))
+        offset += rows
     return result
 
 
