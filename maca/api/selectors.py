@@ -28,7 +28,7 @@ from maca.audits.models import (
 )
 from maca.audits.selectors import AuditAccess, require_cases
 from maca.planning.selectors import require_tool_builder
-from maca.returns.structure import COMPLIANCE_SCALE, Option, _question_options
+from maca.returns.structure import COMPLIANCE_SCALE, Option, question_options
 
 # --- Tokens ---------------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ def _version_view(version: ToolVersion, overall_scale: GradingScale | None) -> T
             used.add(section.grading_scale_id)
         items = []
         for question in section.questions_list:  # type: ignore[attr-defined]
-            options = _question_options(
+            options = question_options(
                 question, section, levels_by_scale, compliance_scale_id, overall_scale
             )
             scale_ids = {option.level.scale_id for option in options if option.level is not None}

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from maca.core.calendar import add_working_days, is_working_day
 from maca.returns import conf
-from maca.sampling.calendar import add_working_days, is_working_day
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

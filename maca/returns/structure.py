@@ -164,7 +164,7 @@ def build_structure(
             questions.append(
                 QuestionItem(
                     question,
-                    _question_options(
+                    question_options(
                         question, section, levels_by_scale, compliance_scale_id, overall_scale
                     ),
                 )
@@ -186,13 +186,15 @@ def _overall(
     return _level_options(levels_by_scale[scale.pk]) if scale else ()
 
 
-def _question_options(
+def question_options(
     question: Question,
     section: ToolSection,
     levels_by_scale: dict[int, list[GradeLevel]],
     compliance_scale_id: int | None,
     overall_scale: GradingScale | None,
 ) -> tuple[Option, ...]:
+    """The answers a question offers, each with its grade level where it has one: the
+    structure of a return, and the API's description of a tool, both list them."""
     if question.kind in {K.SINGLE_CHOICE, K.MULTIPLE_CHOICE}:
         return tuple(Option(str(choice), str(choice)) for choice in question.choices or [])
     if question.kind == K.COMPLIANCE:

@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from maca.sampling import calendar, codes
+from maca.core import calendar
+from maca.sampling import codes
 from maca.sampling.extract import Extract
 from maca.sampling.parse import child_date_key
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from maca.sampling import calendar
+from maca.core import calendar
 from maca.sampling.cohort import CohortFilters, build_cohort
 from maca.sampling.derive import child_facts
 from maca.sampling.extract import build_extract

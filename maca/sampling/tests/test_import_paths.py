@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from maca.sampling import calendar
+from maca.core import calendar
 from maca.sampling.derive import child_facts
 from maca.sampling.extract import TABLE_FILES, build_extract, load_extract, save_extract
 from maca.sampling.ingest import SourceFile, read_extract

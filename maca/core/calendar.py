@@ -1,5 +1,6 @@
-"""Working days in England and Wales, for statutory timescales counted in working days
-(CPPCR 2010 reg 33: the first review within 20 working days of becoming looked after).
+"""Working days in England and Wales, for timescales counted in working days: statutory ones
+(CPPCR 2010 reg 33: the first review within 20 working days of becoming looked after, used by
+the 903 sample) and the deadlines of agency returns.
 
 The bank holidays below are data, not rules: one-off holidays (the 2020 VE Day move, the 2022
 Platinum Jubilee and state funeral, the 2023 Coronation) cannot be computed. Dates after 2030

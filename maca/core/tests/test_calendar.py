@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maca.sampling import calendar
+from maca.core import calendar
 
 
 def _easter(year: int) -> dt.date:
