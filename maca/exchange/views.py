@@ -8,20 +8,32 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from maca.accounts.reauth import recent_authentication_required
-from maca.audits.selectors import audit_access_for
+from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.exchange.document import DocumentInvalid, Problem
 from maca.exchange.forms import ImportForm
 from maca.exchange.schema_build import SCHEMA_PATH
-from maca.exchange.selectors import audit_export, export_bytes, export_filename
+from maca.exchange.selectors import (
+    audit_export,
+    export_bytes,
+    export_filename,
+    require_exporter,
+)
 from maca.exchange.services import SLUG_FIELD, audit_import, check_size
 from maca.planning.selectors import require_audit_starter
 from maca.reports.disclosure_check import run_check
 from maca.reports.models import DisclosureScope
 
 
-@recent_authentication_required
 def export(request: HttpRequest, slug: str) -> HttpResponse:
+    # Scope first, so everyone who may not export gets the same 404 whether or not they have
+    # confirmed who they are lately (as the identifier reveal does).
     access = audit_access_for(request.user, slug)
+    require_exporter(access)
+    return _export_confirmed(request, access)
+
+
+@recent_authentication_required
+def _export_confirmed(request: HttpRequest, access: AuditAccess) -> HttpResponse:
     document = audit_export(access)
     check = run_check(access.audit, DisclosureScope.EXPORT, document=document)
     if check.unresolved_count:

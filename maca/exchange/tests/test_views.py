@@ -48,6 +48,21 @@ def test_nobody_else_sees_or_gets_the_export(demo, client, email):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("email", [data.PANEL_CHAIR, data.auditor_email("Police")])
+def test_nobody_else_is_asked_to_confirm_before_the_404(demo, client, email):
+    # Signed in long enough ago to be asked to confirm: someone outside the export's scope
+    # still gets the 404, not the confirmation page, so the audit's existence is not told.
+    client.force_login(User.objects.get(email=email))
+    assert client.get(reverse("exchange:export", args=[data.AUDIT_SLUG])).status_code == 404
+
+
+def test_the_coordinator_confirms_who_they_are_before_exporting(demo, client):
+    client.force_login(User.objects.get(email=data.COORDINATOR))
+    response = client.get(reverse("exchange:export", args=[data.AUDIT_SLUG]))
+    assert response.status_code == 302
+    assert "reauthenticate" in response["Location"]
+
+
 def test_a_coordinator_imports_a_file_and_coordinates_the_new_audit(demo, client, demo_document):
     _signed_in(client, data.COORDINATOR)
     upload = SimpleUploadedFile("audit.json", as_bytes(demo_document), "application/json")
