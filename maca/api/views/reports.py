@@ -12,8 +12,8 @@ from maca.api.serializers.reports import BriefSerializer, FiguresSerializer
 from maca.api.views.base import ApiView, AuditScoped
 from maca.audits.selectors import cohort_profile, require_learning
 from maca.reports import figures
-from maca.reports.brief import build_brief
 from maca.reports.renderers.markdown import render_markdown
+from maca.reports.snapshots import published_brief
 
 
 def _figures(access: Any) -> dict[str, Any]:
@@ -105,6 +105,7 @@ class BriefView(AuditScoped, ApiView):
     serializer_class = BriefSerializer
 
     def get(self, request: Request, slug: str) -> Response:
-        brief = build_brief(self.audit_access())
+        # A published audit's brief is its frozen version, as on the brief's pages.
+        brief, _snapshot = published_brief(self.audit_access())
         context = {"markdown": render_markdown(brief)}
         return Response(BriefSerializer(brief, context=context).data)
