@@ -1,7 +1,7 @@
 """Request-wide sign-in rules: two-factor set-up before anything else, and session activity.
 
 People who must use two-factor authentication are kept away from everything until they set it
-up; every signed-in request notes "last seen" for the sessions list.
+up; signed-in requests note "last seen" for the sessions list (at most once a minute).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ class SessionActivityMiddleware:
     """Keep "last seen", IP address and browser of each signed-in session for the sessions list.
 
     Used instead of allauth's own tracking middleware: that one reads, then inserts or updates,
-    so the first request of a session costs more than the rest. Here it is one upsert, always.
+    so the first request of a session costs more than the rest. Here it is one upsert, at most
+    once a minute for a session used from the same address and browser.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

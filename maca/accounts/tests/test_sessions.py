@@ -140,3 +140,34 @@ def test_the_header_links_to_your_account(client):
     account = client.get(reverse("mfa_index"))
     assert "Two-factor authentication" in account.text
     assert f'href="{reverse("usersessions_list")}"' in account.text
+
+
+def _last_seen(client):
+    return UserSession.objects.get(session_key=client.session.session_key).last_seen_at
+
+
+def test_last_seen_is_written_at_most_once_a_minute(monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from maca.accounts import services
+
+    user = person_with_role(Role.COORDINATOR)
+    client = _signed_in_client(user, FIREFOX_WINDOWS)
+    first = _last_seen(client)
+    client.get(reverse("audits:list"))
+    assert _last_seen(client) == first  # seconds later: not written again
+
+    later = timezone.now() + dt.timedelta(seconds=services.SESSION_ACTIVITY_INTERVAL_SECONDS + 1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    client.get(reverse("audits:list"))
+    assert _last_seen(client) == later
+
+
+def test_another_browser_on_the_same_session_is_noted_at_once():
+    user = person_with_role(Role.COORDINATOR)
+    client = _signed_in_client(user, FIREFOX_WINDOWS)
+    client.get(reverse("audits:list"), HTTP_USER_AGENT=SAFARI_IPHONE)
+    row = UserSession.objects.get(session_key=client.session.session_key)
+    assert row.user_agent == SAFARI_IPHONE
