@@ -4,7 +4,7 @@ Everything here is about whether a file can be read at all; a problem found here
 stops the import. Checks on the values are in `validate.py`.
 
 Each CSV file is recognised from its header row alone; then all of them are read at once, in
-one polars query, each value converted as it is read (`parse.py`: dates parsed, codes as enums)
+one polars query, each value converted as it is read (`parse.py`: dates looked up, codes as enums)
 beside the text it came from, which the checks compare it with. The columns no check or kept
 table uses are not loaded (`parse.NOT_USED`), though every byte of the file is still parsed.
 """
@@ -311,7 +311,7 @@ def _open_csv(source: SourceFile) -> _PendingCsv:
             )
             .select([pl.col(original).alias(name) for original, name in keep])
             .with_row_index(ROW, offset=2)
-            .pipe(parse.with_converted, spec, kept, as_read=frozenset(typed))
+            .pipe(parse.with_converted, spec, kept, year=source.year, as_read=frozenset(typed))
         )
 
     return _PendingCsv(source, spec, plan(dtypes), plan({}), ignored)
@@ -352,7 +352,7 @@ def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
 def _converted(table: RawTable) -> RawTable:
     """Add the converted columns to a table read from XML (a CSV file's are added as read)."""
     present = [column for column in table.frame.columns if column != ROW]
-    table.frame = parse.with_converted(table.frame, table.spec, present)
+    table.frame = parse.with_converted(table.frame, table.spec, present, year=table.year)
     return table
 
 

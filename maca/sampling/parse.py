@@ -1,4 +1,4 @@
-"""How each 903 value is turned from text into what maca checks and keeps: dates parsed from
+"""How each 903 value is turned from text into what maca checks and keeps: dates read from
 DD/MM/YYYY, codes converted to enums of that column's code list, and a few numbers.
 
 These conversions are made while a file is read (`ingest.read_extract`), in the same query as
@@ -21,6 +21,25 @@ from maca.sampling.tables import TableSpec
 
 DATE_FORMAT = "%d/%m/%Y"
 _YEARS = range(2010, 2036)
+
+# The dates a 903 return can plausibly hold, relative to its collection year Y (1 April Y-1 to
+# 31 March Y). The oldest people in a return are care leavers (OC3 follows them to 21, and
+# leaving-care support runs to 25), so no date of birth, nor anything that happened to a
+# child, is before 1 January Y-30: a floor with room to spare that moves with the year, where
+# a fixed year would let 1980 through in a 2035 return. Nobody in the return is born after
+# the year ends. Other dates may run a year past it: a return is often made, and corrected,
+# months later. DUC (when a child stopped being an unaccompanied asylum seeker) is often the
+# 18th birthday, which can be up to 18 years after the year ends.
+_YEARS_BEFORE = 30
+_DATE_OF_BIRTH = frozenset({"DOB", "MC_DOB"})
+_YEARS_AFTER = {"DUC": 18}
+
+
+def plausible_dates(column: str, year: int) -> tuple[dt.date, dt.date]:
+    """The first and last date `column` can plausibly hold in the return for `year`."""
+    after = 0 if column in _DATE_OF_BIRTH else _YEARS_AFTER.get(column, 1)
+    return dt.date(year - _YEARS_BEFORE, 1, 1), dt.date(year + after, 3, 31)
+
 
 # Columns read as numbers as well as text: a value that is not a number becomes null.
 NUMBERS: dict[tuple[str, str], pl.DataType] = {
@@ -80,6 +99,28 @@ _DAY_ZERO = dt.date(1970, 1, 1)  # day 0 of polars' dates
 def _canonical_dates() -> pl.Series:
     days = pl.date_range(_CANONICAL_FIRST, _CANONICAL_LAST, "1d", eager=True)
     return days.dt.strftime(DATE_FORMAT)
+
+
+@cache
+def _days_written(first: dt.date, last: dt.date) -> pl.Enum:
+    """An enum of every day from `first` to `last` written as DD/MM/YYYY, in date order, so
+    a day's number in it is its distance from `first`."""
+    days = pl.date_range(first, last, "1d", eager=True)
+    return pl.Enum(days.dt.strftime(DATE_FORMAT))
+
+
+def plausible_date(column: str, year: int) -> pl.Expr:
+    """The date `column` stands for if it is exactly a plausible date (`plausible_dates`)
+    written as DD/MM/YYYY, else null.
+
+    Each value is looked up among the plausible days written out (some 11,000 of them), which
+    is exact by construction and costs about half what parsing and checking it does
+    (`parse_date`, `exact_date`) on the millions of dates of a national extract. A value not
+    found may still be a date, implausible or loosely written: `validate.prepare` converts
+    such a column again with `parse_date` and `exact_date`, to tell which."""
+    first, last = plausible_dates(column, year)
+    number = pl.col(column).cast(_days_written(first, last), strict=False).to_physical()
+    return (number.cast(pl.Int32) + (first - _DAY_ZERO).days).cast(pl.Date)
 
 
 def parse_date(column: str) -> pl.Expr:
@@ -172,24 +213,31 @@ def with_converted[Frame: (pl.DataFrame, pl.LazyFrame)](
     spec: TableSpec,
     columns: list[str] | set[str],
     *,
+    year: int | None,
     as_read: frozenset[str] = frozenset(),
 ) -> Frame:
     """`frame` with the converted form of each of `columns` that has one. Code columns in
     `as_read` were read straight into their enum (`read_dtypes`): the column itself is its
-    converted form. Dates are parsed, then checked (`exact_date`) in a second step, so each
-    is parsed once."""
+    converted form.
+
+    With the return's `year`, a date is converted only if it is plausible for that year and
+    written exactly (`plausible_date`). Without it, any date is: parsed, then checked
+    (`exact_date`) in a second step, so each is parsed once."""
+    frame = frame.with_columns(_conversions(spec, columns, as_read, year))
     dates = [column for column in sorted(columns) if column in spec.dates]
-    frame = frame.with_columns(_conversions(spec, columns, as_read))
-    return frame.with_columns([exact_date(column) for column in dates]) if dates else frame
+    if year is not None or not dates:
+        return frame
+    return frame.with_columns([exact_date(column) for column in dates])
 
 
 def _conversions(
-    spec: TableSpec, columns: list[str] | set[str], as_read: frozenset[str]
+    spec: TableSpec, columns: list[str] | set[str], as_read: frozenset[str], year: int | None
 ) -> list[pl.Expr]:
     exprs: list[pl.Expr] = []
     for column in sorted(columns):
         if column in spec.dates:
-            exprs.append(parse_date(column).alias(date_col(column)))
+            converted = parse_date(column) if year is None else plausible_date(column, year)
+            exprs.append(converted.alias(date_col(column)))
         elif column in as_read and column in spec.code_lists:
             exprs.append(pl.col(column).alias(code_col(column)))
         elif column in spec.code_lists:

@@ -3,8 +3,9 @@ few times as possible: a national extract has a million episode rows, and checki
 cost about what reading them does.
 
 Codes are checked by converting them to enums (a value not on the list becomes null), dates by
-parsing them (a value not in DD/MM/YYYY becomes null), both done as the file is read
-(`parse.py`), and child ids by numbering them against the Header. Comparing null counts before
+looking them up among the plausible days written as DD/MM/YYYY (a value not found becomes
+null), both done as the file is read (`parse.py`), and child ids by numbering them against the
+Header. Comparing null counts before
 and after says whether a column has any problem at all; only a column that does is looked at
 row by row. Problems carry the file, the row (spreadsheet row for CSV, line for XML), the
 column, the value (only its shape for identifying columns) and the rule, as
@@ -13,7 +14,6 @@ column, the value (only its shape for identifying columns) and the rule, as
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -28,6 +28,7 @@ from maca.sampling.parse import (
     converted_name,
     date_col,
     num_col,
+    plausible_dates,
     with_converted,
 )
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING
@@ -49,24 +50,7 @@ class Check:
     context: dict[str, pl.Expr] = field(default_factory=dict)
 
 
-# The dates a 903 return can plausibly hold, relative to its collection year Y (1 April Y-1 to
-# 31 March Y). The oldest people in a return are care leavers (OC3 follows them to 21, and
-# leaving-care support runs to 25), so no date of birth, nor anything that happened to a
-# child, is before 1 January Y-30: a floor with room to spare that moves with the year, where
-# a fixed year would let 1980 through in a 2035 return. Nobody in the return is born after
-# the year ends. Other dates may run a year past it: a return is often made, and corrected,
-# months later. DUC (when a child stopped being an unaccompanied asylum seeker) is often the
-# 18th birthday, which can be up to 18 years after the year ends.
-_YEARS_BEFORE = 30
-_DATE_OF_BIRTH = frozenset({"DOB", "MC_DOB"})
-_YEARS_AFTER = {"DUC": 18}
 _DD_MM_YYYY = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
-
-
-def plausible_dates(column: str, year: int) -> tuple[dt.date, dt.date]:
-    """The first and last date `column` can plausibly hold in the return for `year`."""
-    after = 0 if column in _DATE_OF_BIRTH else _YEARS_AFTER.get(column, 1)
-    return dt.date(year - _YEARS_BEFORE, 1, 1), dt.date(year + after, 3, 31)
 
 
 def _value(column: str) -> pl.Expr:
@@ -91,17 +75,19 @@ def _blank_to_null(expr: pl.Expr) -> pl.Expr:
 
 
 def prepare(table: RawTable, child_idx: pl.Series) -> pl.DataFrame:
-    """The raw table with dates parsed, codes converted and child numbers (`child_numbers`)
+    """The raw table with dates and codes converted and child numbers (`child_numbers`)
     added.
 
     Conversions are normally made as the file is read; any missing are made here. A column
     whose values do not all convert is trimmed (and codes upper-cased) and converted again, so
-    "c2 " is accepted as C2; what still fails is a problem."""
+    "c2 " is accepted as C2, and its dates are parsed whatever the year (`parse.with_converted`
+    without the year), so an implausible date is told from one not in DD/MM/YYYY; what still
+    fails is a problem."""
     spec, frame = table.spec, table.frame
     converted = {c: name for c in frame.columns if (name := converted_name(spec, c))}
     missing = [c for c, name in converted.items() if name not in frame.columns]
     if missing:
-        frame = with_converted(frame, spec, missing)
+        frame = with_converted(frame, spec, missing, year=table.year)
     targets = [c for c in converted if c in spec.dates or c in spec.code_lists]
     retry = [c for c in targets if _lost(frame, c, converted[c])]
     if retry:
@@ -113,7 +99,7 @@ def prepare(table: RawTable, child_idx: pl.Series) -> pl.DataFrame:
             ).alias(c)
             for c in retry
         ]
-        frame = with_converted(frame.with_columns(cleaned), spec, retry)
+        frame = with_converted(frame.with_columns(cleaned), spec, retry, year=None)
     numbered: list[pl.Expr | pl.Series] = [child_idx.alias("child_idx")]
     if "UASC" in frame.columns:
         numbered.append(pl.col("UASC").str.strip_chars())
