@@ -40,9 +40,20 @@ def test_every_plausible_day_is_read_as_parsing_reads_it(column: str, year: int)
 def test_the_lookup_takes_no_loose_or_implausible_date() -> None:
     first, last = plausible_dates("DECOM", 2024)
     before, after = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
-    loose = ["1/2/2020", " 1/ 2/2020", "01-02-2020", "01/02/20", "01/02/2020 ", "2020-02-01"]
-    implausible = [before.strftime(DATE_FORMAT), after.strftime(DATE_FORMAT), "01/06/1850"]
-    invalid = ["31/02/2020", "00/01/2020", "", None]
+    loose: list[str | None] = [
+        "1/2/2020",
+        " 1/ 2/2020",
+        "01-02-2020",
+        "01/02/20",
+        "01/02/2020 ",
+        "2020-02-01",
+    ]
+    implausible: list[str | None] = [
+        before.strftime(DATE_FORMAT),
+        after.strftime(DATE_FORMAT),
+        "01/06/1850",
+    ]
+    invalid: list[str | None] = ["31/02/2020", "00/01/2020", "", None]
     result = _both(loose + implausible + invalid, "DECOM", 2024)
     assert result["looked_up"].null_count() == result.height
     # Parsing still reads the implausible ones, for the range check to report.
