@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import os
 import shutil
+from collections.abc import Buffer
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -480,6 +482,7 @@ def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[
 
 
 _MAGIC = b"MACA903\x01"
+_TAG_SIZE = 16  # AES-GCM's, after the ciphertext
 
 
 @cache
@@ -496,26 +499,28 @@ def _store_keys(keys: tuple[str, ...]) -> list[tuple[bytes, AESGCM]]:
     return derived
 
 
-def _encrypted(data: bytes | memoryview) -> tuple[bytes, bytes]:
-    """The header (magic, key id, nonce) and the ciphertext of `data`."""
+def _header_and_cipher() -> tuple[bytes, bytes, AESGCM]:
+    """A fresh file header (magic, key id, nonce), its nonce and the newest key."""
     key_id, cipher = _store_keys(crypto.configured_keys())[0]
     nonce = os.urandom(12)
-    return _MAGIC + key_id + nonce, cipher.encrypt(nonce, data, _MAGIC + key_id)
+    return _MAGIC + key_id + nonce, nonce, cipher
 
 
 def encrypt_bytes(data: bytes) -> bytes:
-    header, body = _encrypted(data)
-    return header + body
+    header, nonce, cipher = _header_and_cipher()
+    return header + cipher.encrypt(nonce, data, header[:16])
 
 
-def decrypt_bytes(blob: bytes) -> bytes:
-    if not blob.startswith(_MAGIC):
-        raise ValueError("not an encrypted maca 903 file")
-    # A view of the ciphertext, not a copy: a national extract's episodes are 16 MB.
-    key_id, nonce, body = blob[8:16], blob[16:28], memoryview(blob)[28:]
-    for candidate_id, cipher in _store_keys(crypto.configured_keys()):
-        if candidate_id == key_id:
-            return cipher.decrypt(nonce, body, _MAGIC + key_id)
+def decrypt_bytes(blob: Buffer) -> bytes:
+    # Views of the ciphertext, not copies: a national extract's episodes are 30 MB. They are
+    # let go of even when decrypting fails, so a mapped file can still be closed.
+    with memoryview(blob) as view, view[28:] as body:
+        if bytes(view[:8]) != _MAGIC:
+            raise ValueError("not an encrypted maca 903 file")
+        key_id, nonce = bytes(view[8:16]), bytes(view[16:28])
+        for candidate_id, cipher in _store_keys(crypto.configured_keys()):
+            if candidate_id == key_id:
+                return cipher.decrypt(nonce, body, _MAGIC + key_id)
     raise ValueError("the 903 extract was encrypted with a key that is no longer configured")
 
 
@@ -538,16 +543,28 @@ def _table_path(directory: Path, name: str) -> Path:
 
 
 def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    """Write `frame` as Arrow IPC, encrypted. It is encrypted where it was written, not into
+    a copy: on a virtual machine, the tens of megabytes of new memory a copy needs cost about
+    as much to map as encrypting them does."""
     buffer = io.BytesIO()
     frame.write_ipc(buffer, compression="uncompressed")
-    header, body = _encrypted(buffer.getbuffer())
-    with path.open("wb") as out:
-        out.write(header)
-        out.write(body)
+    buffer.write(bytes(_TAG_SIZE))  # room for the tag
+    header, nonce, cipher = _header_and_cipher()
+    with buffer.getbuffer() as sealed:
+        cipher.encrypt_into(nonce, sealed[:-_TAG_SIZE], header[:16], sealed)
+        with path.open("wb") as out:
+            out.write(header)
+            out.write(sealed)
 
 
 def read_frame(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
-    data = decrypt_bytes(path.read_bytes())
+    """Read a table written by `write_frame`. The file is mapped into memory rather than
+    read into a copy, for the reason `write_frame` gives."""
+    with (
+        path.open("rb") as handle,
+        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+    ):
+        data = decrypt_bytes(mapped)
     if data.startswith(_ARROW_MAGIC):
         return pl.read_ipc(data, columns=columns)
     return pl.read_parquet(data, columns=columns)

@@ -16,7 +16,9 @@ from maca.sampling.extract import (
     encrypt_bytes,
     load_extract,
     load_problems,
+    read_frame,
     save_extract,
+    write_frame,
 )
 from maca.sampling.ingest import SourceFile, read_extract
 
@@ -69,3 +71,17 @@ def test_tampered_file_is_refused():
     blob[-1] ^= 1
     with pytest.raises(InvalidTag):
         decrypt_bytes(bytes(blob))
+
+
+def test_tampered_table_file_is_refused_and_let_go_of(result, tmp_path: Path):
+    path = tmp_path / "episodes.arrow.enc"
+    write_frame(result.extract.episodes, path)
+    assert read_frame(path).equals(result.extract.episodes)
+    blob = bytearray(path.read_bytes())
+    blob[40] ^= 1
+    path.write_bytes(bytes(blob))
+    with pytest.raises(InvalidTag):
+        read_frame(path)
+    path.write_bytes(b"not a table")
+    with pytest.raises(ValueError, match="not an encrypted maca 903 file"):
+        read_frame(path)
