@@ -356,3 +356,54 @@ def test_xml_date_with_implausible_year_names_the_line(write):
         "01/06/2190",
     )
     assert problem.rule == "date-range" and "2023/24" in problem.message
+
+
+def test_upn_shape_is_checked_in_either_case(write):
+    header = write(
+        "header.csv",
+        f"{HEADER_COLUMNS}\n"
+        "9000001,1,01/02/2012,WBRI,A12345678901B,,\n"
+        "9000002,1,01/02/2012,WBRI,a12345678901b,,\n"
+        "9000003,1,01/02/2012,WBRI,un2,,\n"
+        "9000004,1,01/02/2012,WBRI,B1234,,\n"
+        "9000005,1,01/02/2012,WBRI,UN6,,\n",
+    )
+    problems = _row_problems([header, write("e.csv", GOOD_EPISODES)])
+    assert [(p.row, p.column, p.rule, p.severity) for p in problems] == [
+        (5, "UPN", "upn-format", "warning"),
+        (6, "UPN", "upn-format", "warning"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("starts", "duplicate", "first"),
+    [
+        (["01/05/2023", "01/05/2023", "01/06/2023"], 3, 2),  # in order
+        (["01/05/2023", "01/06/2023", "01/05/2023"], 4, 2),  # out of order
+        (["01/05/2023", "", "01/05/2023"], 4, 2),  # a blank start between the two
+    ],
+)
+def test_duplicate_episode_is_found_in_or_out_of_order(write, starts, duplicate, first):
+    rows = "".join(f"9000001,{start},P,C2,N1,U4,PR1,,,,Z1 1AA,Y2 2BB,XXXXXXX\n" for start in starts)
+    episodes = write("episodes.csv", f"{EPISODE_COLUMNS}\n{rows}")
+    problems = [
+        p
+        for p in _row_problems([write("h.csv", GOOD_HEADER), episodes])
+        if p.rule == "duplicate-episode"
+    ]
+    assert [(p.row, p.column) for p in problems] == [(duplicate, "DECOM")]
+    assert f"at row {first}" in problems[0].message
+
+
+def test_social_worker_id_must_start_with_sw_or_xx(write):
+    sw = write(
+        "sw.csv",
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+        "9000001,01/02/2012,SW1001,01/05/2023,01/06/2023,ABSENC\n"
+        "9000001,01/02/2012,XX,01/06/2023,01/07/2023,ABSENC\n"
+        "9000001,01/02/2012,AB12,01/07/2023,,\n",
+    )
+    problems = _row_problems([write("h.csv", GOOD_HEADER), write("e.csv", GOOD_EPISODES), sw])
+    assert [(p.file, p.row, p.column, p.rule) for p in problems] == [
+        ("sw.csv", 4, "SW_ID", "sw-id")
+    ]
