@@ -96,18 +96,29 @@ def _calendar_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def add_working_days_expr(frame: pl.LazyFrame, column: str, days: int, alias: str) -> pl.LazyFrame:
-    """Add `alias`: the date `days` working days after `column`, for every row at once."""
+    """Add `alias`: the date `days` working days after `column`, for every row at once. Each
+    is looked up (`_working_days_later`), not joined: a join hashes every row."""
+    return frame.with_columns(_looked_up(column, _working_days_later(days)).alias(alias))
+
+
+def _looked_up(column: str, table: pl.Series) -> pl.Expr:
+    """`table`'s entry for the date in `column` (one entry per calendar day), null for a date
+    outside the calendar."""
+    day = pl.col(column).cast(pl.Int32) - (_CAL_START - _DAY_ZERO).days
+    inside = (day >= 0) & (day < table.len())
+    return pl.when(inside).then(pl.lit(table).gather(day.clip(0, table.len() - 1)))
+
+
+@cache
+def _working_days_later(days: int) -> pl.Series:
+    """For each date of the calendar, the date `days` working days later; null past the
+    calendar's end."""
     by_date, working = _calendar_frames()
-    return (
-        frame.join(by_date.lazy().rename({"date": column, "wd": "__wd"}), on=column, how="left")
-        .with_columns((pl.col("__wd") + days).alias("__wd_target"))
-        .join(
-            working.lazy().rename({"wd_date": alias, "wd_number": "__wd_target"}),
-            on="__wd_target",
-            how="left",
-        )
-        .drop("__wd", "__wd_target")
-    )
+    # Working day number n (`wd`) is the n-th working day of the calendar.
+    dates = working["wd_date"]
+    number = by_date["wd"] + days
+    picked = dates.gather(number.clip(1, dates.len()) - 1)
+    return pl.select(pl.when(number <= dates.len()).then(picked)).to_series()
 
 
 _DAY_ZERO = dt.date(1970, 1, 1)  # day 0 of polars' dates

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+import pytest
+
 from maca.core import calendar
 
 
@@ -36,3 +39,15 @@ def test_working_days_skip_weekends_and_holidays():
     # Thursday 21 December 2023 + 3 working days: 22nd, (25th, 26th holidays), 27th, 28th.
     assert calendar.add_working_days(dt.date(2023, 12, 21), 3) == dt.date(2023, 12, 28)
     assert calendar.working_days_between(dt.date(2023, 12, 21), dt.date(2023, 12, 28)) == 3
+
+
+@pytest.mark.parametrize("days", [1, 20])
+def test_working_days_for_a_whole_column_agree_with_one_at_a_time(days):
+    starts = [dt.date(2015, 1, 1) + dt.timedelta(days=n) for n in range(0, 365 * 16, 3)]
+    frame = pl.LazyFrame({"start": [*starts, dt.date(1989, 12, 31), dt.date(2045, 12, 30), None]})
+    due = calendar.add_working_days_expr(frame, "start", days, "due").collect()["due"]
+    assert due.to_list() == [calendar.add_working_days(start, days) for start in starts] + [
+        None,  # before the calendar
+        None,  # its answer is after the calendar
+        None,
+    ]
