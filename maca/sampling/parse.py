@@ -109,6 +109,7 @@ def _days_written(first: dt.date, last: dt.date) -> pl.Enum:
     return pl.Enum(days.dt.strftime(DATE_FORMAT))
 
 
+@cache
 def plausible_date(column: str, year: int) -> pl.Expr:
     """The date `column` stands for if it is exactly a plausible date (`plausible_dates`)
     written as DD/MM/YYYY, else null.
@@ -117,7 +118,10 @@ def plausible_date(column: str, year: int) -> pl.Expr:
     is exact by construction and costs about half what parsing and checking it does
     (`parse_date`, `exact_date`) on the millions of dates of a national extract. A value not
     found may still be a date, implausible or loosely written: `validate.prepare` converts
-    such a column again with `parse_date` and `exact_date`, to tell which."""
+    such a column again with `parse_date` and `exact_date`, to tell which.
+
+    Kept once made: polars copies the enum's days into every expression that casts to it,
+    which takes longer than building the rest of a file's reading."""
     first, last = plausible_dates(column, year)
     number = pl.col(column).cast(_days_written(first, last), strict=False).to_physical()
     return (number.cast(pl.Int32) + (first - _DAY_ZERO).days).cast(pl.Date)
