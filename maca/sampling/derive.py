@@ -247,6 +247,20 @@ def _join_one_per_child(
     return pl.concat(joined, how="horizontal")
 
 
+def _latest_per_child(table: pl.DataFrame) -> pl.LazyFrame:
+    """Each child's row of the latest year in `table` (which has a `year` column). A kept
+    table of one year has a row per child already, in child order (`extract.py`): seeing
+    that costs a look at each child number, where grouping costs a hash of each row."""
+    numbers = table["child_idx"]
+    if (
+        numbers.null_count() == 0
+        and numbers.is_sorted()
+        and numbers.set_sorted().n_unique() == numbers.len()
+    ):
+        return table.lazy()
+    return table.lazy().sort("child_idx", "year").group_by("child_idx").last()
+
+
 def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
     """One row per child looked after on the census date (short breaks left out), with every
     fact the cohort filters and the compliance flags use."""
@@ -306,13 +320,7 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
         uasc_table=pl.col("duc").is_null() | (pl.col("duc") > census),
         former_uasc=pl.col("duc").is_not_null() & (pl.col("duc") <= census),
     )
-    oc2 = (
-        extract.oc2.lazy()
-        .sort("child_idx", "year")
-        .group_by("child_idx")
-        .last()
-        .rename({"year": "oc2_year"})
-    )
+    oc2 = _latest_per_child(extract.oc2).rename({"year": "oc2_year"})
     sw = (
         extract.sw.lazy()
         .filter(window.contains("sw_decom"))
