@@ -1,23 +1,25 @@
 """How fast maca imports a national-size SSDA903 extract, against only reading its CSV files.
 
 Generates (once, cached under var/bench/) a fictional extract of 85,000 children and about a
-million episode rows, then times in separate processes, each repeated and the best kept:
+million episode rows, then times:
 
 - read: polars reads every CSV file (polars' defaults), nothing else;
 - pipeline: maca's import (read, recognise, validate every row, link the tables, write the
   encrypted store of Arrow IPC files) + loading it back + the cohort of children looked after
   on the census date and placed out of area + every compliance flag for that cohort.
 
-The two kinds of process take turns (`--rounds`, each timing `--repeat` runs), so that on a
-shared machine both meet the same load; the best run of each is compared, and the medians are
-shown too. Each run's CPU time
-(every thread of the process) is shown as well: unlike the elapsed time, it hardly changes
-with what else the machine is doing.
+They are timed in pairs, one straight after the other in the same process (which goes first
+alternates), and the ratio is the median of the pairs' ratios. On a shared machine whose speed
+drifts, two runs a second apart meet much the same conditions, where the best run of each kind
+may come from a fast moment for one and not the other. The best runs and the medians are
+compared too, and each run's CPU time (every thread of the process), which varies less than
+elapsed time with what else the machine is doing.
 
-Peak memory is each process's ru_maxrss (resident set size, which includes polars' Rust
-allocations that tracemalloc cannot see). Goals: pipeline / read <= 2, peak <= 1.5 GB.
+Peak memory is measured in a fresh process for each kind, as its ru_maxrss (resident set
+size, which includes polars' Rust allocations that tracemalloc cannot see). Goals: pipeline /
+read <= 2, peak <= 1.5 GB.
 
-    python -m tests.benchmarks.bench_903 [--children 85000] [--repeat 3] [--rounds 2]
+    python -m tests.benchmarks.bench_903 [--children 85000] [--pairs 10]
 """
 
 from __future__ import annotations
@@ -78,24 +80,18 @@ def phase_generate(directory: Path, children: int, episodes_per_child: float) ->
     return {"seconds": time.perf_counter() - started}
 
 
-def phase_read(directory: Path, repeat: int) -> dict[str, object]:
+def _read_once(files: list[Path]) -> tuple[float, float, int]:
+    """Elapsed and CPU seconds to read every file, and the rows read."""
     import polars as pl
 
-    times = []
-    cpu = []
-    rows = 0
-    for _ in range(repeat):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        frames = [pl.read_csv(path) for path in _csv_files(directory)]
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        rows = sum(frame.height for frame in frames)
-        del frames
-    return {"times": times, "cpu": cpu, "rows": rows, "peak_mb": _peak_mb()}
+    started, cpu_started = time.perf_counter(), time.process_time()
+    frames = [pl.read_csv(path) for path in files]
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return elapsed, cpu, sum(frame.height for frame in frames)
 
 
-def phase_pipeline(directory: Path, repeat: int) -> dict[str, object]:
-    _setup()
+def _pipeline_once(files: list[Path], store: Path) -> tuple[list[float], list[float], dict]:
+    """Elapsed and CPU seconds of each of `PIPELINE_PARTS`, and what was found."""
     from maca.sampling.cohort import CohortFilters, build_cohort
     from maca.sampling.derive import child_facts
     from maca.sampling.extract import build_extract, load_extract, save_extract
@@ -103,90 +99,106 @@ def phase_pipeline(directory: Path, repeat: int) -> dict[str, object]:
     from maca.sampling.generate import HOME_DISTRICTS
     from maca.sampling.ingest import SourceFile, read_extract
 
-    store = ROOT / "var" / "bench" / "store-903"
-    runs = []
-    cpu_runs = []
-    summary: dict[str, object] = {}
-    for _ in range(repeat):
-        marks = [time.perf_counter()]
-        cpu_marks = [time.process_time()]
-        raw = read_extract([SourceFile(path, 2024) for path in _csv_files(directory)])
+    marks = [time.perf_counter()]
+    cpu_marks = [time.process_time()]
+
+    def mark() -> None:
         marks.append(time.perf_counter())
         cpu_marks.append(time.process_time())
-        result = build_extract(raw, home_districts=HOME_DISTRICTS)
-        marks.append(time.perf_counter())
-        cpu_marks.append(time.process_time())
-        save_extract(result.extract, result.problems, store)
-        marks.append(time.perf_counter())
-        cpu_marks.append(time.process_time())
-        del raw, result
-        extract = load_extract(store, {"years": [2024], "location_source": "903"})
-        facts = child_facts(extract, CENSUS)
-        cohort = build_cohort(
-            facts,
-            CohortFilters(census_date=CENSUS, location="out"),
-            extract_children=extract.children.height,
-            location_source="903",
-        )
-        flags = with_flags(cohort.frame).collect()
-        marks.append(time.perf_counter())
-        cpu_marks.append(time.process_time())
-        runs.append([b - a for a, b in itertools.pairwise(marks)])
-        cpu_runs.append([b - a for a, b in itertools.pairwise(cpu_marks)])
-        summary = {
-            "children": extract.children.height,
-            "episodes": extract.episodes.height,
-            "looked_after": facts.height,
-            "out_of_area": cohort.size,
-            "flag_columns": sum(1 for c in flags.columns if c.startswith("flag_")),
-        }
-        del extract, facts, cohort, flags
-    shutil.rmtree(store, ignore_errors=True)
-    return {
-        "times": [sum(run) for run in runs],
-        "cpu": [sum(run) for run in cpu_runs],
-        "parts": [dict(zip(PIPELINE_PARTS, run, strict=True)) for run in runs],
-        "parts_cpu": [dict(zip(PIPELINE_PARTS, run, strict=True)) for run in cpu_runs],
-        "peak_mb": _peak_mb(),
-        **summary,
+
+    raw = read_extract([SourceFile(path, 2024) for path in files])
+    mark()
+    result = build_extract(raw, home_districts=HOME_DISTRICTS)
+    mark()
+    save_extract(result.extract, result.problems, store)
+    mark()
+    del raw, result
+    extract = load_extract(store, {"years": [2024], "location_source": "903"})
+    facts = child_facts(extract, CENSUS)
+    cohort = build_cohort(
+        facts,
+        CohortFilters(census_date=CENSUS, location="out"),
+        extract_children=extract.children.height,
+        location_source="903",
+    )
+    flags = with_flags(cohort.frame).collect()
+    mark()
+    found = {
+        "children": extract.children.height,
+        "episodes": extract.episodes.height,
+        "looked_after": facts.height,
+        "out_of_area": cohort.size,
+        "flag_columns": sum(1 for c in flags.columns if c.startswith("flag_")),
     }
+    parts = [b - a for a, b in itertools.pairwise(marks)]
+    parts_cpu = [b - a for a, b in itertools.pairwise(cpu_marks)]
+    return parts, parts_cpu, found
+
+
+def _store() -> Path:
+    return ROOT / "var" / "bench" / "store-903"
+
+
+def phase_read(directory: Path) -> dict[str, object]:
+    """One read in a fresh process, for its peak memory."""
+    elapsed, cpu, rows = _read_once(_csv_files(directory))
+    return {"time": elapsed, "cpu": cpu, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def phase_pipeline(directory: Path) -> dict[str, object]:
+    """One pipeline in a fresh process, for its peak memory."""
+    _setup()
+    parts, parts_cpu, found = _pipeline_once(_csv_files(directory), _store())
+    shutil.rmtree(_store(), ignore_errors=True)
+    return {"time": sum(parts), "cpu": sum(parts_cpu), "peak_mb": _peak_mb(), **found}
+
+
+def phase_paired(directory: Path, pairs: int) -> dict[str, object]:
+    """`pairs` reads and pipelines, each pair run back to back, which goes first alternating.
+    A first pipeline and read, untimed, warm the process up."""
+    _setup()
+    files = _csv_files(directory)
+    _pipeline_once(files, _store())
+    _read_once(files)
+    runs: list[dict[str, Any]] = []
+    for pair in range(pairs):
+        order = ["read", "pipeline"] if pair % 2 == 0 else ["pipeline", "read"]
+        run: dict[str, Any] = {}
+        for kind in order:
+            if kind == "read":
+                run["read"], run["read_cpu"], _rows = _read_once(files)
+            else:
+                run["parts"], run["parts_cpu"], _found = _pipeline_once(files, _store())
+                run["pipeline"], run["pipeline_cpu"] = sum(run["parts"]), sum(run["parts_cpu"])
+        runs.append(run)
+    shutil.rmtree(_store(), ignore_errors=True)
+    return {"runs": runs}
 
 
 PIPELINE_PARTS = ["read files", "validate + link", "write store", "load store + cohort + flags"]
 
 
-def _child(phase: str, *args: str) -> dict[str, object]:
+def _child(phase: str, *args: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "tests.benchmarks.bench_903", "--phase", phase, *args]
     completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode:
         sys.stderr.write(completed.stdout + completed.stderr)
         raise SystemExit(f"bench_903: the {phase} phase failed")
-    result: dict[str, object] = json.loads(completed.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     # The parent's view of the same process, for the record: the largest child so far.
     result["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return result
 
 
-def _merge(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """The runs of every process of one kind, with the best (fastest) run picked out."""
-    merged = dict(results[-1])
-    for key in ("times", "cpu", "parts", "parts_cpu"):
-        if key in merged:
-            merged[key] = [item for result in results for item in result[key]]
-    merged["peak_mb"] = max(float(result["peak_mb"]) for result in results)
-    best = min(range(len(merged["times"])), key=lambda i: merged["times"][i])
-    merged["best"] = merged["times"][best]
-    merged["best_cpu"] = min(merged["cpu"])
-    merged["median"] = statistics.median(merged["times"])
-    merged["median_cpu"] = statistics.median(merged["cpu"])
-    if "parts" in merged:
-        merged["best_parts"] = merged["parts"][best]
-        merged["best_parts_cpu"] = merged["parts_cpu"][best]
-    return merged
-
-
 def _seconds(values: list[float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
+
+
+def _median_parts(runs: list[dict[str, Any]], key: str) -> dict[str, float]:
+    return {
+        name: statistics.median(run[key][i] for run in runs)
+        for i, name in enumerate(PIPELINE_PARTS)
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,23 +207,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--children", type=int, default=85_000, help="default: national size")
     parser.add_argument("--episodes-per-child", type=float, default=11.7)
-    parser.add_argument("--repeat", type=int, default=3, help="runs timed in each process")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="read and pipeline processes, taking turns"
+        "--pairs", type=int, default=10, help="reads and pipelines timed back to back (10)"
     )
-    parser.add_argument("--phase", choices=["generate", "read", "pipeline"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["generate", "read", "pipeline", "paired"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.pairs < 1:
+        parser.error("--pairs must be at least 1")
 
     if args.phase:
         directory = Path(args.dir)
+        result: dict[str, object]
         if args.phase == "generate":
             _setup()
             result = phase_generate(directory, args.children, args.episodes_per_child)
         elif args.phase == "read":
-            result = phase_read(directory, args.repeat)
+            result = phase_read(directory)
+        elif args.phase == "pipeline":
+            result = phase_pipeline(directory)
         else:
-            result = phase_pipeline(directory, args.repeat)
+            result = phase_paired(directory, args.pairs)
         print(json.dumps(result))
         return 0
 
@@ -225,52 +243,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  generated in {generated['seconds']:.1f} s (cached for next time)")
     size_mb = sum(path.stat().st_size for path in _csv_files(directory)) / 1e6
     load_before = os.getloadavg()[0]
-    reads, pipelines = [], []
-    for _ in range(max(1, args.rounds)):
-        reads.append(_child("read", "--dir", str(directory), "--repeat", str(args.repeat)))
-        pipelines.append(_child("pipeline", "--dir", str(directory), "--repeat", str(args.repeat)))
-    read, pipeline = _merge(reads), _merge(pipelines)
-    ratio = float(pipeline["best"]) / float(read["best"])
-    cpu_ratio = float(pipeline["best_cpu"]) / float(read["best_cpu"])
-    peak = max(float(read["peak_mb"]), float(pipeline["peak_mb"]))
-    runs = len(read["times"])
+    read_alone = _child("read", "--dir", str(directory))
+    pipeline_alone = _child("pipeline", "--dir", str(directory))
+    runs: list[dict[str, Any]] = _child(
+        "paired", "--dir", str(directory), "--pairs", str(args.pairs)
+    )["runs"]
+    reads = [run["read"] for run in runs]
+    pipelines = [run["pipeline"] for run in runs]
+    reads_cpu = [run["read_cpu"] for run in runs]
+    pipelines_cpu = [run["pipeline_cpu"] for run in runs]
+    ratios = [run["pipeline"] / run["read"] for run in runs]
+    ratio = statistics.median(ratios)
+    cpu_ratio = statistics.median(run["pipeline_cpu"] / run["read_cpu"] for run in runs)
+    peak = max(float(read_alone["peak_mb"]), float(pipeline_alone["peak_mb"]))
 
     print(
-        f"\nSSDA903 benchmark: {pipeline['children']:,} children, "
-        f"{pipeline['episodes']:,} episode rows, {read['rows']:,} rows in all, "
-        f"{size_mb:.0f} MB of CSV; {os.cpu_count()} CPUs; best of {runs}"
+        f"\nSSDA903 benchmark: {pipeline_alone['children']:,} children, "
+        f"{pipeline_alone['episodes']:,} episode rows, {read_alone['rows']:,} rows in all, "
+        f"{size_mb:.0f} MB of CSV; {os.cpu_count()} CPUs; {len(runs)} pairs of runs"
     )
+    print(f"  {'':<44}{'median':>8}  {'best':>6}   {'CPU':>6}   peak")
     rows = [
-        ("read the CSV files with polars", read),
-        ("import + cohort + flags", pipeline),
+        ("read the CSV files with polars", reads, reads_cpu, read_alone),
+        ("import + cohort + flags", pipelines, pipelines_cpu, pipeline_alone),
     ]
-    for label, figures in rows:
+    for label, times, cpu, alone in rows:
         print(
-            f"  {label:<44}{figures['best']:>8.2f} s   peak {figures['peak_mb']:>6.0f} MB"
-            f"   (CPU {figures['best_cpu']:.2f} s)"
+            f"  {label:<44}{statistics.median(times):>7.2f}s {min(times):>6.2f}s"
+            f" {statistics.median(cpu):>6.2f}s {float(alone['peak_mb']):>6.0f} MB"
         )
-        if figures is pipeline:
-            for name, seconds in pipeline["best_parts"].items():
-                cpu_seconds = pipeline["best_parts_cpu"][name]
-                print(f"    {name:<42}{seconds:>8.2f} s{'':<17}(CPU {cpu_seconds:.2f} s)")
+        if times is pipelines:
+            parts, parts_cpu = _median_parts(runs, "parts"), _median_parts(runs, "parts_cpu")
+            for name, seconds in parts.items():
+                print(f"    {name:<42}{seconds:>7.2f}s {'':>7} {parts_cpu[name]:>6.2f}s")
     print(
-        f"  looked after on {CENSUS:%d/%m/%Y}: {pipeline['looked_after']:,}; placed out of "
-        f"area: {pipeline['out_of_area']:,}; {pipeline['flag_columns']} flags each"
+        f"  looked after on {CENSUS:%d/%m/%Y}: {pipeline_alone['looked_after']:,}; placed out of "
+        f"area: {pipeline_alone['out_of_area']:,}; {pipeline_alone['flag_columns']} flags each"
     )
     verdict = "met" if ratio <= GOAL_RATIO else "NOT MET"
-    print(f"  ratio to reading: {ratio:.2f} (goal <= {GOAL_RATIO:.0f})  {verdict}")
-    print(f"  ratio of CPU time (all threads), for comparison: {cpu_ratio:.2f}")
     print(
-        f"  medians of {runs} runs: read {read['median']:.2f} s, pipeline "
-        f"{pipeline['median']:.2f} s, ratio {pipeline['median'] / read['median']:.2f}; CPU "
-        f"ratio {pipeline['median_cpu'] / read['median_cpu']:.2f}"
+        f"  ratio to reading, median of {len(runs)} pairs: {ratio:.2f} "
+        f"(goal <= {GOAL_RATIO:.0f})  {verdict}"
+    )
+    print(f"    each pair: {_seconds(ratios)}")
+    of_medians = statistics.median(pipelines) / statistics.median(reads)
+    print(
+        f"    for comparison: CPU time {cpu_ratio:.2f} (median of pairs); best runs "
+        f"{min(pipelines) / min(reads):.2f}; medians {of_medians:.2f}"
     )
     verdict = "met" if peak <= GOAL_PEAK_MB else "NOT MET"
     print(f"  peak memory: {peak:.0f} MB (goal <= {GOAL_PEAK_MB} MB)  {verdict}")
-    print(f"  all runs (s): read {_seconds(read['times'])}; pipeline {_seconds(pipeline['times'])}")
-    print(
-        f"  all runs, CPU (s): read {_seconds(read['cpu'])}; pipeline {_seconds(pipeline['cpu'])}"
-    )
+    print(f"  all runs (s): read {_seconds(reads)}; pipeline {_seconds(pipelines)}")
     load = max(load_before, os.getloadavg()[0])
     if load > (os.cpu_count() or 1) / 2:
         print(
