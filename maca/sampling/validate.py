@@ -5,11 +5,10 @@ cost about what reading them does.
 Codes are checked by converting them to enums (a value not on the list becomes null), dates by
 looking them up among the plausible days written as DD/MM/YYYY (a value not found becomes
 null), both done as the file is read (`parse.py`), and child ids by numbering them against the
-Header. Comparing null counts before
-and after says whether a column has any problem at all; only a column that does is looked at
-row by row. Problems carry the file, the row (spreadsheet row for CSV, line for XML), the
-column, the value (only its shape for identifying columns) and the rule, as
-`problems.PROBLEM_SCHEMA` says.
+Header. Comparing null counts before and after says whether a column has any problem at all;
+only a column that does is looked at row by row. Problems carry the file, the row (spreadsheet
+row for CSV, line for XML), the column, the value (only its shape for identifying columns) and
+the rule, as `problems.PROBLEM_SCHEMA` says.
 """
 
 from __future__ import annotations
