@@ -499,16 +499,17 @@ def _store_keys(keys: tuple[str, ...]) -> list[tuple[bytes, AESGCM]]:
     return derived
 
 
-def _header_and_cipher() -> tuple[bytes, bytes, AESGCM]:
-    """A fresh file header (magic, key id, nonce), its nonce and the newest key."""
+def _header_and_cipher() -> tuple[bytes, bytes, bytes, AESGCM]:
+    """A fresh file header (magic, key id, nonce), its nonce, the data authenticated with the
+    ciphertext (magic and key id) and the newest key."""
     key_id, cipher = _store_keys(crypto.configured_keys())[0]
     nonce = os.urandom(12)
-    return _MAGIC + key_id + nonce, nonce, cipher
+    return _MAGIC + key_id + nonce, nonce, _MAGIC + key_id, cipher
 
 
 def encrypt_bytes(data: bytes) -> bytes:
-    header, nonce, cipher = _header_and_cipher()
-    return header + cipher.encrypt(nonce, data, header[:16])
+    header, nonce, associated, cipher = _header_and_cipher()
+    return header + cipher.encrypt(nonce, data, associated)
 
 
 def decrypt_bytes(blob: Buffer) -> bytes:
@@ -549,9 +550,9 @@ def write_frame(frame: pl.DataFrame, path: Path) -> None:
     buffer = io.BytesIO()
     frame.write_ipc(buffer, compression="uncompressed")
     buffer.write(bytes(_TAG_SIZE))  # room for the tag
-    header, nonce, cipher = _header_and_cipher()
+    header, nonce, associated, cipher = _header_and_cipher()
     with buffer.getbuffer() as sealed:
-        cipher.encrypt_into(nonce, sealed[:-_TAG_SIZE], header[:16], sealed)
+        cipher.encrypt_into(nonce, sealed[:-_TAG_SIZE], associated, sealed)
         with path.open("wb") as out:
             out.write(header)
             out.write(sealed)

@@ -185,8 +185,6 @@ def _child(phase: str, *args: str) -> dict[str, Any]:
         sys.stderr.write(completed.stdout + completed.stderr)
         raise SystemExit(f"bench_903: the {phase} phase failed")
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    # The parent's view of the same process, for the record: the largest child so far.
-    result["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return result
 
 
