@@ -169,6 +169,7 @@ ROWS: dict[str, str] = {
     "planning:version-notes": "login ok    ok    404   404   404   404   404   404",
     "privacy": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "reports:brief": "login ok    404   ok    404   404   404   404   404",
+    "reports:brief-draft": "login 404   404   404   404   404   404   404   404",
     "reports:brief-docx": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-md": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-pdf": "login ok    404   ok    404   404   404   404   404",

@@ -19,11 +19,13 @@ class CoreConfig(AppConfig):
             ("audits.Escalation", "audit_id"),
             ("audits.PanelGrade", "case__audit_id"),
             ("audits.Discrepancy", "case__audit_id"),
-            ("learning.Finding", "audit_id"),
-            ("learning.Action", "audit_id"),
             ("reports.DisclosureAcceptance", "audit_id"),
         ]:
             history.track(label, audit_path=audit_path)
+        # What a published brief shows: a draft of its next version can be discarded, which
+        # undoes these changes, deleted rows' links included.
+        for label in ("learning.Finding", "learning.Action", "learning.Resource"):
+            history.track(label, audit_path="audit_id", links_on_delete=True)
         history.track(
             "identifiers.ChildIdentity",
             audit_path="case__audit_id",

@@ -81,6 +81,9 @@ class Tracked:
     model: type[models.Model]
     audit_path: str
     redacted: frozenset[str]
+    # Keep a deleted row's many-to-many links in its record, so undoing the delete can
+    # restore them (the database drops them with the row, without a signal).
+    links_on_delete: bool = False
 
     def fields(self) -> list[models.Field]:
         return [
@@ -182,6 +185,18 @@ def _after_save(
     _write([_record(tracked, instance, action, changes, audit_id=audit_id)])
 
 
+def _link_names(model: type[models.Model]) -> list[str]:
+    """The many-to-many links of a model, from either side (a finding's agencies, and the
+    actions that name it), by the attribute that reaches them."""
+    forward = [field.name for field in model._meta.many_to_many]
+    reverse = [
+        relation.get_accessor_name()
+        for relation in model._meta.related_objects
+        if relation.many_to_many
+    ]
+    return [*forward, *(name for name in reverse if name)]
+
+
 def _before_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     tracked = _registry.get(sender)
     if tracked is None:
@@ -190,6 +205,13 @@ def _before_delete(sender: type[models.Model], instance: models.Model, **kwargs:
     key = (sender, instance.pk)
     audit_id = known[key] if key in known else _audit_id(tracked, instance.pk)
     instance._history_audit_id = audit_id  # type: ignore[attr-defined]
+    if tracked.links_on_delete:
+        instance._history_links = {  # type: ignore[attr-defined]
+            name: ", ".join(
+                str(pk) for pk in sorted(getattr(instance, name).values_list("pk", flat=True))
+            )
+            for name in _link_names(sender)
+        }
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -198,6 +220,8 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
         return
     before = _snapshot(tracked, instance)
     changes = {name: [value, ""] for name, value in before.items() if value}
+    links = getattr(instance, "_history_links", {})
+    changes.update({name: [ids, ""] for name, ids in links.items() if ids})
     audit_id = getattr(instance, "_history_audit_id", None)
     record = _record(tracked, instance, "delete", changes, audit_id=audit_id)
     pending = _pending.get()
@@ -309,10 +333,21 @@ class HistoryQuerySet(models.QuerySet):
 HistoryManager = models.Manager.from_queryset(HistoryQuerySet)
 
 
-def track(label: str, *, audit_path: str, redacted: tuple[str, ...] = ()) -> None:
+def track(
+    label: str,
+    *,
+    audit_path: str,
+    redacted: tuple[str, ...] = (),
+    links_on_delete: bool = False,
+) -> None:
     """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id."""
     model = apps.get_model(label)
-    _registry[model] = Tracked(model=model, audit_path=audit_path, redacted=frozenset(redacted))
+    _registry[model] = Tracked(
+        model=model,
+        audit_path=audit_path,
+        redacted=frozenset(redacted),
+        links_on_delete=links_on_delete,
+    )
     uid = f"maca-history-{label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
@@ -322,3 +357,121 @@ def track(label: str, *, audit_path: str, redacted: tuple[str, ...] = ()) -> Non
         m2m_changed.connect(
             _links_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
         )
+
+
+# --- Events and undo ------------------------------------------------------------------------
+
+
+def record_event(
+    obj: models.Model, action: str, changes: dict[str, list[str]], *, audit_id: int | None
+) -> None:
+    """Record a workflow event that is not a field change of a tracked model (publishing a
+    version of the brief, discarding a draft), in the same history as the changes."""
+    change_record = apps.get_model("core", "ChangeRecord")
+    actor = current_actor()
+    change_record.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        audit_id=audit_id,
+        action=action[:20],
+        changes=changes,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "System",
+    )
+
+
+class NotRevertible(Exception):
+    """A recorded change cannot be undone (its value was redacted, or the row it needs has
+    gone); the caller refuses the whole undo."""
+
+
+def _python_value(field: models.Field, text: str) -> Any:
+    if text in {"", "None"} and field.null:
+        return None  # value_to_string writes a missing value as "None"
+    if isinstance(field, models.JSONField):
+        import json
+
+        return json.loads(text) if text else field.get_default()
+    return field.to_python(text)
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _undo_links(obj: models.Model | None, changes: dict[str, list[str]]) -> None:
+    if obj is None:
+        return  # The row itself was created after the point and is gone already.
+    for name, (removed, added) in changes.items():
+        related = getattr(obj, name)
+        if added:
+            related.remove(*_ids(added))
+        if removed:
+            related.add(*_ids(removed))
+
+
+def _old_values(tracked: Tracked, changes: dict[str, list[str]]) -> dict[str, Any]:
+    by_attname = {field.attname: field for field in tracked.fields()}
+    return {
+        name: _python_value(by_attname[name], old)
+        for name, (old, _new) in changes.items()
+        if name in by_attname
+    }
+
+
+def _undo(record: Any, model: type[models.Model], keep: frozenset[str]) -> None:
+    """Undo one ChangeRecord. Fields named in `keep` are left as they are now."""
+    tracked = _registry[model]
+    obj = model._base_manager.filter(pk=record.object_id).first()
+    changes = {name: pair for name, pair in record.changes.items() if name not in keep}
+    if any(REDACTED in pair for pair in changes.values()):
+        raise NotRevertible(f"{record.object_repr}: a redacted value cannot be restored.")
+    if record.action in {"links added", "links removed"}:
+        _undo_links(obj, changes)
+    elif record.action == "create":
+        if obj is not None:
+            obj.delete()
+    elif record.action == "delete":
+        if obj is None:
+            restored = model._base_manager.create(
+                pk=record.object_id, **_old_values(tracked, changes)
+            )
+            m2m = set(_link_names(model))
+            _undo_links(
+                restored, {name: [ids, ""] for name, (ids, _) in changes.items() if name in m2m}
+            )
+    elif record.action in {"update", "bulk update"}:
+        if obj is None:
+            raise NotRevertible(f"{record.object_repr} no longer exists.")
+        values = _old_values(tracked, changes)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        if values:
+            fields = {field.attname: field.name for field in tracked.fields()}
+            obj.save(update_fields=[fields[name] for name in values])
+    else:
+        raise NotRevertible(f"{record.object_repr}: a '{record.action}' cannot be undone here.")
+
+
+def revert_since(
+    *,
+    audit_id: int,
+    since: Any,
+    keep: dict[type[models.Model], frozenset[str]],
+) -> int:
+    """Undo, newest first, every recorded change to the models in `keep` made to one audit's
+    rows after `since`; each model's named fields are kept as they are now. Run inside a
+    transaction: a change that cannot be undone raises `NotRevertible` and the caller rolls
+    back, so nothing is half undone. The undo itself is recorded like any other change."""
+    change_record = apps.get_model("core", "ChangeRecord")
+    by_type = {ContentType.objects.get_for_model(model).pk: model for model in keep}
+    records = list(
+        change_record.objects.filter(
+            audit_id=audit_id, at__gt=since, content_type_id__in=list(by_type)
+        ).order_by("-at", "-id")
+    )
+    for record in records:
+        model = by_type[record.content_type_id]
+        _undo(record, model, keep[model])
+    return len(records)

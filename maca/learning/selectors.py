@@ -18,7 +18,7 @@ from django.http import Http404
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
-from maca.audits.models import AuditAgency, Case, Escalation, Question
+from maca.audits.models import Audit, AuditAgency, Case, Escalation, Question
 from maca.audits.selectors import PUBLISHED_STATUSES, AuditAccess, require_learning
 from maca.learning.models import (
     Action,
@@ -30,6 +30,7 @@ from maca.learning.models import (
     LearningPoint,
     Resource,
 )
+from maca.learning.published import PublishedAction, published_actions
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def overdue_actions(*, today: dt.date) -> QuerySet[Action]:
     return Action.objects.annotate(due_length=Length("due")).filter(overdue_q(today))
 
 
-def is_overdue(action: Action, today: dt.date) -> bool:
+def is_overdue(action: Action | PublishedAction, today: dt.date) -> bool:
     due = action.due
     return (
         action.status in OPEN_STATUSES
@@ -254,17 +255,44 @@ def _action_scope(user: Any) -> Q:
         condition |= Q(audit__panel_memberships__user=user)
     if roles.agency_ids:
         condition |= Q(owners__in=roles.agency_ids)
-    if roles.has(Role.READER):
-        condition |= Q(audit__status__in=PUBLISHED_STATUSES)
     return condition
 
 
 def actions_visible_to(user: Any) -> QuerySet[Action]:
-    """Coordinators see the actions of audits they coordinate; agency leads and auditors the
-    actions their agency owns; panel members those of their audits; readers those of
-    published audits."""
+    """The actions someone works with: coordinators those of audits they coordinate; agency
+    leads and auditors the actions their agency owns; panel members those of their audits.
+    Readers read published audits' actions as published instead (`published_actions_read_by`),
+    never the rows as edited since."""
     ids = Action.objects.filter(_action_scope(user)).values("pk")
     return Action.objects.filter(pk__in=ids)
+
+
+def published_actions_read_by(user: Any) -> list[PublishedAction]:
+    """For a reader, the actions of every published audit as its latest version has them,
+    except those they also work with (which they see as they are)."""
+    if not roles_of(user).has(Role.READER):
+        return []
+    audits = list(Audit.objects.filter(status__in=PUBLISHED_STATUSES).only("id", "slug", "title"))
+    worked_on = set(actions_visible_to(user).filter(audit__in=audits).values_list("pk", flat=True))
+    return [action for action in published_actions(audits) if action.pk not in worked_on]
+
+
+def tracker_order(action: Action | PublishedAction) -> tuple[str, int, int]:
+    return (action.audit.title, action.order, action.pk)
+
+
+def published_actions_filtered(
+    user: Any, filters: TrackerFilters, *, today: dt.date
+) -> list[PublishedAction]:
+    """What `published_actions_read_by` gives, filtered as the tracker's rows are."""
+    actions = published_actions_read_by(user)
+    if filters.agency is not None:
+        actions = [a for a in actions if filters.agency.pk in {o.pk for o in a.owners.all()}]
+    if filters.status:
+        actions = [action for action in actions if action.status == filters.status]
+    if filters.overdue:
+        actions = [action for action in actions if is_overdue(action, today)]
+    return actions
 
 
 @dataclass(frozen=True)
@@ -354,7 +382,7 @@ class TrackerFilters:
 
 @dataclass(frozen=True)
 class TrackerRow:
-    action: Action
+    action: Action | PublishedAction
     is_overdue: bool
     last_update: ActionUpdate | None
 
@@ -369,8 +397,13 @@ class Tracker:
 
 def tracker_agencies(user: Any) -> QuerySet[Agency]:
     """Agencies that own at least one action the person can see, for the filter."""
+    published = {
+        owner.pk for action in published_actions_read_by(user) for owner in action.owners.all()
+    }
     return (
-        Agency.objects.filter(actions__in=actions_visible_to(user).values("pk"))
+        Agency.objects.filter(
+            Q(actions__in=actions_visible_to(user).values("pk")) | Q(pk__in=published)
+        )
         .distinct()
         .order_by("name")
     )
@@ -398,9 +431,13 @@ def tracker(user: Any, filters: TrackerFilters, *, today: dt.date) -> Tracker:
         )
         .order_by("audit__title", "order", "id")
     )
+    everything: list[Action | PublishedAction] = [
+        *actions,
+        *published_actions_filtered(user, filters, today=today),
+    ]
     counts: dict[str, int] = {}
     rows = []
-    for action in actions:
+    for action in sorted(everything, key=tracker_order):
         counts[action.status] = counts.get(action.status, 0) + 1
         updates = list(action.updates.all())
         rows.append(TrackerRow(action, is_overdue(action, today), updates[-1] if updates else None))

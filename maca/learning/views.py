@@ -46,8 +46,19 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 # --- Findings board -------------------------------------------------------------------------
 
 
+def _published_part(access: AuditAccess, anchor: str) -> HttpResponse | None:
+    """Once an audit is published, everyone but those who write its learning reads the
+    findings and actions as published: the brief's version, which passed the disclosure
+    check, never the rows as edited since."""
+    if access.audit.is_published and not selectors.can_edit_learning(access):
+        return redirect(f"{reverse('reports:brief', args=[access.audit.slug])}#{anchor}")
+    return None
+
+
 def findings(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
+    if (published := _published_part(access, "brief-worries")) is not None:
+        return published
     can_edit = selectors.can_edit_learning(access)
     context = _audit_context(
         access,
@@ -172,6 +183,8 @@ def finding_merge(request: HttpRequest, slug: str, finding_id: int) -> HttpRespo
 
 def actions(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
+    if (published := _published_part(access, "brief-actions")) is not None:
+        return published
     context = _audit_context(
         access,
         "actions",

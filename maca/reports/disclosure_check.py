@@ -135,6 +135,7 @@ def _action_sources(access: AuditAccess) -> Iterator[Source]:
             ("description", "Description"),
             ("lead_name", "Lead"),
             ("measure_of_success", "How we will know it has worked"),
+            ("evidence_of_impact", "Evidence of impact"),
         ]:
             yield Source(
                 key=f"action:{action.pk}:{field}",

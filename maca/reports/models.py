@@ -61,6 +61,15 @@ class BriefSnapshot(models.Model):
     published_by_name = models.CharField(max_length=200)
     brief = models.JSONField(help_text="The brief's data, as every format renders it.")
     markdown = models.TextField(help_text="The brief as Markdown, as published.")
+    report = models.JSONField(
+        default=dict, help_text="The audit report as a reader sees it, as published."
+    )
+    frozen = models.JSONField(
+        default=dict, help_text="What other parts of maca keep of this version, by name."
+    )
+    discarded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a draft of the next version was last discarded."
+    )
 
     class Meta:
         ordering = ["audit", "-version"]
@@ -69,4 +78,4 @@ class BriefSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.audit} brief, version {self.version}"
+        return f"Published version {self.version}"

@@ -12,7 +12,12 @@ from django.shortcuts import render as render_page
 from django.urls import reverse
 
 from maca.audits.models import Audit
-from maca.audits.selectors import audit_access_for, audits_visible_to, require_learning
+from maca.audits.selectors import (
+    AuditAccess,
+    audit_access_for,
+    audits_visible_to,
+    require_learning,
+)
 from maca.planning.errors import Refused
 from maca.reports import snapshots
 from maca.reports.briefing import build_briefing
@@ -26,8 +31,8 @@ from maca.reports.disclosure_check import (
 from maca.reports.models import BriefSnapshot, DisclosureScope
 from maca.reports.renderers import FORMATS, render
 from maca.reports.renderers.page import brief_context
-from maca.reports.report import build_report
-from maca.reports.snapshots import published_brief
+from maca.reports.report import AuditReport, build_report
+from maca.reports.snapshots import draft_state, published_brief, published_report
 
 DOWNLOADS = [
     ("pdf", "reports:brief-pdf"),
@@ -50,6 +55,7 @@ def brief(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         learning_brief, snapshot = published_brief(access)
     versions = snapshots.brief_versions(access) if access.audit.is_published else []
+    draft = None if asked else draft_state(access)
     # Downloads are of the brief readers see now, so an earlier version offers none.
     download_links = (
         []
@@ -65,10 +71,55 @@ def brief(request: HttpRequest, slug: str) -> HttpResponse:
         download_links=download_links,
         snapshot=snapshot,
         versions=versions,
+        draft=draft,
         nav_section="audits",
         tab="brief",
     )
     return render_page(request, "reports/brief.html", context)
+
+
+def brief_draft(request: HttpRequest, slug: str) -> HttpResponse:
+    """The draft of the next version beside the version readers see: what changed and since
+    when, line by line; coordinators publish it (the disclosure check runs again) or discard
+    it."""
+    access = audit_access_for(request.user, slug)
+    draft = draft_state(access)
+    if draft is None:
+        raise Http404("No draft")
+    if request.method == "POST":
+        return _brief_draft_decide(request, access, draft)
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "draft": draft,
+        "nav_section": "audits",
+        "tab": "brief",
+    }
+    return render_page(request, "reports/brief_draft.html", context)
+
+
+def _brief_draft_decide(
+    request: HttpRequest, access: AuditAccess, draft: snapshots.DraftState
+) -> HttpResponse:
+    if not access.is_coordinator:
+        raise Http404("No audit found")
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "publish":
+            published = snapshots.brief_publish_next(access=access, by=request.user)
+            messages.success(request, f"Version {published.version} is published.")
+            return redirect("reports:brief", access.audit.slug)
+        if decision == "discard":
+            undone = snapshots.brief_draft_discard(access=access, by=request.user)
+            messages.success(
+                request,
+                f"The draft is discarded: {undone} change{'s' if undone != 1 else ''} undone.",
+            )
+            return redirect("reports:brief", access.audit.slug)
+    except Refused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("reports:brief-draft", access.audit.slug)
+    raise Http404("No such decision")
 
 
 def brief_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
@@ -91,13 +142,22 @@ _REPORT_TYPES = {
 }
 
 
+def _report_to_show(request: HttpRequest, access: AuditAccess) -> AuditReport:
+    """The published version's report; its coordinators and panel may ask for the draft
+    (`?draft=1`), which shows the cases behind the figures."""
+    if request.GET.get("draft") and access.sees_every_agency:
+        return build_report(access)
+    return published_report(access)[0]
+
+
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
-    audit_report = build_report(access)
+    audit_report = _report_to_show(request, access)
     context = {
         "access": access,
         "audit": access.audit,
         "report": audit_report,
+        "showing_draft": bool(request.GET.get("draft")) and access.sees_every_agency,
         "download_links": [(label, reverse(name, args=[slug])) for label, name in REPORT_DOWNLOADS],
         "nav_section": "audits",
         "tab": "report",
@@ -109,7 +169,7 @@ def report_download(request: HttpRequest, slug: str, extension: str) -> HttpResp
     from maca.reports.renderers.report import render_report_docx, render_report_pdf
 
     access = audit_access_for(request.user, slug)
-    audit_report = build_report(access)
+    audit_report = _report_to_show(request, access)
     content = (
         render_report_pdf(audit_report) if extension == "pdf" else render_report_docx(audit_report)
     )

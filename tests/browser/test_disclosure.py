@@ -73,3 +73,21 @@ def test_coordinator_resolves_the_check_then_publishes(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now at Published")
     built.audit.refresh_from_db()
     assert built.audit.status == AuditStatus.PUBLISHED
+
+    # After publication an edit is a draft of version 2: compared, then published through
+    # the check again. The comparison reads on a phone-sized screen too.
+    worry.refresh_from_db()
+    worry.text = "A later finding: placements far from home broke school routines."
+    worry.save()
+    page.goto(f"{live_server.url}/audits/{slug}/brief/")
+    expect(page.locator(".maca-draft-notice")).to_contain_text("The draft of version 2 differs")
+    check(page, page_errors)
+    page.get_by_role("link", name="Compare the draft with version 1").click()
+    expect(page.locator("main")).to_contain_text("What we are worried about")
+    expect(page.locator(".maca-diff")).to_contain_text("broke school routines")
+    check(page, page_errors)
+    page.set_viewport_size({"width": 375, "height": 800})
+    check(page, page_errors)
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Version 2 is published")
+    check(page, page_errors)

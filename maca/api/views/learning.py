@@ -21,25 +21,51 @@ from maca.api.serializers.learning import (
 )
 from maca.api.views.base import ApiView, AuditScoped, ListView, as_caller
 from maca.audits.models import Question
+from maca.audits.selectors import AuditAccess
 from maca.learning import selectors
 from maca.learning.models import Action, ActionStatus, ActionUpdate, Finding
+from maca.learning.published import PublishedAction
 from maca.learning.services import action_status_change, action_verify
+from maca.reports.snapshots import published_frozen
+
+FROZEN_FINDINGS = "api.findings"
+
+
+def _findings(access: AuditAccess) -> QuerySet[Finding]:
+    return selectors.findings_queryset(access).prefetch_related(
+        Prefetch("questions", queryset=Question.objects.only("id", "code"))
+    )
+
+
+def frozen_findings(reader: AuditAccess) -> list[dict[str, Any]]:
+    """The findings a reader gets once the audit is published: those in the brief, as they
+    were when it was published."""
+    findings = _findings(reader).filter(include_in_brief=True)
+    return list(FindingSerializer(findings, many=True, context={"sees_cases": False}).data)
 
 
 @extend_schema(
     tags=["findings"],
     summary="The audit's findings under the brief's three headings",
     description="Drafts are for the audit's coordinators and panel; once the audit is "
-    "published, everyone who may open it sees them. `cases` and `escalations` are shown only "
+    "published, everyone else who may open it sees the findings of the brief as published "
+    "(its latest version), never later edits. `cases` and `escalations` are shown only "
     "to those who see children.",
 )
 class FindingListView(AuditScoped, ListView):
     serializer_class = FindingSerializer
 
     def get_queryset(self) -> QuerySet[Finding]:
-        return selectors.findings_queryset(self.audit_access()).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.only("id", "code"))
-        )
+        return _findings(self.audit_access())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access = self.audit_access()
+        frozen = None if access.sees_every_agency else published_frozen(access, FROZEN_FINDINGS)
+        if frozen is None:
+            return super().list(request, *args, **kwargs)
+        # Readers of a published audit get the findings as published, already serialised.
+        page = self.paginate_queryset(frozen)
+        return self.get_paginated_response(page)
 
     def get_serializer_context(self) -> dict[str, Any]:
         access = self.audit_access()
@@ -62,7 +88,8 @@ def _today() -> dt.date:
     tags=["actions"],
     summary="Actions you may see, across every audit",
     description="Coordinators see their audits' actions, agencies the actions they own, the "
-    "panel those of their audits, readers those of published audits.",
+    "panel those of their audits, readers those of published audits' briefs as published "
+    "(their latest version, never later edits).",
     parameters=[ActionFilterSerializer],
 )
 class ActionListView(ListView):
@@ -92,6 +119,26 @@ class ActionListView(ListView):
             )
             .order_by("audit__title", "order", "id")
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Readers get published audits' actions as their latest versions have them, after
+        # the rows of the audits they work on.
+        filters = ActionFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        readable = selectors.published_actions_filtered(
+            request.user,
+            selectors.TrackerFilters(
+                status=wanted.get("status", ""), overdue=wanted.get("overdue", False)
+            ),
+            today=_today(),
+        )
+        if "audit" in wanted:
+            readable = [action for action in readable if action.audit.slug == wanted["audit"]]
+        rows: list[Action | PublishedAction] = [*self.get_queryset(), *readable]
+        rows.sort(key=selectors.tracker_order)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": _today()}

@@ -13,7 +13,14 @@ from maca.api.views.base import ApiView, AuditScoped
 from maca.audits.selectors import cohort_profile, require_learning
 from maca.reports import figures
 from maca.reports.renderers.markdown import render_markdown
-from maca.reports.snapshots import published_brief
+from maca.reports.snapshots import published_brief, published_frozen
+
+FROZEN_FIGURES = "api.figures"
+
+
+def frozen_figures(reader: Any) -> dict[str, Any]:
+    """The figures a reader gets once the audit is published, as they were then."""
+    return dict(FiguresSerializer(_figures(reader)).data) | {"is_draft": False}
 
 
 def _figures(access: Any) -> dict[str, Any]:
@@ -92,7 +99,11 @@ class FiguresView(AuditScoped, ApiView):
     serializer_class = FiguresSerializer
 
     def get(self, request: Request, slug: str) -> Response:
-        return Response(FiguresSerializer(_figures(self.audit_access())).data)
+        access = self.audit_access()
+        frozen = None if access.sees_every_agency else published_frozen(access, FROZEN_FIGURES)
+        if frozen is not None:
+            return Response(frozen)
+        return Response(FiguresSerializer(_figures(access)).data)
 
 
 @extend_schema(
