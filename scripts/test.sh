@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything `make test` checks, in order, with a summary at the end:
 #
-#   ruff (lint and format), mypy, missing migrations, pytest on SQLite (with the browser
-#   tests), then pytest on PostgreSQL (without them) when a server is reachable.
+#   ruff (lint and format), mypy, missing migrations, then pytest on SQLite (with the browser
+#   tests) and, beside it, pytest on PostgreSQL (without them) when a server is reachable.
 #
 # Every step runs even when an earlier one fails, so one run shows every problem.
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k returns -x`.
@@ -108,33 +108,62 @@ run "ruff format --check" "$BIN/ruff" format --check --extend-exclude static,.ve
 run "mypy" "$BIN/mypy" .
 run "migrations up to date" "$PY" manage.py makemigrations --check --dry-run
 
-# --create-db: a test database kept from an earlier run may predate a migration that has
-# since been rewritten; building it afresh costs seconds and rules that out.
-run_pytest "pytest on SQLite (with browser tests)" --create-db "$@"
-
+# The two passes share nothing (each builds its own test database, and files go to pytest's
+# own temporary folders), so the PostgreSQL pass runs beside the SQLite one: on a machine with
+# two cores the whole suite then takes about as long as its longer pass. Its output is kept
+# in a file and printed after the SQLite pass, so the two do not interleave.
 pg_safe_url="$(printf '%s' "$PG_URL" | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#')"
+PG_NAME="pytest on PostgreSQL (without browser tests)"
+PG_LOG="$(mktemp "${TMPDIR:-/tmp}/maca-postgres-pass.XXXXXX")"
+PG_PID=""
+PG_START=$SECONDS
 banner "PostgreSQL at $pg_safe_url?"
 if postgres_reachable; then
-    # Everyone on this machine shares the server's test_<name> database, so take turns.
-    lock="${TMPDIR:-/tmp}/maca-postgres-tests.lock"
-    if command -v flock >/dev/null 2>&1; then
-        exec 8>"$lock"
-        flock 8
-    fi
-    DATABASE_URL="$PG_URL" run_pytest "pytest on PostgreSQL (without browser tests)" \
-        --create-db -m "not browser" "$@"
-    if command -v flock >/dev/null 2>&1; then
-        exec 8>&-
-    fi
+    echo "make test: the PostgreSQL pass runs beside the SQLite pass; its output follows it."
+    (
+        # Everyone on this machine shares the server's test_<name> database, so take turns.
+        if command -v flock >/dev/null 2>&1; then
+            exec 8>"${TMPDIR:-/tmp}/maca-postgres-tests.lock"
+            flock 8
+        fi
+        DATABASE_URL="$PG_URL" exec "$PY" -m pytest --create-db -m "not browser" "$@"
+    ) >"$PG_LOG" 2>&1 &
+    PG_PID=$!
+    # Interrupted (Ctrl-C) or stopped early: do not leave the PostgreSQL pass running.
+    trap 'kill "$PG_PID" 2>/dev/null; rm -f "$PG_LOG"' EXIT
 elif [[ -n "${CI:-}" ]]; then
     echo "make test: PostgreSQL not reachable at $pg_safe_url, and CI is set: every test must run on PostgreSQL in CI." >&2
-    record "pytest on PostgreSQL (without browser tests)" "FAILED (PostgreSQL not reachable)" 0
+    record "$PG_NAME" "FAILED (PostgreSQL not reachable)" 0
     FAILED=1
 else
     echo "make test: PostgreSQL not reachable at $pg_safe_url: skipped the PostgreSQL run." >&2
     echo "make test: start a server there (user postgres, trust auth) or set MACA_TEST_POSTGRES_URL." >&2
-    record "pytest on PostgreSQL (without browser tests)" "SKIPPED (PostgreSQL not reachable at $pg_safe_url)" 0
+    record "$PG_NAME" "SKIPPED (PostgreSQL not reachable at $pg_safe_url)" 0
 fi
+
+# --create-db: a test database kept from an earlier run may predate a migration that has
+# since been rewritten; building it afresh costs seconds and rules that out.
+run_pytest "pytest on SQLite (with browser tests)" --create-db "$@"
+
+if [[ -n "$PG_PID" ]]; then
+    banner "$PG_NAME"
+    rc=0
+    wait "$PG_PID" || rc=$?
+    cat "$PG_LOG"
+    case $rc in
+        0) record "$PG_NAME" "ok" $((SECONDS - PG_START)) ;;
+        5)
+            echo "make test: $PG_NAME collected no tests; that counts as a failure." >&2
+            record "$PG_NAME" "FAILED (no tests ran)" $((SECONDS - PG_START))
+            FAILED=1
+            ;;
+        *)
+            record "$PG_NAME" "FAILED (exit $rc)" $((SECONDS - PG_START))
+            FAILED=1
+            ;;
+    esac
+fi
+rm -f "$PG_LOG"
 
 banner "Summary"
 for i in "${!STEP_NAMES[@]}"; do

@@ -143,9 +143,10 @@ _REPORT_TYPES = {
 
 
 def _report_to_show(request: HttpRequest, access: AuditAccess) -> AuditReport:
-    """The published version's report; its coordinators and panel may ask for the draft
-    (`?draft=1`), which shows the cases behind the figures."""
-    if request.GET.get("draft") and access.sees_every_agency:
+    """Readers get the published version's report. The audit's coordinators and panel work
+    on the live one, with the cases behind the figures, and may ask for what readers see
+    (`?published=1`)."""
+    if access.sees_every_agency and not request.GET.get("published"):
         return build_report(access)
     return published_report(access)[0]
 
@@ -157,7 +158,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         "access": access,
         "audit": access.audit,
         "report": audit_report,
-        "showing_draft": bool(request.GET.get("draft")) and access.sees_every_agency,
+        "showing_published": bool(request.GET.get("published")) or not access.sees_every_agency,
         "download_links": [(label, reverse(name, args=[slug])) for label, name in REPORT_DOWNLOADS],
         "nav_section": "audits",
         "tab": "report",

@@ -165,12 +165,15 @@ def test_edit_keeps_the_finding_and_changes_its_words(client):
 
 
 @pytest.mark.parametrize("role", [Role.READER, Role.AGENCY_LEAD])
-def test_readers_and_agencies_see_the_board_but_cannot_change_it(client, role):
+def test_readers_and_agencies_read_the_published_findings_but_cannot_change_them(client, role):
     built = _board(status="published")
     person = person_with_role(role, agency=built.agencies[0] if role != Role.READER else None)
     client.force_login(person)
-    board = client.get(_url("learning:findings", built))
+    # They read the findings as published: the brief's version, not the rows as edited since.
+    board = client.get(_url("learning:findings", built), follow=True)
     assert board.status_code == 200
+    assert board.redirect_chain[-1][0].endswith("/brief/#brief-worries")
+    assert "Second worry" in board.text
     assert "Move up" not in board.text and "Add a finding" not in board.text
     finding = Finding.objects.get(text="Second worry")
     for name, data in [
