@@ -86,12 +86,17 @@ def brief_draft(request: HttpRequest, slug: str) -> HttpResponse:
     draft = draft_state(access)
     if draft is None:
         raise Http404("No draft")
-    if request.method == "POST":
+    asked_to_discard = request.method == "POST" and request.POST.get("decision") == "discard"
+    if request.method == "POST" and (request.POST.get("confirm") or not asked_to_discard):
         return _brief_draft_decide(request, access, draft)
+    if asked_to_discard and not access.is_coordinator:
+        raise Http404("No audit found")
     context = {
         "access": access,
         "audit": access.audit,
         "draft": draft,
+        # Discarding cannot be undone from here: ask once more before doing it.
+        "confirm_discard": asked_to_discard,
         "nav_section": "audits",
         "tab": "brief",
     }

@@ -193,11 +193,11 @@ def test_discarding_the_draft_puts_back_what_readers_see_and_keeps_progress(clie
         )
 
     client.force_login(built.coordinator)
-    response = client.post(
-        reverse("reports:brief-draft", args=[built.audit.slug]),
-        {"decision": "discard"},
-        follow=True,
-    )
+    url = reverse("reports:brief-draft", args=[built.audit.slug])
+    asked = client.post(url, {"decision": "discard"}).content.decode()
+    assert "Yes, discard the draft" in asked
+    assert Finding.objects.filter(text=LATER).exists()  # nothing undone before confirming
+    response = client.post(url, {"decision": "discard", "confirm": "yes"}, follow=True)
     assert "The draft is discarded" in response.content.decode()
     restored = build_brief(system_access(built.audit))
     assert replace(restored, published_on=published["published_on"]) == brief_from_data(published)
@@ -238,7 +238,7 @@ def test_only_the_coordinators_decide_and_only_they_and_the_panel_see_the_draft(
     for role in (Role.READER, Role.ADMINISTRATOR):
         client.force_login(person_with_role(role))
         assert client.get(url).status_code == 404
-        assert client.post(url, {"decision": "discard"}).status_code == 404
+        assert client.post(url, {"decision": "discard", "confirm": "yes"}).status_code == 404
     assert Finding.objects.filter(text=LATER).exists()
     assert BriefSnapshot.objects.filter(audit=built.audit).count() == 1
 
