@@ -5,6 +5,7 @@ Bad values fail loudly at start-up rather than half-working (see the helpers bel
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -46,6 +47,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}")
+    return value
 
 
 DEBUG = env_bool("MACA_DEBUG", False)
@@ -259,6 +273,18 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Where maca keeps files, by name. "extracts": the checked 903 extracts (encrypted), by default
+# in MACA_SAMPLING_DIR; any Django storage can take its place (e.g. django-storages' S3 storage
+# for shared object storage), with its options given as JSON. See the README.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "extracts": {
+        "BACKEND": env_str("MACA_EXTRACTS_STORAGE", "maca.sampling.storage.SamplingDirStorage"),
+        "OPTIONS": env_json_object("MACA_EXTRACTS_STORAGE_OPTIONS"),
+    },
+}
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -32,6 +32,8 @@ from maca.sampling.extract import (
     ImportResult,
     build_extract,
     child_hmac,
+    delete_extract,
+    extract_store,
     load_extract,
     save_extract,
 )
@@ -183,7 +185,7 @@ def import_903_run(*, batch_id: int) -> None:
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
         )
         _progress_writer(batch_id)(90, "Keeping the checked extract")
-        save_extract(result.extract, result.problems, batch.storage_dir)
+        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
     except ExtractError as error:
         batch.refresh_from_db()
         _record_fatal(batch, error.problems)
@@ -207,7 +209,7 @@ def import_903_run(*, batch_id: int) -> None:
         )
         with transaction.atomic():
             batch.save()
-        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+        delete_extract(extract_store(batch.storage_name))
         return
     finally:
         # The uploaded files hold identifiers in the clear; they go as soon as they are read.
@@ -241,7 +243,7 @@ def import_903_local(
             status=ImportBatch.Status.RUNNING,
             started_at=timezone.now(),
         )
-        save_extract(result.extract, result.problems, batch.storage_dir)
+        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
         _record_result(batch, result)
         if result.error_count:
             batch.status = ImportBatch.Status.READY
@@ -275,7 +277,7 @@ def import_903_decide(
         )
         batch.save()
     if decision == ImportBatch.Decision.REFUSE:
-        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+        delete_extract(extract_store(batch.storage_name))
     return batch
 
 
@@ -365,7 +367,7 @@ def draw_for_audit(
         raise SamplingError("Choose what to stratify by.", "stratify_by")
     if size < 1:
         raise SamplingError("The sample must have at least 1 child.", "size")
-    extract = load_extract(batch.storage_dir, batch.meta, with_identity=True)
+    extract = load_extract(extract_store(batch.storage_name), batch.meta, with_identity=True)
     child_frame = derive.child_facts(extract, filters.census_date)
     built = cohort.build_cohort(
         child_frame,
