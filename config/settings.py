@@ -188,10 +188,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while the demo or a worker writes.
+    # WAL lets readers carry on while the demo or a worker writes. Writers take the write lock
+    # when their transaction begins (IMMEDIATE), so one never fails half-way to let another
+    # through, and wait up to 20 s for it rather than show "database is locked"
+    # (tests/test_faults.py).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

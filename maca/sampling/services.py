@@ -8,6 +8,7 @@ extract files are written to a staging folder and moved into place only when com
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import shutil
 from collections.abc import Callable, Iterable
@@ -168,6 +169,21 @@ def run_pipeline(
     return build_extract(raw, home_districts=home_districts, progress=report)
 
 
+def _unexpected_failure(error: Exception) -> Problem:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        message = (
+            "There was no room left to keep the checked extract (the storage is full); "
+            "nothing was kept and any earlier import is unchanged. Tell your system "
+            "administrator, then import the files again."
+        )
+    else:
+        message = (
+            "The import failed unexpectedly; nothing was kept. Tell your system "
+            "administrator the import number."
+        )
+    return Problem("fatal", "(import)", "internal", message)
+
+
 def import_903_run(*, batch_id: int) -> None:
     """The import itself, run by the task worker: read, check, keep, report."""
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -192,21 +208,10 @@ def import_903_run(*, batch_id: int) -> None:
         with transaction.atomic():
             batch.save()
         return
-    except Exception:
+    except Exception as error:
         logger.exception("903 import %s failed", batch.public_id)
         batch.refresh_from_db()
-        _record_fatal(
-            batch,
-            [
-                Problem(
-                    "fatal",
-                    "(import)",
-                    "internal",
-                    "The import failed unexpectedly; nothing was kept. Tell your system "
-                    "administrator the import number.",
-                )
-            ],
-        )
+        _record_fatal(batch, [_unexpected_failure(error)])
         with transaction.atomic():
             batch.save()
         delete_extract(extract_store(batch.storage_name))

@@ -173,9 +173,9 @@ def plan_candidates(out: Path) -> None:
             returns = AgencyReturn.objects.filter(case__audit=audit).order_by("pk")
             if agencies:
                 returns = returns.filter(agency__in=agencies)
-            for found in returns[:1]:
+            for kept in returns[:1]:
                 candidates["return"].append(
-                    reverse("returns:return", args=[slug, found.case_id, found.agency_id])
+                    reverse("returns:return", args=[slug, kept.case_id, kept.agency_id])
                 )
         people.append({"email": user.email, "candidates": candidates})
     from maca.demo.data import DEMO_PASSWORD, DEMO_TOTP_SECRET

@@ -5,6 +5,7 @@ the markup follows GOV.UK patterns under the strict CSP."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import reverse
 from maca.accounts.models import Role
 from maca.audits.models import AuditAgency, Case, PanelMembership
 from maca.identifiers.models import ChildIdentity
+from maca.sampling import extract as extract_module
 from maca.sampling.extract import extract_exists, extract_store
 from maca.sampling.models import ImportBatch, SampleDraw
 from maca.sampling.tests.conftest import EPISODE_COLUMNS
@@ -164,6 +166,24 @@ def test_import_cohort_and_draw_work_from_object_storage(
         reverse("sampling:import-problems", args=[built.audit.slug, batch.public_id])
     )
     assert problems.status_code == 200
+
+
+@pytest.mark.faults
+def test_a_full_disk_while_keeping_the_extract_is_a_clear_error(
+    client, built, generated, sampling_dir, monkeypatch
+):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(extract_module, "write_frame", full)
+    client.force_login(built.coordinator)
+    response = _upload(client, built.audit, generated(children=30, seed=6))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not extract_exists(extract_store(batch.storage_name))
+    assert not any(sampling_dir.rglob("*.enc")) and not batch.upload_dir.exists()
+    page = client.get(response["Location"])
+    assert "no room left to keep the checked extract" in page.text
 
 
 def test_stratified_without_strata_is_an_error_linked_to_the_field(client, built, ready):
