@@ -41,14 +41,15 @@ bench: bootstrap
 	else echo "make bench: no benchmarks yet."; fi
 
 # Faults survived with nothing lost; on PostgreSQL too when a server answers (each test skips
-# where its fault cannot happen).
+# where its fault cannot happen), taking turns on the shared test database as make test does.
 FAULT_TESTS := tests/test_faults.py maca/sampling/tests/test_pages.py
 FAULTS_PG ?= $(or $(MACA_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/maca)
 faults: bootstrap
 	DJANGO_SETTINGS_MODULE=config.settings_test $(VENV)/python -m pytest $(FAULT_TESTS) -m faults -q
 	@if $(VENV)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" "$(FAULTS_PG)" 2>/dev/null; then \
-		DATABASE_URL="$(FAULTS_PG)" DJANGO_SETTINGS_MODULE=config.settings_test \
-		$(VENV)/python -m pytest $(FAULT_TESTS) -m "faults and not browser" -q; \
+		flock "$${TMPDIR:-/tmp}/maca-postgres-tests.lock" \
+		env DATABASE_URL="$(FAULTS_PG)" DJANGO_SETTINGS_MODULE=config.settings_test \
+		$(VENV)/python -m pytest $(FAULT_TESTS) -m "faults and not browser" -q --create-db; \
 	else echo "make faults: no PostgreSQL at $(FAULTS_PG); the SQLite pass only."; fi
 
 clean:

@@ -117,3 +117,16 @@ def test_the_log_format_prints_the_id():
     line_format = str(settings.LOGGING["formatters"]["line"]["format"])  # type: ignore[index]
     assert "%(request_id)s" in line_format
     assert settings.MIDDLEWARE[0] == "maca.core.request_id.RequestIdMiddleware"
+
+
+def test_gunicorn_reads_the_options_maca_serve_passes(monkeypatch):
+    import importlib
+    import json
+
+    from maca.core import gunicorn_config
+
+    options = serve.gunicorn_options(_options(workers=2))
+    monkeypatch.setenv(serve.OPTIONS_VARIABLE, json.dumps(options))
+    reloaded = importlib.reload(gunicorn_config)
+    assert reloaded.workers == 2 and reloaded.bind == ["127.0.0.1:8000"]
+    assert reloaded.control_socket_disable is True

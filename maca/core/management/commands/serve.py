@@ -3,20 +3,27 @@
 - workers: 2 × CPUs + 1, at most 12 (each holds its own database connection and memory);
 - timeout 60 s: a request still running then (a stuck render) is ended and its worker
   replaced, so one bad request cannot hold a worker for ever;
-- graceful restart: SIGHUP reloads the code and settings with new workers while the old ones
-  finish what they are doing (up to the graceful timeout); SIGTERM stops the same way;
+- graceful restart: SIGHUP starts new workers, which load the code, templates and settings
+  module afresh, while the old ones finish what they are doing (up to the graceful timeout);
+  SIGTERM stops the same way. Environment variables are those the server started with;
 - each worker is replaced after about 1000 requests, so slow growth of memory stays bounded;
 - an access log on standard output with each request's id (the `X-Request-ID` maca sends).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 MAX_WORKERS = 12
+WSGI_APP = "config.wsgi:application"
+CONFIG_MODULE = "python:maca.core.gunicorn_config"
+OPTIONS_VARIABLE = "MACA_GUNICORN_OPTIONS"
 # Remote address, time, request line, status, bytes, duration in microseconds, request id.
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus id=%({x-request-id}o)s'
 
@@ -115,26 +122,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-access-log", action="store_true", help="No access log.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            from gunicorn.app.base import BaseApplication
-        except ImportError:  # pragma: no cover - gunicorn is in the lock
-            raise CommandError("gunicorn is not installed: run `uv sync --frozen`.") from None
-
+        if importlib.util.find_spec("gunicorn") is None:  # pragma: no cover - in the lock
+            raise CommandError("gunicorn is not installed: run `uv sync --frozen`.")
         settings = gunicorn_options(options)
-
-        class MacaServer(BaseApplication):
-            def load_config(self) -> None:
-                for key, value in settings.items():
-                    self.cfg.set(key, value)
-
-            def load(self) -> Any:
-                from config.wsgi import application
-
-                return application
-
         self.stdout.write(
             f"maca: serving on {options['bind']} with {settings['workers']} workers "
             f"({settings['worker_class']}); SIGHUP restarts gracefully."
         )
         self.stdout.flush()
-        MacaServer().run()
+        # gunicorn replaces this process, so its master holds none of maca's code: workers
+        # started on SIGHUP load the code and templates afresh.
+        environment = dict(os.environ, **{OPTIONS_VARIABLE: json.dumps(settings)})
+        command = [sys.executable, "-m", "gunicorn", "--config", CONFIG_MODULE, WSGI_APP]
+        os.execve(sys.executable, command, environment)
