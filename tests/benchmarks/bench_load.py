@@ -318,7 +318,13 @@ def report(people: int, seconds: int, rows: list[dict]) -> dict[str, float]:
         if row["Name"] == "Aggregated":
             total = figures
     if total:
-        print(f"  {total['requests'] / seconds:.1f} requests/s")
+        load = os.getloadavg()[0]
+        print(f"  {total['requests'] / seconds:.1f} requests/s; load average {load:.1f}", end="")
+        cpus = os.cpu_count() or 1
+        # The server, PostgreSQL and locust share the machine; anything else slows all three.
+        print(
+            f" on {cpus} CPUs (busy: figures are high)" if load > cpus * 1.5 else f" on {cpus} CPUs"
+        )
     return total
 
 
