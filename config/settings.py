@@ -5,6 +5,7 @@ Bad values fail loudly at start-up rather than half-working (see the helpers bel
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -46,6 +47,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}")
+    return value
 
 
 DEBUG = env_bool("MACA_DEBUG", False)
@@ -124,6 +138,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log line carries the request's id.
+    "maca.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,10 +188,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while the demo or a worker writes.
+    # WAL lets readers carry on while the demo or a worker writes. Writers take the write lock
+    # when their transaction begins (IMMEDIATE), so one never fails half-way to let another
+    # through, and wait up to 20 s for it rather than show "database is locked"
+    # (tests/test_faults.py).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -258,6 +278,18 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Where maca keeps files, by name. "extracts": the checked 903 extracts (encrypted), by default
+# in MACA_SAMPLING_DIR; any Django storage can take its place (e.g. django-storages' S3 storage
+# for shared object storage), with its options given as JSON. See the README.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "extracts": {
+        "BACKEND": env_str("MACA_EXTRACTS_STORAGE", "maca.sampling.storage.SamplingDirStorage"),
+        "OPTIONS": env_json_object("MACA_EXTRACTS_STORAGE_OPTIONS"),
+    },
+}
+
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("MACA_STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
@@ -275,6 +307,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("MACA_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's health check may call the web process directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("MACA_HSTS_PRELOAD", not DEBUG)
@@ -380,10 +414,23 @@ if _EMAIL_BACKEND == _SMTP:
     }
 DEFAULT_FROM_EMAIL = env_str("MACA_FROM_EMAIL", "maca@localhost")
 
+# Every line names the request it was written for (maca.core.request_id); "-" outside one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "maca.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MACA_LOG_LEVEL", "WARNING")},
     # WeasyPrint and fontTools report every font subset at INFO; keep the console readable.
     "loggers": {

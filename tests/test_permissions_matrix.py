@@ -104,6 +104,7 @@ ROWS: dict[str, str] = {
     "exchange:export": "login ok    404   404   404   404   404   404   404",
     "exchange:import": "login ok    ok    404   404   404   404   404   404",
     "exchange:schema": "login ok    ok    ok    ok    ok    ok    ok    ok",
+    "health": "ok    ok    ok    ok    ok    ok    ok    ok    ok",
     "home": "ok    ok    ok    ok    ok    ok    ok    ok    ok",
     "identifiers:access-log": "login ok    ok    404   404   404   404   404   ok",
     "identifiers:access-log-csv": "login ok    ok    404   404   404   404   404   ok",

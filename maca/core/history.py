@@ -67,6 +67,22 @@ def recorded_as(action: str) -> Iterator[None]:
         _action_label.reset(token)
 
 
+_loading: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "maca_history_loading", default=False
+)
+
+
+@contextmanager
+def loading_saved_rows() -> Iterator[None]:
+    """Record nothing inside the block: rows being loaded from a backup bring their own
+    history. Saves say so themselves (`raw`); links between rows (many-to-many) do not."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
 class HistoryMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -235,7 +251,7 @@ def _links_changed(
     sender: Any, instance: models.Model, action: str, pk_set: set[Any] | None, **kwargs: Any
 ) -> None:
     tracked = _registry.get(type(instance))
-    if tracked is None or action not in {"post_add", "post_remove", "pre_clear"}:
+    if tracked is None or _loading.get() or action not in {"post_add", "post_remove", "pre_clear"}:
         return
     field_name = next(
         (

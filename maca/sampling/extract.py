@@ -10,7 +10,9 @@ import hashlib
 import io
 import mmap
 import os
+import secrets
 import shutil
+import time
 from collections.abc import Buffer
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from typing import Any, cast
 
 import polars as pl
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage
 
 from maca.identifiers import crypto
 from maca.sampling import conf
@@ -34,6 +38,7 @@ from maca.sampling.parse import (
     num_col,
 )
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
+from maca.sampling.storage import extract_storage
 from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
 _CHECK_THREADS = 2  # tables checked at a time (`build_extract`)
@@ -536,39 +541,163 @@ _OLD_SUFFIX = ".parquet.enc"
 _ARROW_MAGIC = b"ARROW1"
 
 
-def _table_path(directory: Path, name: str) -> Path:
-    path = directory / f"{name}{_SUFFIX}"
-    if not path.exists() and (old := directory / f"{name}{_OLD_SUFFIX}").exists():
-        return old
-    return path
+@dataclass(frozen=True)
+class Store:
+    """Where one extract is kept: a folder (`name`) in a Django storage.
+
+    Each save writes a new version folder, `<name>/v<time>-<random>/`, and marks it finished
+    last (`COMPLETE`); readers take the newest finished version. So a save that fails half-way
+    (the disk full, the worker killed) leaves the previous good version in use, and no file
+    is ever overwritten: object stores need no rename. Extracts kept before versions were
+    written straight into `<name>/`, and are still read."""
+
+    storage: Storage
+    name: str
 
 
-def write_frame(frame: pl.DataFrame, path: Path) -> None:
-    """Write `frame` as Arrow IPC, encrypted. It is encrypted where it was written, not into
-    a copy: on a virtual machine, the tens of megabytes of new memory a copy needs cost about
-    as much to map as encrypting them does."""
+_COMPLETE = "COMPLETE"
+
+
+def extract_store(name: str) -> Store:
+    """The extract called `name` in the `extracts` storage."""
+    return Store(extract_storage(), name)
+
+
+def _as_store(target: Store | Path) -> Store:
+    """A folder on disk (the benchmarks, the command line's tests) is a storage of its own."""
+    if isinstance(target, Store):
+        return target
+    return Store(FileSystemStorage(location=str(target.parent)), target.name)
+
+
+def _local_path(storage: Storage, name: str) -> Path | None:
+    """The file's path when the storage is a folder on this machine, else None (other
+    storages may answer `path()` without keeping files there: InMemoryStorage does)."""
+    if isinstance(storage, FileSystemStorage):
+        return Path(storage.path(name))
+    return None
+
+
+def _listdir(storage: Storage, name: str) -> tuple[list[str], list[str]]:
+    try:
+        directories, files = storage.listdir(name)
+    except FileNotFoundError:
+        return [], []
+    return list(directories), list(files)
+
+
+def _current_folder(store: Store) -> str | None:
+    """The folder holding the extract's newest finished version, or None if none is kept."""
+    directories, files = _listdir(store.storage, store.name)
+    if any(file.endswith((_SUFFIX, _OLD_SUFFIX)) for file in files):
+        return store.name  # kept before versions
+    for version in sorted((d for d in directories if d.startswith("v")), reverse=True):
+        folder = f"{store.name}/{version}"
+        if store.storage.exists(f"{folder}/{_COMPLETE}"):
+            return folder
+    return None
+
+
+def _folder_of(target: Store | Path) -> tuple[Store, str]:
+    store = _as_store(target)
+    folder = _current_folder(store)
+    if folder is None:
+        raise FileNotFoundError(f"no 903 extract is kept at {store.name!r}")
+    return store, folder
+
+
+def extract_exists(target: Store | Path) -> bool:
+    return _current_folder(_as_store(target)) is not None
+
+
+def _delete_folder(storage: Storage, folder: str) -> None:
+    """Delete a folder and everything in it."""
+    local = _local_path(storage, folder)
+    if local is not None:
+        shutil.rmtree(local, ignore_errors=True)
+        return
+    directories, files = _listdir(storage, folder)
+    for file in files:
+        storage.delete(f"{folder}/{file}")
+    for directory in directories:
+        _delete_folder(storage, f"{folder}/{directory}")
+
+
+def delete_extract(target: Store | Path) -> None:
+    store = _as_store(target)
+    _delete_folder(store.storage, store.name)
+
+
+def _table_name(store: Store, folder: str, name: str) -> str:
+    table = f"{folder}/{name}{_SUFFIX}"
+    if folder == store.name and not store.storage.exists(table):
+        old = f"{folder}/{name}{_OLD_SUFFIX}"
+        if store.storage.exists(old):
+            return old
+    return table
+
+
+def _sealed(frame: pl.DataFrame) -> tuple[bytes, io.BytesIO]:
+    """The file's header and a buffer holding `frame` as Arrow IPC, encrypted in place, its
+    tag at the end. It is encrypted where it was written, not into a copy: on a virtual
+    machine, the tens of megabytes of new memory a copy needs cost about as much to map as
+    encrypting them does."""
     buffer = io.BytesIO()
     frame.write_ipc(buffer, compression="uncompressed")
     buffer.write(bytes(_TAG_SIZE))  # room for the tag
     header, nonce, associated, cipher = _header_and_cipher()
     with buffer.getbuffer() as sealed:
         cipher.encrypt_into(nonce, sealed[:-_TAG_SIZE], associated, sealed)
-        with path.open("wb") as out:
-            out.write(header)
-            out.write(sealed)
+    return header, buffer
+
+
+def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    """Write `frame` as Arrow IPC, encrypted, to a file."""
+    header, buffer = _sealed(frame)
+    with buffer.getbuffer() as sealed, path.open("wb") as out:
+        out.write(header)
+        out.write(sealed)
+
+
+def _frame_from(data: bytes, columns: list[str] | None) -> pl.DataFrame:
+    if data.startswith(_ARROW_MAGIC):
+        return pl.read_ipc(data, columns=columns)
+    return pl.read_parquet(data, columns=columns)
 
 
 def read_frame(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
     """Read a table written by `write_frame`. The file is mapped into memory rather than
-    read into a copy, for the reason `write_frame` gives."""
+    read into a copy, for the reason `_sealed` gives."""
     with (
         path.open("rb") as handle,
         mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
     ):
         data = decrypt_bytes(mapped)
-    if data.startswith(_ARROW_MAGIC):
-        return pl.read_ipc(data, columns=columns)
-    return pl.read_parquet(data, columns=columns)
+    return _frame_from(data, columns)
+
+
+def _write_stored(frame: pl.DataFrame, storage: Storage, name: str) -> None:
+    local = _local_path(storage, name)
+    if local is not None:  # a folder on this machine: written in place, as fast as before
+        local.parent.mkdir(parents=True, exist_ok=True)
+        write_frame(frame, local)
+        return
+    header, buffer = _sealed(frame)
+    with buffer.getbuffer() as sealed:
+        content = header + bytes(sealed)
+    saved = storage.save(name, ContentFile(content))
+    if saved != name:  # a fresh version folder is never taken; refuse to guess otherwise
+        storage.delete(saved)
+        raise FileExistsError(f"{name} is already kept")
+
+
+def _read_stored(storage: Storage, name: str, columns: list[str] | None = None) -> pl.DataFrame:
+    local = _local_path(storage, name)
+    if local is not None:
+        return read_frame(local, columns)
+    with storage.open(name, "rb") as handle:
+        blob = handle.read()
+    return _frame_from(decrypt_bytes(blob), columns)
 
 
 # Files are written and read two at a time: polars writes and reads a file on one
@@ -577,45 +706,72 @@ def read_frame(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
 _FILE_THREADS = 2
 
 
-def save_extract(extract: Extract, problems: pl.DataFrame, directory: Path) -> None:
-    """Write everything to a fresh folder, then move it into place, so a failure half-way
-    leaves nothing behind."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = directory.with_name(directory.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+def save_extract(extract: Extract, problems: pl.DataFrame, target: Store | Path) -> None:
+    """Keep the extract as a new version, marked finished once every table is written; then
+    the older versions go. A failure half-way deletes what was written and leaves the
+    previous version as it was."""
+    store = _as_store(target)
+    folder = f"{store.name}/v{time.time_ns():020d}-{secrets.token_hex(3)}"
     frames = {name: extract.table(name) for name in TABLE_FILES} | {"problems": problems}
     largest_first = sorted(frames, key=lambda name: -frames[name].height)
     try:
         with ThreadPoolExecutor(_FILE_THREADS) as pool:
             for _done in pool.map(
-                lambda name: write_frame(frames[name], staging / f"{name}{_SUFFIX}"),
+                lambda name: _write_stored(
+                    frames[name], store.storage, f"{folder}/{name}{_SUFFIX}"
+                ),
                 largest_first,
             ):
                 pass
-        shutil.rmtree(directory, ignore_errors=True)
-        staging.rename(directory)
+        _mark_complete(store.storage, folder)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _delete_folder(store.storage, folder)
         raise
+    _delete_older_versions(store, folder)
 
 
-def load_extract(directory: Path, meta: dict[str, Any], *, with_identity: bool = False) -> Extract:
-    paths = {name: _table_path(directory, name) for name in TABLE_FILES}
+def _mark_complete(storage: Storage, folder: str) -> None:
+    local = _local_path(storage, f"{folder}/{_COMPLETE}")
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(b"")
+    else:
+        storage.save(f"{folder}/{_COMPLETE}", ContentFile(b""))
+
+
+def _delete_older_versions(store: Store, keep: str) -> None:
+    directories, files = _listdir(store.storage, store.name)
+    for file in files:  # the layout before versions
+        store.storage.delete(f"{store.name}/{file}")
+    for directory in directories:
+        folder = f"{store.name}/{directory}"
+        if folder != keep:
+            _delete_folder(store.storage, folder)
+
+
+def load_extract(
+    target: Store | Path, meta: dict[str, Any], *, with_identity: bool = False
+) -> Extract:
+    store, folder = _folder_of(target)
+    names = {name: _table_name(store, folder, name) for name in TABLE_FILES}
 
     def read(name: str) -> pl.DataFrame:
         if name == "identity" and not with_identity:
-            return read_frame(paths[name], ["child_idx", "dob"])
-        return read_frame(paths[name])
+            return _read_stored(store.storage, names[name], ["child_idx", "dob"])
+        return _read_stored(store.storage, names[name])
 
-    largest_first = sorted(TABLE_FILES, key=lambda name: -paths[name].stat().st_size)
+    largest_first = sorted(TABLE_FILES, key=lambda name: -store.storage.size(names[name]))
     with ThreadPoolExecutor(_FILE_THREADS) as pool:
         frames = dict(zip(largest_first, pool.map(read, largest_first), strict=True))
     return Extract(meta=dict(meta), **frames)
 
 
-def load_problems(directory: Path) -> pl.DataFrame:
-    path = _table_path(directory, "problems")
-    if not path.exists():
+def load_problems(target: Store | Path) -> pl.DataFrame:
+    store = _as_store(target)
+    folder = _current_folder(store)
+    if folder is None:
         return pl.DataFrame(schema=PROBLEM_SCHEMA)
-    return read_frame(path)
+    name = _table_name(store, folder, "problems")
+    if not store.storage.exists(name):
+        return pl.DataFrame(schema=PROBLEM_SCHEMA)
+    return _read_stored(store.storage, name)

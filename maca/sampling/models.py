@@ -1,9 +1,9 @@
 """Imports of SSDA903 extracts and the samples drawn from them.
 
-The extract itself is not in the database: it is kept as encrypted Arrow IPC files under
-`conf.sampling_dir()`, one folder per import (a million episode rows do not belong in SQLite
-via the ORM). The database holds what people see and decide: status, progress, the problems
-found, and the record of each draw for inspectors.
+The extract itself is not in the database: it is kept as encrypted Arrow IPC files in the
+`extracts` storage (by default `conf.sampling_dir()`), one folder per import (a million
+episode rows do not belong in SQLite via the ORM). The database holds what people see and
+decide: status, progress, the problems found, and the record of each draw for inspectors.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ class ImportBatch(TimeStampedModel):
         return f"903 import {self.public_id}"
 
     @property
-    def storage_dir(self) -> Path:
-        return conf.sampling_dir() / f"import-{self.public_id}"
+    def storage_name(self) -> str:
+        """The kept extract's folder in the `extracts` storage (`extract.extract_store`)."""
+        return f"import-{self.public_id}"
 
     @property
     def upload_dir(self) -> Path:

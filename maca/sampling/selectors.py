@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess, audit_access_for, require_cases
 from maca.sampling import cohort, derive
-from maca.sampling.extract import load_extract, load_problems
+from maca.sampling.extract import extract_exists, extract_store, load_extract, load_problems
 from maca.sampling.facts import FLAGS, STATUS_LABELS
 from maca.sampling.models import ImportBatch, SampleDraw
 from maca.sampling.problems import PROBLEM_SCHEMA
@@ -66,7 +66,7 @@ def default_census_date(batch: ImportBatch) -> dt.date:
 def cohort_for(batch: ImportBatch, filters: cohort.CohortFilters) -> cohort.Cohort:
     if not batch.is_usable:
         raise Http404("No import found")
-    extract = load_extract(batch.storage_dir, batch.meta)
+    extract = load_extract(extract_store(batch.storage_name), batch.meta)
     facts = derive.child_facts(extract, filters.census_date)
     return cohort.build_cohort(
         facts,
@@ -84,8 +84,9 @@ def problem_rows(batch: ImportBatch) -> Iterator[list[Any]]:
         for problem in batch.fatal_problems:
             yield [problem.get(column) for column in columns]
         return
-    if batch.storage_dir.exists():
-        for row in load_problems(batch.storage_dir).iter_rows():
+    store = extract_store(batch.storage_name)
+    if extract_exists(store):
+        for row in load_problems(store).iter_rows():
             yield list(row)
     else:
         for problem in batch.problem_sample:

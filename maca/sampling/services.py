@@ -8,6 +8,7 @@ extract files are written to a staging folder and moved into place only when com
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import shutil
 from collections.abc import Callable, Iterable
@@ -32,6 +33,8 @@ from maca.sampling.extract import (
     ImportResult,
     build_extract,
     child_hmac,
+    delete_extract,
+    extract_store,
     load_extract,
     save_extract,
 )
@@ -166,6 +169,21 @@ def run_pipeline(
     return build_extract(raw, home_districts=home_districts, progress=report)
 
 
+def _unexpected_failure(error: Exception) -> Problem:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        message = (
+            "There was no room left to keep the checked extract (the storage is full); "
+            "nothing was kept and any earlier import is unchanged. Tell your system "
+            "administrator, then import the files again."
+        )
+    else:
+        message = (
+            "The import failed unexpectedly; nothing was kept. Tell your system "
+            "administrator the import number."
+        )
+    return Problem("fatal", "(import)", "internal", message)
+
+
 def import_903_run(*, batch_id: int) -> None:
     """The import itself, run by the task worker: read, check, keep, report."""
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -183,31 +201,20 @@ def import_903_run(*, batch_id: int) -> None:
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
         )
         _progress_writer(batch_id)(90, "Keeping the checked extract")
-        save_extract(result.extract, result.problems, batch.storage_dir)
+        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
     except ExtractError as error:
         batch.refresh_from_db()
         _record_fatal(batch, error.problems)
         with transaction.atomic():
             batch.save()
         return
-    except Exception:
+    except Exception as error:
         logger.exception("903 import %s failed", batch.public_id)
         batch.refresh_from_db()
-        _record_fatal(
-            batch,
-            [
-                Problem(
-                    "fatal",
-                    "(import)",
-                    "internal",
-                    "The import failed unexpectedly; nothing was kept. Tell your system "
-                    "administrator the import number.",
-                )
-            ],
-        )
+        _record_fatal(batch, [_unexpected_failure(error)])
         with transaction.atomic():
             batch.save()
-        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+        delete_extract(extract_store(batch.storage_name))
         return
     finally:
         # The uploaded files hold identifiers in the clear; they go as soon as they are read.
@@ -241,7 +248,7 @@ def import_903_local(
             status=ImportBatch.Status.RUNNING,
             started_at=timezone.now(),
         )
-        save_extract(result.extract, result.problems, batch.storage_dir)
+        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
         _record_result(batch, result)
         if result.error_count:
             batch.status = ImportBatch.Status.READY
@@ -275,7 +282,7 @@ def import_903_decide(
         )
         batch.save()
     if decision == ImportBatch.Decision.REFUSE:
-        shutil.rmtree(batch.storage_dir, ignore_errors=True)
+        delete_extract(extract_store(batch.storage_name))
     return batch
 
 
@@ -365,7 +372,7 @@ def draw_for_audit(
         raise SamplingError("Choose what to stratify by.", "stratify_by")
     if size < 1:
         raise SamplingError("The sample must have at least 1 child.", "size")
-    extract = load_extract(batch.storage_dir, batch.meta, with_identity=True)
+    extract = load_extract(extract_store(batch.storage_name), batch.meta, with_identity=True)
     child_frame = derive.child_facts(extract, filters.census_date)
     built = cohort.build_cohort(
         child_frame,

@@ -5,9 +5,11 @@ the markup follows GOV.UK patterns under the strict CSP."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +18,8 @@ from django.urls import reverse
 from maca.accounts.models import Role
 from maca.audits.models import AuditAgency, Case, PanelMembership
 from maca.identifiers.models import ChildIdentity
+from maca.sampling import extract as extract_module
+from maca.sampling.extract import extract_exists, extract_store
 from maca.sampling.models import ImportBatch, SampleDraw
 from maca.sampling.tests.conftest import EPISODE_COLUMNS
 from tests.factories import build_audit, person_with_role
@@ -60,7 +64,7 @@ def test_upload_runs_the_import_and_shows_the_result(client, built, ready):
     assert "Ready for sampling" in page.text
     assert "episodes.csv" in page.text
     assert not ready.upload_dir.exists()  # uploads are deleted once read
-    assert ready.storage_dir.exists()
+    assert extract_exists(extract_store(ready.storage_name))
 
 
 def test_fatal_upload_keeps_nothing(client, built, write, sampling_dir):
@@ -70,7 +74,7 @@ def test_fatal_upload_keeps_nothing(client, built, write, sampling_dir):
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert batch.status == ImportBatch.Status.FAILED
-    assert not batch.storage_dir.exists() and not batch.upload_dir.exists()
+    assert not extract_exists(extract_store(batch.storage_name)) and not batch.upload_dir.exists()
     assert [p.name for p in sampling_dir.iterdir()] == []
     page = client.get(response["Location"])
     assert "Why the files cannot be imported" in page.text
@@ -94,7 +98,9 @@ def test_row_problems_wait_for_a_decision(client, built, minimal_extract, write)
     assert client.post(decide, {}).status_code == 400  # a choice is required
     client.post(decide, {"decision": "refuse"})
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.REFUSED and not batch.storage_dir.exists()
+    assert batch.status == ImportBatch.Status.REFUSED and not extract_exists(
+        extract_store(batch.storage_name)
+    )
 
 
 def test_problem_download_is_safe_for_spreadsheets(client, built, minimal_extract, write):
@@ -128,6 +134,56 @@ def test_cohort_and_draw_through_the_pages(client, built, ready):
         ).status_code
         == 200
     )
+
+
+@pytest.fixture
+def object_storage(settings):
+    """The `extracts` storage switched to one with no local paths, as an S3-compatible
+    object store is."""
+    settings.STORAGES = settings.STORAGES | {
+        "extracts": {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    }
+
+
+def test_import_cohort_and_draw_work_from_object_storage(
+    client, built, object_storage, generated, sampling_dir
+):
+    client.force_login(built.coordinator)
+    response = _upload(client, built.audit, generated(children=60, seed=4))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.READY, batch.fatal_problems
+    kept = storages["extracts"]
+    versions, _files = kept.listdir(batch.storage_name)
+    assert len(versions) == 1 and kept.exists(f"{batch.storage_name}/{versions[0]}/COMPLETE")
+    # Nothing of the extract is kept in the local folder.
+    assert not any(sampling_dir.glob("import-*"))
+    assert "Ready for sampling" in client.get(response["Location"]).text
+    cohort = client.get(reverse("sampling:cohort", args=[built.audit.slug, batch.public_id]))
+    assert "Placed out of area" in cohort.text
+    assert _draw(client, built, batch).status_code == 302
+    assert Case.objects.filter(audit=built.audit).count() == 5
+    problems = client.get(
+        reverse("sampling:import-problems", args=[built.audit.slug, batch.public_id])
+    )
+    assert problems.status_code == 200
+
+
+@pytest.mark.faults
+def test_a_full_disk_while_keeping_the_extract_is_a_clear_error(
+    client, built, generated, sampling_dir, monkeypatch
+):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(extract_module, "write_frame", full)
+    client.force_login(built.coordinator)
+    response = _upload(client, built.audit, generated(children=30, seed=6))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not extract_exists(extract_store(batch.storage_name))
+    assert not any(sampling_dir.rglob("*.enc")) and not batch.upload_dir.exists()
+    page = client.get(response["Location"])
+    assert "no room left to keep the checked extract" in page.text
 
 
 def test_stratified_without_strata_is_an_error_linked_to_the_field(client, built, ready):

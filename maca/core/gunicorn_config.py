@@ -1,0 +1,11 @@
+"""gunicorn's settings when started by `maca serve`, which passes them as JSON in
+MACA_GUNICORN_OPTIONS (gunicorn reads this module's names that are its settings).
+
+Imports nothing of maca or Django: gunicorn's master stays free of the application's code."""
+
+from __future__ import annotations
+
+import json
+import os
+
+globals().update(json.loads(os.environ.get("MACA_GUNICORN_OPTIONS", "{}")))
