@@ -199,7 +199,8 @@ def child_ids(raw: RawExtract) -> pl.Enum:
 def build_extract(
     raw: RawExtract, *, home_districts: list[str], progress: Progress = _no_progress
 ) -> ImportResult:
-    numbers = child_numbers(raw.tables, child_ids(raw))
+    ids = child_ids(raw)
+    numbers = child_numbers(raw.tables, ids)
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]] = {}
     problem_frames: list[pl.DataFrame] = []
     # Two tables are checked at a time (polars lets go of Python's lock while it works), so
@@ -226,7 +227,7 @@ def build_extract(
     problem_children = (
         problems.filter(pl.col("severity") == ERROR)["child_idx"].drop_nulls().unique()
     )
-    extract = _assemble(validated, problem_children, home_districts)
+    extract = _assemble(validated, problem_children, home_districts, ids.categories)
     extract.meta["years"] = raw.years
     summary = _summary(raw, problems, extract)
     notes = pl.DataFrame([n.as_dict() for n in raw.notes], schema=PROBLEM_SCHEMA)
@@ -283,6 +284,7 @@ def _assemble(
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]],
     problem_children: pl.Series,
     home_districts: list[str],
+    numbered: pl.Series,
 ) -> Extract:
     # The episodes (most of the work) are put together beside the other tables: polars lets
     # go of Python's lock while it works.
@@ -290,7 +292,7 @@ def _assemble(
         pending_episodes = pool.submit(
             _combine_with_locations, validated["Episodes"], home_districts
         )
-        extract = _assemble_others(validated, problem_children)
+        extract = _assemble_others(validated, problem_children, numbered)
         episodes = pending_episodes.result()
     extract.episodes = episodes
     has_903_location = any(
@@ -311,9 +313,17 @@ def _assemble(
 
 
 def _assemble_others(
-    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]], problem_children: pl.Series
+    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]],
+    problem_children: pl.Series,
+    numbered: pl.Series,
 ) -> Extract:
-    """Every kept table but the episodes (left empty here)."""
+    """Every kept table but the episodes (left empty here). `numbered` is every CHILD id,
+    in child number order (`child_ids`).
+
+    Every numbered child (`child_ids`) keeps a row, even one whose only Header row had an
+    error and was left out: the cohort finds each child's row by its number, and the child's
+    rows in the other tables are still there. Such a child has a problem, so it is counted
+    and then left out of every draw, as any child with a problem row is."""
     header_frames = []
     for table, frame in validated["Header"]:
         present = set(frame.columns)
@@ -335,6 +345,18 @@ def _assemble_others(
         .unique("child_idx", keep="first")
         .sort("child_idx")
     )
+    if header.height < numbered.len():
+        every_child = pl.DataFrame(
+            {
+                "child_idx": pl.int_range(numbered.len(), dtype=pl.UInt32, eager=True),
+                "__id": numbered.cast(pl.String),
+            }
+        )
+        header = (
+            every_child.join(header, on="child_idx", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("child_id", "__id").alias("child_id"))
+            .drop("__id")
+        )
     identity = header.select("child_idx", "child_id", "upn", "dob")
     children = header.select(
         "child_idx",
@@ -460,6 +482,10 @@ def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[
         for table in raw.tables
     ]
     errors = problems.filter(pl.col("severity") == ERROR)
+    left_out = extract.children.filter("has_problem")["child_idx"]
+    episodes_left_out = (
+        int(extract.episodes["child_idx"].is_in(left_out.implode()).sum()) if left_out.len() else 0
+    )
     return {
         "files": files,
         "years": raw.years,
@@ -467,7 +493,10 @@ def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[
         "episodes": extract.episodes.height,
         "reviews": extract.reviews.height,
         "missing": extract.missing.height,
-        "children_with_problems": int(extract.children["has_problem"].sum()),
+        "children_with_problems": left_out.len(),
+        # What is left when the rows with errors, and their children, are left out.
+        "children_kept": extract.children.height - left_out.len(),
+        "episodes_kept": extract.episodes.height - episodes_left_out,
         "error_rows": errors.select(pl.struct("file", "row").n_unique()).item()
         if errors.height
         else 0,

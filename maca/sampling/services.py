@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from maca.audits.models import Audit, Case
+from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.identifiers.models import ChildIdentity
 from maca.sampling import codes, cohort, derive, facts, sample
@@ -41,6 +41,8 @@ from maca.sampling.problems import ExtractError, Problem
 
 logger = logging.getLogger(__name__)
 PROBLEM_SAMPLE_SIZE = 200
+# Sampling is part of setting an audit up: once returns are open, its cases are fixed.
+SAMPLING_STATUSES = frozenset({AuditStatus.DRAFT, AuditStatus.SAMPLING})
 
 
 class SamplingError(ValueError):
@@ -245,6 +247,7 @@ def import_903_local(
         _record_result(batch, result)
         if result.error_count:
             batch.status = ImportBatch.Status.READY
+            batch.child_count = result.summary["children_kept"]
             batch.decision = ImportBatch.Decision.LEAVE_OUT
             batch.decided_by = user
             batch.decided_at = timezone.now()
@@ -273,6 +276,8 @@ def import_903_decide(
             if decision == ImportBatch.Decision.LEAVE_OUT
             else ImportBatch.Status.REFUSED
         )
+        if decision == ImportBatch.Decision.LEAVE_OUT and "children_kept" in batch.summary:
+            batch.child_count = batch.summary["children_kept"]
         batch.save()
     if decision == ImportBatch.Decision.REFUSE:
         shutil.rmtree(batch.storage_dir, ignore_errors=True)
@@ -359,6 +364,18 @@ def draw_for_audit(
     child drawn into a case with its identifiers in the separate store."""
     if not batch.is_usable:
         raise SamplingError("This import is not ready for sampling.")
+    if audit.status not in SAMPLING_STATUSES:
+        raise SamplingError(
+            f"The audit is {audit.get_status_display().lower()}: children can be sampled only "
+            "while an audit is being set up (draft or sampling).",
+            "audit",
+        )
+    if batch.audit_id is not None and batch.audit_id != audit.pk:
+        raise SamplingError(
+            f"Import {batch.public_id} was made for another audit; import the extract for "
+            "this one.",
+            "import",
+        )
     if method not in SampleDraw.Method.values:
         raise SamplingError("Choose a sampling method.", "method")
     if method == SampleDraw.Method.STRATIFIED and stratify_by not in SampleDraw.Strata.values:

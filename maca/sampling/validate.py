@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from maca.sampling import codes
-from maca.sampling.ingest import ROW, RawTable
+from maca.sampling.ingest import PATH, ROW, XML_NAMES, RawTable
 from maca.sampling.parse import (
     child_date_key,
     chunked_like,
@@ -158,17 +158,20 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
     year_name = codes.year_label(year)
     label = table.row_label
     result: list[Check] = []
+    unknown_children = frame["child_idx"].null_count() > frame["CHILD"].null_count()
     for column in spec.required:
-        if frame[column].null_count():
-            result.append(
-                Check(
-                    "required",
-                    column,
-                    ERROR,
-                    pl.col(column).is_null(),
-                    pl.lit(f"{column} is blank but must be given."),
-                )
-            )
+        blank = pl.col(column).is_null()
+        if column == "CHILD" and (spec.name == "Header" or unknown_children):
+            # An id of spaces alone is as blank as none. Only the Header (a row a child) and a
+            # table with rows for children the Header lacks can have one.
+            blank = blank | (pl.col(column).str.strip_chars() == "")
+            if not frame.select(blank.any()).item():
+                continue
+        elif not frame[column].null_count():
+            continue
+        result.append(
+            Check("required", column, ERROR, blank, pl.lit(f"{column} is blank but must be given."))
+        )
     for column in spec.dates:
         if column in present and _lost(frame, column, date_col(column)):
             result.append(
@@ -177,7 +180,7 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
                     column,
                     ERROR,
                     pl.col(column).is_not_null() & pl.col(date_col(column)).is_null(),
-                    pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)),
+                    _not_a_date_message(column),
                 )
             )
     for column in spec.dates:
@@ -209,18 +212,28 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
                 ),
             )
         )
-    if spec.name != "Header" and frame["child_idx"].null_count() > frame["CHILD"].null_count():
+    if spec.name != "Header" and unknown_children:
         result.append(
             Check(
                 "unknown-child",
                 "CHILD",
                 ERROR if spec.name in _UNKNOWN_CHILD_IS_ERROR else WARNING,
-                pl.col("CHILD").is_not_null() & pl.col("child_idx").is_null(),
+                (pl.col("CHILD").str.strip_chars() != "") & pl.col("child_idx").is_null(),
                 pl.lit("This child is not in the Header table."),
             )
         )
     result.extend(_table_checks(spec.name, frame, present, label))
     return result
+
+
+def _not_a_date_message(column: str) -> pl.Expr:
+    """Why a value is not a date: not written DD/MM/YYYY, or so written but a day that does
+    not exist (31/02/2022)."""
+    return (
+        pl.when(pl.col(column).str.contains(_DD_MM_YYYY))
+        .then(pl.format("{} is not a date: that day does not exist.", _quoted(column)))
+        .otherwise(pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)))
+    )
 
 
 def _date_range_checks(frame: pl.DataFrame, column: str, year: int) -> list[Check]:
@@ -419,8 +432,12 @@ def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> p
         # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
         # empty chunks behind ("assertion failed: i < self.len()").
         failing = failing.filter(check.failed.fill_null(False)).rechunk()
+        message = check.message
+        if PATH in failing.columns:
+            element = XML_NAMES.get(check.column, check.column)
+            message = pl.format("{} (element {}/{})", message, pl.col(PATH), pl.lit(element))
         frames.append(
-            failing.with_columns(check.message.alias("__message")).select(
+            failing.with_columns(message.alias("__message")).select(
                 pl.lit(check.severity).alias("severity"),
                 pl.lit(table.file).alias("file"),
                 pl.col(ROW).cast(pl.Int64).alias("row"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from maca.sampling.extract import build_extract
@@ -333,7 +334,12 @@ def test_children_with_implausible_dates_are_left_out_of_the_extract(write):
     )
     raw = read_extract([SourceFile(header, 2024), SourceFile(episodes, 2024)])
     result = build_extract(raw, home_districts=["Z1"])
-    assert result.extract.identity["child_id"].to_list() == ["9000001"]
+    # The child whose Header row was left out keeps its number, marked as having a problem,
+    # so it is left out of every draw and its other rows do not dangle.
+    children = result.extract.children
+    assert children.filter(~pl.col("has_problem"))["child_idx"].to_list() == [0]
+    assert children["has_problem"].to_list() == [False, True]
+    assert result.summary["children_kept"] == 1
     assert result.error_count == 1
 
 
