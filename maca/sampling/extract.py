@@ -34,6 +34,7 @@ from maca.sampling.parse import (
     num_col,
 )
 from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
+from maca.sampling.rules.context import child_facts
 from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
 _CHECK_THREADS = 2  # tables checked at a time (`build_extract`)
@@ -201,6 +202,14 @@ def build_extract(
 ) -> ImportResult:
     ids = child_ids(raw)
     numbers = child_numbers(raw.tables, ids)
+    facts = child_facts(
+        [
+            (table.spec.name, table.year, table.frame, number)
+            for table, number in zip(raw.tables, numbers, strict=True)
+            if table.spec.name in ("Header", "UASC")
+        ],
+        ids.categories.len(),
+    )
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]] = {}
     problem_frames: list[pl.DataFrame] = []
     # Two tables are checked at a time (polars lets go of Python's lock while it works), so
@@ -208,7 +217,8 @@ def build_extract(
     # only, as it writes to the database.
     with ThreadPoolExecutor(_CHECK_THREADS) as pool:
         checked = pool.map(
-            lambda pair: validate_table(*pair), zip(raw.tables, numbers, strict=True)
+            lambda pair: validate_table(pair[0], pair[1], facts.get(pair[0].year)),
+            zip(raw.tables, numbers, strict=True),
         )
         for number, (table, (normalised, problems)) in enumerate(
             zip(raw.tables, checked, strict=True)

@@ -13,8 +13,6 @@ the rule, as `problems.PROBLEM_SCHEMA` says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import polars as pl
 
 from maca.sampling import codes
@@ -30,24 +28,22 @@ from maca.sampling.parse import (
     plausible_dates,
     with_converted,
 )
-from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING
+from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING, Check
+from maca.sampling.rules import checks_for_rules
+from maca.sampling.rules.context import (
+    ChildFacts,
+    RuleContext,
+    with_child_facts,
+    with_neighbours,
+)
 from maca.sampling.tables import IDENTIFYING_COLUMNS
 
 # Tables whose rows for a child missing from the Header are reported but cannot spoil the sample.
 _UNKNOWN_CHILD_IS_ERROR = frozenset({"Episodes"})
 
 
-@dataclass(frozen=True)
-class Check:
-    rule: str
-    column: str
-    severity: str
-    failed: pl.Expr  # true where the row breaks the rule
-    message: pl.Expr  # text for a failing row
-    # Columns the message needs that must be worked out over the whole table (the first row of
-    # a duplicate), added before the failing rows are picked out.
-    context: dict[str, pl.Expr] = field(default_factory=dict)
-
+# Dates whose form the field's rules check under their own codes (700, 701).
+_DATES_CHECKED_BY_RULES = frozenset({("DoLo", "DOLO_START"), ("DoLo", "DOLO_END")})
 
 _DD_MM_YYYY = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 
@@ -173,6 +169,8 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
             Check("required", column, ERROR, blank, pl.lit(f"{column} is blank but must be given."))
         )
     for column in spec.dates:
+        if (spec.name, column) in _DATES_CHECKED_BY_RULES:
+            continue
         if column in present and _lost(frame, column, date_col(column)):
             result.append(
                 Check(
@@ -460,8 +458,14 @@ def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema={**PROBLEM_SCHEMA, "child_idx": pl.UInt32})
 
 
-def validate_table(table: RawTable, child_idx: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The table prepared (dates parsed, codes converted, child numbers added) and its
-    problems."""
+def validate_table(
+    table: RawTable, child_idx: pl.Series, facts: ChildFacts | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The table prepared (dates parsed, codes converted, child numbers added, in child and
+    date order with each row's neighbours and its child's facts beside it) and its problems:
+    maca's own checks, then the field's rules (`rules`)."""
     frame = prepare(table, child_idx)
-    return frame, problems_for(frame, table, checks_for(table, frame))
+    frame = with_neighbours(with_child_facts(frame, facts), table.spec.name)
+    context = RuleContext.for_table(table.spec.name, table.year, frame, table.row_label == "line")
+    checks = checks_for(table, frame) + checks_for_rules(context)
+    return frame, problems_for(frame, table, checks)

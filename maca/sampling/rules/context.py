@@ -1,0 +1,176 @@
+"""What a rule can look at besides a row's own values: the collection year, the LA's own
+code, each row's neighbours in child and date order, and facts about its child from the
+Header (whether UASC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from maca.sampling import codes, conf
+from maca.sampling.parse import child_date_key, code_col, code_enum, date_col
+
+# For each table whose rules compare a row with the one before or after it for the same
+# child: the date that orders a child's rows, and the columns taken from the neighbours.
+# `prev` is the row before, `prev2` the one before that, `next` the row after.
+NEIGHBOURS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "Episodes": (
+        "DECOM",
+        {
+            "prev": (
+                "child_idx", date_col("DEC"), code_col("REC"), code_col("LS"),
+                code_col("PLACE"), code_col("PLACE_PROVIDER"), "PL_POST",
+            ),
+            "prev2": ("child_idx", code_col("PLACE"), "PL_POST"),
+            "next": ("child_idx", date_col("DECOM")),
+        },
+    ),
+    "Missing": ("MIS_START", {"prev": ("child_idx", date_col("MIS_END"))}),
+    "DoLo": ("DOLO_START", {"prev": ("child_idx", date_col("DOLO_END"))}),
+}  # fmt: skip
+
+_SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
+
+# Facts about a row's child added beside it (`with_child_facts`).
+UASC_CHILD = "__uasc_child"  # UASC this year or last, by the Header's flag or the UASC table
+HEADER_UASC = "__header_uasc"  # this year's Header UASC flag, where the Header has one
+
+
+def neighbour(which: str, column: str) -> str:
+    """The name of a neighbour's column: neighbour("prev", date_col("DEC"))."""
+    return f"__{which}{column}"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    table: str
+    year: int
+    present: set[str]
+    own_la: str | None = None  # the LA's own code, for PL_LA (411, 1015)
+    from_xml: bool = False
+
+    @classmethod
+    def for_table(cls, table: str, year: int, frame: pl.DataFrame, from_xml: bool) -> RuleContext:
+        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml)
+
+    @property
+    def collection_start(self) -> dt.date:
+        return codes.year_bounds(self.year)[0]
+
+    @property
+    def collection_end(self) -> dt.date:
+        return codes.year_bounds(self.year)[1]
+
+
+def date(column: str) -> pl.Expr:
+    return pl.col(date_col(column))
+
+
+def is_code(table: str, column: str, values: Iterable[str]) -> pl.Expr:
+    """Whether the column's code is one of `values`, compared as the enum it is kept as (codes
+    that no year's list has cannot be there, and are dropped from the comparison)."""
+    known = set(code_enum(table, column).categories.to_list())
+    wanted = sorted(set(values) & known)
+    if not wanted:
+        return pl.lit(False)
+    return pl.col(code_col(column)).is_in(wanted)
+
+
+def near(column: str, which: str = "prev") -> pl.Expr:
+    """A neighbour's column (`NEIGHBOURS`): the row before, by default."""
+    return pl.col(neighbour(which, column))
+
+
+def same_child(which: str = "prev") -> pl.Expr:
+    """Whether the neighbour row is of the same child (false where there is none)."""
+    return (pl.col("child_idx") == pl.col(neighbour(which, "child_idx"))).fill_null(False)
+
+
+def with_neighbours(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """`frame` in child then date order (as it nearly always is already), with the columns
+    of each row's neighbours (`NEIGHBOURS`) beside its own."""
+    if table not in NEIGHBOURS:
+        return frame
+    day, wanted = NEIGHBOURS[table]
+    key = child_date_key("child_idx", date_col(day))
+    keys = frame.select(key.alias("key")).to_series()
+    if keys.null_count() or not keys.is_sorted():
+        frame = frame.sort(key, nulls_last=False, maintain_order=True)
+    shifted = [
+        pl.col(column).shift(_SHIFTS[which]).alias(neighbour(which, column))
+        for which, columns in wanted.items()
+        for column in columns
+        if column in frame.columns
+    ]
+    return frame.with_columns(shifted)
+
+
+def _own_la(table: str, frame: pl.DataFrame) -> str | None:
+    """The LA's own code: MACA_LA_CODE if set, else the PL_LA most often given with
+    PL_LOCATION IN (an LA places most of its children in its own area)."""
+    configured = conf.own_la_code()
+    if configured or table != "Episodes" or not {"PL_LA", "PL_LOCATION"} <= set(frame.columns):
+        return configured
+    inside = frame.filter(is_code("Episodes", "PL_LOCATION", {"IN"}))["PL_LA"].drop_nulls()
+    if inside.len() == 0:
+        return None
+    return str(inside.cast(pl.String).mode().sort()[0])
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """Per child number, for one collection year (`child_facts`)."""
+
+    uasc_child: pl.Series  # Boolean
+    header_uasc: pl.Series | None  # the Header's UASC text, if it has the column
+
+
+def child_facts(
+    tables: list[tuple[str, int, pl.DataFrame, pl.Series]], children: int
+) -> dict[int, ChildFacts]:
+    """Facts about each child, by year, from the raw Header and UASC tables: (table name,
+    year, frame, child numbers of its rows) for every table read."""
+    flagged: dict[int, pl.Series] = {}
+    header_flags: dict[int, pl.Series] = {}
+    for name, year, frame, numbers in tables:
+        if name == "Header" and "UASC" in frame.columns:
+            text = frame["UASC"].cast(pl.String).str.strip_chars()
+            header_flags[year] = _by_child(numbers, text, children, pl.String)
+            flags = _by_child(numbers, text == "1", children, pl.Boolean)
+        elif name == "UASC":
+            given = frame.select(pl.any_horizontal(pl.col("DOB", "DUC").is_not_null())).to_series()
+            flags = _by_child(numbers, given, children, pl.Boolean)
+        else:
+            continue
+        flagged[year] = flags.fill_null(False) | flagged.get(year, flags.fill_null(False))
+    years = sorted({year for _name, year, _frame, _numbers in tables})
+    empty = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+    facts = {}
+    for year in years:
+        this, last = flagged.get(year, empty), flagged.get(year - 1, empty)
+        facts[year] = ChildFacts(this | last, header_flags.get(year))
+    return facts
+
+
+def _by_child(
+    numbers: pl.Series, values: pl.Series, children: int, dtype: type[pl.DataType]
+) -> pl.Series:
+    """`values` placed at their child's number (a child's last row wins; others null)."""
+    known = numbers.is_not_null()
+    return pl.repeat(None, children, dtype=dtype, eager=True).scatter(
+        numbers.filter(known), values.filter(known).cast(dtype)
+    )
+
+
+def with_child_facts(frame: pl.DataFrame, facts: ChildFacts | None) -> pl.DataFrame:
+    """`frame` with its children's facts beside each row."""
+    if facts is None:
+        return frame
+    numbers = frame["child_idx"]
+    columns = [facts.uasc_child.gather(numbers).fill_null(False).alias(UASC_CHILD)]
+    if facts.header_uasc is not None:
+        columns.append(facts.header_uasc.gather(numbers).alias(HEADER_UASC))
+    return frame.with_columns(columns)
