@@ -1,0 +1,258 @@
+"""Each of the field's rules maca implements, on a planted example that breaks it and a clean
+twin that differs only where the rule looks. Every value is fictional."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from maca.sampling.problems import ERROR
+from maca.sampling.rules import RULES
+from maca.sampling.tests.rule_frames import Rows, run_checks
+
+
+def ep(**values: str | None) -> dict[str, str | None]:
+    episode: dict[str, str | None] = {
+        "CHILD": "1", "DECOM": "01/05/2023", "RNE": "S", "LS": "C2", "CIN": "N1",
+        "PLACE": "U4", "PLACE_PROVIDER": "PR1", "PL_POST": "Z1 1AA",
+    }  # fmt: skip
+    return episode | values
+
+
+def pair(first: dict[str, str | None], second: dict[str, str | None]) -> dict[str, Rows]:
+    """Two episodes of child 1, the first ending the day the second starts."""
+    return {"Episodes": [ep(DEC="01/06/2023", REC="X1") | first, ep(DECOM="01/06/2023") | second]}
+
+
+def located(**values: str | None) -> dict[str, str | None]:
+    return ep(**({"PL_LA": "900", "PL_LOCATION": "IN", "PL_DISTANCE": "2.0"} | values))
+
+
+HEADER = {"CHILD": "1", "SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI"}
+UASC_HEADER = HEADER | {"UASC": "1"}
+
+# code: (planted tables, clean twin, options for run_checks)
+CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
+    "142": (pair({"DEC": None, "REC": None}, {"RNE": "P"}), pair({}, {"RNE": "P"}), {}),
+    "501": (
+        pair({"DEC": "01/07/2023"}, {"RNE": "P"}),
+        pair({}, {"RNE": "P"}),
+        {},
+    ),
+    "148": (
+        {"Episodes": [ep(DEC="01/06/2023")]},
+        {"Episodes": [ep(DEC="01/06/2023", REC="E8")]},
+        {},
+    ),
+    "354": ({"Episodes": [ep(DECOM="01/05/2024")]}, {"Episodes": [ep()]}, {}),
+    "385": (
+        {"Episodes": [ep(DEC="01/05/2024", REC="E8")]},
+        {"Episodes": [ep(DEC="01/06/2023", REC="E8")]},
+        {},
+    ),
+    "357": ({"Episodes": [ep(RNE="P")]}, {"Episodes": [ep()]}, {}),
+    "431": (pair({"REC": "E8"}, {}), pair({"REC": "E8", "DEC": "01/05/2023"}, {}), {}),
+    "432": (pair({"REC": "E8"}, {"RNE": "P"}), pair({"REC": "E8"}, {"RNE": "S"}), {}),
+    "433": (pair({}, {"RNE": "P", "DECOM": "02/06/2023"}), pair({}, {"RNE": "P"}), {}),
+    "434": (pair({}, {"RNE": "L"}), pair({}, {"RNE": "L", "LS": "C1"}), {}),
+    "435": (pair({}, {"RNE": "P"}), pair({}, {"RNE": "P", "PLACE": "U6", "PL_POST": "Y2 2BB"}), {}),
+    "436": (pair({}, {"RNE": "B", "PLACE": "U6"}), pair({}, {"RNE": "B", "LS": "C1", "PLACE": "U6"}), {}),
+    "388": (
+        {"Episodes": [ep(DEC="01/06/2023", REC="X1")]},
+        {"Episodes": [ep(DEC="01/06/2023", REC="E8")]},
+        {},
+    ),
+    "411": (
+        {"Episodes": [located(PL_LA="901")]},
+        {"Episodes": [located()]},
+        {"la_code": "900"},
+    ),
+    "1015": (
+        {"Episodes": [located(PL_LA="901", PLACE="K2", PL_LOCATION="OUT")]},
+        {"Episodes": [located(PLACE="K2")]},
+        {"la_code": "900"},
+    ),
+    "392a": (
+        {"Header": [HEADER], "Episodes": [located(PL_DISTANCE=None)]},
+        {"Header": [HEADER], "Episodes": [located()]},
+        {},
+    ),
+    "406": (
+        {"Header": [UASC_HEADER], "Episodes": [located()]},
+        {"Header": [UASC_HEADER], "Episodes": [located(PL_DISTANCE=None)]},
+        {},
+    ),
+    "454": (
+        {"Episodes": [located(DECOM="01/05/2025", PL_DISTANCE="400.0")]},
+        {"Episodes": [located(DECOM="01/05/2025", PL_DISTANCE="300.0")]},
+        {"year": 2026},
+    ),
+    "380": (
+        {"Episodes": [ep(PLACE="T1")]},
+        pair({}, {"RNE": "P", "PLACE": "T1"}),
+        {},
+    ),
+    "381": (
+        {"Episodes": [ep(PLACE="T1", DEC="01/06/2023", REC="E8")]},
+        {"Episodes": [ep(PLACE="T1", DEC="01/06/2023", REC="X1")]},
+        {},
+    ),
+    "383": (
+        {
+            "Episodes": [
+                ep(DEC="01/06/2023", REC="X1"),
+                ep(DECOM="01/06/2023", RNE="P", PLACE="T1", DEC="05/06/2023", REC="X1"),
+                ep(DECOM="05/06/2023", RNE="P", PLACE="U6"),
+            ]
+        },
+        {
+            "Episodes": [
+                ep(DEC="01/06/2023", REC="X1"),
+                ep(DECOM="01/06/2023", RNE="P", PLACE="T1", DEC="05/06/2023", REC="X1"),
+                ep(DECOM="05/06/2023", RNE="P"),
+            ]
+        },
+        {},
+    ),
+    "365": (
+        {"Episodes": [ep(LS="V3", PLACE="R1", DEC="01/06/2023", REC="E8")]},
+        {"Episodes": [ep(LS="V3", PLACE="R1", DEC="10/05/2023", REC="E8")]},
+        {},
+    ),
+    "366": (
+        pair({}, {"LS": "V3", "RNE": "P"}),
+        pair({"REC": "E8"}, {"LS": "V3", "RNE": "S"}),
+        {},
+    ),
+    "367": (
+        {"Episodes": [ep(LS="V3", PLACE="R1", DEC="01/09/2023", REC="E8")]},
+        {"Episodes": [ep(LS="V3", PLACE="R1", DEC="10/05/2023", REC="E8")]},
+        {},
+    ),
+    "382": ({"Episodes": [ep(LS="V3", PLACE="T1")]}, {"Episodes": [ep(LS="V3", PLACE="R1")]}, {}),
+    "384": ({"Episodes": [ep(LS="V4", PLACE="U1")]}, {"Episodes": [ep(LS="V4", PLACE="R1")]}, {}),
+    "426": (
+        pair({"LS": "V3", "REC": "E8"}, {"LS": "V4"}),
+        pair({"LS": "V3", "REC": "E8"}, {"LS": "V3"}),
+        {},
+    ),
+    "105": (
+        {"Header": [HEADER | {"UASC": None}]},
+        {"Header": [HEADER | {"UASC": "0"}]},
+        {"xml": True},
+    ),
+    "303": (
+        {"Header": [HEADER | {"UASC": "0"}], "UASC": [{"CHILD": "1", "DUC": "01/01/2028"}]},
+        {"Header": [UASC_HEADER], "UASC": [{"CHILD": "1", "DUC": "01/01/2028"}]},
+        {},
+    ),
+    "304": (
+        {"UASC": [{"CHILD": "1", "DOB": "01/01/2006", "DUC": "02/01/2024"}]},
+        {"UASC": [{"CHILD": "1", "DOB": "01/01/2006", "DUC": "01/01/2024"}]},
+        {},
+    ),
+    "574": (
+        {
+            "Missing": [
+                {"CHILD": "1", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": "10/05/2023"},
+                {"CHILD": "1", "MISSING": "M", "MIS_START": "05/05/2023", "MIS_END": "06/05/2023"},
+            ]
+        },
+        {
+            "Missing": [
+                {"CHILD": "1", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": "10/05/2023"},
+                {"CHILD": "1", "MISSING": "M", "MIS_START": "15/05/2023", "MIS_END": "16/05/2023"},
+            ]
+        },
+        {},
+    ),
+    "586": (
+        {"Missing": [{"CHILD": "1", "DOB": "01/01/2010", "MISSING": "M", "MIS_START": "01/01/2009"}]},
+        {"Missing": [{"CHILD": "1", "DOB": "01/01/2010", "MISSING": "M", "MIS_START": "01/05/2023"}]},
+        {},
+    ),
+    "440": (
+        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2010", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN0"}]},
+        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2010", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN1"}]},
+        {},
+    ),
+    "441": (
+        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2022", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN1"}]},
+        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2022", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN0"}]},
+        {},
+    ),
+    "700": (
+        {"DoLo": [{"CHILD": "1", "DOLO_START": None}]},
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023"}]},
+        {},
+    ),
+    "701": (
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "31/02/2024"}]},
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/02/2024"}]},
+        {},
+    ),
+    "702": (
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/05/2023"}]},
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/07/2023"}]},
+        {},
+    ),
+    "703": (
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2024"}]},
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023"}]},
+        {},
+    ),
+    "704": (
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/06/2024"}]},
+        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/07/2023"}]},
+        {},
+    ),
+    "705": (
+        {
+            "DoLo": [
+                {"CHILD": "1", "DOLO_START": "01/06/2023"},
+                {"CHILD": "1", "DOLO_START": "01/07/2023", "DOLO_END": "01/08/2023"},
+            ]
+        },
+        {
+            "DoLo": [
+                {"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "15/06/2023"},
+                {"CHILD": "1", "DOLO_START": "01/07/2023", "DOLO_END": "01/08/2023"},
+            ]
+        },
+        {},
+    ),
+}  # fmt: skip
+
+
+def _found(tables: dict[str, Rows], code: str, options: dict[str, Any], settings: Any) -> list:
+    settings.MACA_LA_CODE = options.get("la_code", "")
+    return run_checks(tables, options.get("year", 2024), xml=options.get("xml", False), rule=code)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_finds_its_planted_example_and_not_the_clean_twin(code, settings):
+    planted, clean, options = CASES[code]
+    found = _found(planted, code, options, settings)
+    assert found, f"{code} did not find its planted example"
+    assert all(problem.message.endswith(f"[{code}]") for problem in found)
+    assert all(problem.severity == RULES[code].severity for problem in found)
+    assert _found(clean, code, options, settings) == []
+
+
+def test_every_rule_has_a_planted_example():
+    assert set(CASES) == set(RULES)
+
+
+def test_rules_that_decide_the_cohort_are_errors():
+    # An open or overlapping episode, an end date without a reason, or an episode after the
+    # year leaves the child's current episode in doubt: the child is left out of the draw.
+    errors = {code for code, item in RULES.items() if item.severity == ERROR}
+    assert {"142", "501", "148", "354", "385"} <= errors
+
+
+def test_own_la_is_taken_from_the_extract_when_not_configured(settings):
+    settings.MACA_LA_CODE = ""
+    rows = [located() for _ in range(3)] + [located(CHILD="2", PL_LA="901")]
+    found = run_checks({"Episodes": rows}, rule="411")
+    assert [problem.row for problem in found] == [5]
