@@ -14,22 +14,31 @@ from maca.sampling import codes, conf
 from maca.sampling.parse import child_date_key, code_col, code_enum, date_col
 
 # For each table whose rules compare a row with the one before or after it for the same
-# child: the date that orders a child's rows, and the columns taken from the neighbours.
-# `prev` is the row before, `prev2` the one before that, `next` the row after.
-NEIGHBOURS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+# child: how a child's rows are ordered, as the validator orders them, and the columns taken
+# from the neighbours. `prev` is the row before, `prev2` the one before that, `next` the row
+# after. Codes are compared as given (raw), as the validator compares them, so two different
+# codes that are on no list still differ.
+NEIGHBOURS: dict[str, tuple[tuple[pl.Expr, ...], dict[str, tuple[str, ...]]]] = {
     "Episodes": (
-        "DECOM",
+        (pl.col(date_col("DECOM")),),
         {
             "prev": (
-                "child_idx", date_col("DEC"), code_col("REC"), code_col("LS"),
-                code_col("PLACE"), code_col("PLACE_PROVIDER"), "PL_POST",
+                "child_idx", date_col("DECOM"), date_col("DEC"), "REC", "LS", "PLACE",
+                "PLACE_PROVIDER", "PL_POST", "URN",
             ),
-            "prev2": ("child_idx", code_col("PLACE"), "PL_POST"),
+            "prev2": ("child_idx", "PLACE", "PL_POST"),
             "next": ("child_idx", date_col("DECOM")),
         },
     ),
-    "Missing": ("MIS_START", {"prev": ("child_idx", date_col("MIS_END"))}),
-    "DoLo": ("DOLO_START", {"prev": ("child_idx", date_col("DOLO_END"))}),
+    # Periods ordered by their end (their start if open), then start.
+    "Missing": (
+        (pl.coalesce(date_col("MIS_END"), date_col("MIS_START")), pl.col(date_col("MIS_START"))),
+        {"prev": ("child_idx", date_col("MIS_END"))},
+    ),
+    "DoLo": (
+        (pl.coalesce(date_col("DOLO_END"), date_col("DOLO_START")), pl.col(date_col("DOLO_START"))),
+        {"prev": ("child_idx", date_col("DOLO_END"))},
+    ),
 }  # fmt: skip
 
 _SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
@@ -70,13 +79,14 @@ def date(column: str) -> pl.Expr:
 
 
 def is_code(table: str, column: str, values: Iterable[str]) -> pl.Expr:
-    """Whether the column's code is one of `values`, compared as the enum it is kept as (codes
-    that no year's list has cannot be there, and are dropped from the comparison)."""
+    """Whether the column's code is one of `values`, compared as the enum it is converted to
+    (codes that no year's list has cannot be there, and are dropped from the comparison)."""
     known = set(code_enum(table, column).categories.to_list())
     wanted = sorted(set(values) & known)
     if not wanted:
         return pl.lit(False)
-    return pl.col(code_col(column)).is_in(wanted)
+    # A blank, or a code on no list, is none of them (as pandas' isin says).
+    return pl.col(code_col(column)).is_in(wanted).fill_null(False)
 
 
 def near(column: str, which: str = "prev") -> pl.Expr:
@@ -90,15 +100,18 @@ def same_child(which: str = "prev") -> pl.Expr:
 
 
 def with_neighbours(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """`frame` in child then date order (as it nearly always is already), with the columns
-    of each row's neighbours (`NEIGHBOURS`) beside its own."""
+    """`frame` in child then date order (as the episodes nearly always are already), with the
+    columns of each row's neighbours (`NEIGHBOURS`) beside its own."""
     if table not in NEIGHBOURS:
         return frame
-    day, wanted = NEIGHBOURS[table]
-    key = child_date_key("child_idx", date_col(day))
-    keys = frame.select(key.alias("key")).to_series()
-    if keys.null_count() or not keys.is_sorted():
-        frame = frame.sort(key, nulls_last=False, maintain_order=True)
+    order, wanted = NEIGHBOURS[table]
+    if table == "Episodes":
+        key = child_date_key("child_idx", date_col("DECOM"))
+        keys = frame.select(key.alias("key")).to_series()
+        if keys.null_count() or not keys.is_sorted():
+            frame = frame.sort(key, nulls_last=False, maintain_order=True)
+    else:
+        frame = frame.sort([pl.col("child_idx"), *order], nulls_last=False, maintain_order=True)
     shifted = [
         pl.col(column).shift(_SHIFTS[which]).alias(neighbour(which, column))
         for which, columns in wanted.items()

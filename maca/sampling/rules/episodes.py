@@ -20,9 +20,9 @@ def _has_next() -> pl.Expr:
     return same_child("next") & near(date_col("DECOM"), "next").is_not_null()
 
 
-def _equal(column: str, which: str = "prev") -> pl.Expr:
-    """Equal to the row before, two blanks being unequal (as the validator compares)."""
-    return (pl.col(column) == near(column, which)).fill_null(False)
+def _equal(column: str) -> pl.Expr:
+    """Equal to the row before, a blank being equal to nothing (as pandas compares)."""
+    return (pl.col(column) == near(column)).fill_null(False)
 
 
 def _differs(column: str) -> pl.Expr:
@@ -94,7 +94,9 @@ def ends_after_year(context: RuleContext) -> pl.Expr:
     "out. If not the reason for new episode code must be amended to S.",
 )
 def first_episode_starts_care(context: RuleContext) -> pl.Expr:
-    first = ~same_child() & date("DECOM").is_not_null()
+    # Episodes without a start sort first; the first with one is the child's first episode.
+    earlier = same_child() & near(date_col("DECOM")).is_not_null()
+    first = ~earlier & date("DECOM").is_not_null()
     return first & (date("DECOM") >= context.collection_start) & ~is_code("Episodes", "RNE", {"S"})
 
 
@@ -121,7 +123,7 @@ def starts_care_on_previous_end(context: RuleContext) -> pl.Expr:
     "for the new episode is not started to be looked after.",
 )
 def care_ended_but_not_restarted(context: RuleContext) -> pl.Expr:
-    ended = near(code_col("REC")).is_in(sorted(CARE_ENDS))
+    ended = near("REC").cast(pl.String).is_in(sorted(CARE_ENDS)).fill_null(False)
     return same_child() & ended & ~is_code("Episodes", "RNE", {"S"})
 
 
@@ -138,17 +140,13 @@ def continuation_not_on_previous_end(context: RuleContext) -> pl.Expr:
     return same_child() & is_code("Episodes", "RNE", CONTINUATION_RNE) & mismatch
 
 
-# What says the placement changed (the validator also compares URN, which maca does not read).
-_PLACEMENT = (code_col("PLACE"), "PL_POST", code_col("PLACE_PROVIDER"))
+# What says the placement changed, compared as given.
+_PLACEMENT = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
 
 
 def _placement_changed() -> pl.Expr:
-    return pl.any_horizontal(
-        [
-            pl.col(c).cast(pl.String).fill_null("") != near(c).cast(pl.String).fill_null("")
-            for c in _PLACEMENT
-        ]
-    )
+    """Whether any of `_PLACEMENT` differs from the row before, two blanks being the same."""
+    return pl.any_horizontal([~pl.col(c).eq_missing(near(c)) for c in _PLACEMENT])
 
 
 @rule(
@@ -160,8 +158,7 @@ def _placement_changed() -> pl.Expr:
     "but this is not reflected in the episode data.",
 )
 def legal_status_only(context: RuleContext) -> pl.Expr:
-    ls_same = _equal(code_col("LS"))
-    return same_child() & is_code("Episodes", "RNE", {"L"}) & (ls_same | _placement_changed())
+    return same_child() & is_code("Episodes", "RNE", {"L"}) & (_equal("LS") | _placement_changed())
 
 
 @rule(
@@ -174,7 +171,7 @@ def legal_status_only(context: RuleContext) -> pl.Expr:
 )
 def placement_only(context: RuleContext) -> pl.Expr:
     unchanged = pl.all_horizontal([_equal(c) for c in _PLACEMENT])
-    changed_ls = _differs(code_col("LS"))
+    changed_ls = _differs("LS")
     return same_child() & is_code("Episodes", "RNE", {"P", "T"}) & (changed_ls | unchanged)
 
 
@@ -188,7 +185,7 @@ def placement_only(context: RuleContext) -> pl.Expr:
 )
 def placement_and_legal_status(context: RuleContext) -> pl.Expr:
     # Here two blanks are equal: the validator fills them with "*" before comparing.
-    ls_same = pl.col(code_col("LS")).eq_missing(near(code_col("LS")))
+    ls_same = pl.col("LS").eq_missing(near("LS"))
     unchanged = ~_placement_changed()
     return same_child() & is_code("Episodes", "RNE", {"U", "B"}) & (ls_same | unchanged)
 

@@ -46,6 +46,8 @@ def own_provision_elsewhere(context: RuleContext) -> pl.Expr:
         ~is_code("Episodes", "PLACE", _FOSTERING_OR_ADOPTION)
         & ~is_code("Episodes", "LS", codes.SHORT_BREAK_LS)
         & is_code("Episodes", "PLACE_PROVIDER", {"PR1"})
+        & pl.col("LS").is_not_null()
+        & pl.col("PLACE").is_not_null()
     )
     return checked & _not_own_la(context)
 

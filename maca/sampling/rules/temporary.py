@@ -8,7 +8,6 @@ import datetime as dt
 import polars as pl
 
 from maca.sampling import codes
-from maca.sampling.parse import code_col
 from maca.sampling.problems import WARNING
 from maca.sampling.rules.context import RuleContext, date, is_code, near, same_child
 from maca.sampling.rules.registry import rule
@@ -16,9 +15,11 @@ from maca.sampling.rules.registry import rule
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 
 
-def _temporary(column: str = code_col("PLACE"), which: str | None = None) -> pl.Expr:
-    value = pl.col(column) if which is None else near(column, which)
-    return value.cast(pl.String).is_in(TEMPORARY).fill_null(False)
+def _temporary(which: str | None = None) -> pl.Expr:
+    """Whether the placement (or a neighbour's) is temporary."""
+    if which is None:
+        return is_code("Episodes", "PLACE", TEMPORARY)
+    return near("PLACE", which).cast(pl.String).is_in(TEMPORARY).fill_null(False)
 
 
 @rule(
@@ -40,7 +41,7 @@ def care_starts_temporary(context: RuleContext) -> pl.Expr:
     "A period of care cannot end with a temporary placement.",
 )
 def care_ends_temporary(context: RuleContext) -> pl.Expr:
-    ended = pl.col(code_col("REC")).is_not_null() & ~is_code("Episodes", "REC", {"X1"})
+    ended = pl.col("REC").is_not_null() & ~is_code("Episodes", "REC", {"X1"})
     return _temporary() & ended
 
 
@@ -53,8 +54,7 @@ def care_ends_temporary(context: RuleContext) -> pl.Expr:
 )
 def returns_from_temporary(context: RuleContext) -> pl.Expr:
     after_temporary = same_child() & same_child("prev2") & _temporary(which="prev")
-    place = code_col("PLACE")
-    other_place = (pl.col(place) != near(place, "prev2")).fill_null(True)
+    other_place = (pl.col("PLACE") != near("PLACE", "prev2")).fill_null(True)
     other_home = (pl.col("PL_POST") != near("PL_POST", "prev2")).fill_null(True)
     return after_temporary & (~is_code("Episodes", "RNE", {"P"}) | other_place | other_home)
 

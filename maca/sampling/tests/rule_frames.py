@@ -32,8 +32,12 @@ def raw_table(name: str, rows: Rows, year: int, *, xml: bool = False) -> RawTabl
 def run_checks(
     given: dict[str, Rows], year: int = 2024, *, xml: bool = False, rule: str | None = None
 ) -> list[Problem]:
-    """Every problem maca finds in the tables (or only `rule`'s), table by table."""
-    raws = [raw_table(name, rows, year, xml=xml) for name, rows in given.items()]
+    """Every problem maca finds in the tables (or only `rule`'s), table by table. A table
+    named with "_last" ("Header_last") is the year before's."""
+    raws = [
+        raw_table(name.removesuffix("_last"), rows, year - name.endswith("_last"), xml=xml)
+        for name, rows in given.items()
+    ]
     ids = pl.concat([raw.frame["CHILD"] for raw in raws]).drop_nulls().unique(maintain_order=True)
     numbers = [
         raw.frame["CHILD"].replace_strict(ids, pl.int_range(ids.len(), eager=True), default=None)
@@ -41,7 +45,10 @@ def run_checks(
     ]
     numbers = [series.cast(pl.UInt32) for series in numbers]
     facts = child_facts(
-        [(raw.spec.name, raw.year, raw.frame, number) for raw, number in zip(raws, numbers)],
+        [
+            (raw.spec.name, raw.year, raw.frame, number)
+            for raw, number in zip(raws, numbers, strict=True)
+        ],
         ids.len(),
     )
     found: list[Problem] = []

@@ -15,7 +15,7 @@ from maca.sampling.tests.rule_frames import Rows, run_checks
 def ep(**values: str | None) -> dict[str, str | None]:
     episode: dict[str, str | None] = {
         "CHILD": "1", "DECOM": "01/05/2023", "RNE": "S", "LS": "C2", "CIN": "N1",
-        "PLACE": "U4", "PLACE_PROVIDER": "PR1", "PL_POST": "Z1 1AA",
+        "PLACE": "U4", "PLACE_PROVIDER": "PR1", "PL_POST": "Z1 1AA", "URN": "XXXXXXX",
     }  # fmt: skip
     return episode | values
 
@@ -29,7 +29,11 @@ def located(**values: str | None) -> dict[str, str | None]:
     return ep(**({"PL_LA": "900", "PL_LOCATION": "IN", "PL_DISTANCE": "2.0"} | values))
 
 
-HEADER = {"CHILD": "1", "SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI"}
+def row(**values: str | None) -> dict[str, str | None]:
+    return {"CHILD": "1", **values}
+
+
+HEADER = row(SEX="1", DOB="01/01/2010", ETHNIC="WBRI")
 UASC_HEADER = HEADER | {"UASC": "1"}
 
 # code: (planted tables, clean twin, options for run_checks)
@@ -57,7 +61,11 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
     "433": (pair({}, {"RNE": "P", "DECOM": "02/06/2023"}), pair({}, {"RNE": "P"}), {}),
     "434": (pair({}, {"RNE": "L"}), pair({}, {"RNE": "L", "LS": "C1"}), {}),
     "435": (pair({}, {"RNE": "P"}), pair({}, {"RNE": "P", "PLACE": "U6", "PL_POST": "Y2 2BB"}), {}),
-    "436": (pair({}, {"RNE": "B", "PLACE": "U6"}), pair({}, {"RNE": "B", "LS": "C1", "PLACE": "U6"}), {}),
+    "436": (
+        pair({}, {"RNE": "B", "PLACE": "U6"}),
+        pair({}, {"RNE": "B", "LS": "C1", "PLACE": "U6"}),
+        {},
+    ),
     "388": (
         {"Episodes": [ep(DEC="01/06/2023", REC="X1")]},
         {"Episodes": [ep(DEC="01/06/2023", REC="E8")]},
@@ -143,81 +151,81 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         {"xml": True},
     ),
     "303": (
-        {"Header": [HEADER | {"UASC": "0"}], "UASC": [{"CHILD": "1", "DUC": "01/01/2028"}]},
-        {"Header": [UASC_HEADER], "UASC": [{"CHILD": "1", "DUC": "01/01/2028"}]},
+        {"Header": [HEADER | {"UASC": "0"}], "UASC": [row(DUC="01/01/2028")]},
+        {"Header": [UASC_HEADER], "UASC": [row(DUC="01/01/2028")]},
         {},
     ),
     "304": (
-        {"UASC": [{"CHILD": "1", "DOB": "01/01/2006", "DUC": "02/01/2024"}]},
-        {"UASC": [{"CHILD": "1", "DOB": "01/01/2006", "DUC": "01/01/2024"}]},
+        {"UASC": [row(DOB="01/01/2006", DUC="02/01/2024")]},
+        {"UASC": [row(DOB="01/01/2006", DUC="01/01/2024")]},
         {},
     ),
     "574": (
         {
             "Missing": [
-                {"CHILD": "1", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": "10/05/2023"},
-                {"CHILD": "1", "MISSING": "M", "MIS_START": "05/05/2023", "MIS_END": "06/05/2023"},
+                row(MISSING="M", MIS_START="01/05/2023", MIS_END="10/05/2023"),
+                row(MISSING="M", MIS_START="05/05/2023", MIS_END="06/05/2023"),
             ]
         },
         {
             "Missing": [
-                {"CHILD": "1", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": "10/05/2023"},
-                {"CHILD": "1", "MISSING": "M", "MIS_START": "15/05/2023", "MIS_END": "16/05/2023"},
+                row(MISSING="M", MIS_START="01/05/2023", MIS_END="10/05/2023"),
+                row(MISSING="M", MIS_START="15/05/2023", MIS_END="16/05/2023"),
             ]
         },
         {},
     ),
     "586": (
-        {"Missing": [{"CHILD": "1", "DOB": "01/01/2010", "MISSING": "M", "MIS_START": "01/01/2009"}]},
-        {"Missing": [{"CHILD": "1", "DOB": "01/01/2010", "MISSING": "M", "MIS_START": "01/05/2023"}]},
+        {"Missing": [row(DOB="01/01/2010", MISSING="M", MIS_START="01/01/2009")]},
+        {"Missing": [row(DOB="01/01/2010", MISSING="M", MIS_START="01/05/2023")]},
         {},
     ),
     "440": (
-        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2010", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN0"}]},
-        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2010", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN1"}]},
+        {"Reviews": [row(DOB="01/01/2010", REVIEW="01/05/2023", REVIEW_CODE="PN0")]},
+        {"Reviews": [row(DOB="01/01/2010", REVIEW="01/05/2023", REVIEW_CODE="PN1")]},
         {},
     ),
     "441": (
-        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2022", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN1"}]},
-        {"Reviews": [{"CHILD": "1", "DOB": "01/01/2022", "REVIEW": "01/05/2023", "REVIEW_CODE": "PN0"}]},
+        {"Reviews": [row(DOB="01/01/2022", REVIEW="01/05/2023", REVIEW_CODE="PN1")]},
+        {"Reviews": [row(DOB="01/01/2022", REVIEW="01/05/2023", REVIEW_CODE="PN0")]},
         {},
     ),
     "700": (
         {"DoLo": [{"CHILD": "1", "DOLO_START": None}]},
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023"}]},
+        {"DoLo": [row(DOLO_START="01/06/2023")]},
         {},
     ),
     "701": (
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "31/02/2024"}]},
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/02/2024"}]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="31/02/2024")]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="01/02/2024")]},
         {},
     ),
     "702": (
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/05/2023"}]},
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/07/2023"}]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="01/05/2023")]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="01/07/2023")]},
         {},
     ),
     "703": (
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2024"}]},
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023"}]},
+        {"DoLo": [row(DOLO_START="01/06/2024")]},
+        {"DoLo": [row(DOLO_START="01/06/2023")]},
         {},
     ),
     "704": (
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/06/2024"}]},
-        {"DoLo": [{"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "01/07/2023"}]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="01/06/2024")]},
+        {"DoLo": [row(DOLO_START="01/06/2023", DOLO_END="01/07/2023")]},
         {},
     ),
     "705": (
         {
             "DoLo": [
-                {"CHILD": "1", "DOLO_START": "01/06/2023"},
-                {"CHILD": "1", "DOLO_START": "01/07/2023", "DOLO_END": "01/08/2023"},
+                row(DOLO_START="01/06/2023"),
+                row(DOLO_START="01/07/2023", DOLO_END="01/08/2023"),
             ]
         },
         {
             "DoLo": [
-                {"CHILD": "1", "DOLO_START": "01/06/2023", "DOLO_END": "15/06/2023"},
-                {"CHILD": "1", "DOLO_START": "01/07/2023", "DOLO_END": "01/08/2023"},
+                row(DOLO_START="01/06/2023", DOLO_END="15/06/2023"),
+                row(DOLO_START="01/07/2023", DOLO_END="01/08/2023"),
             ]
         },
         {},

@@ -1,0 +1,91 @@
+"""maca's rules against the field validator's own test cases (fixtures/validator_cases.json,
+MIT licensed, see fixtures/validator_cases.md): the same tables given to both, rule by rule,
+and the rows each flags compared. Every value is fictional."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maca.sampling.rules import RULES
+from maca.sampling.tests.rule_frames import Rows, run_checks
+
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "fixtures" / "validator_cases.json").read_text()
+)
+# Where maca differs from the validator on its own test data, and why (docs/ssda903-rules.md).
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "354": "the validator's test ends its collection year on 01/04/2021, which no real year "
+    "does; maca's year always ends on 31 March, so it also flags an episode starting 01/04/2021",
+}
+
+
+def _year(code: str, metadata: dict[str, Any]) -> int:
+    """The collection year the validator's test stands for: from its collection dates, and
+    at least the first year the rule applies to."""
+    end, start = metadata.get("collection_end"), metadata.get("collection_start")
+    year = 2024
+    if end:
+        year = dt.datetime.strptime(end, "%d/%m/%Y").year
+    elif start:
+        year = dt.datetime.strptime(start, "%d/%m/%Y").year + 1
+    return max(year, RULES[code].years_from)
+
+
+def _flagged(code: str, call: dict[str, Any], settings: Any) -> tuple[set, set]:
+    """(rows the validator flags, rows maca flags) as (table, position) pairs."""
+    given = call["tables"]
+    metadata = given.get("metadata") or {}
+    settings.MACA_LA_CODE = metadata.get("localAuthority") or ""
+    tables: dict[str, Rows] = {
+        name: table["rows"] for name, table in given.items() if name != "metadata"
+    }
+    tables = {name: rows for name, rows in tables.items() if name.removesuffix("_last") in _KNOWN}
+    positions = {
+        name: {label: number for number, label in enumerate(table["index"])}
+        for name, table in given.items()
+        if name != "metadata"
+    }
+    expected = {
+        (name, positions[name][label])
+        for name, labels in call["expected"].items()
+        if name == RULES[code].table
+        for label in labels
+    }
+    found = run_checks(
+        tables, _year(code, metadata), xml=metadata.get("file_format") == "xml", rule=code
+    )
+    return expected, {(problem.table, problem.row - 2) for problem in found}
+
+
+_KNOWN = {"Header", "Episodes", "UASC", "Missing", "Reviews", "DoLo"}
+
+
+def agreement(settings: Any) -> dict[str, bool]:
+    """For each rule maca implements, whether it flags the rows the validator does in every
+    one of the validator's test cases."""
+    result = {}
+    for code in RULES:
+        calls = CASES[code]["calls"]
+        result[code] = all(
+            expected == found for expected, found in (_flagged(code, c, settings) for c in calls)
+        )
+    return result
+
+
+def test_every_rule_has_the_validators_test_cases():
+    assert set(RULES) <= set(CASES)
+    assert all(CASES[code]["status"] == "passed" and CASES[code]["calls"] for code in RULES)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_agrees_with_the_validator_on_its_own_tests(code, settings):
+    if code in KNOWN_DIFFERENCES:
+        pytest.skip(KNOWN_DIFFERENCES[code])
+    for call in CASES[code]["calls"]:
+        expected, found = _flagged(code, call, settings)
+        assert found == expected, f"{code}: validator {sorted(expected)}, maca {sorted(found)}"
