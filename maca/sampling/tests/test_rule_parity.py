@@ -59,7 +59,7 @@ def _flagged(code: str, call: dict[str, Any], settings: Any) -> tuple[set, set]:
     found = run_checks(
         tables, _year(code, metadata), xml=metadata.get("file_format") == "xml", rule=code
     )
-    return expected, {(problem.table, problem.row - 2) for problem in found}
+    return expected, {(problem.table, (problem.row or 0) - 2) for problem in found}
 
 
 _KNOWN = {"Header", "Episodes", "UASC", "Missing", "Reviews", "DoLo"}
