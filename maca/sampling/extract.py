@@ -22,7 +22,7 @@ import polars as pl
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from maca.identifiers import crypto
-from maca.sampling import conf
+from maca.sampling import codes, conf
 from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
 from maca.sampling.parse import (
     categorical_values,
@@ -33,7 +33,7 @@ from maca.sampling.parse import (
     date_col,
     num_col,
 )
-from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
+from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING, Problem
 from maca.sampling.rules.context import child_facts
 from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
@@ -225,6 +225,8 @@ def build_extract(
         ):
             progress(30 + 30 * number // max(len(raw.tables), 1), f"Checked {table.file}")
             problem_frames.append(problems)
+            if table.spec.name == "Episodes":
+                raw.notes.extend(_year_mismatch(table, normalised))
             if problems.height:
                 bad_rows = problems.filter(pl.col("severity") == ERROR)["row"]
                 if bad_rows.len():
@@ -245,6 +247,28 @@ def build_extract(
         "file", "row", nulls_last=False, maintain_order=True
     )
     return ImportResult(extract, public, summary)
+
+
+def _year_mismatch(table: RawTable, frame: pl.DataFrame) -> list[Problem]:
+    """A warning when no episode starts or ends in the collection year the file was given
+    for: a return always has some, so the file is most likely another year's."""
+    start, end = codes.year_bounds(table.year)
+    in_year = pl.col(date_col("DECOM")).is_between(start, end) | pl.col(date_col("DEC")).is_between(
+        start, end
+    )
+    if frame.height == 0 or frame.select(in_year.any()).item():
+        return []
+    return [
+        Problem(
+            WARNING,
+            table.file,
+            "year-mismatch",
+            f"No episode starts or ends in {codes.year_label(table.year)}, the year this file "
+            "was given for: check that it is that year's return.",
+            table=table.spec.name,
+            year=table.year,
+        )
+    ]
 
 
 def _combine(

@@ -11,6 +11,7 @@ table uses are not loaded (`parse.NOT_USED`), though every byte of the file is s
 
 from __future__ import annotations
 
+import itertools
 import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from maca.sampling import parse, tables
+from maca.sampling import codes, parse, tables
 from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
 from maca.sampling.tables import TableSpec
 
@@ -134,6 +135,7 @@ def _check_tables(
                 )
             )
         seen[key] = table.file
+    problems.extend(_check_years(files))
     for year in sorted({source.year for source in files}):
         for name in tables.REQUIRED_TABLES:
             if (name, year) not in seen and (name, year) not in attempted:
@@ -162,6 +164,26 @@ def _check_tables(
                 )
             )
     return problems
+
+
+def _check_years(files: list[SourceFile]) -> list[Problem]:
+    """Collection years given together must follow one another: a child's episodes are linked
+    from one year's return to the next, and a gap (2019/20 with 2023/24) would join unrelated
+    returns as if they were one history."""
+    years = sorted({source.year for source in files})
+    gaps = [(before, after) for before, after in itertools.pairwise(years) if after != before + 1]
+    return [
+        Problem(
+            FATAL,
+            "(extract)",
+            "unrelated-years",
+            f"The files are for {codes.year_label(before)} and {codes.year_label(after)}, "
+            "which do not follow one another: import years that follow one another, or each "
+            "year on its own.",
+            year=after,
+        )
+        for before, after in gaps
+    ]
 
 
 def _looks_like_xml(path: Path) -> bool:

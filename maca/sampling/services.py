@@ -8,6 +8,7 @@ extract files are written to a staging folder and moved into place only when com
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Iterable
@@ -27,7 +28,7 @@ from django.utils.text import get_valid_filename
 from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.identifiers.models import ChildIdentity
-from maca.sampling import codes, cohort, derive, facts, sample
+from maca.sampling import codes, cohort, conf, derive, facts, sample
 from maca.sampling.extract import (
     ImportResult,
     build_extract,
@@ -121,6 +122,37 @@ def summarise_problems(problems: pl.DataFrame) -> list[dict[str, Any]]:
     return grouped.to_dicts()
 
 
+def extract_fingerprint(files: list[SourceFile]) -> str:
+    """A keyed hash of the files' contents and years, whatever their names or order, to tell
+    when the same extract is imported again without keeping anything that identifies it."""
+    digests = []
+    for source in files:
+        content = hashlib.blake2b(key=conf.child_hmac_key()[:64], digest_size=16)
+        with source.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                content.update(chunk)
+        digests.append(f"{source.year}:{content.hexdigest()}")
+    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+
+
+def _note_earlier_import(batch: ImportBatch, fingerprint: str) -> None:
+    """Record the fingerprint, and the earlier import of the same extract if there is one."""
+    earlier = (
+        ImportBatch.objects.filter(summary__fingerprint=fingerprint)
+        .exclude(pk=batch.pk)
+        .exclude(status__in=[ImportBatch.Status.FAILED, ImportBatch.Status.REFUSED])
+        .order_by("created_at")
+        .first()
+    )
+    batch.summary["fingerprint"] = fingerprint
+    if earlier is not None:
+        batch.summary["same_as"] = {
+            "public_id": str(earlier.public_id),
+            "created_at": earlier.created_at.isoformat(),
+            "same_audit": earlier.audit_id == batch.audit_id,
+        }
+
+
 def _record_result(batch: ImportBatch, result: ImportResult) -> None:
     problems = result.problems
     summary = result.summary
@@ -181,6 +213,7 @@ def import_903_run(*, batch_id: int) -> None:
         for item in batch.uploads
     ]
     try:
+        fingerprint = extract_fingerprint(files)
         result = run_pipeline(
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
         )
@@ -216,6 +249,7 @@ def import_903_run(*, batch_id: int) -> None:
         shutil.rmtree(batch.upload_dir, ignore_errors=True)
     batch.refresh_from_db()
     _record_result(batch, result)
+    _note_earlier_import(batch, fingerprint)
     with transaction.atomic():
         batch.uploads = []
         batch.save()
@@ -232,6 +266,7 @@ def import_903_local(
     """The command-line import: files already on disk, run in this process. Fatal problems
     raise ExtractError before anything is written; row problems are kept only when asked to
     leave those rows out."""
+    fingerprint = extract_fingerprint(files)
     result = run_pipeline(files, home_districts=home_districts)
     if result.error_count and not leave_out_problem_rows:
         return None, result
@@ -245,6 +280,7 @@ def import_903_local(
         )
         save_extract(result.extract, result.problems, batch.storage_dir)
         _record_result(batch, result)
+        _note_earlier_import(batch, fingerprint)
         if result.error_count:
             batch.status = ImportBatch.Status.READY
             batch.child_count = result.summary["children_kept"]

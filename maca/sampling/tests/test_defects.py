@@ -162,3 +162,29 @@ def test_blank_child_is_a_blank_required_field(write, minimal_extract, blank):
     )
     [problem] = [p for p in _problems([minimal_extract[0], episodes]) if p.column == "CHILD"]
     assert problem.rule == "required"
+
+
+def test_years_that_do_not_follow_one_another_are_refused(minimal_extract):
+    files = [SourceFile(p, 2024) for p in minimal_extract]
+    files += [SourceFile(p, 2020) for p in minimal_extract]
+    with pytest.raises(ExtractError) as caught:
+        read_extract(files)
+    [problem] = [p for p in caught.value.problems if p.rule == "unrelated-years"]
+    assert "2019/20" in problem.message and "2023/24" in problem.message
+
+
+def test_a_file_given_for_the_wrong_year_is_warned_about(minimal_extract):
+    raw = read_extract([SourceFile(p, 2022) for p in minimal_extract])
+    problems = problems_from_frame(build_extract(raw, home_districts=["Z1"]).problems)
+    [problem] = [p for p in problems if p.rule == "year-mismatch"]
+    assert problem.severity == "warning" and "2021/22" in problem.message
+
+
+@pytest.mark.django_db
+def test_importing_the_same_extract_again_says_so(generated):
+    folder = generated(children=30, seed=14)[0].parent
+    first = _run("import-903", str(folder), "--year", "2024", "--home-districts", "Z1")
+    assert "imported before" not in first
+    first_id = re.search(r"Import id: (\S+)", first).group(1)  # type: ignore[union-attr]
+    again = _run("import-903", str(folder), "--year", "2024", "--home-districts", "Z1")
+    assert f"imported before (for this audit), as import {first_id}" in again

@@ -95,6 +95,14 @@ class Command(BaseCommand):
                 f"{summary['errors']} error(s) in {summary['error_rows']} row(s); nothing was "
                 "kept. Correct the files, or re-run with --leave-out-problem-rows."
             )
+        if earlier := batch.summary.get("same_as"):
+            where = "for this audit" if earlier["same_audit"] else "for another audit or none"
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The same files were imported before ({where}), as import "
+                    f"{earlier['public_id']} on {earlier['created_at'][:10]}."
+                )
+            )
         left_out = ""
         if summary["children_with_problems"]:
             left_out = (
