@@ -8,7 +8,8 @@ null), both done as the file is read (`parse.py`), and child ids by numbering th
 Header. Comparing null counts before and after says whether a column has any problem at all;
 only a column that does is looked at row by row. Problems carry the file, the row (spreadsheet
 row for CSV, line for XML), the column, the value (only its shape for identifying columns) and
-the rule, as `problems.PROBLEM_SCHEMA` says.
+the rule, as `problems.PROBLEM_SCHEMA` says. The field validator's rules, under its codes, are
+in `rules/` and run with these (docs/ssda903-rules.md lists both).
 """
 
 from __future__ import annotations

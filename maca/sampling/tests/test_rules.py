@@ -3,6 +3,7 @@ twin that differs only where the rule looks. Every value is fictional."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -264,3 +265,9 @@ def test_own_la_is_taken_from_the_extract_when_not_configured(settings):
     rows = [located() for _ in range(3)] + [located(CHILD="2", PL_LA="901")]
     found = run_checks({"Episodes": rows}, rule="411")
     assert [problem.row for problem in found] == [5]
+
+
+def test_the_rules_page_lists_every_rule_with_its_severity():
+    page = (Path(__file__).resolve().parents[3] / "docs" / "ssda903-rules.md").read_text()
+    for code, item in RULES.items():
+        assert f"| {code} | {item.table} | {item.column} | {item.severity}" in page, code
