@@ -206,7 +206,7 @@ def build_extract(
         [
             (table.spec.name, table.year, table.frame, number)
             for table, number in zip(raw.tables, numbers, strict=True)
-            if table.spec.name in ("Header", "UASC")
+            if table.spec.name in ("Header", "UASC", "Episodes")
         ],
         ids.categories.len(),
     )

@@ -466,7 +466,7 @@ def validate_table(
     date order with each row's neighbours and its child's facts beside it) and its problems:
     maca's own checks, then the field's rules (`rules`)."""
     frame = prepare(table, child_idx)
-    frame = with_neighbours(with_child_facts(frame, facts), table.spec.name)
+    frame = with_neighbours(with_child_facts(frame, table.spec.name, facts), table.spec.name)
     context = RuleContext.for_table(table.spec.name, table.year, frame, table.row_label == "line")
     checks = checks_for(table, frame) + checks_for_rules(context)
     return frame, problems_for(frame, table, checks)

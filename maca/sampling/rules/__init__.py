@@ -10,13 +10,25 @@ converted (`parse.py`), plus each row's neighbours in child and date order and a
 about its child from the Header (`context.py`).
 """
 
-from maca.sampling.rules import dolo, episodes, location, missing, reviews, temporary, uasc
+from maca.sampling.rules import (
+    consistency,
+    continuity,
+    dolo,
+    episodes,
+    location,
+    missing,
+    reviews,
+    temporary,
+    uasc,
+)
 from maca.sampling.rules.registry import RULES, Rule, checks_for_rules
 
 __all__ = [
     "RULES",
     "Rule",
     "checks_for_rules",
+    "consistency",
+    "continuity",
     "dolo",
     "episodes",
     "location",

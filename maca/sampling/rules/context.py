@@ -133,57 +133,135 @@ def _own_la(table: str, frame: pl.DataFrame) -> str | None:
     return str(inside.cast(pl.String).mode().sort()[0])
 
 
+# Facts from the year before, and from the Header for the UASC table, each added only where
+# the table it comes from was given.
+LAST_SEX, LAST_DOB, LAST_ETHNIC = "__last_sex", "__last_dob", "__last_ethnic"
+IN_LAST_HEADER = "__in_last_header"
+HEADER_DOB, HEADER_SEX = "__header_dob", "__header_sex"
+LAST_DECOM, LAST_DEC_GIVEN, LAST_RNE = "__last_decom", "__last_dec_given", "__last_rne"
+LAST_PL_LA, LAST_DISTANCE = "__last_pl_la", "__last_distance"
+
+
 @dataclass(frozen=True)
 class ChildFacts:
-    """Per child number, for one collection year (`child_facts`)."""
+    """Per child number, for one collection year (`child_facts`): for each table, the
+    columns to add beside its rows, each a Series indexed by child number."""
 
-    uasc_child: pl.Series  # Boolean
-    header_uasc: pl.Series | None  # the Header's UASC text, if it has the column
+    columns: dict[str, dict[str, pl.Series]]
 
 
-def child_facts(
-    tables: list[tuple[str, int, pl.DataFrame, pl.Series]], children: int
-) -> dict[int, ChildFacts]:
-    """Facts about each child, by year, from the raw Header and UASC tables: (table name,
-    year, frame, child numbers of its rows) for every table read."""
-    flagged: dict[int, pl.Series] = {}
-    header_flags: dict[int, pl.Series] = {}
-    for name, year, frame, numbers in tables:
-        if name == "Header" and "UASC" in frame.columns:
-            text = frame["UASC"].cast(pl.String).str.strip_chars()
-            header_flags[year] = _by_child(numbers, text, children, pl.String)
-            flags = _by_child(numbers, text == "1", children, pl.Boolean)
-        elif name == "UASC":
-            given = frame.select(pl.any_horizontal(pl.col("DOB", "DUC").is_not_null())).to_series()
-            flags = _by_child(numbers, given, children, pl.Boolean)
-        else:
-            continue
-        flagged[year] = flags.fill_null(False) | flagged.get(year, flags.fill_null(False))
+Raw = tuple[str, int, pl.DataFrame, pl.Series]  # table name, year, raw frame, child numbers
+
+
+def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
+    """Facts about each child, by year, from the raw Header, UASC and Episodes tables given
+    as (table name, year, frame, child numbers of its rows)."""
+    by_table = {(name, year): (frame, numbers) for name, year, frame, numbers in tables}
     years = sorted({year for _name, year, _frame, _numbers in tables})
-    empty = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+    uasc = _uasc_children(by_table, years, children)
     facts = {}
     for year in years:
-        this, last = flagged.get(year, empty), flagged.get(year - 1, empty)
-        facts[year] = ChildFacts(this | last, header_flags.get(year))
+        columns: dict[str, dict[str, pl.Series]] = {
+            "Episodes": {UASC_CHILD: uasc[year] | uasc.get(year - 1, uasc[year])},
+            "UASC": {},
+            "Header": {},
+        }
+        if header := by_table.get(("Header", year)):
+            columns["UASC"] |= _header_facts(header, children)
+        if last_header := by_table.get(("Header", year - 1)):
+            columns["Header"] |= _last_header_facts(last_header, children)
+        if last_episodes := by_table.get(("Episodes", year - 1)):
+            columns["Episodes"] |= _last_episode_facts(last_episodes, children)
+        facts[year] = ChildFacts(columns)
     return facts
 
 
-def _by_child(
-    numbers: pl.Series, values: pl.Series, children: int, dtype: type[pl.DataType]
-) -> pl.Series:
+def _uasc_children(
+    by_table: dict[tuple[str, int], tuple[pl.DataFrame, pl.Series]], years: list[int], children: int
+) -> dict[int, pl.Series]:
+    """Per year, whether each child is UASC: flagged in the Header, or in the UASC table with
+    a date of birth or DUC."""
+    result = {}
+    for year in years:
+        flags = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+        if header := by_table.get(("Header", year)):
+            frame, numbers = header
+            if "UASC" in frame.columns:
+                text = frame["UASC"].cast(pl.String).str.strip_chars()
+                flags = flags | _by_child(numbers, text == "1", children).fill_null(False)
+        if table := by_table.get(("UASC", year)):
+            frame, numbers = table
+            given = frame.select(pl.any_horizontal(pl.col("DOB", "DUC").is_not_null())).to_series()
+            flags = flags | _by_child(numbers, given, children).fill_null(False)
+        result[year] = flags
+    return result
+
+
+def _header_facts(header: tuple[pl.DataFrame, pl.Series], children: int) -> dict[str, pl.Series]:
+    frame, numbers = header
+    facts = {
+        HEADER_DOB: _by_child(numbers, frame["DOB"], children),
+        HEADER_SEX: _by_child(numbers, frame["SEX"].cast(pl.String), children),
+    }
+    if "UASC" in frame.columns:
+        facts[HEADER_UASC] = _by_child(numbers, frame["UASC"].cast(pl.String), children)
+    return facts
+
+
+def _last_header_facts(
+    header: tuple[pl.DataFrame, pl.Series], children: int
+) -> dict[str, pl.Series]:
+    frame, numbers = header
+    present = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True)
+    return {
+        LAST_SEX: _by_child(numbers, frame["SEX"].cast(pl.String), children),
+        LAST_DOB: _by_child(numbers, frame[date_col("DOB")], children),
+        LAST_ETHNIC: _by_child(numbers, frame["ETHNIC"].cast(pl.String), children),
+        IN_LAST_HEADER: _by_child(numbers, present, children).fill_null(False),
+    }
+
+
+def _last_episode_facts(
+    episodes: tuple[pl.DataFrame, pl.Series], children: int
+) -> dict[str, pl.Series]:
+    """Each child's last episode of the year before (the latest DECOM)."""
+    frame, numbers = episodes
+    columns = {
+        LAST_DECOM: pl.col(date_col("DECOM")),
+        LAST_DEC_GIVEN: pl.col("DEC").is_not_null(),
+        LAST_RNE: pl.col("RNE").cast(pl.String),
+        LAST_PL_LA: pl.col("PL_LA").cast(pl.String) if "PL_LA" in frame.columns else None,
+        LAST_DISTANCE: pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+        if "PL_DISTANCE" in frame.columns
+        else None,
+    }
+    wanted = {name: expr for name, expr in columns.items() if expr is not None}
+    last = (
+        frame.with_columns(numbers.alias("__child"))
+        .filter(pl.col("__child").is_not_null() & pl.col(date_col("DECOM")).is_not_null())
+        .sort("__child", date_col("DECOM"), maintain_order=True)
+        .group_by("__child", maintain_order=True)
+        .last()
+        .select("__child", **wanted)
+    )
+    return {name: _by_child(last["__child"], last[name], children) for name in wanted}
+
+
+def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series:
     """`values` placed at their child's number (a child's last row wins; others null)."""
     known = numbers.is_not_null()
-    return pl.repeat(None, children, dtype=dtype, eager=True).scatter(
-        numbers.filter(known), values.filter(known).cast(dtype)
+    return pl.repeat(None, children, dtype=values.dtype, eager=True).scatter(
+        numbers.filter(known), values.filter(known)
     )
 
 
-def with_child_facts(frame: pl.DataFrame, facts: ChildFacts | None) -> pl.DataFrame:
+def with_child_facts(frame: pl.DataFrame, table: str, facts: ChildFacts | None) -> pl.DataFrame:
     """`frame` with its children's facts beside each row."""
-    if facts is None:
+    if facts is None or not facts.columns.get(table):
         return frame
     numbers = frame["child_idx"]
-    columns = [facts.uasc_child.gather(numbers).fill_null(False).alias(UASC_CHILD)]
-    if facts.header_uasc is not None:
-        columns.append(facts.header_uasc.gather(numbers).alias(HEADER_UASC))
-    return frame.with_columns(columns)
+    columns = [series.gather(numbers).alias(name) for name, series in facts.columns[table].items()]
+    frame = frame.with_columns(columns)
+    if UASC_CHILD in frame.columns:
+        frame = frame.with_columns(pl.col(UASC_CHILD).fill_null(False))
+    return frame

@@ -62,7 +62,7 @@ def _flagged(code: str, call: dict[str, Any], settings: Any) -> tuple[set, set]:
     return expected, {(problem.table, (problem.row or 0) - 2) for problem in found}
 
 
-_KNOWN = {"Header", "Episodes", "UASC", "Missing", "Reviews", "DoLo"}
+_KNOWN = {"Header", "Episodes", "UASC", "Missing", "Reviews", "DoLo", "OC2"}
 
 
 def agreement(settings: Any) -> dict[str, bool]:

@@ -231,6 +231,74 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         },
         {},
     ),
+    "202": (
+        {"Header": [HEADER], "Header_last": [HEADER | {"SEX": "2"}]},
+        {"Header": [HEADER], "Header_last": [HEADER]},
+        {},
+    ),
+    "203": (
+        {"Header": [HEADER], "Header_last": [HEADER | {"DOB": "02/01/2010"}]},
+        {"Header": [HEADER], "Header_last": [HEADER]},
+        {},
+    ),
+    "204": (
+        {"Header": [HEADER], "Header_last": [HEADER | {"ETHNIC": "WIRI"}]},
+        {"Header": [HEADER], "Header_last": [HEADER | {"ETHNIC": "wbri"}]},
+        {},
+    ),
+    "INT18": (
+        {"Header": [HEADER], "UASC": [row(SEX="1", DOB="02/01/2010")]},
+        {"Header": [HEADER], "UASC": [row(SEX="1", DOB="01/01/2010")]},
+        {},
+    ),
+    "INT21": (
+        {"Header": [HEADER], "UASC": [row(SEX="2", DOB="01/01/2010")]},
+        {"Header": [HEADER], "UASC": [row(SEX="1", DOB="01/01/2010")]},
+        {},
+    ),
+    "INT33": (
+        {"OC2": [row(SDQ_SCORE="10"), row(SDQ_SCORE="11")]},
+        {"OC2": [row(SDQ_SCORE="10"), row(CHILD="2", SDQ_SCORE="11")]},
+        {},
+    ),
+    "INT36": (
+        {"UASC": [row(DUC="01/01/2028"), row(DUC="01/01/2028")]},
+        {"UASC": [row(DUC="01/01/2028"), row(CHILD="2", DUC="01/01/2028")]},
+        {},
+    ),
+    "452": (
+        {
+            "Episodes_last": [located(DECOM="01/05/2022", RNE="P")],
+            "Episodes": [located(DECOM="01/05/2023", RNE="P", PL_LA="901")],
+        },
+        {
+            "Episodes_last": [located(DECOM="01/05/2022", RNE="P")],
+            "Episodes": [located(DECOM="01/05/2023", RNE="P")],
+        },
+        {},
+    ),
+    "453": (
+        {
+            "Episodes_last": [located(DECOM="01/05/2022", RNE="P")],
+            "Episodes": [located(DECOM="01/05/2023", RNE="P", PL_DISTANCE="5.0")],
+        },
+        {
+            "Episodes_last": [located(DECOM="01/05/2022", RNE="P")],
+            "Episodes": [located(DECOM="01/05/2023", RNE="P", PL_DISTANCE="2.1")],
+        },
+        {},
+    ),
+    "562": (
+        {
+            "Episodes_last": [ep(DECOM="01/05/2022")],
+            "Episodes": [ep(DECOM="01/06/2022", RNE="P")],
+        },
+        {
+            "Episodes_last": [ep(DECOM="01/05/2022")],
+            "Episodes": [ep(DECOM="01/05/2022")],
+        },
+        {},
+    ),
 }  # fmt: skip
 
 
