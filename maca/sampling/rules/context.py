@@ -138,8 +138,17 @@ def _own_la(table: str, frame: pl.DataFrame) -> str | None:
 LAST_SEX, LAST_DOB, LAST_ETHNIC = "__last_sex", "__last_dob", "__last_ethnic"
 IN_LAST_HEADER = "__in_last_header"
 HEADER_DOB, HEADER_SEX = "__header_dob", "__header_sex"
-LAST_DECOM, LAST_DEC_GIVEN, LAST_RNE = "__last_decom", "__last_dec_given", "__last_rne"
-LAST_PL_LA, LAST_DISTANCE = "__last_pl_la", "__last_distance"
+LAST_DECOM, LAST_DEC_GIVEN, LAST_DISTANCE = "__last_decom", "__last_dec_given", "__last_distance"
+# Last year's last episode's codes, as given.
+LAST_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA", "PL_LOCATION")
+
+
+def last(column: str) -> str:
+    """The name of the column holding last year's last episode's `column` (`LAST_FIELDS`)."""
+    return f"__last_{column}"
+
+
+LAST_RNE, LAST_PL_LA = last("RNE"), last("PL_LA")
 
 
 @dataclass(frozen=True)
@@ -226,17 +235,18 @@ def _last_episode_facts(
 ) -> dict[str, pl.Series]:
     """Each child's last episode of the year before (the latest DECOM)."""
     frame, numbers = episodes
-    columns = {
+    wanted = {
         LAST_DECOM: pl.col(date_col("DECOM")),
         LAST_DEC_GIVEN: pl.col("DEC").is_not_null(),
-        LAST_RNE: pl.col("RNE").cast(pl.String),
-        LAST_PL_LA: pl.col("PL_LA").cast(pl.String) if "PL_LA" in frame.columns else None,
-        LAST_DISTANCE: pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
-        if "PL_DISTANCE" in frame.columns
-        else None,
+        **{
+            last(column): pl.col(column).cast(pl.String)
+            for column in LAST_FIELDS
+            if column in frame.columns
+        },
     }
-    wanted = {name: expr for name, expr in columns.items() if expr is not None}
-    last = (
+    if "PL_DISTANCE" in frame.columns:
+        wanted[LAST_DISTANCE] = pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+    latest = (
         frame.with_columns(numbers.alias("__child"))
         .filter(pl.col("__child").is_not_null() & pl.col(date_col("DECOM")).is_not_null())
         .sort("__child", date_col("DECOM"), maintain_order=True)
@@ -244,7 +254,7 @@ def _last_episode_facts(
         .last()
         .select("__child", **wanted)
     )
-    return {name: _by_child(last["__child"], last[name], children) for name in wanted}
+    return {name: _by_child(latest["__child"], latest[name], children) for name in wanted}
 
 
 def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series:

@@ -29,7 +29,9 @@ def _year(code: str, metadata: dict[str, Any]) -> int:
     at least the first year the rule applies to."""
     end, start = metadata.get("collection_end"), metadata.get("collection_start")
     year = 2024
-    if end:
+    if named := metadata.get("collectionYear"):  # "2024" is 2024/25, maca's 2025
+        year = int(named[:4]) + 1
+    elif end:
         year = dt.datetime.strptime(end, "%d/%m/%Y").year
     elif start:
         year = dt.datetime.strptime(start, "%d/%m/%Y").year + 1

@@ -299,7 +299,26 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         },
         {},
     ),
+    "502": (
+        {"Episodes_last": [ep(DECOM="01/05/2022")], "Episodes": [ep(DECOM="02/05/2022")]},
+        {"Episodes_last": [ep(DECOM="01/05/2022")], "Episodes": [ep(DECOM="01/05/2022")]},
+        {},
+    ),
 }  # fmt: skip
+
+# 503A to 503J: the first episode against last year's open one, one column each.
+_CHANGED = {
+    "503A": {"RNE": "P"}, "503B": {"LS": "C1"}, "503C": {"CIN": "N2"}, "503D": {"PLACE": "U6"},
+    "503E": {"PLACE_PROVIDER": "PR2"}, "503F": {"URN": "SC000001"}, "503G": {"PL_DISTANCE": "9.0"},
+    "503H": {"PL_LA": "901"}, "503J": {"PL_LOCATION": "OUT"},
+}  # fmt: skip
+for _code, _change in _CHANGED.items():
+    _last = {"Episodes_last": [located(DECOM="01/05/2022")]}
+    CASES[_code] = (
+        _last | {"Episodes": [located(DECOM="01/05/2022", **_change)]},
+        _last | {"Episodes": [located(DECOM="01/05/2022")]},
+        {},
+    )
 
 
 def _found(tables: dict[str, Rows], code: str, options: dict[str, Any], settings: Any) -> list:
