@@ -417,42 +417,55 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
 
 def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> pl.DataFrame:
     """Problem rows for every failing check, with the internal child number so the children
-    affected can be left out."""
+    affected can be left out.
+
+    Every check is worked out in one pass over the table. A failing check's rows are then
+    picked out of only the columns its problem shows: a table with a few thousand warnings
+    would otherwise be copied whole for each rule that has some."""
     if not checks:
         return empty_problems()
-    counts = frame.select(
-        [check.failed.fill_null(False).sum().alias(str(i)) for i, check in enumerate(checks)]
-    ).row(0)
+    masks = frame.select(
+        [check.failed.fill_null(False).alias(str(i)) for i, check in enumerate(checks)]
+    )
+    counts = masks.sum().row(0)
     frames = []
-    for check, count in zip(checks, counts, strict=True):
+    for number, (check, count) in enumerate(zip(checks, counts, strict=True)):
         if not count:
             continue
-        failing = frame.with_columns(**check.context) if check.context else frame
-        # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
-        # empty chunks behind ("assertion failed: i < self.len()").
-        failing = failing.filter(check.failed.fill_null(False)).rechunk()
-        message = check.message
-        if PATH in failing.columns:
-            element = XML_NAMES.get(check.column, check.column)
-            message = pl.format("{} (element {}/{})", message, pl.col(PATH), pl.lit(element))
-        frames.append(
-            failing.with_columns(message.alias("__message")).select(
-                pl.lit(check.severity).alias("severity"),
-                pl.lit(table.file).alias("file"),
-                pl.col(ROW).cast(pl.Int64).alias("row"),
-                pl.lit(check.column).alias("column"),
-                _value(check.column).alias("value"),
-                pl.lit(check.rule).alias("rule"),
-                pl.col("__message").alias("message"),
-                pl.lit(table.spec.name).alias("table"),
-                pl.lit(table.year, dtype=pl.Int32).alias("year"),
-                pl.lit(table.row_label).alias("row_label"),
-                pl.col("child_idx"),
-            )
-        )
+        frames.append(_failing_rows(frame, table, check, masks[str(number)]))
     if not frames:
         return empty_problems()
     return pl.concat(frames)
+
+
+def _failing_rows(
+    frame: pl.DataFrame, table: RawTable, check: Check, failed: pl.Series
+) -> pl.DataFrame:
+    message = check.message
+    if PATH in frame.columns:
+        element = XML_NAMES.get(check.column, check.column)
+        message = pl.format("{} (element {}/{})", message, pl.col(PATH), pl.lit(element))
+    needed = {ROW, "child_idx", check.column, *message.meta.root_names()}
+    for expr in check.context.values():
+        needed |= set(expr.meta.root_names())
+    failing = frame.select([name for name in frame.columns if name in needed])
+    failing = failing.with_columns(**check.context) if check.context else failing
+    # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
+    # empty chunks behind ("assertion failed: i < self.len()").
+    failing = failing.filter(failed).rechunk()
+    return failing.with_columns(message.alias("__message")).select(
+        pl.lit(check.severity).alias("severity"),
+        pl.lit(table.file).alias("file"),
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit(check.column).alias("column"),
+        _value(check.column).alias("value"),
+        pl.lit(check.rule).alias("rule"),
+        pl.col("__message").alias("message"),
+        pl.lit(table.spec.name).alias("table"),
+        pl.lit(table.year, dtype=pl.Int32).alias("year"),
+        pl.lit(table.row_label).alias("row_label"),
+        pl.col("child_idx"),
+    )
 
 
 def empty_problems() -> pl.DataFrame:

@@ -99,6 +99,16 @@ def same_child(which: str = "prev") -> pl.Expr:
     return (pl.col("child_idx") == pl.col(neighbour(which, "child_idx"))).fill_null(False)
 
 
+def per_child_sum(values: pl.Expr) -> pl.Expr:
+    """The sum of `values` over each row's child, on every row of the child, for a table in
+    child order (`with_neighbours`, episodes only): running totals read at each child's last
+    row, less those before its first, which costs a fraction of a window over child numbers."""
+    running = values.cum_sum()
+    at_end = pl.when(~same_child("next")).then(running).backward_fill()
+    before = pl.when(~same_child()).then(running - values).forward_fill()
+    return at_end - before
+
+
 def with_neighbours(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     """`frame` in child then date order (as the episodes nearly always are already), with the
     columns of each row's neighbours (`NEIGHBOURS`) beside its own."""
@@ -127,10 +137,13 @@ def _own_la(table: str, frame: pl.DataFrame) -> str | None:
     configured = conf.own_la_code()
     if configured or table != "Episodes" or not {"PL_LA", "PL_LOCATION"} <= set(frame.columns):
         return configured
-    inside = frame.filter(is_code("Episodes", "PL_LOCATION", {"IN"}))["PL_LA"].drop_nulls()
+    inside = frame.select(
+        pl.col("PL_LA").filter(is_code("Episodes", "PL_LOCATION", {"IN"})).drop_nulls()
+    ).to_series()
     if inside.len() == 0:
         return None
-    return str(inside.cast(pl.String).mode().sort()[0])
+    counts = inside.value_counts(sort=True)
+    return str(counts.row(0)[0])
 
 
 # Facts from the year before, and from the Header for the UASC table, each added only where

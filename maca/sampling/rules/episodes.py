@@ -123,7 +123,7 @@ def starts_care_on_previous_end(context: RuleContext) -> pl.Expr:
     "for the new episode is not started to be looked after.",
 )
 def care_ended_but_not_restarted(context: RuleContext) -> pl.Expr:
-    ended = near("REC").cast(pl.String).is_in(sorted(CARE_ENDS)).fill_null(False)
+    ended = near("REC").is_in(sorted(CARE_ENDS)).fill_null(False)
     return same_child() & ended & ~is_code("Episodes", "RNE", {"S"})
 
 

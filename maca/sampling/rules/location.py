@@ -18,7 +18,7 @@ _FOSTERING_OR_ADOPTION = ("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", 
 def _not_own_la(context: RuleContext) -> pl.Expr:
     if context.own_la is None:
         return pl.lit(False)
-    return (pl.col("PL_LA").cast(pl.String) != context.own_la).fill_null(True)
+    return (pl.col("PL_LA") != context.own_la).fill_null(True)
 
 
 @rule(

@@ -9,7 +9,14 @@ import polars as pl
 
 from maca.sampling import codes
 from maca.sampling.problems import WARNING
-from maca.sampling.rules.context import RuleContext, date, is_code, near, same_child
+from maca.sampling.rules.context import (
+    RuleContext,
+    date,
+    is_code,
+    near,
+    per_child_sum,
+    same_child,
+)
 from maca.sampling.rules.registry import rule
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
@@ -19,7 +26,7 @@ def _temporary(which: str | None = None) -> pl.Expr:
     """Whether the placement (or a neighbour's) is temporary."""
     if which is None:
         return is_code("Episodes", "PLACE", TEMPORARY)
-    return near("PLACE", which).cast(pl.String).is_in(TEMPORARY).fill_null(False)
+    return near("PLACE", which).is_in(TEMPORARY).fill_null(False)
 
 
 @rule(
@@ -98,11 +105,9 @@ def too_much_respite(context: RuleContext) -> pl.Expr:
     end = pl.min_horizontal(
         date("DEC").fill_null(context.collection_end), pl.lit(context.collection_end)
     )
-    days = pl.when(_short_break({"V3"}) & date("DECOM").is_not_null()).then(
-        (end - start).dt.total_days()
-    )
-    counted = pl.when(days > 0).then(days)
-    return counted.is_not_null() & (counted.sum().over("child_idx") > 75)
+    respite = _short_break({"V3"}) & date("DECOM").is_not_null()
+    days = pl.when(respite).then((end - start).dt.total_days()).otherwise(0).clip(lower_bound=0)
+    return (days > 0) & (per_child_sum(days) > 75)
 
 
 @rule(
@@ -137,5 +142,7 @@ def short_break_long_term_foster(context: RuleContext) -> pl.Expr:
 )
 def both_kinds_of_short_break(context: RuleContext) -> pl.Expr:
     v3, v4 = _short_break({"V3"}), _short_break({"V4"})
-    both = v3.any().over("child_idx") & v4.any().over("child_idx")
+    # V3 episodes counted in the low 32 bits, V4 in the high: one running total for both.
+    counts = per_child_sum(v3.cast(pl.Int64) + v4.cast(pl.Int64) * (1 << 32))
+    both = ((counts % (1 << 32)) > 0) & (counts >= (1 << 32))
     return (v3 | v4) & both
