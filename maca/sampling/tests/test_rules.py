@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from maca.sampling.problems import ERROR
+from maca.sampling.extract import build_extract
+from maca.sampling.ingest import SourceFile, read_extract
+from maca.sampling.problems import ERROR, problems_from_frame
 from maca.sampling.rules import RULES
 from maca.sampling.tests.rule_frames import Rows, run_checks
 
@@ -358,3 +360,15 @@ def test_the_rules_page_lists_every_rule_with_its_severity():
     page = (Path(__file__).resolve().parents[3] / "docs" / "ssda903-rules.md").read_text()
     for code, item in RULES.items():
         assert f"| {code} | {item.table} | {item.column} | {item.severity}" in page, code
+
+
+@pytest.mark.parametrize("xml", [False, True])
+def test_a_clean_generated_extract_breaks_no_rule_and_loses_no_child(generated, xml):
+    # The generator follows the field's rules (temporary placements return, short breaks are
+    # short, each reason for a new episode matches what changed), so every child stays in
+    # the cohort exactly as before the rules were checked.
+    paths = generated(children=400, seed=21, with_location=not xml, xml=xml)
+    raw = read_extract([SourceFile(path, 2024) for path in paths])
+    result = build_extract(raw, home_districts=["Z1", "Z2", "Z3", "Z4", "Z5"])
+    assert problems_from_frame(result.problems) == []
+    assert not result.extract.children["has_problem"].any()
