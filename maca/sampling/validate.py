@@ -419,20 +419,15 @@ def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> p
     """Problem rows for every failing check, with the internal child number so the children
     affected can be left out.
 
-    Every check is worked out in one pass over the table. A failing check's rows are then
-    picked out of only the columns its problem shows: a table with a few thousand warnings
-    would otherwise be copied whole for each rule that has some."""
-    if not checks:
-        return empty_problems()
-    masks = frame.select(
-        [check.failed.fill_null(False).alias(str(i)) for i, check in enumerate(checks)]
-    )
-    counts = masks.sum().row(0)
+    Each check is counted on its own: on two cores, some forty checks run as one query cost
+    some three times what they do one after another. A failing check's rows are then picked
+    out of only the columns its problem shows: a table with a few thousand warnings would
+    otherwise be copied whole for each rule that has some."""
     frames = []
-    for number, (check, count) in enumerate(zip(checks, counts, strict=True)):
-        if not count:
-            continue
-        frames.append(_failing_rows(frame, table, check, masks[str(number)]))
+    for check in checks:
+        failed = frame.select(check.failed.fill_null(False).alias("failed")).to_series()
+        if failed.any():
+            frames.append(_failing_rows(frame, table, check, failed))
     if not frames:
         return empty_problems()
     return pl.concat(frames)
