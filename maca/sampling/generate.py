@@ -120,9 +120,9 @@ class _Builder:
         cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 and span > count else []
         dates = [start] + [start + dt.timedelta(days=c) for c in cuts]
         closed = rng.random() < 0.18
-        self.episodes(child_id, dates, closed, uasc)
+        care_ended = self.episodes(child_id, dates, closed, uasc)
         self.reviews(child_id, dob, start, None if not closed else end)
-        self.missing(child_id, dob, age_days)
+        self.missing(child_id, dob, age_days, start, care_ended)
         self.outcomes(child_id, dob, age_days, start, closed)
 
     def placement(self, *, temporary_allowed: bool) -> _Placement:
@@ -147,10 +147,13 @@ class _Builder:
             distance=round(rng.uniform(21, 240) if out_of_area else rng.uniform(0.3, 19), 1),
         )
 
-    def episodes(self, child_id: str, dates: list[dt.date], closed: bool, uasc: bool) -> None:
+    def episodes(
+        self, child_id: str, dates: list[dt.date], closed: bool, uasc: bool
+    ) -> dt.date | None:
         """A period of care whose episodes follow the field's rules: each reason for a new
         episode matches what changed (legal status, placement or both), and a temporary
-        placement is followed by a return to the placement before it."""
+        placement is followed by a return to the placement before it. Returns the day care
+        ended, if it has."""
         rng, end = self.rng, self.year_end
         home_post = self.postcode(home=True)
         legal = rng.choice(_LEGAL)
@@ -191,6 +194,7 @@ class _Builder:
             if next_rne in ("L", "B", "U"):
                 legal = rng.choice([code for code in sorted(set(_LEGAL)) if code != legal])
             rne = next_rne or "P"
+        return dec
 
     def episode_row(
         self,
@@ -254,16 +258,30 @@ class _Builder:
             late = rng.random() < 0.12
             review += dt.timedelta(days=gap + (rng.randint(5, 40) if late else rng.randint(0, 6)))
 
-    def missing(self, child_id: str, dob: dt.date, age_days: int) -> None:
+    def missing(
+        self,
+        child_id: str,
+        dob: dt.date,
+        age_days: int,
+        care_start: dt.date,
+        care_end: dt.date | None,
+    ) -> None:
+        """Missing periods while in care, one after another (they never overlap), the last
+        perhaps still open if care has not ended."""
         rng = self.rng
         if age_days < 10 * 365 or rng.random() > 0.18:
             return
-        # Periods one after another, the last perhaps still open: they never overlap.
-        starts = sorted(rng.sample(range(0, 700, 7), rng.randint(1, 6)), reverse=True)
-        for number, days_before_end in enumerate(starts):
-            start = self.year_end - dt.timedelta(days=days_before_end)
-            still_open = number == len(starts) - 1 and rng.random() < 0.05
-            end = None if still_open else start + dt.timedelta(days=rng.randint(0, 5))
+        limit = care_end or self.year_end
+        span = (limit - care_start).days
+        if span < 7:
+            return
+        offsets = sorted(
+            rng.sample(range(0, span, 7), min(rng.randint(1, 6), len(range(0, span, 7))))
+        )
+        for number, offset in enumerate(offsets):
+            start = care_start + dt.timedelta(days=offset)
+            still_open = number == len(offsets) - 1 and care_end is None and rng.random() < 0.05
+            end = None if still_open else min(start + dt.timedelta(days=rng.randint(0, 5)), limit)
             kind = "M" if rng.random() < 0.7 else "A"
             self.rows["Missing"].append((child_id, _fmt(dob), kind, _fmt(start), _fmt(end)))
 

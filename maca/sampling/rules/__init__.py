@@ -11,6 +11,7 @@ about its child from the Header (`context.py`).
 """
 
 from maca.sampling.rules import (
+    care,
     consistency,
     continuity,
     dolo,
@@ -26,6 +27,7 @@ from maca.sampling.rules.registry import RULES, Rule, checks_for_rules
 __all__ = [
     "RULES",
     "Rule",
+    "care",
     "checks_for_rules",
     "consistency",
     "continuity",

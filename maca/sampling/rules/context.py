@@ -5,7 +5,7 @@ Header (whether UASC)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -42,6 +42,10 @@ NEIGHBOURS: dict[str, tuple[tuple[pl.Expr, ...], dict[str, tuple[str, ...]]]] = 
 }  # fmt: skip
 
 _SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
+
+# For a table, a function adding facts about each of its rows from the child's episodes
+# (registered by `care.py`): (frame, raw episodes, their child numbers) -> frame.
+ROW_FACTS: dict[str, Callable[[pl.DataFrame, pl.DataFrame, pl.Series], pl.DataFrame]] = {}
 
 # Facts about a row's child added beside it (`with_child_facts`).
 UASC_CHILD = "__uasc_child"  # UASC this year or last, by the Header's flag or the UASC table
@@ -170,6 +174,9 @@ class ChildFacts:
     columns to add beside its rows, each a Series indexed by child number."""
 
     columns: dict[str, dict[str, pl.Series]]
+    # This year's raw Episodes and their child numbers, for the rules that set a table's
+    # rows against the child's episodes (`care.py`).
+    episodes: tuple[pl.DataFrame, pl.Series] | None = None
 
 
 Raw = tuple[str, int, pl.DataFrame, pl.Series]  # table name, year, raw frame, child numbers
@@ -194,7 +201,7 @@ def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
             columns["Header"] |= _last_header_facts(last_header, children)
         if last_episodes := by_table.get(("Episodes", year - 1)):
             columns["Episodes"] |= _last_episode_facts(last_episodes, children)
-        facts[year] = ChildFacts(columns)
+        facts[year] = ChildFacts(columns, by_table.get(("Episodes", year)))
     return facts
 
 
@@ -280,6 +287,8 @@ def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series
 
 def with_child_facts(frame: pl.DataFrame, table: str, facts: ChildFacts | None) -> pl.DataFrame:
     """`frame` with its children's facts beside each row."""
+    if facts is not None and table in ROW_FACTS and facts.episodes is not None:
+        frame = ROW_FACTS[table](frame, *facts.episodes)
     if facts is None or not facts.columns.get(table):
         return frame
     numbers = frame["child_idx"]

@@ -306,6 +306,50 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         {"Episodes_last": [ep(DECOM="01/05/2022")], "Episodes": [ep(DECOM="01/05/2022")]},
         {},
     ),
+    "575": (
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023")],
+        },
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/06/2023")],
+        },
+        {},
+    ),
+    "577": (
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/08/2023")],
+        },
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/06/2023")],
+        },
+        {},
+    ),
+    "578": (
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/08/2023", MIS_END="02/08/2023")],
+        },
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/06/2023")],
+        },
+        {},
+    ),
+    "581": (
+        {
+            "Episodes": [ep()],
+            "Missing": [row(MISSING="M", MIS_START="01/04/2023", MIS_END="02/04/2023")],
+        },
+        {
+            "Episodes": [ep()],
+            "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/06/2023")],
+        },
+        {},
+    ),
 }  # fmt: skip
 
 # 503A to 503J: the first episode against last year's open one, one column each.
