@@ -290,7 +290,8 @@ class _Builder:
     ) -> None:
         rng, end = self.rng, self.year_end
         if (end - start).days >= 365 and not closed:
-            age = age_days // 365
+            # Whole years of age at 31 March, as the OC2 rules count them.
+            age = sum(1 for years in range(1, 19) if _birthday(dob, years) <= end)
             sdq = str(rng.randint(0, 40)) if 4 <= age <= 16 and rng.random() < 0.8 else None
             reason = None if sdq or not (4 <= age <= 16) else rng.choice(("SDQ2", "SDQ4", "SDQ5"))
             flag = lambda p: "1" if rng.random() < p else "0"  # noqa: E731

@@ -93,7 +93,7 @@ def _after_open_episode() -> pl.Expr:
     "DECOM",
     WARNING,
     "Last year's record ended with an open episode. The date on which that episode started "
-    "does not match the start date of the first episode on this year's record.",
+    "does not match the start date of the first episode on this year’s record.",
     needs=(LAST_DECOM,),
 )
 def open_episode_start_differs(context: RuleContext) -> pl.Expr:

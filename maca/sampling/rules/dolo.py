@@ -63,3 +63,8 @@ def ends_outside_year(context: RuleContext) -> pl.Expr:
 def starts_while_previous_open(context: RuleContext) -> pl.Expr:
     previous_end = near(date_col("DOLO_END"))
     return same_child() & (previous_end.is_null() | (date("DOLO_START") < previous_end))
+
+
+@rule("708", "DoLo", "DOLO_START", WARNING, "Dates of DoLOs are before child’s date of birth.")
+def before_birth(context: RuleContext) -> pl.Expr:
+    return date("DOLO_START") <= date("DOB")

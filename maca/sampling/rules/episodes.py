@@ -166,7 +166,7 @@ def legal_status_only(context: RuleContext) -> pl.Expr:
     "Episodes",
     "RNE",
     WARNING,
-    "Reason for new episode is that child's placement has changed but not the legal status, "
+    "Reason for new episode is that child’s placement has changed but not the legal status, "
     "but this is not reflected in the episode data recorded.",
 )
 def placement_only(context: RuleContext) -> pl.Expr:
@@ -180,7 +180,7 @@ def placement_only(context: RuleContext) -> pl.Expr:
     "Episodes",
     "RNE",
     WARNING,
-    "Reason for new episode is that both child's placement and legal status have changed, but "
+    "Reason for new episode is that both child’s placement and legal status have changed, but "
     "this is not reflected in the episode data.",
 )
 def placement_and_legal_status(context: RuleContext) -> pl.Expr:

@@ -29,7 +29,7 @@ def missing_overlaps(context: RuleContext) -> pl.Expr:
     "Missing",
     "MIS_START",
     WARNING,
-    "Dates of missing periods are before child's date of birth.",
+    "Dates of missing periods are before child’s date of birth.",
 )
 def missing_before_birth(context: RuleContext) -> pl.Expr:
     return date("MIS_START") <= date("DOB")

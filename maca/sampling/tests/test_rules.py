@@ -36,6 +36,12 @@ def row(**values: str | None) -> dict[str, str | None]:
     return {"CHILD": "1", **values}
 
 
+OC2_HEALTH = {
+    "IMMUNISATIONS": "1",
+    "TEETH_CHECK": "1",
+    "HEALTH_ASSESSMENT": "1",
+    "SUBSTANCE_MISUSE": "0",
+}
 HEADER = row(SEX="1", DOB="01/01/2010", ETHNIC="WBRI")
 UASC_HEADER = HEADER | {"UASC": "1"}
 
@@ -348,6 +354,36 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
             "Episodes": [ep()],
             "Missing": [row(MISSING="M", MIS_START="01/06/2023", MIS_END="02/06/2023")],
         },
+        {},
+    ),
+    "188": (
+        {"OC2": [row(DOB="01/06/2020", SDQ_SCORE="10")]},
+        {"OC2": [row(DOB="01/06/2020")]},
+        {},
+    ),
+    "189": (
+        {"OC2": [row(DOB="01/01/2006", SDQ_REASON="SDQ1")]},
+        {"OC2": [row(DOB="01/01/2006")]},
+        {},
+    ),
+    "542": (
+        {"OC2": [row(DOB="01/06/2015", CONVICTED="0")]},
+        {"OC2": [row(DOB="01/06/2015")]},
+        {},
+    ),
+    "544": (
+        {"OC2": [row(DOB="01/06/2010", CONVICTED="1")]},
+        {"OC2": [row(DOB="01/06/2010", CONVICTED="1", **OC2_HEALTH)]},
+        {},
+    ),
+    "547": (
+        {"OC2": [row(DOB="01/06/2020", HEALTH_CHECK="1")]},
+        {"OC2": [row(DOB="01/06/2020", HEALTH_CHECK="1", **OC2_HEALTH)]},
+        {},
+    ),
+    "708": (
+        {"DoLo": [row(DOB="01/01/2010", DOLO_START="01/01/2009")]},
+        {"DoLo": [row(DOB="01/01/2010", DOLO_START="01/06/2023")]},
         {},
     ),
 }  # fmt: skip
