@@ -122,7 +122,7 @@ class _Builder:
         closed = rng.random() < 0.18
         care_ended = self.episodes(child_id, dates, closed, uasc)
         self.reviews(child_id, dob, start, None if not closed else end)
-        self.missing(child_id, dob, age_days, start, care_ended)
+        self.missing(child_id, dob, age_days, (start, dates[-1], care_ended))
         self.outcomes(child_id, dob, age_days, start, closed)
 
     def placement(self, *, temporary_allowed: bool) -> _Placement:
@@ -263,11 +263,12 @@ class _Builder:
         child_id: str,
         dob: dt.date,
         age_days: int,
-        care_start: dt.date,
-        care_end: dt.date | None,
+        care: tuple[dt.date, dt.date, dt.date | None],
     ) -> None:
-        """Missing periods while in care, one after another (they never overlap), the last
-        perhaps still open if care has not ended."""
+        """Missing periods while in care (`care`: when it began, when its last episode began,
+        when it ended if it has), one after another so they never overlap. The last may still
+        be open if it began in the episode that is still open."""
+        care_start, last_episode_start, care_end = care
         rng = self.rng
         if age_days < 10 * 365 or rng.random() > 0.18:
             return
@@ -280,7 +281,12 @@ class _Builder:
         )
         for number, offset in enumerate(offsets):
             start = care_start + dt.timedelta(days=offset)
-            still_open = number == len(offsets) - 1 and care_end is None and rng.random() < 0.05
+            still_open = (
+                number == len(offsets) - 1
+                and care_end is None
+                and start >= last_episode_start
+                and rng.random() < 0.05
+            )
             end = None if still_open else min(start + dt.timedelta(days=rng.randint(0, 5)), limit)
             kind = "M" if rng.random() < 0.7 else "A"
             self.rows["Missing"].append((child_id, _fmt(dob), kind, _fmt(start), _fmt(end)))
