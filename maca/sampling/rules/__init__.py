@@ -22,6 +22,7 @@ from maca.sampling.rules import (
     reviews,
     temporary,
     uasc,
+    uasc_years,
 )
 from maca.sampling.rules.registry import RULES, Rule, checks_for_rules
 
@@ -40,4 +41,5 @@ __all__ = [
     "reviews",
     "temporary",
     "uasc",
+    "uasc_years",
 ]

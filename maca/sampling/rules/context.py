@@ -155,6 +155,11 @@ def _own_la(table: str, frame: pl.DataFrame) -> str | None:
 LAST_SEX, LAST_DOB, LAST_ETHNIC = "__last_sex", "__last_dob", "__last_ethnic"
 IN_LAST_HEADER = "__in_last_header"
 HEADER_DOB, HEADER_SEX = "__header_dob", "__header_sex"
+# Last year's UASC status (205A to 205D): the UASC flag from last year's Header (or its UASC
+# table), for the Header's rows and, where the child is in last year's UASC table, for the
+# UASC table's rows, with that table's DUC and date of birth.
+LAST_HEADER_FLAG, LAST_UASC_FLAG = "__last_header_flag", "__last_uasc_flag"
+LAST_DUC, LAST_UASC_DOB, IN_LAST_UASC = "__last_duc", "__last_uasc_dob", "__in_last_uasc"
 LAST_DECOM, LAST_DEC_GIVEN, LAST_DISTANCE = "__last_decom", "__last_dec_given", "__last_distance"
 # Last year's last episode's codes, as given.
 LAST_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA", "PL_LOCATION")
@@ -199,6 +204,10 @@ def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
             columns["UASC"] |= _header_facts(header, children)
         if last_header := by_table.get(("Header", year - 1)):
             columns["Header"] |= _last_header_facts(last_header, children)
+        history = _uasc_history(by_table, year, children)
+        if LAST_HEADER_FLAG in history:
+            columns["Header"][LAST_HEADER_FLAG] = history.pop(LAST_HEADER_FLAG)
+        columns["UASC"] |= history
         if last_episodes := by_table.get(("Episodes", year - 1)):
             columns["Episodes"] |= _last_episode_facts(last_episodes, children)
         facts[year] = ChildFacts(columns, by_table.get(("Episodes", year)))
@@ -234,6 +243,47 @@ def _header_facts(header: tuple[pl.DataFrame, pl.Series], children: int) -> dict
     }
     if "UASC" in frame.columns:
         facts[HEADER_UASC] = _by_child(numbers, frame["UASC"].cast(pl.String), children)
+    return facts
+
+
+def _uasc_history(
+    by_table: dict[tuple[str, int], tuple[pl.DataFrame, pl.Series]], year: int, children: int
+) -> dict[str, pl.Series]:
+    """Last year's UASC status of each child, for 205A to 205D: its DUC and date of birth in
+    last year's UASC table, and its UASC flag in last year's Header, or, without one, 1 for a
+    child in last year's UASC table with a sex or DUC given (as the validator reads a CSV
+    return). Only where this year's Header has a UASC flag to compare with."""
+    header, last_uasc = by_table.get(("Header", year)), by_table.get(("UASC", year - 1))
+    last_header = by_table.get(("Header", year - 1))
+    if header is None or "UASC" not in header[0].columns:
+        return {}
+    if last_header is not None:
+        if "UASC" not in last_header[0].columns:
+            return {}
+        frame, numbers = last_header
+        flag_rows = (numbers, frame["UASC"].cast(pl.String))
+    elif last_uasc is not None:
+        frame, numbers = last_uasc
+        given = pl.any_horizontal(pl.col("SEX", "DUC").is_not_null())
+        flag_rows = (
+            numbers,
+            frame.select(pl.when(given).then(pl.lit("1")).otherwise(pl.lit("0"))).to_series(),
+        )
+    else:
+        return {}
+    flags = _by_child(*flag_rows, children)
+    facts = {LAST_HEADER_FLAG: flags}
+    if last_uasc is not None:
+        frame, numbers = last_uasc
+        in_last = _by_child(numbers, pl.repeat(True, frame.height, eager=True), children)
+        in_last = in_last.fill_null(False)
+        blank = pl.repeat(None, children, dtype=pl.String, eager=True)
+        facts |= {
+            LAST_UASC_FLAG: flags.zip_with(in_last, blank),
+            LAST_DUC: _by_child(numbers, frame[date_col("DUC")], children),
+            LAST_UASC_DOB: _by_child(numbers, frame[date_col("DOB")], children),
+            IN_LAST_UASC: in_last,
+        }
     return facts
 
 

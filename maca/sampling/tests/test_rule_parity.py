@@ -24,6 +24,19 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 }
 
 
+# The validator reads a return without a Header for these by taking each UASC table's rows
+# as the Header's UASC flags; maca never has such a return (the Header is required), so
+# those of the validator's test cases are not run.
+_HEADER_ALWAYS_GIVEN = frozenset({"205A", "205B", "205C", "205D"})
+
+
+def _calls(code: str) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = CASES[code]["calls"]
+    if code in _HEADER_ALWAYS_GIVEN:
+        return [call for call in calls if "Header" in call["tables"]]
+    return calls
+
+
 def _year(code: str, metadata: dict[str, Any]) -> int:
     """The collection year the validator's test stands for: from its collection dates, and
     at least the first year the rule applies to."""
@@ -67,18 +80,6 @@ def _flagged(code: str, call: dict[str, Any], settings: Any) -> tuple[set, set]:
 _KNOWN = {"Header", "Episodes", "UASC", "Missing", "Reviews", "DoLo", "OC2"}
 
 
-def agreement(settings: Any) -> dict[str, bool]:
-    """For each rule maca implements, whether it flags the rows the validator does in every
-    one of the validator's test cases."""
-    result = {}
-    for code in RULES:
-        calls = CASES[code]["calls"]
-        result[code] = all(
-            expected == found for expected, found in (_flagged(code, c, settings) for c in calls)
-        )
-    return result
-
-
 def test_every_rule_has_the_validators_test_cases():
     assert set(RULES) <= set(CASES)
     assert all(CASES[code]["status"] == "passed" and CASES[code]["calls"] for code in RULES)
@@ -88,6 +89,6 @@ def test_every_rule_has_the_validators_test_cases():
 def test_rule_agrees_with_the_validator_on_its_own_tests(code, settings):
     if code in KNOWN_DIFFERENCES:
         pytest.skip(KNOWN_DIFFERENCES[code])
-    for call in CASES[code]["calls"]:
+    for call in _calls(code):
         expected, found = _flagged(code, call, settings)
         assert found == expected, f"{code}: validator {sorted(expected)}, maca {sorted(found)}"

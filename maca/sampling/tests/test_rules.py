@@ -386,6 +386,45 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         {"DoLo": [row(DOB="01/01/2010", DOLO_START="01/06/2023")]},
         {},
     ),
+    "205A": (
+        {
+            "Header": [HEADER | {"UASC": "0"}], "Header_last": [UASC_HEADER],
+            "UASC": [row(DOB="01/01/2010", DUC="01/01/2028")], "UASC_last": [row(DOB="01/01/2010")],
+        },
+        {
+            "Header": [HEADER | {"UASC": "0"}], "Header_last": [UASC_HEADER],
+            "UASC": [row(DOB="01/01/2010")], "UASC_last": [row(DOB="01/01/2010", DUC="01/01/2023")],
+        },
+        {},
+    ),
+    "205B": (
+        {
+            "Header": [UASC_HEADER], "Header_last": [UASC_HEADER],
+            "UASC": [row(DOB="01/01/2010")], "UASC_last": [row(DOB="01/01/2010", DUC="01/01/2027")],
+        },
+        {
+            "Header": [UASC_HEADER], "Header_last": [UASC_HEADER],
+            "UASC": [row(DOB="01/01/2010", DUC="01/01/2028")],
+            "UASC_last": [row(DOB="01/01/2010", DUC="01/01/2028")],
+        },
+        {},
+    ),
+    "205C": (
+        {
+            "Header": [HEADER | {"UASC": "0"}], "Header_last": [HEADER | {"UASC": "0"}],
+            "UASC": [row(DOB="01/01/2010", DUC="01/01/2028")], "UASC_last": [row(DOB="01/01/2010")],
+        },
+        {
+            "Header": [HEADER | {"UASC": "0"}], "Header_last": [HEADER | {"UASC": "0"}],
+            "UASC": [row(DOB="01/01/2010")], "UASC_last": [row(DOB="01/01/2010")],
+        },
+        {},
+    ),
+    "205D": (
+        {"Header": [UASC_HEADER], "Header_last": [HEADER | {"UASC": "0"}]},
+        {"Header": [UASC_HEADER], "Header_last": [UASC_HEADER]},
+        {},
+    ),
 }  # fmt: skip
 
 # 503A to 503J: the first episode against last year's open one, one column each.
