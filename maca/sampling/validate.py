@@ -419,15 +419,16 @@ def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> p
     """Problem rows for every failing check, with the internal child number so the children
     affected can be left out.
 
-    Each check is counted on its own: on two cores, some forty checks run as one query cost
-    some three times what they do one after another. A failing check's rows are then picked
-    out of only the columns its problem shows: a table with a few thousand warnings would
-    otherwise be copied whole for each rule that has some."""
+    Each check is first asked whether any row fails it, on its own: on two cores, some forty
+    checks run as one query cost two or three times what they do one after another. A failing
+    check's rows are then picked out of only the columns its problem shows: a table with a few
+    thousand warnings would otherwise be copied whole for each rule that has some."""
     frames = []
     for check in checks:
+        if not frame.select(check.failed.fill_null(False).any()).item():
+            continue
         failed = frame.select(check.failed.fill_null(False).alias("failed")).to_series()
-        if failed.any():
-            frames.append(_failing_rows(frame, table, check, failed))
+        frames.append(_failing_rows(frame, table, check, failed))
     if not frames:
         return empty_problems()
     return pl.concat(frames)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from maca.sampling import codes, conf
-from maca.sampling.parse import child_date_key, code_col, code_enum, date_col
+from maca.sampling.parse import child_date_key, chunked_like, code_col, code_enum, date_col
 
 # For each table whose rules compare a row with the one before or after it for the same
 # child: how a child's rows are ordered, as the validator orders them, and the columns taken
@@ -64,10 +64,12 @@ class RuleContext:
     present: set[str]
     own_la: str | None = None  # the LA's own code, for PL_LA (411, 1015)
     from_xml: bool = False
+    # The table itself, for a rule that first finds the few children it can apply to.
+    frame: pl.DataFrame | None = None
 
     @classmethod
     def for_table(cls, table: str, year: int, frame: pl.DataFrame, from_xml: bool) -> RuleContext:
-        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml)
+        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml, frame)
 
     @property
     def collection_start(self) -> dt.date:
@@ -342,8 +344,12 @@ def with_child_facts(frame: pl.DataFrame, table: str, facts: ChildFacts | None) 
     if facts is None or not facts.columns.get(table):
         return frame
     numbers = frame["child_idx"]
-    columns = [series.gather(numbers).alias(name) for name, series in facts.columns[table].items()]
-    frame = frame.with_columns(columns)
-    if UASC_CHILD in frame.columns:
-        frame = frame.with_columns(pl.col(UASC_CHILD).fill_null(False))
-    return frame
+    columns = []
+    for name, series in facts.columns[table].items():
+        values = series.gather(numbers)
+        if name == UASC_CHILD:
+            values = values.fill_null(False)
+        # In pieces as long as the table's: a column cut differently would have polars copy
+        # the whole table to line them up.
+        columns.append(chunked_like(values, numbers).alias(name))
+    return frame.with_columns(columns)

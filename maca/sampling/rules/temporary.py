@@ -14,7 +14,6 @@ from maca.sampling.rules.context import (
     date,
     is_code,
     near,
-    per_child_sum,
     same_child,
 )
 from maca.sampling.rules.registry import rule
@@ -107,7 +106,24 @@ def too_much_respite(context: RuleContext) -> pl.Expr:
     )
     respite = _short_break({"V3"}) & date("DECOM").is_not_null()
     days = pl.when(respite).then((end - start).dt.total_days()).otherwise(0).clip(lower_bound=0)
-    return (days > 0) & (per_child_sum(days) > 75)
+    # The children with more than 75 days, found among the few short-break episodes.
+    over = _children_where(context, respite, days.sum() > 75)
+    return (days > 0) & pl.col("child_idx").is_in(over.implode())
+
+
+def _children_where(context: RuleContext, rows: pl.Expr, condition: pl.Expr) -> pl.Series:
+    """The children, among those with `rows`, whose rows meet `condition` (an aggregate)."""
+    if context.frame is None:
+        return pl.Series("child_idx", [], dtype=pl.UInt32)
+    # Lazily, so only the columns the rule reads are picked out of the table.
+    return (
+        context.frame.lazy()
+        .filter(rows)
+        .group_by("child_idx")
+        .agg(condition.alias("__meets"))
+        .filter("__meets")
+        .collect()["child_idx"]
+    )
 
 
 @rule(
@@ -142,7 +158,5 @@ def short_break_long_term_foster(context: RuleContext) -> pl.Expr:
 )
 def both_kinds_of_short_break(context: RuleContext) -> pl.Expr:
     v3, v4 = _short_break({"V3"}), _short_break({"V4"})
-    # V3 episodes counted in the low 32 bits, V4 in the high: one running total for both.
-    counts = per_child_sum(v3.cast(pl.Int64) + v4.cast(pl.Int64) * (1 << 32))
-    both = ((counts % (1 << 32)) > 0) & (counts >= (1 << 32))
-    return (v3 | v4) & both
+    both = _children_where(context, v3 | v4, v3.any() & v4.any())
+    return (v3 | v4) & pl.col("child_idx").is_in(both.implode())
