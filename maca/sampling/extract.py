@@ -379,18 +379,7 @@ def _assemble_others(
         .unique("child_idx", keep="first")
         .sort("child_idx")
     )
-    if header.height < numbered.len():
-        every_child = pl.DataFrame(
-            {
-                "child_idx": pl.int_range(numbered.len(), dtype=pl.UInt32, eager=True),
-                "__id": numbered.cast(pl.String),
-            }
-        )
-        header = (
-            every_child.join(header, on="child_idx", how="left", maintain_order="left")
-            .with_columns(pl.coalesce("child_id", "__id").alias("child_id"))
-            .drop("__id")
-        )
+    header = _every_numbered_child(header, numbered)
     identity = header.select("child_idx", "child_id", "upn", "dob")
     children = header.select(
         "child_idx",
@@ -420,6 +409,24 @@ def _assemble_others(
         uasc=tables_out["uasc"],
         oc2=tables_out["oc2"],
         sw=tables_out["sw"],
+    )
+
+
+def _every_numbered_child(header: pl.DataFrame, numbered: pl.Series) -> pl.DataFrame:
+    """`header` with a row for each child number, the CHILD id alone for a child whose Header
+    row was left out."""
+    if header.height == numbered.len():
+        return header
+    every_child = pl.DataFrame(
+        {
+            "child_idx": pl.int_range(numbered.len(), dtype=pl.UInt32, eager=True),
+            "__id": numbered.cast(pl.String),
+        }
+    )
+    return (
+        every_child.join(header, on="child_idx", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("child_id", "__id").alias("child_id"))
+        .drop("__id")
     )
 
 
