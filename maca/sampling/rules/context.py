@@ -162,6 +162,8 @@ HEADER_DOB, HEADER_SEX = "__header_dob", "__header_sex"
 # UASC table's rows, with that table's DUC and date of birth.
 LAST_HEADER_FLAG, LAST_UASC_FLAG = "__last_header_flag", "__last_uasc_flag"
 LAST_DUC, LAST_UASC_DOB, IN_LAST_UASC = "__last_duc", "__last_uasc_dob", "__in_last_uasc"
+# Looked after continuously for the 12 months to 31 March (the OC2 rules).
+LOOKED_AFTER_12_MONTHS = "__looked_after_12_months"
 LAST_DECOM, LAST_DEC_GIVEN, LAST_DISTANCE = "__last_decom", "__last_dec_given", "__last_distance"
 # Last year's last episode's codes, as given.
 LAST_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA", "PL_LOCATION")
@@ -210,6 +212,9 @@ def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
         if LAST_HEADER_FLAG in history:
             columns["Header"][LAST_HEADER_FLAG] = history.pop(LAST_HEADER_FLAG)
         columns["UASC"] |= history
+        if episodes := by_table.get(("Episodes", year)):
+            looked_after = _continuously_looked_after(episodes, year, children)
+            columns["OC2"] = {LOOKED_AFTER_12_MONTHS: looked_after}
         if last_episodes := by_table.get(("Episodes", year - 1)):
             columns["Episodes"] |= _last_episode_facts(last_episodes, children)
         facts[year] = ChildFacts(columns, by_table.get(("Episodes", year)))
@@ -246,6 +251,36 @@ def _header_facts(header: tuple[pl.DataFrame, pl.Series], children: int) -> dict
     if "UASC" in frame.columns:
         facts[HEADER_UASC] = _by_child(numbers, frame["UASC"].cast(pl.String), children)
     return facts
+
+
+def _continuously_looked_after(
+    episodes: tuple[pl.DataFrame, pl.Series], year: int, children: int
+) -> pl.Series:
+    """Whether each child was looked after continuously for the 12 months to 31 March, as the
+    validator decides it: in care at some point in the year, with no episode that starts
+    care (RNE S) after the year began, ends care (a REC other than X1) within it, or is a
+    short break (V3, V4) during it. False for a child without episodes."""
+    frame, numbers = episodes
+    start, end = codes.year_bounds(year)
+    decom, dec = pl.col(date_col("DECOM")), pl.col(date_col("DEC"))
+    during = (decom <= end) & ((dec >= start) | dec.is_null())
+    enters = (pl.col("RNE").cast(pl.String) == "S") & (decom > start) & (decom <= end)
+    leaves = (pl.col("REC").cast(pl.String) != "X1") & (dec >= start) & (dec < end)
+    short_break = pl.col("LS").cast(pl.String).is_in(["V3", "V4"]) & during
+    per_child = (
+        frame.lazy()
+        .select(
+            numbers.alias("__child"),
+            during.fill_null(False).alias("during"),
+            (enters | leaves | short_break).fill_null(False).alias("broken"),
+        )
+        .filter(pl.col("__child").is_not_null())
+        .group_by("__child")
+        .agg(pl.col("during").any() & ~pl.col("broken").any())
+        .collect()
+    )
+    found = _by_child(per_child["__child"], per_child["during"], children)
+    return found.fill_null(False)
 
 
 def _uasc_history(

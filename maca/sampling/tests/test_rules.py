@@ -425,6 +425,47 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         {"Header": [UASC_HEADER], "Header_last": [UASC_HEADER]},
         {},
     ),
+    "185": (
+        {"Episodes": [ep(DECOM="01/05/2023")], "OC2": [row(DOB="01/01/2012", SDQ_SCORE="10")]},
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", SDQ_SCORE="10")]},
+        {},
+    ),
+    "186": (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", **OC2_HEALTH)]},
+        {
+            "Episodes": [ep(DECOM="01/05/2022")],
+            "OC2": [row(DOB="01/01/2012", SDQ_SCORE="10", **OC2_HEALTH)],
+        },
+        {},
+    ),
+    "190": (
+        {"Episodes": [ep(DECOM="01/05/2023")], "OC2": [row(DOB="01/01/2012", **OC2_HEALTH)]},
+        {"Episodes": [ep(DECOM="01/05/2023")], "OC2": [row(DOB="01/01/2012")]},
+        {},
+    ),
+    "191": (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", SDQ_SCORE="1")]},
+        {
+            "Episodes": [ep(DECOM="01/05/2022")],
+            "OC2": [row(DOB="01/01/2012", SDQ_SCORE="1", **OC2_HEALTH)],
+        },
+        {},
+    ),
+    "543": (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012")]},
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", CONVICTED="0")]},
+        {},
+    ),
+    "545": (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2021")]},
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2021", HEALTH_CHECK="1")]},
+        {},
+    ),
+    "546": (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", HEALTH_CHECK="1")]},
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012")]},
+        {},
+    ),
 }  # fmt: skip
 
 # 503A to 503J: the first episode against last year's open one, one column each.
