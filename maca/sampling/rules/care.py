@@ -1,5 +1,5 @@
-"""Missing periods set against the child's episodes and periods of care: missing before care
-began, after it ended, or still open when the placement or care ended."""
+"""Missing periods and DoLos set against the child's episodes and periods of care: missing
+before care began, after it ended, or still open when the placement or care ended."""
 
 from __future__ import annotations
 
@@ -51,8 +51,24 @@ def _dates(episodes: pl.DataFrame) -> pl.DataFrame:
 def missing_against_care(
     frame: pl.DataFrame, raw_episodes: pl.DataFrame, numbers: pl.Series
 ) -> pl.DataFrame:
-    """The Missing table with `IN_EPISODE`, `OPEN_IN_ENDED`, `OUTSIDE_CARE_START` and
-    `OUTSIDE_CARE_PERIOD` beside each row (null for a child without episodes)."""
+    return against_care(frame, raw_episodes, numbers, ("MIS_START", "MIS_END"))
+
+
+def dolo_against_care(
+    frame: pl.DataFrame, raw_episodes: pl.DataFrame, numbers: pl.Series
+) -> pl.DataFrame:
+    return against_care(frame, raw_episodes, numbers, ("DOLO_START", "DOLO_END"))
+
+
+def against_care(
+    frame: pl.DataFrame,
+    raw_episodes: pl.DataFrame,
+    numbers: pl.Series,
+    dates: tuple[str, str],
+) -> pl.DataFrame:
+    """The table (Missing, or DoLo) with `IN_EPISODE`, `OPEN_IN_ENDED`, `OUTSIDE_CARE_START`
+    and `OUTSIDE_CARE_PERIOD` beside each row (null for a child without episodes), for the
+    periods that start and end on its `dates`."""
     # Only the episodes of children with a missing period: a few thousand of a million.
     wanted = frame["child_idx"].drop_nulls().unique().implode()
     episodes = (
@@ -67,8 +83,8 @@ def missing_against_care(
     periods = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("__missing_row"),
         pl.col("child_idx").alias("child"),
-        start=pl.col(date_col("MIS_START")),
-        end=pl.col(date_col("MIS_END")),
+        start=pl.col(date_col(dates[0])),
+        end=pl.col(date_col(dates[1])),
     )
     start, end, decom, dec = (pl.col(c) for c in ("start", "end", "decom", "dec"))
     by_episode = (
@@ -109,6 +125,7 @@ def missing_against_care(
 
 
 ROW_FACTS["Missing"] = missing_against_care
+ROW_FACTS["DoLo"] = dolo_against_care
 
 
 @rule(
@@ -160,3 +177,15 @@ def missing_after_care(context: RuleContext) -> pl.Expr:
 )
 def missing_before_care(context: RuleContext) -> pl.Expr:
     return pl.col(IN_EPISODE).is_not_null() & ~pl.col(IN_EPISODE)
+
+
+@rule(
+    "707",
+    "DoLo",
+    "DOLO_END",
+    WARNING,
+    "Child ceased to be looked after but there is a DoLO without an end date.",
+    needs=(OUTSIDE_CARE_PERIOD,),
+)
+def dolo_open_after_care_ended(context: RuleContext) -> pl.Expr:
+    return pl.col(OUTSIDE_CARE_PERIOD).fill_null(False)

@@ -466,6 +466,17 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012")]},
         {},
     ),
+    "707": (
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "DoLo": [row(DOLO_START="01/06/2023")],
+        },
+        {
+            "Episodes": [ep(DEC="01/07/2023", REC="E8")],
+            "DoLo": [row(DOLO_START="01/06/2023", DOLO_END="20/06/2023")],
+        },
+        {},
+    ),
 }  # fmt: skip
 
 # 503A to 503J: the first episode against last year's open one, one column each.
