@@ -10,6 +10,8 @@ directly, so a deployment can set them without a code change:
   folder per import. Must be shared by the web processes and the task worker.
 - ``MACA_CHILD_HMAC_KEY``: key for the keyed hash that matches a child across imports without
   storing the CHILD id. Derived from the secret key when unset.
+- ``MACA_LA_CODE``: the LA's own three-digit code, which the placement rules 411 and 1015
+  compare PL_LA with. Taken from the extract when unset (docs/ssda903-rules.md).
 """
 
 from __future__ import annotations
@@ -73,3 +75,10 @@ def child_hmac_key() -> bytes:
     if raw:
         return str(raw).encode()
     return hashlib.sha256(f"maca-903-child-match:{settings.SECRET_KEY}".encode()).digest()
+
+
+def own_la_code() -> str | None:
+    """The LA's own three-digit code (MACA_LA_CODE), used by the placement rules 411 and 1015.
+    Unset, it is taken from the extract (`rules.context`)."""
+    value = str(_setting("MACA_LA_CODE") or "").strip()
+    return value or None

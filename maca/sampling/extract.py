@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
 from maca.identifiers import crypto
-from maca.sampling import conf
+from maca.sampling import codes, conf
 from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
 from maca.sampling.parse import (
     categorical_values,
@@ -37,7 +37,8 @@ from maca.sampling.parse import (
     date_col,
     num_col,
 )
-from maca.sampling.problems import ERROR, PROBLEM_SCHEMA
+from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING, Problem
+from maca.sampling.rules.context import child_facts
 from maca.sampling.storage import extract_storage
 from maca.sampling.validate import child_numbers, empty_problems, validate_table
 
@@ -204,7 +205,16 @@ def child_ids(raw: RawExtract) -> pl.Enum:
 def build_extract(
     raw: RawExtract, *, home_districts: list[str], progress: Progress = _no_progress
 ) -> ImportResult:
-    numbers = child_numbers(raw.tables, child_ids(raw))
+    ids = child_ids(raw)
+    numbers = child_numbers(raw.tables, ids)
+    facts = child_facts(
+        [
+            (table.spec.name, table.year, table.frame, number)
+            for table, number in zip(raw.tables, numbers, strict=True)
+            if table.spec.name in ("Header", "UASC", "Episodes")
+        ],
+        ids.categories.len(),
+    )
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]] = {}
     problem_frames: list[pl.DataFrame] = []
     # Two tables are checked at a time (polars lets go of Python's lock while it works), so
@@ -212,13 +222,16 @@ def build_extract(
     # only, as it writes to the database.
     with ThreadPoolExecutor(_CHECK_THREADS) as pool:
         checked = pool.map(
-            lambda pair: validate_table(*pair), zip(raw.tables, numbers, strict=True)
+            lambda pair: validate_table(pair[0], pair[1], facts.get(pair[0].year)),
+            zip(raw.tables, numbers, strict=True),
         )
         for number, (table, (normalised, problems)) in enumerate(
             zip(raw.tables, checked, strict=True)
         ):
             progress(30 + 30 * number // max(len(raw.tables), 1), f"Checked {table.file}")
             problem_frames.append(problems)
+            if table.spec.name == "Episodes":
+                raw.notes.extend(_year_mismatch(table, normalised))
             if problems.height:
                 bad_rows = problems.filter(pl.col("severity") == ERROR)["row"]
                 if bad_rows.len():
@@ -231,7 +244,7 @@ def build_extract(
     problem_children = (
         problems.filter(pl.col("severity") == ERROR)["child_idx"].drop_nulls().unique()
     )
-    extract = _assemble(validated, problem_children, home_districts)
+    extract = _assemble(validated, problem_children, home_districts, ids.categories)
     extract.meta["years"] = raw.years
     summary = _summary(raw, problems, extract)
     notes = pl.DataFrame([n.as_dict() for n in raw.notes], schema=PROBLEM_SCHEMA)
@@ -239,6 +252,28 @@ def build_extract(
         "file", "row", nulls_last=False, maintain_order=True
     )
     return ImportResult(extract, public, summary)
+
+
+def _year_mismatch(table: RawTable, frame: pl.DataFrame) -> list[Problem]:
+    """A warning when no episode starts or ends in the collection year the file was given
+    for: a return always has some, so the file is most likely another year's."""
+    start, end = codes.year_bounds(table.year)
+    in_year = pl.col(date_col("DECOM")).is_between(start, end) | pl.col(date_col("DEC")).is_between(
+        start, end
+    )
+    if frame.height == 0 or frame.select(in_year.any()).item():
+        return []
+    return [
+        Problem(
+            WARNING,
+            table.file,
+            "year-mismatch",
+            f"No episode starts or ends in {codes.year_label(table.year)}, the year this file "
+            "was given for: check that it is that year's return.",
+            table=table.spec.name,
+            year=table.year,
+        )
+    ]
 
 
 def _combine(
@@ -288,6 +323,7 @@ def _assemble(
     validated: dict[str, list[tuple[RawTable, pl.DataFrame]]],
     problem_children: pl.Series,
     home_districts: list[str],
+    numbered: pl.Series,
 ) -> Extract:
     # The episodes (most of the work) are put together beside the other tables: polars lets
     # go of Python's lock while it works.
@@ -295,7 +331,7 @@ def _assemble(
         pending_episodes = pool.submit(
             _combine_with_locations, validated["Episodes"], home_districts
         )
-        extract = _assemble_others(validated, problem_children)
+        extract = _assemble_others(validated, problem_children, numbered)
         episodes = pending_episodes.result()
     extract.episodes = episodes
     has_903_location = any(
@@ -316,9 +352,17 @@ def _assemble(
 
 
 def _assemble_others(
-    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]], problem_children: pl.Series
+    validated: dict[str, list[tuple[RawTable, pl.DataFrame]]],
+    problem_children: pl.Series,
+    numbered: pl.Series,
 ) -> Extract:
-    """Every kept table but the episodes (left empty here)."""
+    """Every kept table but the episodes (left empty here). `numbered` is every CHILD id,
+    in child number order (`child_ids`).
+
+    Every numbered child (`child_ids`) keeps a row, even one whose only Header row had an
+    error and was left out: the cohort finds each child's row by its number, and the child's
+    rows in the other tables are still there. Such a child has a problem, so it is counted
+    and then left out of every draw, as any child with a problem row is."""
     header_frames = []
     for table, frame in validated["Header"]:
         present = set(frame.columns)
@@ -340,6 +384,7 @@ def _assemble_others(
         .unique("child_idx", keep="first")
         .sort("child_idx")
     )
+    header = _every_numbered_child(header, numbered)
     identity = header.select("child_idx", "child_id", "upn", "dob")
     children = header.select(
         "child_idx",
@@ -369,6 +414,24 @@ def _assemble_others(
         uasc=tables_out["uasc"],
         oc2=tables_out["oc2"],
         sw=tables_out["sw"],
+    )
+
+
+def _every_numbered_child(header: pl.DataFrame, numbered: pl.Series) -> pl.DataFrame:
+    """`header` with a row for each child number, the CHILD id alone for a child whose Header
+    row was left out."""
+    if header.height == numbered.len():
+        return header
+    every_child = pl.DataFrame(
+        {
+            "child_idx": pl.int_range(numbered.len(), dtype=pl.UInt32, eager=True),
+            "__id": numbered.cast(pl.String),
+        }
+    )
+    return (
+        every_child.join(header, on="child_idx", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("child_id", "__id").alias("child_id"))
+        .drop("__id")
     )
 
 
@@ -465,6 +528,10 @@ def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[
         for table in raw.tables
     ]
     errors = problems.filter(pl.col("severity") == ERROR)
+    left_out = extract.children.filter("has_problem")["child_idx"]
+    episodes_left_out = (
+        int(extract.episodes["child_idx"].is_in(left_out.implode()).sum()) if left_out.len() else 0
+    )
     return {
         "files": files,
         "years": raw.years,
@@ -472,7 +539,10 @@ def _summary(raw: RawExtract, problems: pl.DataFrame, extract: Extract) -> dict[
         "episodes": extract.episodes.height,
         "reviews": extract.reviews.height,
         "missing": extract.missing.height,
-        "children_with_problems": int(extract.children["has_problem"].sum()),
+        "children_with_problems": left_out.len(),
+        # What is left when the rows with errors, and their children, are left out.
+        "children_kept": extract.children.height - left_out.len(),
+        "episodes_kept": extract.episodes.height - episodes_left_out,
         "error_rows": errors.select(pl.struct("file", "row").n_unique()).item()
         if errors.height
         else 0,

@@ -44,6 +44,23 @@ _ETHNIC = sorted(codes.ETHNIC)
 _LEAVE = ["E4A", "E4B", "E13", "E41", "E45", "E48", "E11", "E5", "E17", "E3"]
 
 
+@dataclass(frozen=True)
+class _Placement:
+    place: str
+    post: str
+    urn: str
+    provider: str
+    out_of_area: bool
+    distance: float
+
+
+def _birthday(dob: dt.date, years: int) -> dt.date:
+    try:
+        return dob.replace(year=dob.year + years)
+    except ValueError:  # 29 February
+        return dob.replace(year=dob.year + years, day=28)
+
+
 def _fmt(day: dt.date | None) -> str | None:
     return None if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
 
@@ -94,21 +111,54 @@ class _Builder:
         if uasc:
             duc = dob + dt.timedelta(days=18 * 365) if rng.random() < 0.3 else None
             self.rows["UASC"].append((child_id, sex, _fmt(dob), _fmt(duc)))
+        if rng.random() < 0.02:
+            self.short_break(child_id, dob, uasc)
+            return
         start = max(dob + dt.timedelta(days=1), end - dt.timedelta(days=rng.randint(20, 2200)))
         span = (end - start).days
         count = max(1, min(span // 3, int(rng.expovariate(1 / self.mean_episodes)) + 1))
         cuts = sorted(rng.sample(range(1, span), count - 1)) if count > 1 and span > count else []
         dates = [start] + [start + dt.timedelta(days=c) for c in cuts]
         closed = rng.random() < 0.18
+        care_ended = self.episodes(child_id, dates, closed, uasc)
+        self.reviews(child_id, dob, start, None if not closed else end)
+        self.missing(child_id, dob, age_days, (start, dates[-1], care_ended))
+        self.outcomes(child_id, dob, age_days, start, closed)
+
+    def placement(self, *, temporary_allowed: bool) -> _Placement:
+        """A new placement: type, postcode, URN, provider, whether out of area, distance.
+        A temporary placement (T0 to T4) only where the field's rules allow one."""
+        rng = self.rng
+        place = self.place()
+        while place.startswith("T") and not temporary_allowed:
+            place = self.place()
+        out_of_area = rng.random() < 0.45
+        provider = (
+            "PR1"
+            if not out_of_area and place.startswith("U")
+            else ("PR0" if place == "P1" else rng.choice(("PR2", "PR4", "PR5")))
+        )
+        return _Placement(
+            place=place,
+            post=self.postcode(home=not out_of_area),
+            urn=f"SC{rng.randrange(10**6):06d}" if place.startswith("K") else "XXXXXXX",
+            provider=provider,
+            out_of_area=out_of_area,
+            distance=round(rng.uniform(21, 240) if out_of_area else rng.uniform(0.3, 19), 1),
+        )
+
+    def episodes(
+        self, child_id: str, dates: list[dt.date], closed: bool, uasc: bool
+    ) -> dt.date | None:
+        """A period of care whose episodes follow the field's rules: each reason for a new
+        episode matches what changed (legal status, placement or both), and a temporary
+        placement is followed by a return to the placement before it. Returns the day care
+        ended, if it has."""
+        rng, end = self.rng, self.year_end
         home_post = self.postcode(home=True)
         legal = rng.choice(_LEGAL)
-        short_breaks = rng.random() < 0.02
-        if short_breaks:
-            legal = "V3"
-        place = self.place()
-        out_of_area = rng.random() < 0.45
-        pl_post = self.postcode(home=not out_of_area)
-        distance = round(rng.uniform(21, 240) if out_of_area else rng.uniform(0.3, 19), 1)
+        placement = self.placement(temporary_allowed=False)
+        before_temporary: _Placement | None = None
         rne = "S"
         for index, decom in enumerate(dates):
             last = index == len(dates) - 1
@@ -119,37 +169,79 @@ class _Builder:
             )
             if dec is not None and dec <= decom:
                 dec = decom + dt.timedelta(days=1)
-            next_rne = None if last else rng.choice(_RNE_AFTER)
+            if last:
+                next_rne = None
+            elif before_temporary is not None:
+                next_rne = "P"  # back to the placement before the temporary one
+            else:
+                next_rne = rng.choice(_RNE_AFTER)
             reason = rng.choice(_REASONS) if next_rne in codes.PLACEMENT_CHANGE_RNE else None
             rec = None if dec is None else ("X1" if not last else rng.choice(_LEAVE))
-            provider = (
-                "PR1"
-                if not out_of_area and place.startswith("U")
-                else ("PR0" if place == "P1" else rng.choice(("PR2", "PR4", "PR5")))
+            self.episode_row(
+                child_id, decom, rne, legal, placement, dec, rec, reason, home_post, uasc
             )
-            urn = f"SC{rng.randrange(10**6):06d}" if place.startswith("K") else "XXXXXXX"
-            row: tuple[str | None, ...] = (
-                child_id, _fmt(decom), rne, legal, rng.choice(sorted(codes.CATEGORY_OF_NEED)),
-                place, provider, _fmt(dec), rec, reason, home_post, pl_post, urn,
-            )  # fmt: skip
-            if self.with_location:
-                row += (
-                    HOME_LA if not out_of_area else f"{rng.randint(901, 950)}",
-                    "OUT" if out_of_area else "IN",
-                    None if uasc else f"{distance:.1f}",
-                )
-            self.rows["Episodes"].append(row)
             if next_rne in codes.PLACEMENT_CHANGE_RNE:
-                place = self.place()
-                out_of_area = rng.random() < 0.45
-                pl_post = self.postcode(home=not out_of_area)
-                distance = round(rng.uniform(21, 240) if out_of_area else rng.uniform(0.3, 19), 1)
-            if next_rne in ("L", "B", "U") and not short_breaks:
-                legal = rng.choice(_LEGAL)
+                if before_temporary is not None:
+                    placement, before_temporary = before_temporary, None
+                else:
+                    # Not on the last episode, which would end care in it, and only as a change
+                    # of placement and carer.
+                    allowed = next_rne in ("P", "B") and index + 1 < len(dates) - 1
+                    moved = self.placement(temporary_allowed=allowed)
+                    if moved.place.startswith("T"):
+                        before_temporary = placement
+                    placement = moved
+            if next_rne in ("L", "B", "U"):
+                legal = rng.choice([code for code in sorted(set(_LEGAL)) if code != legal])
             rne = next_rne or "P"
-        self.reviews(child_id, dob, start, None if not closed else end)
-        self.missing(child_id, dob, age_days)
-        self.outcomes(child_id, dob, age_days, start, closed)
+        return dec
+
+    def episode_row(
+        self,
+        child_id: str,
+        decom: dt.date,
+        rne: str,
+        legal: str,
+        placement: _Placement,
+        dec: dt.date | None,
+        rec: str | None,
+        reason: str | None,
+        home_post: str,
+        uasc: bool,
+    ) -> None:
+        row: tuple[str | None, ...] = (
+            child_id, _fmt(decom), rne, legal, self.rng.choice(sorted(codes.CATEGORY_OF_NEED)),
+            placement.place, placement.provider, _fmt(dec), rec, reason, home_post,
+            placement.post, placement.urn,
+        )  # fmt: skip
+        if self.with_location:
+            row += (
+                f"{self.rng.randint(901, 950)}" if placement.out_of_area else HOME_LA,
+                "OUT" if placement.out_of_area else "IN",
+                None if uasc else f"{placement.distance:.1f}",
+            )
+        self.rows["Episodes"].append(row)
+
+    def short_break(self, child_id: str, dob: dt.date, uasc: bool) -> None:
+        """One short break (legal status V3) of at most 17 days, ended within the year."""
+        rng = self.rng
+        start = max(
+            dob + dt.timedelta(days=1), self.year_end - dt.timedelta(days=rng.randint(20, 300))
+        )
+        ended = start + dt.timedelta(days=rng.randint(1, 17))
+        placement = _Placement("R1", self.postcode(home=True), "XXXXXXX", "PR1", False, 2.0)
+        self.episode_row(
+            child_id,
+            start,
+            "S",
+            "V3",
+            placement,
+            ended,
+            "E4A",
+            None,
+            self.postcode(home=True),
+            uasc,
+        )
 
     def reviews(self, child_id: str, dob: dt.date, start: dt.date, ended: dt.date | None) -> None:
         rng = self.rng
@@ -159,19 +251,43 @@ class _Builder:
         for gap in gaps:
             if review > limit:
                 break
-            age = (review - dob).days // 365
-            code = "PN0" if age < 4 else rng.choice(sorted(codes.REVIEW_CODE)[1:])
+            code = (
+                "PN0" if review < _birthday(dob, 4) else rng.choice(sorted(codes.REVIEW_CODE)[1:])
+            )
             self.rows["Reviews"].append((child_id, _fmt(dob), _fmt(review), code))
             late = rng.random() < 0.12
             review += dt.timedelta(days=gap + (rng.randint(5, 40) if late else rng.randint(0, 6)))
 
-    def missing(self, child_id: str, dob: dt.date, age_days: int) -> None:
+    def missing(
+        self,
+        child_id: str,
+        dob: dt.date,
+        age_days: int,
+        care: tuple[dt.date, dt.date, dt.date | None],
+    ) -> None:
+        """Missing periods while in care (`care`: when it began, when its last episode began,
+        when it ended if it has), one after another so they never overlap. The last may still
+        be open if it began in the episode that is still open."""
+        care_start, last_episode_start, care_end = care
         rng = self.rng
         if age_days < 10 * 365 or rng.random() > 0.18:
             return
-        for _ in range(rng.randint(1, 6)):
-            start = self.year_end - dt.timedelta(days=rng.randint(0, 700))
-            end = None if rng.random() < 0.05 else start + dt.timedelta(days=rng.randint(0, 5))
+        limit = care_end or self.year_end
+        span = (limit - care_start).days
+        if span < 7:
+            return
+        offsets = sorted(
+            rng.sample(range(0, span, 7), min(rng.randint(1, 6), len(range(0, span, 7))))
+        )
+        for number, offset in enumerate(offsets):
+            start = care_start + dt.timedelta(days=offset)
+            still_open = (
+                number == len(offsets) - 1
+                and care_end is None
+                and start >= last_episode_start
+                and rng.random() < 0.05
+            )
+            end = None if still_open else min(start + dt.timedelta(days=rng.randint(0, 5)), limit)
             kind = "M" if rng.random() < 0.7 else "A"
             self.rows["Missing"].append((child_id, _fmt(dob), kind, _fmt(start), _fmt(end)))
 
@@ -180,7 +296,8 @@ class _Builder:
     ) -> None:
         rng, end = self.rng, self.year_end
         if (end - start).days >= 365 and not closed:
-            age = age_days // 365
+            # Whole years of age at 31 March, as the OC2 rules count them.
+            age = sum(1 for years in range(1, 19) if _birthday(dob, years) <= end)
             sdq = str(rng.randint(0, 40)) if 4 <= age <= 16 and rng.random() < 0.8 else None
             reason = None if sdq or not (4 <= age <= 16) else rng.choice(("SDQ2", "SDQ4", "SDQ5"))
             flag = lambda p: "1" if rng.random() < p else "0"  # noqa: E731
@@ -300,7 +417,7 @@ def _write_xml(builder: _Builder, path: Path, with_location: bool) -> None:
                 _element("ETHNIC", ethnic),
             ]
             uasc = tables.get("UASC")
-            parts.append(_element("UASC", "1" if uasc else None))
+            parts.append(_element("UASC", "1" if uasc else "0"))
             if uasc and uasc[0][3]:
                 parts.append(_element("DUC", uasc[0][3]))
             for review in tables.get("Reviews", []):

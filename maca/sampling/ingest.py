@@ -11,6 +11,7 @@ table uses are not loaded (`parse.NOT_USED`), though every byte of the file is s
 
 from __future__ import annotations
 
+import itertools
 import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import polars as pl
 
-from maca.sampling import parse, tables
+from maca.sampling import codes, parse, tables
 from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
 from maca.sampling.tables import TableSpec
 
 ROW = "_row"  # spreadsheet row (header is row 1) for CSV, line number for XML
+PATH = "_path"  # for XML, the record's element path (/EXPSSDA903/CHILD[3]/EPISODE[2])
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def _check_tables(
                 )
             )
         seen[key] = table.file
+    problems.extend(_check_years(files))
     for year in sorted({source.year for source in files}):
         for name in tables.REQUIRED_TABLES:
             if (name, year) not in seen and (name, year) not in attempted:
@@ -163,6 +166,26 @@ def _check_tables(
     return problems
 
 
+def _check_years(files: list[SourceFile]) -> list[Problem]:
+    """Collection years given together must follow one another: a child's episodes are linked
+    from one year's return to the next, and a gap (2019/20 with 2023/24) would join unrelated
+    returns as if they were one history."""
+    years = sorted({source.year for source in files})
+    gaps = [(before, after) for before, after in itertools.pairwise(years) if after != before + 1]
+    return [
+        Problem(
+            FATAL,
+            "(extract)",
+            "unrelated-years",
+            f"The files are for {codes.year_label(before)} and {codes.year_label(after)}, "
+            "which do not follow one another: import years that follow one another, or each "
+            "year on its own.",
+            year=after,
+        )
+        for before, after in gaps
+    ]
+
+
 def _looks_like_xml(path: Path) -> bool:
     if path.suffix.lower() == ".xml":
         return True
@@ -177,7 +200,8 @@ def _fatal(source: SourceFile, rule: str, message: str, **kwargs: object) -> Ext
     )
 
 
-def _check_bytes(source: SourceFile) -> None:
+def _check_bytes(source: SourceFile) -> bytes:
+    """The file's first bytes, once it is known to be neither missing, empty nor binary."""
     try:
         size = source.path.stat().st_size
         with source.path.open("rb") as handle:
@@ -188,7 +212,7 @@ def _check_bytes(source: SourceFile) -> None:
         ) from None
     if size == 0 or not start.strip():
         raise _fatal(source, "empty-file", "The file is empty.")
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+    if _looks_like_utf16(start):
         raise _fatal(
             source,
             "encoding",
@@ -196,6 +220,32 @@ def _check_bytes(source: SourceFile) -> None:
             "as UTF-8.",
             row=1,
         )
+    if b"\x00" in start or start.startswith(_BINARY_STARTS):
+        raise _fatal(
+            source,
+            "binary-file",
+            "The file is not a text file (it may be a spreadsheet, a PDF or an archive). "
+            "Export each 903 table as CSV, or the return as XML.",
+        )
+    return start
+
+
+# How spreadsheets (xlsx, and the older xls), PDFs and archives begin.
+_BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b")
+
+
+def _looks_like_utf16(start: bytes) -> bool:
+    """A UTF-16 byte-order mark, or text whose every other byte is zero, as UTF-16 makes of
+    the letters, digits and commas of a 903 file. A binary file has zeros here and there."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    pairs = start[: len(start) - len(start) % 2]
+    if len(pairs) < 4:
+        return False
+    even, odd = pairs[0::2], pairs[1::2]
+    little_endian = odd.count(0) == len(odd) and 0 not in even
+    big_endian = even.count(0) == len(even) and 0 not in odd
+    return little_endian or big_endian
 
 
 def _utf8_problem(source: SourceFile) -> ExtractError:
@@ -241,7 +291,7 @@ def _unreadable(source: SourceFile, error: Exception) -> ExtractError:
 
 def _open_csv(source: SourceFile) -> _PendingCsv:
     """Recognise the table from the header row alone, and plan its reading and conversion."""
-    _check_bytes(source)
+    start = _check_bytes(source)
     try:
         columns = pl.read_csv(
             source.path, n_rows=0, infer_schema=False, encoding="utf8", raise_if_empty=True
@@ -299,7 +349,13 @@ def _open_csv(source: SourceFile) -> _PendingCsv:
     kept = [name for _original, name in keep]
     dtypes = parse.read_dtypes(spec, kept)
 
-    def plan(typed: dict[str, pl.DataType]) -> pl.LazyFrame:
+    # Several export tools quote every field, and a quoted empty field ("") is read as an
+    # empty string rather than as blank. Reading "" as blank costs a comparison a field, so
+    # it is done only when the file quotes anything near its start, and always when a file
+    # is read as text after the fast reading failed.
+    quoted = b'"' in start
+
+    def plan(typed: dict[str, pl.DataType], blanks: bool) -> pl.LazyFrame:
         overrides = {original: typed[name] for original, name in keep if name in typed}
         return (
             pl.scan_csv(
@@ -308,13 +364,14 @@ def _open_csv(source: SourceFile) -> _PendingCsv:
                 schema_overrides=overrides,
                 encoding="utf8",
                 raise_if_empty=True,
+                null_values=[""] if blanks else None,
             )
             .select([pl.col(original).alias(name) for original, name in keep])
             .with_row_index(ROW, offset=2)
             .pipe(parse.with_converted, spec, kept, year=source.year, as_read=frozenset(typed))
         )
 
-    return _PendingCsv(source, spec, plan(dtypes), plan({}), ignored)
+    return _PendingCsv(source, spec, plan(dtypes, quoted), plan({}, True), ignored)
 
 
 def _collect_csv(pending: list[_PendingCsv]) -> list[RawTable | list[Problem]]:
@@ -351,7 +408,7 @@ def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
 
 def _converted(table: RawTable) -> RawTable:
     """Add the converted columns to a table read from XML (a CSV file's are added as read)."""
-    present = [column for column in table.frame.columns if column != ROW]
+    present = [column for column in table.frame.columns if column not in (ROW, PATH)]
     table.frame = parse.with_converted(table.frame, table.spec, present, year=table.year)
     return table
 
@@ -363,6 +420,7 @@ def _plural(word: str, items: tuple[str, ...]) -> str:
 # --- XML ------------------------------------------------------------------------------------
 
 _XML_RENAMES = {"CHILDID": "CHILD", "PL": "PLACE"}
+XML_NAMES = {column: element for element, column in _XML_RENAMES.items()}
 _HEADER_GROUPS = {
     "AREVIEW": "Reviews",
     "AMISSING": "Missing",
@@ -389,6 +447,10 @@ class _XmlReader:
         self.record: dict[str, str | int | None] | None = None
         self.record_table = ""
         self.pending: list[tuple[str, dict[str, str | int | None]]] = []
+        # How many of each element each open element holds so far, to name an element by its
+        # path (/EXPSSDA903/CHILD[12]/EPISODE[2]), which a person can find in any XML viewer.
+        self.counts: list[dict[str, int]] = [{}]
+        self.path: list[str] = []
         self.parser = xml.parsers.expat.ParserCreate()
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
@@ -407,21 +469,31 @@ class _XmlReader:
         depth = len(self.stack)
         self.stack.append(name)
         self.text.clear()
+        siblings = self.counts[-1]
+        siblings[name] = siblings.get(name, 0) + 1
+        self.counts.append({})
+        self.path.append(f"{name}[{siblings[name]}]")
         line = self.parser.CurrentLineNumber
         if depth == 0 and name != "EXPSSDA903":
             raise ValueError(f"the root element is <{name}>, not <EXPSSDA903>")
+        where: dict[str, str | int | None] = {"_row": line, PATH: self.element_path()}
         if depth == 1 and name == "CHILD":
-            self.child = {"_row": line}
+            self.child = dict(where)
             self.pending = []
         elif depth == 2 and name == "EPISODE":
-            self.record, self.record_table = {"_row": line}, "Episodes"
+            self.record, self.record_table = dict(where), "Episodes"
         elif depth == 3 and self.stack[2] == "HEADER" and name in _HEADER_GROUPS:
-            self.record, self.record_table = {"_row": line}, _HEADER_GROUPS[name]
+            self.record, self.record_table = dict(where), _HEADER_GROUPS[name]
+
+    def element_path(self) -> str:
+        return "/" + "/".join(self.path)
 
     def end(self, name: str) -> None:
         value = "".join(self.text).strip() or None
         self.text.clear()
         self.stack.pop()
+        self.counts.pop()
+        self.path.pop()
         depth = len(self.stack)
         field_name = _XML_RENAMES.get(name, name)
         if self.record is not None:
@@ -440,20 +512,15 @@ class _XmlReader:
 
     def finish_child(self) -> None:
         child = self.child
+        where = {"_row": child["_row"], PATH: child[PATH]}
         header = {column: child.get(column) for column in (*tables.HEADER.columns, "UASC")}
-        self.rows["Header"].append({**header, "_row": child["_row"]})
+        self.rows["Header"].append({**header, **where})
         if child.get("UASC") == "1" or child.get("DUC"):
-            self.rows["UASC"].append(
-                {**{c: child.get(c) for c in tables.UASC.columns}, "_row": child["_row"]}
-            )
+            self.rows["UASC"].append({**{c: child.get(c) for c in tables.UASC.columns}, **where})
         if child.get("IN_TOUCH") is not None:
-            self.rows["OC3"].append(
-                {**{c: child.get(c) for c in tables.OC3.columns}, "_row": child["_row"]}
-            )
+            self.rows["OC3"].append({**{c: child.get(c) for c in tables.OC3.columns}, **where})
         if child.get("DATE_INT") is not None:
-            self.rows["AD1"].append(
-                {**{c: child.get(c) for c in tables.AD1.columns}, "_row": child["_row"]}
-            )
+            self.rows["AD1"].append({**{c: child.get(c) for c in tables.AD1.columns}, **where})
         for table, record in self.pending:
             record.setdefault("CHILD", child.get("CHILD"))
             if "DOB" in tables.BY_NAME[table].columns:
@@ -472,7 +539,10 @@ class _XmlReader:
             schema = {column: pl.String for column in columns}
             frame = pl.DataFrame(
                 [{c: row.get(c) for c in columns} for row in rows], schema=schema
-            ).with_columns(pl.Series(ROW, [row["_row"] for row in rows], dtype=pl.UInt32))
+            ).with_columns(
+                pl.Series(ROW, [row["_row"] for row in rows], dtype=pl.UInt32),
+                pl.Series(PATH, [row[PATH] for row in rows], dtype=pl.String),
+            )
             result.append(RawTable(spec, self.source.year, self.source.display_name, frame, "line"))
         return result
 
@@ -487,7 +557,7 @@ def _read_xml(source: SourceFile) -> list[RawTable]:
             source,
             "malformed-xml",
             f"The XML is malformed: {xml.parsers.expat.ErrorString(error.code)} "
-            f"(line {error.lineno}, column {error.offset + 1}).",
+            f"{_inside(reader)}(line {error.lineno}, column {error.offset + 1}).",
             row=error.lineno,
             row_label="line",
         ) from None
@@ -495,7 +565,11 @@ def _read_xml(source: SourceFile) -> list[RawTable]:
         raise _fatal(
             source,
             "malformed-xml",
-            f"The XML is not a 903 file: {error}.",
+            f"The XML is not a 903 file: {error} {_inside(reader)}".rstrip() + ".",
             row=reader.parser.CurrentLineNumber,
             row_label="line",
         ) from None
+
+
+def _inside(reader: _XmlReader) -> str:
+    return f"in {reader.element_path()} " if reader.path else ""

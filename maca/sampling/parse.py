@@ -53,12 +53,13 @@ NUMBERS: dict[tuple[str, str], pl.DataType] = {
 CATEGORICAL: frozenset[tuple[str, str]] = frozenset({("Episodes", "PL_LA")})
 
 # Columns no check reads and nothing kept comes from (the home postcode is not kept, and the
-# URN and the permanence order's LA are not checked). A CSV file's are not loaded into memory,
+# permanence order's LA is not checked; the URN is, by rules 434 to 436). A CSV file's are
+# not loaded into memory,
 # though the parser still goes through every byte, so the file's encoding and the shape of
 # every line are checked as before. A check, or a kept column, that needs one of these must
 # take it off this list.
 NOT_USED: dict[str, frozenset[str]] = {
-    "Episodes": frozenset({"HOME_POST", "URN"}),
+    "Episodes": frozenset({"HOME_POST"}),
     "PrevPerm": frozenset({"LA_PERM"}),
 }
 

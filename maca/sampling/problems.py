@@ -4,7 +4,7 @@ value and the rule broken."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
@@ -55,6 +55,20 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check on every row of a table at once."""
+
+    rule: str
+    column: str
+    severity: str
+    failed: pl.Expr  # true where the row breaks the rule
+    message: pl.Expr  # text for a failing row
+    # Columns the message needs that must be worked out over the whole table (the first row of
+    # a duplicate), added before the failing rows are picked out.
+    context: dict[str, pl.Expr] = field(default_factory=dict)
 
 
 class ExtractError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Iterable
@@ -25,10 +26,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from maca.audits.models import Audit, Case
+from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.identifiers.models import ChildIdentity
-from maca.sampling import codes, cohort, derive, facts, sample
+from maca.sampling import codes, cohort, conf, derive, facts, sample
 from maca.sampling.extract import (
     ImportResult,
     build_extract,
@@ -44,6 +45,8 @@ from maca.sampling.problems import ExtractError, Problem
 
 logger = logging.getLogger(__name__)
 PROBLEM_SAMPLE_SIZE = 200
+# Sampling is part of setting an audit up: once returns are open, its cases are fixed.
+SAMPLING_STATUSES = frozenset({AuditStatus.DRAFT, AuditStatus.SAMPLING})
 
 
 class SamplingError(ValueError):
@@ -122,6 +125,37 @@ def summarise_problems(problems: pl.DataFrame) -> list[dict[str, Any]]:
     return grouped.to_dicts()
 
 
+def extract_fingerprint(files: list[SourceFile]) -> str:
+    """A keyed hash of the files' contents and years, whatever their names or order, to tell
+    when the same extract is imported again without keeping anything that identifies it."""
+    digests = []
+    for source in files:
+        content = hashlib.blake2b(key=conf.child_hmac_key()[:64], digest_size=16)
+        with source.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                content.update(chunk)
+        digests.append(f"{source.year}:{content.hexdigest()}")
+    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+
+
+def _note_earlier_import(batch: ImportBatch, fingerprint: str) -> None:
+    """Record the fingerprint, and the earlier import of the same extract if there is one."""
+    earlier = (
+        ImportBatch.objects.filter(summary__fingerprint=fingerprint)
+        .exclude(pk=batch.pk)
+        .exclude(status__in=[ImportBatch.Status.FAILED, ImportBatch.Status.REFUSED])
+        .order_by("created_at")
+        .first()
+    )
+    batch.summary["fingerprint"] = fingerprint
+    if earlier is not None:
+        batch.summary["same_as"] = {
+            "public_id": str(earlier.public_id),
+            "created_at": earlier.created_at.isoformat(),
+            "same_audit": earlier.audit_id == batch.audit_id,
+        }
+
+
 def _record_result(batch: ImportBatch, result: ImportResult) -> None:
     problems = result.problems
     summary = result.summary
@@ -197,6 +231,7 @@ def import_903_run(*, batch_id: int) -> None:
         for item in batch.uploads
     ]
     try:
+        fingerprint = extract_fingerprint(files)
         result = run_pipeline(
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
         )
@@ -221,6 +256,7 @@ def import_903_run(*, batch_id: int) -> None:
         shutil.rmtree(batch.upload_dir, ignore_errors=True)
     batch.refresh_from_db()
     _record_result(batch, result)
+    _note_earlier_import(batch, fingerprint)
     with transaction.atomic():
         batch.uploads = []
         batch.save()
@@ -237,6 +273,7 @@ def import_903_local(
     """The command-line import: files already on disk, run in this process. Fatal problems
     raise ExtractError before anything is written; row problems are kept only when asked to
     leave those rows out."""
+    fingerprint = extract_fingerprint(files)
     result = run_pipeline(files, home_districts=home_districts)
     if result.error_count and not leave_out_problem_rows:
         return None, result
@@ -250,8 +287,10 @@ def import_903_local(
         )
         save_extract(result.extract, result.problems, extract_store(batch.storage_name))
         _record_result(batch, result)
+        _note_earlier_import(batch, fingerprint)
         if result.error_count:
             batch.status = ImportBatch.Status.READY
+            batch.child_count = result.summary["children_kept"]
             batch.decision = ImportBatch.Decision.LEAVE_OUT
             batch.decided_by = user
             batch.decided_at = timezone.now()
@@ -280,6 +319,8 @@ def import_903_decide(
             if decision == ImportBatch.Decision.LEAVE_OUT
             else ImportBatch.Status.REFUSED
         )
+        if decision == ImportBatch.Decision.LEAVE_OUT and "children_kept" in batch.summary:
+            batch.child_count = batch.summary["children_kept"]
         batch.save()
     if decision == ImportBatch.Decision.REFUSE:
         delete_extract(extract_store(batch.storage_name))
@@ -366,6 +407,18 @@ def draw_for_audit(
     child drawn into a case with its identifiers in the separate store."""
     if not batch.is_usable:
         raise SamplingError("This import is not ready for sampling.")
+    if audit.status not in SAMPLING_STATUSES:
+        raise SamplingError(
+            f"The audit is {audit.get_status_display().lower()}: children can be sampled only "
+            "while an audit is being set up (draft or sampling).",
+            "audit",
+        )
+    if batch.audit_id is not None and batch.audit_id != audit.pk:
+        raise SamplingError(
+            f"Import {batch.public_id} was made for another audit; import the extract for "
+            "this one.",
+            "import",
+        )
     if method not in SampleDraw.Method.values:
         raise SamplingError("Choose a sampling method.", "method")
     if method == SampleDraw.Method.STRATIFIED and stratify_by not in SampleDraw.Strata.values:

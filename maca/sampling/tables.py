@@ -169,9 +169,18 @@ SW_EPISODES = TableSpec(
     code_lists={"SW_REASON": _fixed(codes.SW_REASON)},
 )
 
+# Deprivation of liberty orders, collected from 2024/25.
+DOLO = TableSpec(
+    "DoLo",
+    "Deprivation of liberty",
+    ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+    required=("CHILD",),
+    dates=("DOB", "DOLO_START", "DOLO_END"),
+)
+
 TABLES: tuple[TableSpec, ...] = (
     HEADER, EPISODES, REVIEWS, UASC, OC2, OC3, AD1, PLACED_ADOPTION, PREV_PERM, MISSING,
-    SW_EPISODES,
+    SW_EPISODES, DOLO,
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in TABLES}
 REQUIRED_TABLES = tuple(spec.name for spec in TABLES if spec.needed_for_sampling)

@@ -8,17 +8,16 @@ null), both done as the file is read (`parse.py`), and child ids by numbering th
 Header. Comparing null counts before and after says whether a column has any problem at all;
 only a column that does is looked at row by row. Problems carry the file, the row (spreadsheet
 row for CSV, line for XML), the column, the value (only its shape for identifying columns) and
-the rule, as `problems.PROBLEM_SCHEMA` says.
+the rule, as `problems.PROBLEM_SCHEMA` says. The field validator's rules, under its codes, are
+in `rules/` and run with these (docs/ssda903-rules.md lists both).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import polars as pl
 
 from maca.sampling import codes
-from maca.sampling.ingest import ROW, RawTable
+from maca.sampling.ingest import PATH, ROW, XML_NAMES, RawTable
 from maca.sampling.parse import (
     child_date_key,
     chunked_like,
@@ -30,24 +29,22 @@ from maca.sampling.parse import (
     plausible_dates,
     with_converted,
 )
-from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING
+from maca.sampling.problems import ERROR, PROBLEM_SCHEMA, WARNING, Check
+from maca.sampling.rules import checks_for_rules
+from maca.sampling.rules.context import (
+    ChildFacts,
+    RuleContext,
+    with_child_facts,
+    with_neighbours,
+)
 from maca.sampling.tables import IDENTIFYING_COLUMNS
 
 # Tables whose rows for a child missing from the Header are reported but cannot spoil the sample.
 _UNKNOWN_CHILD_IS_ERROR = frozenset({"Episodes"})
 
 
-@dataclass(frozen=True)
-class Check:
-    rule: str
-    column: str
-    severity: str
-    failed: pl.Expr  # true where the row breaks the rule
-    message: pl.Expr  # text for a failing row
-    # Columns the message needs that must be worked out over the whole table (the first row of
-    # a duplicate), added before the failing rows are picked out.
-    context: dict[str, pl.Expr] = field(default_factory=dict)
-
+# Dates whose form the field's rules check under their own codes (700, 701).
+_DATES_CHECKED_BY_RULES = frozenset({("DoLo", "DOLO_START"), ("DoLo", "DOLO_END")})
 
 _DD_MM_YYYY = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 
@@ -158,18 +155,23 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
     year_name = codes.year_label(year)
     label = table.row_label
     result: list[Check] = []
+    unknown_children = frame["child_idx"].null_count() > frame["CHILD"].null_count()
     for column in spec.required:
-        if frame[column].null_count():
-            result.append(
-                Check(
-                    "required",
-                    column,
-                    ERROR,
-                    pl.col(column).is_null(),
-                    pl.lit(f"{column} is blank but must be given."),
-                )
-            )
+        blank = pl.col(column).is_null()
+        if column == "CHILD" and (spec.name == "Header" or unknown_children):
+            # An id of spaces alone is as blank as none. Only the Header (a row a child) and a
+            # table with rows for children the Header lacks can have one.
+            blank = blank | (pl.col(column).str.strip_chars() == "")
+            if not frame.select(blank.any()).item():
+                continue
+        elif not frame[column].null_count():
+            continue
+        result.append(
+            Check("required", column, ERROR, blank, pl.lit(f"{column} is blank but must be given."))
+        )
     for column in spec.dates:
+        if (spec.name, column) in _DATES_CHECKED_BY_RULES:
+            continue
         if column in present and _lost(frame, column, date_col(column)):
             result.append(
                 Check(
@@ -177,7 +179,7 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
                     column,
                     ERROR,
                     pl.col(column).is_not_null() & pl.col(date_col(column)).is_null(),
-                    pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)),
+                    _not_a_date_message(column),
                 )
             )
     for column in spec.dates:
@@ -209,18 +211,28 @@ def checks_for(table: RawTable, frame: pl.DataFrame) -> list[Check]:
                 ),
             )
         )
-    if spec.name != "Header" and frame["child_idx"].null_count() > frame["CHILD"].null_count():
+    if spec.name != "Header" and unknown_children:
         result.append(
             Check(
                 "unknown-child",
                 "CHILD",
                 ERROR if spec.name in _UNKNOWN_CHILD_IS_ERROR else WARNING,
-                pl.col("CHILD").is_not_null() & pl.col("child_idx").is_null(),
+                (pl.col("CHILD").str.strip_chars() != "") & pl.col("child_idx").is_null(),
                 pl.lit("This child is not in the Header table."),
             )
         )
     result.extend(_table_checks(spec.name, frame, present, label))
     return result
+
+
+def _not_a_date_message(column: str) -> pl.Expr:
+    """Why a value is not a date: not written DD/MM/YYYY, or so written but a day that does
+    not exist (31/02/2022)."""
+    return (
+        pl.when(pl.col(column).str.contains(_DD_MM_YYYY))
+        .then(pl.format("{} is not a date: that day does not exist.", _quoted(column)))
+        .otherwise(pl.format("{} is not a date in the form DD/MM/YYYY.", _quoted(column)))
+    )
 
 
 def _date_range_checks(frame: pl.DataFrame, column: str, year: int) -> list[Check]:
@@ -405,46 +417,65 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
 
 def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> pl.DataFrame:
     """Problem rows for every failing check, with the internal child number so the children
-    affected can be left out."""
-    if not checks:
-        return empty_problems()
-    counts = frame.select(
-        [check.failed.fill_null(False).sum().alias(str(i)) for i, check in enumerate(checks)]
-    ).row(0)
+    affected can be left out.
+
+    Each check is first asked whether any row fails it, on its own: on two cores, some forty
+    checks run as one query cost two or three times what they do one after another. A failing
+    check's rows are then picked out of only the columns its problem shows: a table with a few
+    thousand warnings would otherwise be copied whole for each rule that has some."""
     frames = []
-    for check, count in zip(checks, counts, strict=True):
-        if not count:
+    for check in checks:
+        if not frame.select(check.failed.fill_null(False).any()).item():
             continue
-        failing = frame.with_columns(**check.context) if check.context else frame
-        # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
-        # empty chunks behind ("assertion failed: i < self.len()").
-        failing = failing.filter(check.failed.fill_null(False)).rechunk()
-        frames.append(
-            failing.with_columns(check.message.alias("__message")).select(
-                pl.lit(check.severity).alias("severity"),
-                pl.lit(table.file).alias("file"),
-                pl.col(ROW).cast(pl.Int64).alias("row"),
-                pl.lit(check.column).alias("column"),
-                _value(check.column).alias("value"),
-                pl.lit(check.rule).alias("rule"),
-                pl.col("__message").alias("message"),
-                pl.lit(table.spec.name).alias("table"),
-                pl.lit(table.year, dtype=pl.Int32).alias("year"),
-                pl.lit(table.row_label).alias("row_label"),
-                pl.col("child_idx"),
-            )
-        )
+        failed = frame.select(check.failed.fill_null(False).alias("failed")).to_series()
+        frames.append(_failing_rows(frame, table, check, failed))
     if not frames:
         return empty_problems()
     return pl.concat(frames)
+
+
+def _failing_rows(
+    frame: pl.DataFrame, table: RawTable, check: Check, failed: pl.Series
+) -> pl.DataFrame:
+    message = check.message
+    if PATH in frame.columns:
+        element = XML_NAMES.get(check.column, check.column)
+        message = pl.format("{} (element {}/{})", message, pl.col(PATH), pl.lit(element))
+    needed = {ROW, "child_idx", check.column, *message.meta.root_names()}
+    for expr in check.context.values():
+        needed |= set(expr.meta.root_names())
+    failing = frame.select([name for name in frame.columns if name in needed])
+    failing = failing.with_columns(**check.context) if check.context else failing
+    # One chunk: polars 2.1 can panic formatting text from a frame whose filtering left
+    # empty chunks behind ("assertion failed: i < self.len()").
+    failing = failing.filter(failed).rechunk()
+    return failing.with_columns(message.alias("__message")).select(
+        pl.lit(check.severity).alias("severity"),
+        pl.lit(table.file).alias("file"),
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit(check.column).alias("column"),
+        _value(check.column).alias("value"),
+        pl.lit(check.rule).alias("rule"),
+        pl.col("__message").alias("message"),
+        pl.lit(table.spec.name).alias("table"),
+        pl.lit(table.year, dtype=pl.Int32).alias("year"),
+        pl.lit(table.row_label).alias("row_label"),
+        pl.col("child_idx"),
+    )
 
 
 def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema={**PROBLEM_SCHEMA, "child_idx": pl.UInt32})
 
 
-def validate_table(table: RawTable, child_idx: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The table prepared (dates parsed, codes converted, child numbers added) and its
-    problems."""
+def validate_table(
+    table: RawTable, child_idx: pl.Series, facts: ChildFacts | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The table prepared (dates parsed, codes converted, child numbers added, in child and
+    date order with each row's neighbours and its child's facts beside it) and its problems:
+    maca's own checks, then the field's rules (`rules`)."""
     frame = prepare(table, child_idx)
-    return frame, problems_for(frame, table, checks_for(table, frame))
+    frame = with_neighbours(with_child_facts(frame, table.spec.name, facts), table.spec.name)
+    context = RuleContext.for_table(table.spec.name, table.year, frame, table.row_label == "line")
+    checks = checks_for(table, frame) + checks_for_rules(context)
+    return frame, problems_for(frame, table, checks)

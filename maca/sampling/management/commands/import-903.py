@@ -95,10 +95,24 @@ class Command(BaseCommand):
                 f"{summary['errors']} error(s) in {summary['error_rows']} row(s); nothing was "
                 "kept. Correct the files, or re-run with --leave-out-problem-rows."
             )
+        if earlier := batch.summary.get("same_as"):
+            where = "for this audit" if earlier["same_audit"] else "for another audit or none"
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The same files were imported before ({where}), as import "
+                    f"{earlier['public_id']} on {earlier['created_at'][:10]}."
+                )
+            )
+        left_out = ""
+        if summary["children_with_problems"]:
+            left_out = (
+                f", leaving out {summary['children_with_problems']} children with rows that "
+                "have errors"
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {summary['children']} children ({summary['episodes']} episodes). "
-                f"Import id: {batch.public_id}"
+                f"Imported {summary['children_kept']} children ({summary['episodes_kept']} "
+                f"episodes){left_out}. Import id: {batch.public_id}"
             )
         )
 

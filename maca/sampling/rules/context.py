@@ -1,0 +1,390 @@
+"""What a rule can look at besides a row's own values: the collection year, the LA's own
+code, each row's neighbours in child and date order, and facts about its child from the
+Header (whether UASC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from maca.sampling import codes, conf
+from maca.sampling.parse import child_date_key, chunked_like, code_col, code_enum, date_col
+
+# For each table whose rules compare a row with the one before or after it for the same
+# child: how a child's rows are ordered, as the validator orders them, and the columns taken
+# from the neighbours. `prev` is the row before, `prev2` the one before that, `next` the row
+# after. Codes are compared as given (raw), as the validator compares them, so two different
+# codes that are on no list still differ.
+NEIGHBOURS: dict[str, tuple[tuple[pl.Expr, ...], dict[str, tuple[str, ...]]]] = {
+    "Episodes": (
+        (pl.col(date_col("DECOM")),),
+        {
+            "prev": (
+                "child_idx", date_col("DECOM"), date_col("DEC"), "REC", "LS", "PLACE",
+                "PLACE_PROVIDER", "PL_POST", "URN",
+            ),
+            "prev2": ("child_idx", "PLACE", "PL_POST"),
+            "next": ("child_idx", date_col("DECOM")),
+        },
+    ),
+    # Periods ordered by their end (their start if open), then start.
+    "Missing": (
+        (pl.coalesce(date_col("MIS_END"), date_col("MIS_START")), pl.col(date_col("MIS_START"))),
+        {"prev": ("child_idx", date_col("MIS_END"))},
+    ),
+    "DoLo": (
+        (pl.coalesce(date_col("DOLO_END"), date_col("DOLO_START")), pl.col(date_col("DOLO_START"))),
+        {"prev": ("child_idx", date_col("DOLO_END"))},
+    ),
+}  # fmt: skip
+
+_SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
+
+# For a table, a function adding facts about each of its rows from the child's episodes
+# (registered by `care.py`): (frame, raw episodes, their child numbers) -> frame.
+ROW_FACTS: dict[str, Callable[[pl.DataFrame, pl.DataFrame, pl.Series], pl.DataFrame]] = {}
+
+# Facts about a row's child added beside it (`with_child_facts`).
+UASC_CHILD = "__uasc_child"  # UASC this year or last, by the Header's flag or the UASC table
+HEADER_UASC = "__header_uasc"  # this year's Header UASC flag, where the Header has one
+
+
+def neighbour(which: str, column: str) -> str:
+    """The name of a neighbour's column: neighbour("prev", date_col("DEC"))."""
+    return f"__{which}{column}"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    table: str
+    year: int
+    present: set[str]
+    own_la: str | None = None  # the LA's own code, for PL_LA (411, 1015)
+    from_xml: bool = False
+    # The table itself, for a rule that first finds the few children it can apply to.
+    frame: pl.DataFrame | None = None
+
+    @classmethod
+    def for_table(cls, table: str, year: int, frame: pl.DataFrame, from_xml: bool) -> RuleContext:
+        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml, frame)
+
+    @property
+    def collection_start(self) -> dt.date:
+        return codes.year_bounds(self.year)[0]
+
+    @property
+    def collection_end(self) -> dt.date:
+        return codes.year_bounds(self.year)[1]
+
+
+def date(column: str) -> pl.Expr:
+    return pl.col(date_col(column))
+
+
+def is_code(table: str, column: str, values: Iterable[str]) -> pl.Expr:
+    """Whether the column's code is one of `values`, compared as the enum it is converted to
+    (codes that no year's list has cannot be there, and are dropped from the comparison)."""
+    known = set(code_enum(table, column).categories.to_list())
+    wanted = sorted(set(values) & known)
+    if not wanted:
+        return pl.lit(False)
+    # A blank, or a code on no list, is none of them (as pandas' isin says).
+    return pl.col(code_col(column)).is_in(wanted).fill_null(False)
+
+
+def near(column: str, which: str = "prev") -> pl.Expr:
+    """A neighbour's column (`NEIGHBOURS`): the row before, by default."""
+    return pl.col(neighbour(which, column))
+
+
+def same_child(which: str = "prev") -> pl.Expr:
+    """Whether the neighbour row is of the same child (false where there is none)."""
+    return (pl.col("child_idx") == pl.col(neighbour(which, "child_idx"))).fill_null(False)
+
+
+def per_child_sum(values: pl.Expr) -> pl.Expr:
+    """The sum of `values` over each row's child, on every row of the child, for a table in
+    child order (`with_neighbours`, episodes only): running totals read at each child's last
+    row, less those before its first, which costs a fraction of a window over child numbers."""
+    running = values.cum_sum()
+    at_end = pl.when(~same_child("next")).then(running).backward_fill()
+    before = pl.when(~same_child()).then(running - values).forward_fill()
+    return at_end - before
+
+
+def with_neighbours(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """`frame` in child then date order (as the episodes nearly always are already), with the
+    columns of each row's neighbours (`NEIGHBOURS`) beside its own."""
+    if table not in NEIGHBOURS:
+        return frame
+    order, wanted = NEIGHBOURS[table]
+    if table == "Episodes":
+        key = child_date_key("child_idx", date_col("DECOM"))
+        keys = frame.select(key.alias("key")).to_series()
+        if keys.null_count() or not keys.is_sorted():
+            frame = frame.sort(key, nulls_last=False, maintain_order=True)
+    else:
+        frame = frame.sort([pl.col("child_idx"), *order], nulls_last=False, maintain_order=True)
+    shifted = [
+        pl.col(column).shift(_SHIFTS[which]).alias(neighbour(which, column))
+        for which, columns in wanted.items()
+        for column in columns
+        if column in frame.columns
+    ]
+    return frame.with_columns(shifted)
+
+
+def _own_la(table: str, frame: pl.DataFrame) -> str | None:
+    """The LA's own code: MACA_LA_CODE if set, else the PL_LA most often given with
+    PL_LOCATION IN (an LA places most of its children in its own area)."""
+    configured = conf.own_la_code()
+    if configured or table != "Episodes" or not {"PL_LA", "PL_LOCATION"} <= set(frame.columns):
+        return configured
+    inside = frame.select(
+        pl.col("PL_LA").filter(is_code("Episodes", "PL_LOCATION", {"IN"})).drop_nulls()
+    ).to_series()
+    if inside.len() == 0:
+        return None
+    counts = inside.value_counts(sort=True)
+    return str(counts.row(0)[0])
+
+
+# Facts from the year before, and from the Header for the UASC table, each added only where
+# the table it comes from was given.
+LAST_SEX, LAST_DOB, LAST_ETHNIC = "__last_sex", "__last_dob", "__last_ethnic"
+IN_LAST_HEADER = "__in_last_header"
+HEADER_DOB, HEADER_SEX = "__header_dob", "__header_sex"
+# Last year's UASC status (205A to 205D): the UASC flag from last year's Header (or its UASC
+# table), for the Header's rows and, where the child is in last year's UASC table, for the
+# UASC table's rows, with that table's DUC and date of birth.
+LAST_HEADER_FLAG, LAST_UASC_FLAG = "__last_header_flag", "__last_uasc_flag"
+LAST_DUC, LAST_UASC_DOB, IN_LAST_UASC = "__last_duc", "__last_uasc_dob", "__in_last_uasc"
+# Looked after continuously for the 12 months to 31 March (the OC2 rules).
+LOOKED_AFTER_12_MONTHS = "__looked_after_12_months"
+LAST_DECOM, LAST_DEC_GIVEN, LAST_DISTANCE = "__last_decom", "__last_dec_given", "__last_distance"
+# Last year's last episode's codes, as given.
+LAST_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA", "PL_LOCATION")
+
+
+def last(column: str) -> str:
+    """The name of the column holding last year's last episode's `column` (`LAST_FIELDS`)."""
+    return f"__last_{column}"
+
+
+LAST_RNE, LAST_PL_LA = last("RNE"), last("PL_LA")
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """Per child number, for one collection year (`child_facts`): for each table, the
+    columns to add beside its rows, each a Series indexed by child number."""
+
+    columns: dict[str, dict[str, pl.Series]]
+    # This year's raw Episodes and their child numbers, for the rules that set a table's
+    # rows against the child's episodes (`care.py`).
+    episodes: tuple[pl.DataFrame, pl.Series] | None = None
+
+
+Raw = tuple[str, int, pl.DataFrame, pl.Series]  # table name, year, raw frame, child numbers
+
+
+def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
+    """Facts about each child, by year, from the raw Header, UASC and Episodes tables given
+    as (table name, year, frame, child numbers of its rows)."""
+    by_table = {(name, year): (frame, numbers) for name, year, frame, numbers in tables}
+    years = sorted({year for _name, year, _frame, _numbers in tables})
+    uasc = _uasc_children(by_table, years, children)
+    facts = {}
+    for year in years:
+        columns: dict[str, dict[str, pl.Series]] = {
+            "Episodes": {UASC_CHILD: uasc[year] | uasc.get(year - 1, uasc[year])},
+            "UASC": {},
+            "Header": {},
+        }
+        if header := by_table.get(("Header", year)):
+            columns["UASC"] |= _header_facts(header, children)
+        if last_header := by_table.get(("Header", year - 1)):
+            columns["Header"] |= _last_header_facts(last_header, children)
+        history = _uasc_history(by_table, year, children)
+        if LAST_HEADER_FLAG in history:
+            columns["Header"][LAST_HEADER_FLAG] = history.pop(LAST_HEADER_FLAG)
+        columns["UASC"] |= history
+        if episodes := by_table.get(("Episodes", year)):
+            looked_after = _continuously_looked_after(episodes, year, children)
+            columns["OC2"] = {LOOKED_AFTER_12_MONTHS: looked_after}
+        if last_episodes := by_table.get(("Episodes", year - 1)):
+            columns["Episodes"] |= _last_episode_facts(last_episodes, children)
+        facts[year] = ChildFacts(columns, by_table.get(("Episodes", year)))
+    return facts
+
+
+def _uasc_children(
+    by_table: dict[tuple[str, int], tuple[pl.DataFrame, pl.Series]], years: list[int], children: int
+) -> dict[int, pl.Series]:
+    """Per year, whether each child is UASC: flagged in the Header, or in the UASC table with
+    a date of birth or DUC."""
+    result = {}
+    for year in years:
+        flags = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+        if header := by_table.get(("Header", year)):
+            frame, numbers = header
+            if "UASC" in frame.columns:
+                text = frame["UASC"].cast(pl.String).str.strip_chars()
+                flags = flags | _by_child(numbers, text == "1", children).fill_null(False)
+        if table := by_table.get(("UASC", year)):
+            frame, numbers = table
+            given = frame.select(pl.any_horizontal(pl.col("DOB", "DUC").is_not_null())).to_series()
+            flags = flags | _by_child(numbers, given, children).fill_null(False)
+        result[year] = flags
+    return result
+
+
+def _header_facts(header: tuple[pl.DataFrame, pl.Series], children: int) -> dict[str, pl.Series]:
+    frame, numbers = header
+    facts = {
+        HEADER_DOB: _by_child(numbers, frame["DOB"], children),
+        HEADER_SEX: _by_child(numbers, frame["SEX"].cast(pl.String), children),
+    }
+    if "UASC" in frame.columns:
+        facts[HEADER_UASC] = _by_child(numbers, frame["UASC"].cast(pl.String), children)
+    return facts
+
+
+def _continuously_looked_after(
+    episodes: tuple[pl.DataFrame, pl.Series], year: int, children: int
+) -> pl.Series:
+    """Whether each child was looked after continuously for the 12 months to 31 March, as the
+    validator decides it: in care at some point in the year, with no episode that starts
+    care (RNE S) after the year began, ends care (a REC other than X1) within it, or is a
+    short break (V3, V4) during it. False for a child without episodes."""
+    frame, numbers = episodes
+    start, end = codes.year_bounds(year)
+    decom, dec = pl.col(date_col("DECOM")), pl.col(date_col("DEC"))
+    during = (decom <= end) & ((dec >= start) | dec.is_null())
+    enters = (pl.col("RNE").cast(pl.String) == "S") & (decom > start) & (decom <= end)
+    leaves = (pl.col("REC").cast(pl.String) != "X1") & (dec >= start) & (dec < end)
+    short_break = pl.col("LS").cast(pl.String).is_in(["V3", "V4"]) & during
+    per_child = (
+        frame.lazy()
+        .select(
+            numbers.alias("__child"),
+            during.fill_null(False).alias("during"),
+            (enters | leaves | short_break).fill_null(False).alias("broken"),
+        )
+        .filter(pl.col("__child").is_not_null())
+        .group_by("__child")
+        .agg(pl.col("during").any() & ~pl.col("broken").any())
+        .collect()
+    )
+    found = _by_child(per_child["__child"], per_child["during"], children)
+    return found.fill_null(False)
+
+
+def _uasc_history(
+    by_table: dict[tuple[str, int], tuple[pl.DataFrame, pl.Series]], year: int, children: int
+) -> dict[str, pl.Series]:
+    """Last year's UASC status of each child, for 205A to 205D: its DUC and date of birth in
+    last year's UASC table, and its UASC flag in last year's Header, or, without one, 1 for a
+    child in last year's UASC table with a sex or DUC given (as the validator reads a CSV
+    return). Only where this year's Header has a UASC flag to compare with."""
+    header, last_uasc = by_table.get(("Header", year)), by_table.get(("UASC", year - 1))
+    last_header = by_table.get(("Header", year - 1))
+    if header is None or "UASC" not in header[0].columns:
+        return {}
+    if last_header is not None:
+        if "UASC" not in last_header[0].columns:
+            return {}
+        frame, numbers = last_header
+        flag_rows = (numbers, frame["UASC"].cast(pl.String))
+    elif last_uasc is not None:
+        frame, numbers = last_uasc
+        given = pl.any_horizontal(pl.col("SEX", "DUC").is_not_null())
+        flag_rows = (
+            numbers,
+            frame.select(pl.when(given).then(pl.lit("1")).otherwise(pl.lit("0"))).to_series(),
+        )
+    else:
+        return {}
+    flags = _by_child(*flag_rows, children)
+    facts = {LAST_HEADER_FLAG: flags}
+    if last_uasc is not None:
+        frame, numbers = last_uasc
+        in_last = _by_child(numbers, pl.repeat(True, frame.height, eager=True), children)
+        in_last = in_last.fill_null(False)
+        blank = pl.repeat(None, children, dtype=pl.String, eager=True)
+        facts |= {
+            LAST_UASC_FLAG: flags.zip_with(in_last, blank),
+            LAST_DUC: _by_child(numbers, frame[date_col("DUC")], children),
+            LAST_UASC_DOB: _by_child(numbers, frame[date_col("DOB")], children),
+            IN_LAST_UASC: in_last,
+        }
+    return facts
+
+
+def _last_header_facts(
+    header: tuple[pl.DataFrame, pl.Series], children: int
+) -> dict[str, pl.Series]:
+    frame, numbers = header
+    present = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True)
+    return {
+        LAST_SEX: _by_child(numbers, frame["SEX"].cast(pl.String), children),
+        LAST_DOB: _by_child(numbers, frame[date_col("DOB")], children),
+        LAST_ETHNIC: _by_child(numbers, frame["ETHNIC"].cast(pl.String), children),
+        IN_LAST_HEADER: _by_child(numbers, present, children).fill_null(False),
+    }
+
+
+def _last_episode_facts(
+    episodes: tuple[pl.DataFrame, pl.Series], children: int
+) -> dict[str, pl.Series]:
+    """Each child's last episode of the year before (the latest DECOM)."""
+    frame, numbers = episodes
+    wanted = {
+        LAST_DECOM: pl.col(date_col("DECOM")),
+        LAST_DEC_GIVEN: pl.col("DEC").is_not_null(),
+        **{
+            last(column): pl.col(column).cast(pl.String)
+            for column in LAST_FIELDS
+            if column in frame.columns
+        },
+    }
+    if "PL_DISTANCE" in frame.columns:
+        wanted[LAST_DISTANCE] = pl.col("PL_DISTANCE").cast(pl.Float64, strict=False)
+    latest = (
+        frame.with_columns(numbers.alias("__child"))
+        .filter(pl.col("__child").is_not_null() & pl.col(date_col("DECOM")).is_not_null())
+        .sort("__child", date_col("DECOM"), maintain_order=True)
+        .group_by("__child", maintain_order=True)
+        .last()
+        .select("__child", **wanted)
+    )
+    return {name: _by_child(latest["__child"], latest[name], children) for name in wanted}
+
+
+def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series:
+    """`values` placed at their child's number (a child's last row wins; others null)."""
+    known = numbers.is_not_null()
+    return pl.repeat(None, children, dtype=values.dtype, eager=True).scatter(
+        numbers.filter(known), values.filter(known)
+    )
+
+
+def with_child_facts(frame: pl.DataFrame, table: str, facts: ChildFacts | None) -> pl.DataFrame:
+    """`frame` with its children's facts beside each row."""
+    if facts is not None and table in ROW_FACTS and facts.episodes is not None:
+        frame = ROW_FACTS[table](frame, *facts.episodes)
+    if facts is None or not facts.columns.get(table):
+        return frame
+    numbers = frame["child_idx"]
+    columns = []
+    for name, series in facts.columns[table].items():
+        values = series.gather(numbers)
+        if name == UASC_CHILD:
+            values = values.fill_null(False)
+        # In pieces as long as the table's: a column cut differently would have polars copy
+        # the whole table to line them up.
+        columns.append(chunked_like(values, numbers).alias(name))
+    return frame.with_columns(columns)
