@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -369,9 +370,28 @@ def allowed_names(audit: Audit) -> tuple[str, ...]:
     for name, short_name in Agency.objects.values_list("name", "short_name"):
         names.extend((name, short_name))
     for title, short_name in Review.objects.values_list("title", "short_name"):
-        names.extend((title, short_name))
+        names.extend((title, short_name, *_review_names(title), *_review_names(short_name)))
     names.extend(Action.objects.filter(audit=audit).values_list("lead_name", flat=True))
     return tuple(sorted({name.strip() for name in names if name and name.strip()}))
+
+
+_REVIEW_WORDS = frozenset(
+    {"case", "child", "children's", "death", "domestic", "homicide", "into", "learning",
+     "lessons", "local", "national", "of", "practice", "rapid", "review", "safeguarding",
+     "serious", "the"}
+)  # fmt: skip
+
+
+def _review_names(title: str) -> list[str]:
+    """What a review is called without its kind: "SCR Georgia" and "Serious case review:
+    Georgia (2019)" are both "Georgia"."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", title)
+    kept = [
+        word
+        for word in words
+        if word.casefold() not in _REVIEW_WORDS and not (word.isupper() and len(word) > 1)
+    ]
+    return [" ".join(kept), *kept] if kept else []
 
 
 def _full_date(value: Any) -> dt.date | None:
