@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -385,9 +386,13 @@ SHORTEST_NAME_PART = 3
 PLACEHOLDER_WORDS = frozenset({"baby", "child", "demo", "the", "unknown"})
 
 
+_BEFORE_WORD = r"(?<![\w'’-])"
+_AFTER_WORD = r"(?![\w'’-])"
+
+
 def _words(value: str) -> str:
     """A regex for a phrase: any run of spaces between its words, word boundaries around."""
-    return r"(?<![\w'’-])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w'’-])"
+    return _BEFORE_WORD + r"\s+".join(map(re.escape, value.split())) + _AFTER_WORD
 
 
 def _distinctive(part: str) -> bool:
@@ -427,17 +432,94 @@ def identifier_pattern(value: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
 
 
-def _children(text: str, rules: Rules) -> Iterator[Match]:
-    for pattern in name_patterns(rules.children):
-        for match in pattern.finditer(text):
-            yield Match(Kind.CHILD_NAME, match.start(), match.end(), match[0])
-    for child in rules.children:
-        for value in child.identifiers:
-            found = identifier_pattern(value)
-            if found is None:
-                continue
+_TOKEN = re.compile(r"[\w'’-]+")
+_SEPARATORS = re.compile(r"[\s-]")
+
+
+@dataclass(frozen=True)
+class _ChildLookup:
+    """The children's names and identifiers, prepared once for every text of a check: a name
+    is found by looking each word of the text up, an identifier by searching the text with
+    its spaces and hyphens taken out, so a check over thousands of texts does not run
+    hundreds of patterns over each."""
+
+    # First word, case-folded -> each phrase starting with it (its words, and whether the
+    # case must match), longest first.
+    names: dict[str, list[tuple[tuple[str, ...], bool]]]
+    identifiers: tuple[str, ...]  # lower case, without spaces or hyphens
+
+
+@functools.lru_cache(maxsize=16)
+def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
+    names: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for pattern in name_patterns(children):
+        case_matters = not pattern.flags & re.IGNORECASE
+        words = tuple(_unescaped_words(pattern))
+        key = words[0].casefold()
+        folded = words if case_matters else tuple(word.casefold() for word in words)
+        names.setdefault(key, []).append((folded, case_matters))
+    for phrases in names.values():
+        phrases.sort(key=lambda phrase: -len(" ".join(phrase[0])))
+    identifiers = {
+        _SEPARATORS.sub("", value).lower()
+        for child in children
+        for value in child.identifiers
+        if identifier_pattern(value) is not None
+    }
+    return _ChildLookup(names, tuple(sorted(identifiers, key=lambda v: (-len(v), v))))
+
+
+def _name_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
+    if not lookup.names:
+        return
+    tokens = list(_TOKEN.finditer(text))
+    for index, token in enumerate(tokens):
+        for words, case_matters in lookup.names.get(token[0].casefold(), ()):
+            end = _phrase_end(text, tokens, index, words, case_matters)
+            if end is not None:
+                yield Match(Kind.CHILD_NAME, token.start(), end, text[token.start() : end])
+                break
+
+
+def _phrase_end(
+    text: str, tokens: list[re.Match[str]], index: int, words: tuple[str, ...], case_matters: bool
+) -> int | None:
+    """Where `words` end if they stand from token `index` on, with only spaces between."""
+    if index + len(words) > len(tokens):
+        return None
+    for offset, word in enumerate(words):
+        token = tokens[index + offset]
+        written = token[0] if case_matters else token[0].casefold()
+        if written != word:
+            return None
+        if offset and text[tokens[index + offset - 1].end() : token.start()].strip():
+            return None
+    return tokens[index + len(words) - 1].end()
+
+
+def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
+    if not lookup.identifiers:
+        return
+    compact = _SEPARATORS.sub("", text).lower()
+    if not any(value in compact for value in lookup.identifiers):
+        return
+    # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
+    for value in lookup.identifiers:
+        if value in compact and (found := identifier_pattern(value)) is not None:
             for match in found.finditer(text):
                 yield Match(Kind.CHILD_IDENTIFIER, match.start(), match.end(), match[0])
+
+
+def _unescaped_words(pattern: re.Pattern[str]) -> list[str]:
+    """The words of a pattern made by `_words`."""
+    body = pattern.pattern.removeprefix(_BEFORE_WORD).removesuffix(_AFTER_WORD)
+    return [re.sub(r"\\(.)", r"\1", word) for word in body.split(r"\s+")]
+
+
+def _children(text: str, rules: Rules) -> Iterator[Match]:
+    lookup = _child_lookup(rules.children)
+    yield from _name_matches(text, lookup)
+    yield from _identifier_matches(text, lookup)
 
 
 # --- Putting it together --------------------------------------------------------------------
@@ -520,10 +602,15 @@ class Source:
 
 def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
     hits = []
+    # An export repeats many strings (labels, grades, agency names): each is read once.
+    seen: dict[tuple[str, bool], list[Match]] = {}
     for source in sources:
         if not source.text:
             continue
-        for match in find_matches(source.text, rules, free_text=source.free_text):
+        key = (source.text, source.free_text)
+        if key not in seen:
+            seen[key] = find_matches(source.text, rules, free_text=source.free_text)
+        for match in seen[key]:
             before, after = context_of(source.text, match.start, match.end)
             hits.append(
                 Hit(

@@ -89,15 +89,18 @@ def _is_sentence_start(text: str, start: int) -> bool:
 
 def allowed_spans(text: str, allowed: Iterable[str]) -> list[Span]:
     """Where the partnership's own names (agencies, reviews, the partnership) stand."""
-    spans: list[Span] = []
-    for phrase in allowed:
-        words = phrase.split()
-        if not words:
-            continue
-        body = r"\s+".join(map(re.escape, words))
-        pattern = re.compile(rf"(?<![\w-]){body}(?:['’]s)?(?![\w-])", re.IGNORECASE)
-        spans.extend(match.span() for match in pattern.finditer(text))
-    return spans
+    pattern = _allowed_pattern(tuple(allowed))
+    return [match.span() for match in pattern.finditer(text)] if pattern else []
+
+
+@functools.lru_cache(maxsize=16)
+def _allowed_pattern(allowed: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all the names, longest first, compiled once for every text."""
+    phrases = sorted({" ".join(phrase.split()) for phrase in allowed if phrase.split()}, key=len)
+    if not phrases:
+        return None
+    bodies = [r"\s+".join(map(re.escape, phrase.split())) for phrase in reversed(phrases)]
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])", re.IGNORECASE)
 
 
 def _inside(span: Span, spans: Iterable[Span]) -> bool:
@@ -141,7 +144,7 @@ _AFTER_HONORIFIC = re.compile(
     rf"(?<![\w-]){_HONORIFIC}\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
 )
 _AFTER_RELATION = re.compile(
-    rf"(?<![\w-]){_OWNER}{_ADJECTIVE}{_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
+    rf"(?<![\w-]){_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
     rf"(?P<name>(?-i:{_GIVEN_THEN_SURNAME}))",
     re.IGNORECASE,
 )
@@ -181,12 +184,24 @@ def _is_plain_word(word: str) -> bool:
     return bare in name_words() or bare in not_names()
 
 
+# The words of the honorifics and of the relationship words: a text with none of them is not
+# searched with the longer patterns.
+_HONORIFIC_WORDS = frozenset(re.findall(r"[A-Za-z]{2,}", _HONORIFIC))
+_RELATION_WORDS = frozenset(re.findall(r"[a-z]{2,}", _RELATION.casefold()))
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _context_patterns(text: str) -> Iterator[tuple[re.Pattern[str], bool]]:
+    words = set(_LETTERS.findall(text))
+    if words & _HONORIFIC_WORDS:
+        yield _AFTER_HONORIFIC, False
+    if {word.casefold() for word in words} & _RELATION_WORDS:
+        yield _AFTER_RELATION, True
+        yield _BEFORE_RELATION, True
+
+
 def _context_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
-    for pattern, case_matters in (
-        (_AFTER_HONORIFIC, False),
-        (_AFTER_RELATION, True),
-        (_BEFORE_RELATION, True),
-    ):
+    for pattern, case_matters in _context_patterns(text):
         for match in pattern.finditer(text):
             start, end = match.span("name")
             first = text[start:end].split()[0]
@@ -252,7 +267,9 @@ def _judge_run(text: str, run: list[re.Match[str]], allowed: list[Span]) -> Span
 
 
 def person_name_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
-    allowed = allowed_spans(text, [*allowed_names, *TOOL_PHRASES])
+    if not _CAPITALISED.search(text):
+        return []
+    allowed = allowed_spans(text, (*allowed_names, *TOOL_PHRASES))
     spans = [*_context_name_spans(text, allowed), *_listed_name_spans(text, allowed)]
     return _merged(spans)
 
@@ -322,9 +339,20 @@ _ADDRESS = re.compile(
 )
 
 
+# Cheap signs that an address may be there, looked for before the full pattern.
+_ADDRESS_HINT = re.compile(
+    r"\d|Road|Street|Avenue|Lane|Close|Crescent|Drive|Terrace|Grove|Gardens|Mews"
+)
+
+
 def address_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
+    if not _ADDRESS_HINT.search(text):
+        return []
+    spans = [match.span() for match in _ADDRESS.finditer(text)]
+    if not spans:
+        return []
     allowed = allowed_spans(text, allowed_names)
-    return [match.span() for match in _ADDRESS.finditer(text) if not _inside(match.span(), allowed)]
+    return [span for span in spans if not _inside(span, allowed)]
 
 
 # --- Named schools, nurseries, colleges and children's homes --------------------------------
@@ -391,9 +419,24 @@ def _owner_only(name: str) -> bool:
     return len(name.split()) == 1 and bool(_POSSESSIVE.search(name))
 
 
+_SETTING_HINT = re.compile(
+    r"school|academy|nurser|playgroup|college|sixth\s+form|home|centre|PRU|referral\s+unit|"
+    r"kindergarten|montessori|primary|infants|juniors|high",
+    re.IGNORECASE,
+)
+
+
 def setting_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
+    if not _SETTING_HINT.search(text):
+        return []
+    spans = [span for span in _setting_candidates(text)]
+    if not spans:
+        return []
     allowed = allowed_spans(text, allowed_names)
-    spans = []
+    return [span for span in spans if not _inside(span, allowed)]
+
+
+def _setting_candidates(text: str) -> Iterator[Span]:
     for match in _NAMED_SETTING.finditer(text):
         start = _name_start(text, match.start("name"), match.end("name"))
         name = text[start : match.end("name")]
@@ -407,10 +450,7 @@ def setting_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
             and _is_sentence_start(text, start)
         ):
             continue
-        span = (start, match.end())
-        if not _inside(span, allowed):
-            spans.append(span)
-    return spans
+        yield (start, match.end())
 
 
 # --- Police and case references -------------------------------------------------------------
@@ -453,13 +493,20 @@ def _reference_spans(pattern: re.Pattern[str], text: str) -> Iterator[Span]:
         yield (match.start("ref"), match.start("ref") + len(value))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def police_reference_spans(text: str) -> list[Span]:
+    if not _DIGIT.search(text):
+        return []
     spans = [*_reference_spans(_POLICE_KEYED, text)]
     spans.extend(match.span() for match in _POLICE_SHAPE.finditer(text))
     return _merged(spans)
 
 
 def case_reference_spans(text: str) -> list[Span]:
+    if not _DIGIT.search(text):
+        return []
     spans = [*_reference_spans(_CASE_KEYED, text)]
     spans.extend(match.span() for match in _CASE_SHAPE.finditer(text))
     return _merged(spans)
