@@ -549,6 +549,9 @@ def _undisclosed(text: str, rules: Rules) -> Iterator[Match]:
     yield from _spans(Kind.PERSON_NAME, text, detectors.person_name_spans(text, allowed))
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Match]:
     """Every match in `text`, the most specific kind kept where matches overlap.
 
@@ -556,9 +559,14 @@ def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Mat
     "three children"): those are checked for the children and identifiers, but their dates
     and counts are not a person's choice of words, so they are not flagged as such.
     """
-    candidates: list[Match] = [*_children(text, rules), *_dates(text, rules, free_text)]
-    for find in _GENERAL:
-        candidates.extend(find(text))
+    candidates: list[Match] = [*_children(text, rules)]
+    # Dates, NHS numbers, UPNs, postcodes and phone numbers all have digits.
+    if _ANY_DIGIT.search(text):
+        candidates.extend(_dates(text, rules, free_text))
+        for find in _GENERAL:
+            candidates.extend(find(text))
+    elif "@" in text:
+        candidates.extend(_pattern(Kind.EMAIL, _EMAIL)(text))
     candidates.extend(_undisclosed(text, rules))
     if free_text:
         candidates.extend(_small_numbers(text))
