@@ -447,6 +447,8 @@ class _ChildLookup:
     # case must match), longest first.
     names: dict[str, list[tuple[tuple[str, ...], bool]]]
     identifiers: tuple[str, ...]  # lower case, without spaces or hyphens
+    # Any of them in a text with its spaces and hyphens taken out: one search, not one each.
+    any_identifier: re.Pattern[str] | None = None
 
 
 @functools.lru_cache(maxsize=16)
@@ -466,7 +468,21 @@ def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
         for value in child.identifiers
         if identifier_pattern(value) is not None
     }
-    return _ChildLookup(names, tuple(sorted(identifiers, key=lambda v: (-len(v), v))))
+    longest_first = tuple(sorted(identifiers, key=lambda v: (-len(v), v)))
+    any_identifier = re.compile("|".join(map(re.escape, longest_first))) if identifiers else None
+    return _ChildLookup(names, longest_first, any_identifier)
+
+
+_last_lookup: tuple[tuple[Child, ...], _ChildLookup] | None = None
+
+
+def _lookup_for(children: tuple[Child, ...]) -> _ChildLookup:
+    """The lookup for the children of the check under way: found by identity, since hashing
+    60 children again for each of thousands of texts costs more than reading the text."""
+    global _last_lookup
+    if _last_lookup is None or _last_lookup[0] is not children:
+        _last_lookup = (children, _child_lookup(children))
+    return _last_lookup[1]
 
 
 def _name_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
@@ -501,7 +517,7 @@ def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
     if not lookup.identifiers:
         return
     compact = _SEPARATORS.sub("", text).lower()
-    if not any(value in compact for value in lookup.identifiers):
+    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
         return
     # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
     for value in lookup.identifiers:
@@ -517,7 +533,7 @@ def _unescaped_words(pattern: re.Pattern[str]) -> list[str]:
 
 
 def _children(text: str, rules: Rules) -> Iterator[Match]:
-    lookup = _child_lookup(rules.children)
+    lookup = _lookup_for(rules.children)
     yield from _name_matches(text, lookup)
     yield from _identifier_matches(text, lookup)
 
