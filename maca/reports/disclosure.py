@@ -16,9 +16,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+
+from maca.reports import disclosure_detectors as detectors
 
 CONTEXT_CHARS = 40
 
@@ -34,12 +37,22 @@ class Kind(enum.StrEnum):
     POSTCODE = "postcode"
     PHONE = "phone"
     EMAIL = "email"
+    POLICE_REFERENCE = "police_reference"
+    CASE_REFERENCE = "case_reference"
+    ADDRESS = "address"
+    NAMED_SETTING = "named_setting"
+    PERSON_NAME = "person_name"
     DATE_LIKE_DOB = "date_like_dob"
     SMALL_NUMBER = "small_number"
 
     @property
     def label(self) -> str:
         return _LABELS[self]
+
+    @property
+    def why(self) -> str:
+        """Why a match of this kind could identify a child, for the person resolving it."""
+        return _WHY[self]
 
     @property
     def is_warning(self) -> bool:
@@ -59,8 +72,47 @@ _LABELS = {
     Kind.POSTCODE: "Postcode",
     Kind.PHONE: "Phone number",
     Kind.EMAIL: "E-mail address",
+    Kind.POLICE_REFERENCE: "Police crime or incident reference",
+    Kind.CASE_REFERENCE: "Case or referral number",
+    Kind.ADDRESS: "Street address",
+    Kind.NAMED_SETTING: "Named school, nursery, college or children's home",
+    Kind.PERSON_NAME: "Name of a person",
     Kind.DATE_LIKE_DOB: "Date that could be a child's date of birth",
     Kind.SMALL_NUMBER: "Small number of children",
+}
+
+_WHY = {
+    Kind.CHILD_NAME: "It is the name, or part of the name, of a child in this audit.",
+    Kind.CHILD_DOB: "It is the date of birth of a child in this audit.",
+    Kind.CHILD_IDENTIFIER: "It is one of the identifiers held for a child in this audit.",
+    Kind.NHS_NUMBER: "It is a ten-digit number with a valid NHS number check digit.",
+    Kind.UPN: "It has the shape of a unique pupil number.",
+    Kind.POSTCODE: "It is a full postcode, which can narrow a family down to a few houses.",
+    Kind.PHONE: "It is a UK phone number.",
+    Kind.EMAIL: "It is an e-mail address.",
+    Kind.POLICE_REFERENCE: (
+        "It has the shape of a police crime, incident or log reference, which leads straight "
+        "to the family's records."
+    ),
+    Kind.CASE_REFERENCE: (
+        "It looks like a case, referral or record number from an agency's system."
+    ),
+    Kind.ADDRESS: (
+        "It looks like a house or flat number with a street or building name: where a "
+        "family lives identifies the child."
+    ),
+    Kind.NAMED_SETTING: (
+        "It names a school, nursery, college or children's home: with the rest of the "
+        "brief it can point to one child."
+    ),
+    Kind.PERSON_NAME: (
+        "It looks like a person's name (a name from the open name lists, or a word after "
+        "Mr, Mrs, mum, brother, the social worker …). A sibling's, parent's, carer's or "
+        "professional's name identifies the child as surely as the child's own. Accept it "
+        "with a reason if it is not a person."
+    ),
+    Kind.DATE_LIKE_DOB: "It is an exact date within a young person's lifetime.",
+    Kind.SMALL_NUMBER: "A reader may work out who a small number of children were.",
 }
 
 # When two rules match overlapping text, the more specific one names the hit: a child's own
@@ -84,6 +136,12 @@ class Rules:
     children: tuple[Child, ...] = ()
     # The date ages are worked out at (the audit date); None leaves out dates like births.
     reference_date: dt.date | None = None
+    # The partnership's own names (agencies, the partnership, linked reviews): never taken
+    # for a person, an address or a setting.
+    allowed_names: tuple[str, ...] = ()
+    # The audit's own dates (audit, publication, due and review dates): never taken for
+    # births.
+    own_dates: frozenset[dt.date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -255,6 +313,29 @@ def age_on(born: dt.date, on: dt.date) -> int:
 OLDEST_AGE = 25
 
 
+# Words just before a date that make it the audit's own (when it was held, published, due or
+# reviewed), not a birth: "The audit of 14 March 2022", "due by 30 June 2024".
+_OWN_DATE_BEFORE = re.compile(
+    r"\b(?:audit(?:ed|s)?|re-?audit|review(?:ed|s)?|publi(?:shed|cation)|due|deadline|panel|"
+    r"board|executive|meeting|met|conference|census|inspection|report(?:ed)?|held|completed|"
+    r"agreed|signed\s+off|target|until|brief(?:ing)?|issued|updated|closed|convened|"
+    r"launched|approved|presented|period|up\s+to)\b"
+    # then at most six words of the same clause before the date
+    r"(?:[^.;:!?\n\w]+[\w'’-]+){0,6}[^.;:!?\n\w]+$",
+    re.IGNORECASE,
+)
+_BIRTH_BEFORE = re.compile(r"\b(?:born|birth|dob|d\.o\.b|birthday)\b", re.IGNORECASE)
+
+
+def _is_own_date(text: str, item: DateMatch, rules: Rules) -> bool:
+    if item.date in rules.own_dates:
+        return True
+    before = text[max(0, item.start - 60) : item.start]
+    if _BIRTH_BEFORE.search(before):
+        return False
+    return bool(_OWN_DATE_BEFORE.search(before))
+
+
 def _dates(text: str, rules: Rules, free_text: bool) -> Iterator[Match]:
     births = {child.date_of_birth for child in rules.children if child.date_of_birth}
     for item in find_dates(text, rules.reference_date):
@@ -264,6 +345,7 @@ def _dates(text: str, rules: Rules, free_text: bool) -> Iterator[Match]:
             free_text
             and rules.reference_date is not None
             and 0 <= age_on(item.date, rules.reference_date) <= OLDEST_AGE
+            and not _is_own_date(text, item, rules)
         ):
             yield Match(Kind.DATE_LIKE_DOB, item.start, item.end, item.text)
 
@@ -299,11 +381,18 @@ COMMON_WORDS = frozenset(
     """.split()  # noqa: SIM905 (a list of 70 quoted words is harder to read and keep)
 )
 SHORTEST_NAME_PART = 3
+# Stand-ins where a name is not known or not real ("Baby Smith", "Demo Child"): never a first
+# name of their own.
+PLACEHOLDER_WORDS = frozenset({"baby", "child", "demo", "the", "unknown"})
+
+
+_BEFORE_WORD = r"(?<![\w'’-])"
+_AFTER_WORD = r"(?![\w'’-])"
 
 
 def _words(value: str) -> str:
     """A regex for a phrase: any run of spaces between its words, word boundaries around."""
-    return r"(?<![\w'’-])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w'’-])"
+    return _BEFORE_WORD + r"\s+".join(map(re.escape, value.split())) + _AFTER_WORD
 
 
 def _distinctive(part: str) -> bool:
@@ -311,7 +400,12 @@ def _distinctive(part: str) -> bool:
 
 
 def name_patterns(children: Iterable[Child]) -> list[re.Pattern[str]]:
+    """A child's full name, and each distinctive part, in any case. A first name that is also
+    a common word ("Grace", "Will") or very short ("Jo") is still a hit wherever it is
+    written with a capital: the coordinator sees the context and can accept "Will the
+    partnership…" with a reason."""
     phrases: set[str] = set()
+    capitalised: set[str] = set()
     for child in children:
         parts = child.full_name.split()
         if not parts:
@@ -319,11 +413,13 @@ def name_patterns(children: Iterable[Child]) -> list[re.Pattern[str]]:
         phrases.add(" ".join(parts))
         if len(parts) > 1:
             phrases.update(part for part in (parts[0], parts[-1]) if _distinctive(part))
+            if not _distinctive(parts[0]) and parts[0].casefold() not in PLACEHOLDER_WORDS:
+                capitalised.add(parts[0][:1].upper() + parts[0][1:])
     # Longest first, so "Amira Khan" is one hit rather than two.
-    return [
-        re.compile(_words(phrase), re.IGNORECASE)
-        for phrase in sorted(phrases, key=lambda p: (-len(p), p))
+    patterns = [(phrase, re.compile(_words(phrase), re.IGNORECASE)) for phrase in phrases] + [
+        (word, re.compile(_words(word))) for word in capitalised - phrases
     ]
+    return [pattern for _, pattern in sorted(patterns, key=lambda p: (-len(p[0]), p[0]))]
 
 
 def identifier_pattern(value: str) -> re.Pattern[str] | None:
@@ -336,17 +432,110 @@ def identifier_pattern(value: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
 
 
-def _children(text: str, rules: Rules) -> Iterator[Match]:
-    for pattern in name_patterns(rules.children):
-        for match in pattern.finditer(text):
-            yield Match(Kind.CHILD_NAME, match.start(), match.end(), match[0])
-    for child in rules.children:
-        for value in child.identifiers:
-            found = identifier_pattern(value)
-            if found is None:
-                continue
+_TOKEN = re.compile(r"[\w'’-]+")
+_SEPARATORS = re.compile(r"[\s-]")
+
+
+@dataclass(frozen=True)
+class _ChildLookup:
+    """The children's names and identifiers, prepared once for every text of a check: a name
+    is found by looking each word of the text up, an identifier by searching the text with
+    its spaces and hyphens taken out, so a check over thousands of texts does not run
+    hundreds of patterns over each."""
+
+    # First word, case-folded -> each phrase starting with it (its words, and whether the
+    # case must match), longest first.
+    names: dict[str, list[tuple[tuple[str, ...], bool]]]
+    identifiers: tuple[str, ...]  # lower case, without spaces or hyphens
+    # Any of them in a text with its spaces and hyphens taken out: one search, not one each.
+    any_identifier: re.Pattern[str] | None = None
+
+
+@functools.lru_cache(maxsize=16)
+def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
+    names: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for pattern in name_patterns(children):
+        case_matters = not pattern.flags & re.IGNORECASE
+        words = tuple(_unescaped_words(pattern))
+        key = words[0].casefold()
+        folded = words if case_matters else tuple(word.casefold() for word in words)
+        names.setdefault(key, []).append((folded, case_matters))
+    for phrases in names.values():
+        phrases.sort(key=lambda phrase: -len(" ".join(phrase[0])))
+    identifiers = {
+        _SEPARATORS.sub("", value).lower()
+        for child in children
+        for value in child.identifiers
+        if identifier_pattern(value) is not None
+    }
+    longest_first = tuple(sorted(identifiers, key=lambda v: (-len(v), v)))
+    any_identifier = re.compile("|".join(map(re.escape, longest_first))) if identifiers else None
+    return _ChildLookup(names, longest_first, any_identifier)
+
+
+_last_lookup: tuple[tuple[Child, ...], _ChildLookup] | None = None
+
+
+def _lookup_for(children: tuple[Child, ...]) -> _ChildLookup:
+    """The lookup for the children of the check under way: found by identity, since hashing
+    60 children again for each of thousands of texts costs more than reading the text."""
+    global _last_lookup
+    if _last_lookup is None or _last_lookup[0] is not children:
+        _last_lookup = (children, _child_lookup(children))
+    return _last_lookup[1]
+
+
+def _name_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
+    if not lookup.names:
+        return
+    tokens = list(_TOKEN.finditer(text))
+    for index, token in enumerate(tokens):
+        for words, case_matters in lookup.names.get(token[0].casefold(), ()):
+            end = _phrase_end(text, tokens, index, words, case_matters)
+            if end is not None:
+                yield Match(Kind.CHILD_NAME, token.start(), end, text[token.start() : end])
+                break
+
+
+def _phrase_end(
+    text: str, tokens: list[re.Match[str]], index: int, words: tuple[str, ...], case_matters: bool
+) -> int | None:
+    """Where `words` end if they stand from token `index` on, with only spaces between."""
+    if index + len(words) > len(tokens):
+        return None
+    for offset, word in enumerate(words):
+        token = tokens[index + offset]
+        written = token[0] if case_matters else token[0].casefold()
+        if written != word:
+            return None
+        if offset and text[tokens[index + offset - 1].end() : token.start()].strip():
+            return None
+    return tokens[index + len(words) - 1].end()
+
+
+def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
+    if not lookup.identifiers:
+        return
+    compact = _SEPARATORS.sub("", text).lower()
+    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
+        return
+    # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
+    for value in lookup.identifiers:
+        if value in compact and (found := identifier_pattern(value)) is not None:
             for match in found.finditer(text):
                 yield Match(Kind.CHILD_IDENTIFIER, match.start(), match.end(), match[0])
+
+
+def _unescaped_words(pattern: re.Pattern[str]) -> list[str]:
+    """The words of a pattern made by `_words`."""
+    body = pattern.pattern.removeprefix(_BEFORE_WORD).removesuffix(_AFTER_WORD)
+    return [re.sub(r"\\(.)", r"\1", word) for word in body.split(r"\s+")]
+
+
+def _children(text: str, rules: Rules) -> Iterator[Match]:
+    lookup = _lookup_for(rules.children)
+    yield from _name_matches(text, lookup)
+    yield from _identifier_matches(text, lookup)
 
 
 # --- Putting it together --------------------------------------------------------------------
@@ -360,6 +549,25 @@ _GENERAL: list[Callable[[str], Iterator[Match]]] = [
 ]
 
 
+def _spans(kind: Kind, text: str, spans: Iterable[tuple[int, int]]) -> Iterator[Match]:
+    for start, end in spans:
+        yield Match(kind, start, end, text[start:end])
+
+
+def _undisclosed(text: str, rules: Rules) -> Iterator[Match]:
+    """What the audit was never told: other people's names, addresses, named settings, police
+    and case references (see `maca.reports.disclosure_detectors`)."""
+    allowed = rules.allowed_names
+    yield from _spans(Kind.POLICE_REFERENCE, text, detectors.police_reference_spans(text))
+    yield from _spans(Kind.CASE_REFERENCE, text, detectors.case_reference_spans(text))
+    yield from _spans(Kind.ADDRESS, text, detectors.address_spans(text, allowed))
+    yield from _spans(Kind.NAMED_SETTING, text, detectors.setting_spans(text, allowed))
+    yield from _spans(Kind.PERSON_NAME, text, detectors.person_name_spans(text, allowed))
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Match]:
     """Every match in `text`, the most specific kind kept where matches overlap.
 
@@ -367,9 +575,15 @@ def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Mat
     "three children"): those are checked for the children and identifiers, but their dates
     and counts are not a person's choice of words, so they are not flagged as such.
     """
-    candidates: list[Match] = [*_children(text, rules), *_dates(text, rules, free_text)]
-    for find in _GENERAL:
-        candidates.extend(find(text))
+    candidates: list[Match] = [*_children(text, rules)]
+    # Dates, NHS numbers, UPNs, postcodes and phone numbers all have digits.
+    if _ANY_DIGIT.search(text):
+        candidates.extend(_dates(text, rules, free_text))
+        for find in _GENERAL:
+            candidates.extend(find(text))
+    elif "@" in text:
+        candidates.extend(_pattern(Kind.EMAIL, _EMAIL)(text))
+    candidates.extend(_undisclosed(text, rules))
     if free_text:
         candidates.extend(_small_numbers(text))
     kept: list[Match] = []
@@ -412,10 +626,15 @@ class Source:
 
 def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
     hits = []
+    # An export repeats many strings (labels, grades, agency names): each is read once.
+    seen: dict[tuple[str, bool], list[Match]] = {}
     for source in sources:
         if not source.text:
             continue
-        for match in find_matches(source.text, rules, free_text=source.free_text):
+        key = (source.text, source.free_text)
+        if key not in seen:
+            seen[key] = find_matches(source.text, rules, free_text=source.free_text)
+        for match in seen[key]:
             before, after = context_of(source.text, match.start, match.end)
             hits.append(
                 Hit(

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from maca.accounts.models import Agency
 from maca.audits.models import Audit
 from maca.audits.selectors import AuditAccess
 from maca.core.partial_dates import PartialDate
 from maca.identifiers.models import AgencyReference, ChildIdentity
-from maca.learning.models import Heading
+from maca.learning.models import Action, Heading, Review
 from maca.learning.selectors import (
     actions_for_audit,
     findings_by_heading,
@@ -360,15 +363,83 @@ def _without_repeats(hits: list[Hit]) -> list[Hit]:
     ]
 
 
+def allowed_names(audit: Audit) -> tuple[str, ...]:
+    """The partnership's own names, which are not people, addresses or settings: the
+    partnership, its agencies, the earlier reviews ("Georgia" is the review), and the leads
+    the audit names for its actions on purpose."""
+    names = [settings.PARTNERSHIP_NAME]
+    for name, short_name in Agency.objects.values_list("name", "short_name"):
+        names.extend((name, short_name))
+    for title, short_name in Review.objects.values_list("title", "short_name"):
+        names.extend((title, short_name, *_review_names(title), *_review_names(short_name)))
+    names.extend(Action.objects.filter(audit=audit).values_list("lead_name", flat=True))
+    return tuple(sorted({name.strip() for name in names if name and name.strip()}))
+
+
+_REVIEW_WORDS = frozenset(
+    {"case", "child", "children's", "death", "domestic", "homicide", "into", "learning",
+     "lessons", "local", "national", "of", "practice", "rapid", "review", "safeguarding",
+     "serious", "the"}
+)  # fmt: skip
+
+
+def _review_names(title: str) -> list[str]:
+    """What a review is called without its kind: "SCR Georgia" and "Serious case review:
+    Georgia (2019)" are both "Georgia"."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", title)
+    kept = [
+        word
+        for word in words
+        if word.casefold() not in _REVIEW_WORDS and not (word.isupper() and len(word) > 1)
+    ]
+    return [" ".join(kept), *kept] if kept else []
+
+
+def _full_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, PartialDate) and value.month and value.day:
+        return dt.date(value.year, value.month, value.day)
+    return None
+
+
+def own_dates(audit: Audit) -> frozenset[dt.date]:
+    """The audit's own dates (held, census, returns and panel, re-audit, actions due, linked
+    reviews published, versions published): not births, wherever they are written."""
+    values: list[Any] = [
+        audit.audit_date,
+        audit.census_date,
+        audit.returns_due,
+        audit.panel_date,
+        audit.reaudit_due,
+    ]
+    values.extend(audit.audit_agencies.values_list("returns_due", flat=True))
+    values.extend(Action.objects.filter(audit=audit).values_list("due", flat=True))
+    values.extend(
+        Review.objects.filter(audit_links__audit=audit).values_list("published", flat=True)
+    )
+    values.extend(audit.brief_snapshots.values_list("published_at", flat=True))
+    return frozenset(date for date in map(_full_date, values) if date is not None)
+
+
 def audit_rules(audit: Audit, scope: str = DisclosureScope.PUBLISH) -> Rules:
     """The export is the audit's pseudonymised record, in which dates of events (periods
     reviewed, visits, meetings) belong; what must not leave with it is who the children are,
     so only the children's own dates of birth are looked for there. The brief is read by
-    anyone, so any exact date of a young person's life is flagged in it."""
+    anyone, so any exact date of a young person's life is flagged in it, except the audit's
+    own dates."""
     children = audit_children(audit)
+    allowed = allowed_names(audit)
     if scope == DisclosureScope.EXPORT:
-        return Rules(children=children, reference_date=None)
-    return Rules(children=children, reference_date=reference_date(audit))
+        return Rules(children=children, reference_date=None, allowed_names=allowed)
+    return Rules(
+        children=children,
+        reference_date=reference_date(audit),
+        allowed_names=allowed,
+        own_dates=own_dates(audit),
+    )
 
 
 def run_check(
