@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "maca.api",
     "maca.exchange",
+    "maca.manage",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,9 @@ class CoreConfig(AppConfig):
             ("reports.DisclosureAcceptance", "audit_id"),
         ]:
             history.track(label, audit_path=audit_path)
+        # People and agencies belong to no audit: the administrator's changes to them.
+        for label in ("accounts.Agency", "accounts.RoleAssignment", "accounts.Invitation"):
+            history.track(label, audit_path=None)
         history.track(
             "identifiers.ChildIdentity",
             audit_path="case__audit_id",

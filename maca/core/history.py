@@ -79,7 +79,7 @@ class HistoryMiddleware:
 @dataclass(frozen=True)
 class Tracked:
     model: type[models.Model]
-    audit_path: str
+    audit_path: str | None  # None: the model belongs to no audit (people, agencies)
     redacted: frozenset[str]
 
     def fields(self) -> list[models.Field]:
@@ -127,8 +127,19 @@ def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]
 
 
 def _audit_id(tracked: Tracked, pk: Any) -> int | None:
+    if tracked.audit_path is None:
+        return None
     return (
         tracked.model._base_manager.filter(pk=pk).values_list(tracked.audit_path, flat=True).first()
+    )
+
+
+def _audit_ids(tracked: Tracked, pks: Any) -> dict[Any, Any]:
+    """Each row's audit id, in one query (none for models outside audits)."""
+    if tracked.audit_path is None:
+        return {}
+    return dict(
+        tracked.model._base_manager.filter(pk__in=pks).values_list("pk", tracked.audit_path)
     )
 
 
@@ -148,6 +159,24 @@ def _record(
         # Not str(obj): many models name themselves through related rows, a query each.
         object_repr=f"{tracked.model._meta.verbose_name} {obj.pk}",
         audit_id=audit_id,
+        action=_action_label.get() or action,
+        changes=changes,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "System",
+    )
+
+
+def record_event(obj: models.Model, *, action: str, changes: dict[str, list[str]]) -> None:
+    """Write one record of something done to `obj` that is not a change of a tracked field
+    (a person deactivated, an authenticator removed, with the reason given), in the same
+    words as the tracked changes. `changes` maps a name to [old, new]."""
+    change_record = apps.get_model("core", "ChangeRecord")
+    actor = current_actor()
+    change_record.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=f"{type(obj)._meta.verbose_name} {obj.pk}",
+        audit_id=None,
         action=_action_label.get() or action,
         changes=changes,
         actor=actor,
@@ -250,9 +279,7 @@ class HistoryQuerySet(models.QuerySet):
         }
         rows = super().update(**kwargs)
         after = self.model._base_manager.filter(pk__in=pks)
-        audit_ids = dict(
-            self.model._base_manager.filter(pk__in=pks).values_list("pk", tracked.audit_path)
-        )
+        audit_ids = _audit_ids(tracked, pks)
         records = []
         for obj in after:
             changes = _diff(before.get(obj.pk, {}), _snapshot(tracked, obj))
@@ -269,7 +296,11 @@ class HistoryQuerySet(models.QuerySet):
             return super().delete()
         known = {
             (self.model, pk): audit_id
-            for pk, audit_id in self.values_list("pk", tracked.audit_path)
+            for pk, audit_id in (
+                self.values_list("pk", tracked.audit_path)
+                if tracked.audit_path is not None
+                else ((pk, None) for pk in self.values_list("pk", flat=True))
+            )
         }
         known_token = _known_audit_ids.set(known)
         pending_token = _pending.set([])
@@ -286,11 +317,7 @@ class HistoryQuerySet(models.QuerySet):
         tracked = _registry.get(self.model)
         if tracked is not None:
             with_pk = [obj for obj in created if obj.pk is not None]
-            audit_ids = dict(
-                self.model._base_manager.filter(pk__in=[obj.pk for obj in with_pk]).values_list(
-                    "pk", tracked.audit_path
-                )
-            )
+            audit_ids = _audit_ids(tracked, [obj.pk for obj in with_pk])
             _write(
                 [
                     _record(
@@ -309,8 +336,9 @@ class HistoryQuerySet(models.QuerySet):
 HistoryManager = models.Manager.from_queryset(HistoryQuerySet)
 
 
-def track(label: str, *, audit_path: str, redacted: tuple[str, ...] = ()) -> None:
-    """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id."""
+def track(label: str, *, audit_path: str | None, redacted: tuple[str, ...] = ()) -> None:
+    """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id
+    (None for models that belong to no audit)."""
     model = apps.get_model(label)
     _registry[model] = Tracked(model=model, audit_path=audit_path, redacted=frozenset(redacted))
     uid = f"maca-history-{label}"

@@ -190,7 +190,7 @@ class AgenciesForm(GovukForm):
         return {int(agency_id): data.get(f"due_{agency_id}") for agency_id in data["agencies"]}
 
 
-class AgencyForm(GovukForm):
+class AgencyDetailsForm(GovukForm):
     name = forms.CharField(
         label="Name of the agency",
         max_length=200,
@@ -203,11 +203,6 @@ class AgencyForm(GovukForm):
     )
     sector = forms.ChoiceField(label="Sector", choices=Sector.choices, widget=forms.RadioSelect)
     description = forms.CharField(label="Description (optional)", max_length=300, required=False)
-    returns_due = GovukDateField(
-        label="Its returns due (optional)",
-        required=False,
-        help_text="Leave empty to use the audit's date.",
-    )
 
     def to_input(self) -> AgencyInput:
         data = self.cleaned_data
@@ -217,6 +212,16 @@ class AgencyForm(GovukForm):
             sector=data["sector"],
             description=data["description"].strip(),
         )
+
+
+class AgencyForm(AgencyDetailsForm):
+    """A new agency, added to the audit being set up."""
+
+    returns_due = GovukDateField(
+        label="Its returns due (optional)",
+        required=False,
+        help_text="Leave empty to use the audit's date.",
+    )
 
 
 class VersionChoiceField(forms.ModelChoiceField):

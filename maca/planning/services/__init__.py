@@ -20,6 +20,7 @@ from maca.planning.services.audits import (
     audit_status_blockers,
     audit_status_target,
     audit_tool_set,
+    refuse_taken_agency_names,
     review_create,
 )
 from maca.planning.services.cases import (
@@ -86,6 +87,7 @@ __all__ = [
     "question_move",
     "question_update",
     "ready_tool_add",
+    "refuse_taken_agency_names",
     "review_create",
     "section_create",
     "section_delete",

@@ -264,18 +264,24 @@ class AgencyInput:
     description: str = ""
 
 
+def refuse_taken_agency_names(data: AgencyInput, *, exclude: int | None = None) -> None:
+    """Agencies' names and short names are unique, whatever their capitals."""
+    others = Agency.objects.exclude(pk=exclude) if exclude is not None else Agency.objects.all()
+    problems = {}
+    if others.filter(name__iexact=data.name).exists():
+        problems["name"] = f"There is already an agency called {data.name}."
+    if others.filter(short_name__iexact=data.short_name).exists():
+        problems["short_name"] = f"The short name {data.short_name} is already used."
+    if problems:
+        raise Refused(problems)
+
+
 @transaction.atomic
 def agency_create(
     *, data: AgencyInput, audit: Audit | None = None, returns_due: dt.date | None = None
 ) -> Agency:
     """A new agency for the partnership, added to `audit` when given."""
-    problems = {}
-    if Agency.objects.filter(name__iexact=data.name).exists():
-        problems["name"] = f"There is already an agency called {data.name}."
-    if Agency.objects.filter(short_name__iexact=data.short_name).exists():
-        problems["short_name"] = f"The short name {data.short_name} is already used."
-    if problems:
-        raise Refused(problems)
+    refuse_taken_agency_names(data)
     agency = Agency.objects.create(
         name=data.name, short_name=data.short_name, sector=data.sector, description=data.description
     )
