@@ -157,6 +157,7 @@ ROWS: dict[str, str] = {
     "planning:case-new": "login ok    404   404   404   404   404   404   404",
     "planning:cases": "login ok    404   404   404   404   404   404   404",
     "planning:involvement": "login ok    404   404   404   404   404   404   404",
+    "planning:people": "login ok    404   404   404   404   404   404   404",
     "planning:plan": "login ok    404   404   404   404   404   404   404",
     "planning:question-delete": "login ok    ok    404   404   404   404   404   404",
     "planning:question-edit": "login ok    ok    404   404   404   404   404   404",

@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             ("audits.Answer", "agency_return__case__audit_id"),
             ("audits.Escalation", "audit_id"),
             ("audits.PanelGrade", "case__audit_id"),
+            ("audits.PanelMembership", "audit_id"),
             ("audits.Discrepancy", "case__audit_id"),
             ("learning.Finding", "audit_id"),
             ("learning.Action", "audit_id"),

@@ -32,6 +32,8 @@ DEMO_AUDIT_PAGES = [
     f"/audits/{DEMO_AUDIT}/findings/",
     f"/audits/{DEMO_AUDIT}/actions/",
     f"/audits/{DEMO_AUDIT}/brief/",
+    f"/audits/{DEMO_AUDIT}/plan/",
+    f"/audits/{DEMO_AUDIT}/plan/people/",
 ]
 
 

@@ -33,6 +33,7 @@ from maca.planning.services.cases import (
     case_update,
     involvement_set,
 )
+from maca.planning.services.people import audit_people_set
 from maca.planning.services.tools import (
     DOWN,
     UP,
@@ -71,6 +72,7 @@ __all__ = [
     "agency_create",
     "audit_agencies_set",
     "audit_create",
+    "audit_people_set",
     "audit_plan_update",
     "audit_review_link",
     "audit_review_unlink",

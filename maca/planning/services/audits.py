@@ -143,6 +143,8 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
             blockers.append("Add the agencies taking part.")
         if not audit.cases.exists():
             blockers.append("Add the children to audit.")
+    if target == AuditStatus.MODERATION and not audit.panel_memberships.exists():
+        blockers.append("Name the audit's panel (set-up: Coordinators and panel) first.")
     if target == AuditStatus.CLOSED:
         open_count = audit.escalations.exclude(status=Escalation.Status.RESOLVED).count()
         if open_count:

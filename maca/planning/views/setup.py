@@ -17,6 +17,7 @@ from maca.planning.forms.cases import CaseForm, InvolvementForm
 from maca.planning.forms.setup import (
     AgenciesForm,
     AgencyForm,
+    AuditPeopleForm,
     NewAuditForm,
     NewReviewForm,
     PlanForm,
@@ -143,6 +144,26 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"{agency.name} added and taking part in this audit.")
             return redirect("planning:agencies", slug)
     return render(request, "planning/setup/agency_new.html", _context(access, form=form))
+
+
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.setup_access_for(request.user, slug)
+    form = AuditPeopleForm(request.POST or None, people=selectors.audit_people_for_setup(access))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_people_set(
+                audit=access.audit,
+                coordinator_ids=form.cleaned_data["coordinators"],
+                panel_ids=form.cleaned_data["panel"],
+                chair_id=form.cleaned_data["chair"],
+                by=request.user,
+            )
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Coordinators and panel saved.")
+            return redirect("planning:setup", slug)
+    return render(request, "planning/setup/people.html", _context(access, form=form))
 
 
 def tool(request: HttpRequest, slug: str) -> HttpResponse:
