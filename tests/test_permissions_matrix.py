@@ -122,6 +122,7 @@ ROWS: dict[str, str] = {
     "learning:findings": "login ok    404   ok    404   404   404   404   404",
     "learning:follow-up": "login ok    404   404   404   404   404   404   404",
     "manage:authenticator-reset": "login 404   404   404   404   404   404   404   ok",
+    "manage:background-work": "login ok    ok    404   404   404   404   404   ok",
     "manage:index": "login 404   404   404   404   404   404   404   ok",
     "manage:invitation": "404   404   404   404   404   404   404   404   404",
     "manage:invitation-resend": "login 405P  405P  405P  405P  405P  405P  405P  405",

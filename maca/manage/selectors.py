@@ -170,3 +170,95 @@ def agency_history(user: Any, agency: Agency) -> Timeline:
 def merge_targets(user: Any, agency: Agency) -> list[Agency]:
     require_administrator(user)
     return list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
+
+
+# --- Background work ------------------------------------------------------------------------
+
+# What each task does, in words; the listing shows these and never a task's arguments or its
+# error message, which may carry ids or text from an import.
+TASK_NAMES = {
+    "maca.returns.tasks.notify_escalation_raised": "E-mail about a new escalation",
+    "maca.returns.tasks.notify_return_sent_back": "E-mail about a return sent back",
+    "maca.returns.tasks.send_return_reminders": "Return reminders",
+    "maca.identifiers.tasks.purge_identifiers_due": "Purging identifiers past retention",
+    "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",
+    "maca.sampling.tasks.import_903_task": "Checking and importing a 903 extract",
+}
+FAILED_SHOWN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class JobRow:
+    name: str
+    status: str
+    enqueued_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str
+
+
+@dataclass(frozen=True)
+class BackgroundWork:
+    waiting: list[JobRow]
+    failed: list[JobRow]
+    succeeded_last_day: int
+    oldest_waiting: dt.datetime | None
+
+    @property
+    def worker_may_be_stopped(self) -> bool:
+        """Work waiting more than ten minutes suggests no worker is running."""
+        return self.oldest_waiting is not None and (
+            timezone.now() - self.oldest_waiting > dt.timedelta(minutes=10)
+        )
+
+
+def may_see_background_work(user: Any) -> bool:
+    roles = roles_of(user)
+    return roles.has(Role.COORDINATOR) or roles.has(Role.ADMINISTRATOR)
+
+
+def _job_row(result: Any) -> JobRow:
+    return JobRow(
+        name=TASK_NAMES.get(result.task_path, result.task_path.rsplit(".", 1)[-1]),
+        status=result.get_status_display(),
+        enqueued_at=result.enqueued_at,
+        started_at=result.started_at,
+        finished_at=result.finished_at,
+        error=result.exception_class_path.rsplit(".", 1)[-1],
+    )
+
+
+def background_work_for(user: Any, *, limit: int = 100) -> BackgroundWork:
+    """Queued, running and recently failed background jobs, for coordinators and
+    administrators (404 for anyone else). No arguments, results or tracebacks are read."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not may_see_background_work(user):
+        raise Http404("Not found")
+    columns = (
+        "task_path",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "exception_class_path",
+    )
+    jobs = DBTaskResult.objects.only(*columns)
+    waiting = jobs.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).order_by(
+        "enqueued_at"
+    )
+    since = timezone.now() - dt.timedelta(days=FAILED_SHOWN_DAYS)
+    failed = jobs.filter(status=TaskResultStatus.FAILED, finished_at__gte=since).order_by(
+        "-finished_at"
+    )
+    waiting_rows = [_job_row(result) for result in waiting[:limit]]
+    return BackgroundWork(
+        waiting=waiting_rows,
+        failed=[_job_row(result) for result in failed[:limit]],
+        succeeded_last_day=jobs.filter(
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at__gte=timezone.now() - dt.timedelta(days=1),
+        ).count(),
+        oldest_waiting=waiting_rows[0].enqueued_at if waiting_rows else None,
+    )

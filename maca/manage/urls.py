@@ -25,4 +25,5 @@ urlpatterns = [
     path(AGENCY + "edit/", views.organisation_edit, name="organisation-edit"),
     path(AGENCY + "merge/", views.organisation_merge, name="organisation-merge"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation"),
+    path("background-work/", views.background_work, name="background-work"),
 ]

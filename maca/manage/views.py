@@ -227,6 +227,14 @@ def organisation_merge(request: HttpRequest, agency_id: int) -> HttpResponse:
     return _render(request, "organisation_merge.html", form=form, agency=agency)
 
 
+# --- Background work ------------------------------------------------------------------------
+
+
+def background_work(request: HttpRequest) -> HttpResponse:
+    work = selectors.background_work_for(request.user)
+    return render(request, "manage/background_work.html", {"work": work, "nav_section": "audits"})
+
+
 # --- The invitation link --------------------------------------------------------------------
 
 
