@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from maca.accounts.models import Agency, Role
@@ -57,6 +58,57 @@ def audits_visible_to(user: Any) -> QuerySet[Audit]:
             agency_count=Count("audit_agencies", distinct=True),
         )
         .order_by("-audit_date", "title")
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    search: str = ""
+    status: str = ""
+    year: str = ""
+    theme: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.search or self.status or self.year or self.theme)
+
+
+@dataclass(frozen=True)
+class AuditList:
+    audits: list[Audit]
+    years: list[str]
+    themes: list[str]
+    total: int  # of the audits the person can see, before filtering
+
+
+def audit_list_for(user: Any, filters: AuditFilters) -> AuditList:
+    """The audits someone can see, truly newest first: audits under way with no date yet
+    (just started) at the top, then by audit date, latest first, then the latest made.
+    Filtered by words in the title or theme, stage, year of the audit date and theme."""
+    visible = audits_visible_to(user)
+    undated = Q(audit_date="") | Q(audit_date__isnull=True)
+    place = SqlCase(
+        When(undated & ~Q(status__in=PUBLISHED_STATUSES), then=Value(0)),
+        When(~undated, then=Value(1)),
+        default=Value(2),  # undated and finished: an old record without a date
+    )
+    audits = visible.annotate(place=place).order_by("place", "-audit_date", "-created_at", "title")
+    if filters.search:
+        audits = audits.filter(
+            Q(title__icontains=filters.search) | Q(theme__icontains=filters.search)
+        )
+    if filters.status:
+        audits = audits.filter(status=filters.status)
+    if filters.year:
+        audits = audits.filter(audit_date__startswith=filters.year)
+    if filters.theme:
+        audits = audits.filter(theme=filters.theme)
+    facets = list(visible.order_by().values_list("audit_date", "theme"))
+    return AuditList(
+        audits=list(audits),
+        years=sorted({str(date)[:4] for date, _ in facets if date}, reverse=True),
+        themes=sorted({theme for _, theme in facets if theme}),
+        total=len(facets),
     )
 
 

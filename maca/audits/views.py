@@ -3,13 +3,28 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from maca.audits import selectors
+from maca.audits.models import AuditStatus
 from maca.learning.selectors import review_links_for_audit
 from maca.sampling.selectors import case_facts
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
-    audits = selectors.audits_visible_to(request.user)
-    return render(request, "audits/audit_list.html", {"audits": audits, "nav_section": "audits"})
+    status = request.GET.get("status", "")
+    filters = selectors.AuditFilters(
+        search=request.GET.get("q", "").strip()[:100],
+        status=status if status in AuditStatus.values else "",
+        year=request.GET.get("year", "")[:4],
+        theme=request.GET.get("theme", "")[:200],
+    )
+    listing = selectors.audit_list_for(request.user, filters)
+    context = {
+        "audits": listing.audits,
+        "listing": listing,
+        "filters": filters,
+        "statuses": AuditStatus.choices,
+        "nav_section": "audits",
+    }
+    return render(request, "audits/audit_list.html", context)
 
 
 def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
