@@ -198,6 +198,7 @@ def reminder_for(due: dt.date, today: dt.date) -> tuple[str, int] | None:
 def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
     count = len(group.cases)
     plural = "returns" if count != 1 else "return"
+    were = "were" if count != 1 else "was"
     due = _long_date(group.due)
     if kind == ReminderKind.BEFORE:
         subject = f"Reminder: {count} {plural} for {group.audit.title} due on {due}"
@@ -206,10 +207,11 @@ def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
             f"'{group.audit.title}' still to submit. They are due on {due}."
         )
     else:
-        subject = f"Overdue: {count} {plural} for {group.audit.title} were due on {due}"
+        subject = f"Overdue: {count} {plural} for {group.audit.title} {were} due on {due}"
+        not_submitted = "have not been submitted" if count != 1 else "has not been submitted"
         opening = (
             f"{group.agency.short_name} has {count} {plural} for the audit "
-            f"'{group.audit.title}' that were due on {due} and have not been submitted."
+            f"'{group.audit.title}' that {were} due on {due} and {not_submitted}."
         )
     lines = [
         f"- {case.pseudonym}: {_link('returns:return', group.audit.slug, case.pk, group.agency.pk)}"

@@ -250,3 +250,24 @@ def test_immediate_concern_prompts_an_escalation(client, world: World):
     page = client.get(return_url(world)).text
     assert "Raise an escalation now" in page
     assert f"escalations/new/?case={world.case.pk}&amp;return=" in page
+
+
+def test_did_you_work_with_the_child_is_never_answered_for_the_auditor(client, world: World):
+    """No answer is pre-selected; a draft keeps it unanswered, submitting asks for it, and
+    an answer given is shown again."""
+    client.force_login(world.auditor_a)
+    fresh = client.get(return_url(world)).text
+    assert 'name="auditor_was_involved" type="radio" value="no" checked' not in fresh
+    assert 'name="auditor_was_involved" type="radio" value="yes" checked' not in fresh
+    post = complete_post(world.context(world.auditor_a), action="submit")
+    del post["auditor_was_involved"]
+    refused = client.post(return_url(world), post).text
+    assert "Did you work with the child yourself: choose yes or no" in refused
+    assert 'href="#auditor_was_involved"' in refused
+    assert the_return(world).auditor_was_involved is None
+    assert 'value="no" checked' not in refused.split('name="auditor_was_involved"', 1)[1][:80]
+    post["auditor_was_involved"] = "no"
+    post["revision"] = str(the_return(world).revision)
+    client.post(return_url(world), post)
+    assert the_return(world).auditor_was_involved is False
+    assert the_return(world).status == ReturnStatus.SUBMITTED
