@@ -108,12 +108,13 @@ def send_escalation_raised(escalation_id: int) -> int:
 
 def send_return_sent_back(return_id: int) -> int:
     agency_return = (
-        AgencyReturn.objects.select_related("case__audit", "agency", "auditor")
+        AgencyReturn.objects.select_related("case__audit", "agency", "auditor", "reviewed_by")
         .filter(pk=return_id)
         .first()
     )
     if agency_return is None:
         return 0
+    sender = agency_return.reviewed_by
     recipients = (
         [agency_return.auditor]
         if agency_return.auditor and agency_return.auditor.is_active
@@ -122,8 +123,10 @@ def send_return_sent_back(return_id: int) -> int:
     audit = agency_return.case.audit
     link = _link("returns:return", audit.slug, agency_return.case_id, agency_return.agency_id)
     subject = f"Your return for {agency_return.case.pseudonym} has been sent back"
+    by_coordinator = sender is None or audit.coordinators.filter(pk=sender.pk).exists()
+    who = "The coordinator of the audit" if by_coordinator else "Your agency's lead, for the audit"
     body = (
-        f"The coordinator of the audit '{audit.title}' has sent back "
+        f"{who} '{audit.title}' has sent back "
         f"{agency_return.agency.short_name}'s return for {agency_return.case.pseudonym}.\n\n"
         f"Sign in to read what needs to change, then edit and submit it again:\n{link}\n"
     )
