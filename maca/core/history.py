@@ -166,7 +166,13 @@ def _record(
     )
 
 
-def record_event(obj: models.Model, *, action: str, changes: dict[str, list[str]]) -> None:
+def record_event(
+    obj: models.Model,
+    *,
+    action: str,
+    changes: dict[str, list[str]],
+    audit_id: int | None = None,
+) -> None:
     """Write one record of something done to `obj` that is not a change of a tracked field
     (a person deactivated, an authenticator removed, with the reason given), in the same
     words as the tracked changes. `changes` maps a name to [old, new]."""
@@ -176,7 +182,7 @@ def record_event(obj: models.Model, *, action: str, changes: dict[str, list[str]
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         object_repr=f"{type(obj)._meta.verbose_name} {obj.pk}",
-        audit_id=None,
+        audit_id=audit_id,
         action=_action_label.get() or action,
         changes=changes,
         actor=actor,

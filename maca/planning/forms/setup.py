@@ -128,6 +128,13 @@ class PlanForm(GovukForm):
 
 class StatusChangeForm(GovukForm):
     expected = forms.CharField(label="Stage you saw", widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why move on now?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept in the audit's history with the list above.",
+    )
 
 
 class AgenciesForm(GovukForm):

@@ -91,25 +91,32 @@ def status_change(request: HttpRequest, slug: str, direction: str) -> HttpRespon
         messages.error(request, f"The audit cannot move {direction} from its current stage.")
         return redirect("planning:status", slug)
     form = StatusChangeForm(request.POST or None, initial={"expected": audit.status})
-    blockers = (
-        services.audit_status_blockers(audit, target) if direction == services.FORWARD else []
-    )
+    forward = direction == services.FORWARD
+    blockers = services.audit_status_blockers(audit, target) if forward else []
+    outstanding = services.audit_status_outstanding(audit, target) if forward else []
     if request.method == "POST" and form.is_valid():
         try:
             services.audit_status_advance(
-                audit=audit, direction=direction, expected=form.cleaned_data["expected"]
+                audit=audit,
+                direction=direction,
+                expected=form.cleaned_data["expected"],
+                override_reason=form.cleaned_data["reason"],
             )
         except Refused as refusal:
-            messages.error(request, " ".join(refusal.messages))
+            if not (hasattr(refusal, "error_dict") and "reason" in refusal.error_dict):
+                messages.error(request, " ".join(refusal.messages))
+                return redirect("planning:status", slug)
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, f"The audit is now at {AuditStatus(target).label}.")
             return redirect("planning:status", slug)
-        messages.success(request, f"The audit is now at {AuditStatus(target).label}.")
-        return redirect("planning:status", slug)
     context = _context(
         access,
         form=form,
         direction=direction,
         target_label=AuditStatus(target).label,
         blockers=blockers,
+        outstanding=outstanding,
     )
     return render(request, "planning/setup/status_confirm.html", context)
 
