@@ -179,6 +179,11 @@ def merge_targets(user: Any, agency: Agency) -> list[Agency]:
 TASK_NAMES = {
     "maca.returns.tasks.notify_escalation_raised": "E-mail about a new escalation",
     "maca.returns.tasks.notify_return_sent_back": "E-mail about a return sent back",
+    "maca.returns.tasks.notify_escalation_acknowledged": "E-mail about an acknowledged escalation",
+    "maca.returns.tasks.notify_return_submitted": "E-mail to a lead about a submitted return",
+    "maca.returns.tasks.notify_return_signed_off": "E-mail about a return signed off",
+    "maca.planning.tasks.notify_returns_open": "E-mails that returns are open",
+    "maca.planning.tasks.notify_brief_published": "E-mails that a brief is published",
     "maca.returns.tasks.send_return_reminders": "Return reminders",
     "maca.identifiers.tasks.purge_identifiers_due": "Purging identifiers past retention",
     "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",

@@ -103,6 +103,90 @@ def send_escalation_raised(escalation_id: int) -> int:
     return len(recipients)
 
 
+def send_escalation_acknowledged(escalation_id: int) -> int:
+    """To whoever raised it and the audit's coordinators: the agency has picked it up."""
+    escalation = (
+        Escalation.objects.select_related("audit", "case", "raised_to_agency", "raised_by")
+        .filter(pk=escalation_id)
+        .first()
+    )
+    if escalation is None:
+        return 0
+    people = {user.pk: user for user in escalation.audit.coordinators.filter(is_active=True)}
+    if escalation.raised_by is not None and escalation.raised_by.is_active:
+        people.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    child = escalation.case.pseudonym if escalation.case else "a child"
+    agency = escalation.raised_to_agency.short_name
+    subject = f"Escalation about {child} acknowledged by {agency}"
+    body = (
+        f"{escalation.raised_to_agency.name} has acknowledged the escalation about {child} "
+        f"raised during the audit '{escalation.audit.title}'.\n\n"
+        f"Sign in to read their response:\n"
+        f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n"
+    )
+    recipients = sorted(people.values(), key=lambda user: user.email)
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+# --- Submitted and signed off ---------------------------------------------------------------
+
+
+def _return_with_people(return_id: int) -> AgencyReturn | None:
+    return (
+        AgencyReturn.objects.select_related("case__audit", "agency", "auditor", "signed_off_by")
+        .filter(pk=return_id)
+        .first()
+    )
+
+
+def send_return_submitted(return_id: int) -> int:
+    """To the agency's leads: a return waits for their sign-off."""
+    agency_return = _return_with_people(return_id)
+    if agency_return is None:
+        return 0
+    audit = agency_return.case.audit
+    child = agency_return.case.pseudonym
+    subject = f"{agency_return.agency.short_name}'s return for {child} is ready to sign off"
+    body = (
+        f"The return of {agency_return.agency.short_name} for {child} in the audit "
+        f"'{audit.title}' has been submitted. Sign in to read it, then sign it off or send it "
+        "back to the auditor with a comment:\n"
+        f"{_link('returns:return', audit.slug, agency_return.case_id, agency_return.agency_id)}\n"
+    )
+    recipients = agency_people(agency_return.agency_id, (Role.AGENCY_LEAD,))
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+def _auditors_of(agency_return: AgencyReturn) -> list[User]:
+    if agency_return.auditor and agency_return.auditor.is_active:
+        return [agency_return.auditor]
+    return agency_people(agency_return.agency_id, (Role.AGENCY_AUDITOR,))
+
+
+def send_return_signed_off(return_id: int) -> int:
+    """To the auditor: their agency's lead has signed the return off."""
+    agency_return = _return_with_people(return_id)
+    if agency_return is None:
+        return 0
+    audit = agency_return.case.audit
+    child = agency_return.case.pseudonym
+    subject = f"Your return for {child} has been signed off"
+    body = (
+        f"{agency_return.signed_off_by or 'Your agency lead'} has signed off "
+        f"{agency_return.agency.short_name}'s return for {child} in the audit '{audit.title}'. "
+        "The audit's coordinator reviews it next.\n\n"
+        f"{_link('returns:return', audit.slug, agency_return.case_id, agency_return.agency_id)}\n"
+    )
+    recipients = _auditors_of(agency_return)
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
 # --- Sent back ------------------------------------------------------------------------------
 
 
@@ -115,11 +199,7 @@ def send_return_sent_back(return_id: int) -> int:
     if agency_return is None:
         return 0
     sender = agency_return.reviewed_by
-    recipients = (
-        [agency_return.auditor]
-        if agency_return.auditor and agency_return.auditor.is_active
-        else agency_people(agency_return.agency_id, (Role.AGENCY_AUDITOR,))
-    )
+    recipients = _auditors_of(agency_return)
     audit = agency_return.case.audit
     link = _link("returns:return", audit.slug, agency_return.case_id, agency_return.agency_id)
     subject = f"Your return for {agency_return.case.pseudonym} has been sent back"

@@ -288,6 +288,8 @@ def audit_status_advance(
     # out of closed stops it again.
     audit.closed_at = timezone.now() if target == AuditStatus.CLOSED else None
     audit.save(update_fields=["status", "closed_at", "updated_at"])
+    if direction == FORWARD:
+        _notify_stage_reached(audit)
     if outstanding:
         record_event(
             audit,
@@ -300,6 +302,20 @@ def audit_status_advance(
             audit_id=audit.pk,
         )
     return audit
+
+
+def _notify_stage_reached(audit: Audit) -> None:
+    """Returns open and a published brief are e-mailed by the worker once the move is saved."""
+    from maca.planning import tasks
+
+    by_stage = {
+        str(AuditStatus.RETURNS_OPEN): tasks.notify_returns_open,
+        str(AuditStatus.PUBLISHED): tasks.notify_brief_published,
+    }
+    task = by_stage.get(audit.status)
+    if task is not None:
+        audit_id = audit.pk
+        transaction.on_commit(lambda: task.enqueue(audit_id))
 
 
 # --- Agencies -------------------------------------------------------------------------------
