@@ -307,10 +307,54 @@ class AgencyProgress:
 
 
 @dataclass(frozen=True)
+class GridFilters:
+    agency_id: int | None = None
+    status: str = ""  # a ReturnStatus, or "none" for no return begun
+    late_only: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.agency_id or self.status or self.late_only)
+
+    def keeps(self, cell: GridCell) -> bool:
+        if self.status == "none" and cell.agency_return is not None:
+            return False
+        if self.status not in ("", "none") and (
+            cell.agency_return is None or cell.agency_return.status != self.status
+        ):
+            return False
+        return cell.is_late or not self.late_only
+
+
+@dataclass(frozen=True)
 class ReturnsGrid:
     agencies: list[Agency]
     rows: list[GridRow]
     progress: list[AgencyProgress]
+    total_rows: int = 0  # children before filtering
+
+    def filtered(self, filters: GridFilters) -> ReturnsGrid:
+        """The grid with one agency's column only and the children whose cells match; the
+        progress table stays whole."""
+        columns = [
+            index
+            for index, agency in enumerate(self.agencies)
+            if filters.agency_id in (None, agency.pk)
+        ]
+        rows = []
+        for row in self.rows:
+            cells = [row.cells[index] for index in columns]
+            matching = [cell for cell in cells if cell.has_return_page]
+            if not (filters.status or filters.late_only) or any(
+                filters.keeps(cell) for cell in matching
+            ):
+                rows.append(GridRow(row.case, cells))
+        return ReturnsGrid(
+            agencies=[self.agencies[index] for index in columns],
+            rows=rows,
+            progress=self.progress,
+            total_rows=len(self.rows),
+        )
 
     @property
     def expected(self) -> int:
@@ -373,7 +417,7 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
         AgencyProgress(agency, expected[agency.pk], complete[agency.pk], late[agency.pk])
         for agency in agencies
     ]
-    return ReturnsGrid(agencies=agencies, rows=rows, progress=progress)
+    return ReturnsGrid(agencies=agencies, rows=rows, progress=progress, total_rows=len(rows))
 
 
 # --- Escalations ----------------------------------------------------------------------------

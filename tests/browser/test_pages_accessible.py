@@ -34,6 +34,10 @@ DEMO_AUDIT_PAGES = [
     f"/audits/{DEMO_AUDIT}/brief/",
     f"/audits/{DEMO_AUDIT}/plan/",
     f"/audits/{DEMO_AUDIT}/plan/people/",
+    "/audits/?q=children&status=published",
+    "/audits/missing-from-care-2026/returns/?late=yes",
+    "/audits/missing-from-care-2026/plan/stage/forward/",
+    "/background-work/",
 ]
 
 

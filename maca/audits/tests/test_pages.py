@@ -227,3 +227,32 @@ def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(
     assert titles(q="2022") == ["Fictional 2022"]
     assert "No audits match" in client.get(reverse("audits:list"), {"q": "nothing"}).text
     assert "4 audits, newest first" in client.get(reverse("audits:list")).text
+
+
+def test_the_grid_filters_by_agency_return_state_and_lateness(client):
+    from maca.audits.selectors import GridFilters
+
+    built = build_audit(cases=4, agencies=2, findings=0, status="returns_open")
+    access = audit_access_for(built.coordinator, built.audit.slug)
+    grid = returns_grid(access, today=dt.date(2024, 5, 1))  # after the factory's due date
+    first = built.agencies[0]
+    one_agency = grid.filtered(GridFilters(agency_id=first.pk))
+    assert [agency.pk for agency in one_agency.agencies] == [first.pk]
+    assert len(one_agency.rows) == 4 and all(len(row.cells) == 1 for row in one_agency.rows)
+    late = grid.filtered(GridFilters(late_only=True))
+    late_cases = {
+        ret.case.pseudonym
+        for ret in AgencyReturn.objects.filter(case__audit=built.audit, status="draft")
+    }
+    assert {row.case.pseudonym for row in late.rows} == late_cases
+    accepted = grid.filtered(GridFilters(status=ReturnStatus.ACCEPTED, agency_id=first.pk))
+    assert all(
+        row.cells[0].agency_return and row.cells[0].agency_return.status == "accepted"
+        for row in accepted.rows
+    )
+    client.force_login(built.coordinator)
+    page = client.get(
+        reverse("audits:grid", args=[built.audit.slug]), {"status": "accepted", "agency": first.pk}
+    ).text
+    assert f"{len(accepted.rows)} of 4 children match." in page
+    assert "Clear filters" in page
