@@ -205,6 +205,7 @@ ROWS: dict[str, str] = {
     "returns:escalation-new": "login ok    404   404   ok    404   ok    404   404",
     "returns:escalation-resolve": "login 405   404   404   404   404   405   404   404",
     "returns:escalations": "login ok    404   ok    ok    404   ok    404   404",
+    "returns:reminders-now": "login ok    404   404   404   404   404   404   404",
     "returns:return": "login ok    404   ok    ok    404   ok    404   404",
     "returns:send-back": "login ok    404   404   404   404   404   404   404",
     "returns:sign-off": "login 404   404   404   404   404   404   404   404",

@@ -185,6 +185,7 @@ TASK_NAMES = {
     "maca.planning.tasks.notify_returns_open": "E-mails that returns are open",
     "maca.planning.tasks.notify_brief_published": "E-mails that a brief is published",
     "maca.returns.tasks.send_return_reminders": "Return reminders",
+    "maca.returns.tasks.send_reminders_now": "Return reminders sent by a coordinator",
     "maca.identifiers.tasks.purge_identifiers_due": "Purging identifiers past retention",
     "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",
     "maca.sampling.tasks.import_903_task": "Checking and importing a 903 extract",

@@ -228,10 +228,12 @@ class Outstanding:
     cases: list[Case] = field(default_factory=list)
 
 
-def outstanding_returns() -> list[Outstanding]:
-    """Returns owed and not yet submitted, in audits whose returns are open, grouped by agency
-    and due date, in a fixed number of queries."""
+def outstanding_returns(audit_id: int | None = None) -> list[Outstanding]:
+    """Returns owed and not yet submitted, in audits whose returns are open (or the one
+    given), grouped by agency and due date, in a fixed number of queries."""
     audits = Audit.objects.filter(status=AuditStatus.RETURNS_OPEN)
+    if audit_id is not None:
+        audits = audits.filter(pk=audit_id)
     links = {
         (link.audit_id, link.agency_id): link
         for link in AuditAgency.objects.filter(audit__in=audits).select_related("audit", "agency")
@@ -305,6 +307,40 @@ def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
         "not know one of these children, tell the audit's coordinator.\n"
     )
     return subject, body
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    """One e-mail "Send reminders now" would send: to whom, and what it says."""
+
+    group: Outstanding
+    subject: str
+    recipients: list[User]
+
+
+def reminders_now_preview(audit_id: int, today: dt.date) -> list[ReminderPreview]:
+    """What sending reminders now for one audit would send: a reminder, or an overdue notice
+    once the due date has passed, to each agency's auditors and leads."""
+    previews = []
+    for group in outstanding_returns(audit_id):
+        kind = ReminderKind.AFTER if group.due < today else ReminderKind.BEFORE
+        subject, _ = _reminder_text(group, kind)
+        people = agency_people(group.agency.pk, (Role.AGENCY_AUDITOR, Role.AGENCY_LEAD))
+        previews.append(ReminderPreview(group, subject, people))
+    return previews
+
+
+def send_reminders_now(audit_id: int, today: dt.date) -> int:
+    """Send the reminders the coordinator previewed, now; not recorded as the scheduled ones,
+    so the daily reminders still go on their days."""
+    sent = 0
+    for preview in reminders_now_preview(audit_id, today):
+        kind = ReminderKind.AFTER if preview.group.due < today else ReminderKind.BEFORE
+        subject, body = _reminder_text(preview.group, kind)
+        for user in preview.recipients:
+            _send(subject, body, user.email)
+            sent += 1
+    return sent
 
 
 def send_return_reminders(today: dt.date) -> dict[str, int]:

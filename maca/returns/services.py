@@ -665,3 +665,11 @@ def escalation_resolve(
             "resolved_by": user,
         },
     )
+
+
+def reminders_send_now(*, audit: Any, today: Any) -> None:
+    """Queue the reminders a coordinator previewed for one audit; the worker sends them."""
+    from maca.returns.tasks import send_reminders_now
+
+    audit_id, day = audit.pk, today.isoformat()
+    transaction.on_commit(lambda: send_reminders_now.enqueue(audit_id, day))

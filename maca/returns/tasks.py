@@ -37,6 +37,11 @@ def notify_return_sent_back(return_id: int) -> int:
 
 
 @task
+def send_reminders_now(audit_id: int, today: str) -> int:
+    return notify.send_reminders_now(audit_id, dt.date.fromisoformat(today))
+
+
+@task
 def send_return_reminders(today: str | None = None) -> dict[str, int]:
     """`today` (ISO date) lets a test or a catch-up run pick the day; by default it is today."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()

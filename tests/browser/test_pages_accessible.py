@@ -37,6 +37,7 @@ DEMO_AUDIT_PAGES = [
     "/audits/?q=children&status=published",
     "/audits/missing-from-care-2026/returns/?late=yes",
     "/audits/missing-from-care-2026/plan/stage/forward/",
+    "/audits/missing-from-care-2026/reminders/",
     "/background-work/",
 ]
 
