@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "maca.api",
     "maca.exchange",
+    "maca.manage",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("maca.api.urls")),
     path("", include("maca.exchange.urls")),
     path("", include("maca.identifiers.urls")),
+    path("", include("maca.manage.urls")),
 ]

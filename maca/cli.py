@@ -21,3 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(args)
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -251,6 +251,10 @@ def url_kwargs(world: World) -> dict[str, Any]:
         "token_id": world.token_ids["coordinator_a"],
         "session_id": world.user_session.pk,
         "extension": None,
+        # The administrator's pages: the reader's account, and a link that is no invitation.
+        "person_id": world.people["reader"].pk,  # type: ignore[union-attr]
+        "role_id": world.people["reader"].role_assignments.get().pk,  # type: ignore[union-attr]
+        "token": "not-an-invitation",
     }
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from maca.core.history import HistoryManager
+
 
 class Sector(models.TextChoices):
     SOCIAL_CARE = "social_care", "Children's social care"
@@ -31,6 +33,16 @@ class Agency(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     description = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The agency this duplicate was merged into; it keeps no records of its own.",
+    )
+
+    objects = HistoryManager()
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +115,8 @@ class RoleAssignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = HistoryManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -120,3 +134,22 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.agency})" if self.agency_id else ""
         return f"{self.user}: {self.get_role_display()}{suffix}"
+
+
+class Invitation(models.Model):
+    """An e-mail inviting someone to set a password. Only a person's latest invitation, not yet
+    accepted and younger than `INVITATION_VALID_DAYS`, opens the set-password page; sending
+    another makes the earlier links useless."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.user}"

@@ -77,13 +77,13 @@ def return_input(structure: ReturnStructure, data: dict[str, Any]) -> tuple[Retu
     """`data` is validated `ReturnWriteSerializer` data."""
     errors: Errors = []
     result = ReturnInput(
-        **{
+        **{  # type: ignore[arg-type]
             name: data.get(name, default)
             for name, default in (
                 ("auditor_role", ""),
                 ("period_reviewed", ""),
                 ("records_examined", ""),
-                ("auditor_was_involved", False),
+                ("auditor_was_involved", None),
                 ("good_practice", ""),
                 ("areas_for_development", ""),
                 ("recommendations", ""),

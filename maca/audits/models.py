@@ -474,7 +474,10 @@ class AgencyReturn(TimeStampedModel):
     period_reviewed = models.CharField(max_length=200, blank=True)
     records_examined = models.TextField(blank=True)
     auditor_was_involved = models.BooleanField(
-        default=False, help_text="The auditor worked with the child (should be avoided)."
+        null=True,
+        blank=True,
+        default=None,
+        help_text="The auditor worked with the child (should be avoided); empty until answered.",
     )
 
     good_practice = models.TextField(blank=True)

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from maca.accounts.models import Agency, Role
@@ -57,6 +58,57 @@ def audits_visible_to(user: Any) -> QuerySet[Audit]:
             agency_count=Count("audit_agencies", distinct=True),
         )
         .order_by("-audit_date", "title")
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    search: str = ""
+    status: str = ""
+    year: str = ""
+    theme: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.search or self.status or self.year or self.theme)
+
+
+@dataclass(frozen=True)
+class AuditList:
+    audits: list[Audit]
+    years: list[str]
+    themes: list[str]
+    total: int  # of the audits the person can see, before filtering
+
+
+def audit_list_for(user: Any, filters: AuditFilters) -> AuditList:
+    """The audits someone can see, truly newest first: audits under way with no date yet
+    (just started) at the top, then by audit date, latest first, then the latest made.
+    Filtered by words in the title or theme, stage, year of the audit date and theme."""
+    visible = audits_visible_to(user)
+    undated = Q(audit_date="") | Q(audit_date__isnull=True)
+    place = SqlCase(
+        When(undated & ~Q(status__in=PUBLISHED_STATUSES), then=Value(0)),
+        When(~undated, then=Value(1)),
+        default=Value(2),  # undated and finished: an old record without a date
+    )
+    audits = visible.annotate(place=place).order_by("place", "-audit_date", "-created_at", "title")
+    if filters.search:
+        audits = audits.filter(
+            Q(title__icontains=filters.search) | Q(theme__icontains=filters.search)
+        )
+    if filters.status:
+        audits = audits.filter(status=filters.status)
+    if filters.year:
+        audits = audits.filter(audit_date__startswith=filters.year)
+    if filters.theme:
+        audits = audits.filter(theme=filters.theme)
+    facets = list(visible.order_by().values_list("audit_date", "theme"))
+    return AuditList(
+        audits=list(audits),
+        years=sorted({str(date)[:4] for date, _ in facets if date}, reverse=True),
+        themes=sorted({theme for _, theme in facets if theme}),
+        total=len(facets),
     )
 
 
@@ -255,10 +307,54 @@ class AgencyProgress:
 
 
 @dataclass(frozen=True)
+class GridFilters:
+    agency_id: int | None = None
+    status: str = ""  # a ReturnStatus, or "none" for no return begun
+    late_only: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.agency_id or self.status or self.late_only)
+
+    def keeps(self, cell: GridCell) -> bool:
+        if self.status == "none" and cell.agency_return is not None:
+            return False
+        if self.status not in ("", "none") and (
+            cell.agency_return is None or cell.agency_return.status != self.status
+        ):
+            return False
+        return cell.is_late or not self.late_only
+
+
+@dataclass(frozen=True)
 class ReturnsGrid:
     agencies: list[Agency]
     rows: list[GridRow]
     progress: list[AgencyProgress]
+    total_rows: int = 0  # children before filtering
+
+    def filtered(self, filters: GridFilters) -> ReturnsGrid:
+        """The grid with one agency's column only and the children whose cells match; the
+        progress table stays whole."""
+        columns = [
+            index
+            for index, agency in enumerate(self.agencies)
+            if filters.agency_id in (None, agency.pk)
+        ]
+        rows = []
+        for row in self.rows:
+            cells = [row.cells[index] for index in columns]
+            matching = [cell for cell in cells if cell.has_return_page]
+            if not (filters.status or filters.late_only) or any(
+                filters.keeps(cell) for cell in matching
+            ):
+                rows.append(GridRow(row.case, cells))
+        return ReturnsGrid(
+            agencies=[self.agencies[index] for index in columns],
+            rows=rows,
+            progress=self.progress,
+            total_rows=len(self.rows),
+        )
 
     @property
     def expected(self) -> int:
@@ -321,7 +417,7 @@ def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
         AgencyProgress(agency, expected[agency.pk], complete[agency.pk], late[agency.pk])
         for agency in agencies
     ]
-    return ReturnsGrid(agencies=agencies, rows=rows, progress=progress)
+    return ReturnsGrid(agencies=agencies, rows=rows, progress=progress, total_rows=len(rows))
 
 
 # --- Escalations ----------------------------------------------------------------------------

@@ -3,13 +3,28 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from maca.audits import selectors
+from maca.audits.models import AuditStatus, ReturnStatus
 from maca.learning.selectors import review_links_for_audit
 from maca.sampling.selectors import case_facts
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
-    audits = selectors.audits_visible_to(request.user)
-    return render(request, "audits/audit_list.html", {"audits": audits, "nav_section": "audits"})
+    status = request.GET.get("status", "")
+    filters = selectors.AuditFilters(
+        search=request.GET.get("q", "").strip()[:100],
+        status=status if status in AuditStatus.values else "",
+        year=request.GET.get("year", "")[:4],
+        theme=request.GET.get("theme", "")[:200],
+    )
+    listing = selectors.audit_list_for(request.user, filters)
+    context = {
+        "audits": listing.audits,
+        "listing": listing,
+        "filters": filters,
+        "statuses": AuditStatus.choices,
+        "nav_section": "audits",
+    }
+    return render(request, "audits/audit_list.html", context)
 
 
 def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
@@ -32,14 +47,29 @@ def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
 def returns_grid(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.audit_access_for(request.user, slug)
     grid = selectors.returns_grid(access, today=timezone.localdate())
+    filters = _grid_filters(request, grid)
     context = {
         "access": access,
         "audit": access.audit,
-        "grid": grid,
+        "grid": grid.filtered(filters) if filters.any else grid,
+        "filters": filters,
+        "return_statuses": [("none", "No return begun"), *ReturnStatus.choices],
         "nav_section": "audits",
         "tab": "returns",
     }
     return render(request, "audits/returns_grid.html", context)
+
+
+def _grid_filters(request: HttpRequest, grid: selectors.ReturnsGrid) -> selectors.GridFilters:
+    """The grid's filters from the address; anything not on offer is ignored."""
+    agency = request.GET.get("agency", "")
+    agency_ids = {str(item.pk): item.pk for item in grid.agencies}
+    status = request.GET.get("status", "")
+    return selectors.GridFilters(
+        agency_id=agency_ids.get(agency),
+        status=status if status in {"none", *ReturnStatus.values} else "",
+        late_only=request.GET.get("late") == "yes",
+    )
 
 
 def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:

@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             ("audits.Answer", "agency_return__case__audit_id"),
             ("audits.Escalation", "audit_id"),
             ("audits.PanelGrade", "case__audit_id"),
+            ("audits.PanelMembership", "audit_id"),
             ("audits.Discrepancy", "case__audit_id"),
             ("reports.DisclosureAcceptance", "audit_id"),
         ]:
@@ -26,6 +27,9 @@ class CoreConfig(AppConfig):
         # undoes these changes, deleted rows' links included.
         for label in ("learning.Finding", "learning.Action", "learning.Resource"):
             history.track(label, audit_path="audit_id", links_on_delete=True)
+        # People and agencies belong to no audit: the administrator's changes to them.
+        for label in ("accounts.Agency", "accounts.RoleAssignment", "accounts.Invitation"):
+            history.track(label, audit_path=None)
         history.track(
             "identifiers.ChildIdentity",
             audit_path="case__audit_id",

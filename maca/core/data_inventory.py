@@ -104,6 +104,7 @@ MODEL_CATEGORIES: dict[str, str] = {
     "accounts.User": "staff",
     "accounts.Agency": "staff",
     "accounts.RoleAssignment": "staff",
+    "accounts.Invitation": "staff",
     "audits.PanelMembership": "staff",
     "api.ApiToken": "staff",
     "account.EmailAddress": "staff",

@@ -95,7 +95,7 @@ class HistoryMiddleware:
 @dataclass(frozen=True)
 class Tracked:
     model: type[models.Model]
-    audit_path: str
+    audit_path: str | None  # None: the model belongs to no audit (people, agencies)
     redacted: frozenset[str]
     # Keep a deleted row's many-to-many links in its record, so undoing the delete can
     # restore them (the database drops them with the row, without a signal).
@@ -146,8 +146,19 @@ def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]
 
 
 def _audit_id(tracked: Tracked, pk: Any) -> int | None:
+    if tracked.audit_path is None:
+        return None
     return (
         tracked.model._base_manager.filter(pk=pk).values_list(tracked.audit_path, flat=True).first()
+    )
+
+
+def _audit_ids(tracked: Tracked, pks: Any) -> dict[Any, Any]:
+    """Each row's audit id, in one query (none for models outside audits)."""
+    if tracked.audit_path is None:
+        return {}
+    return dict(
+        tracked.model._base_manager.filter(pk__in=pks).values_list("pk", tracked.audit_path)
     )
 
 
@@ -168,6 +179,31 @@ def _record(
         object_repr=f"{tracked.model._meta.verbose_name} {obj.pk}",
         audit_id=audit_id,
         action=_action_label.get() or action,
+        changes=changes,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "System",
+    )
+
+
+def record_event(
+    obj: models.Model,
+    *,
+    action: str,
+    changes: dict[str, list[str]],
+    audit_id: int | None = None,
+) -> None:
+    """Write one record of something done to `obj` that is not a change of a tracked field
+    (a person deactivated, an authenticator removed with the reason given, a version of the
+    brief published), in the same words as the tracked changes. `changes` maps a name to
+    [old, new]."""
+    change_record = apps.get_model("core", "ChangeRecord")
+    actor = current_actor()
+    change_record.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        audit_id=audit_id,
+        action=(_action_label.get() or action)[:20],
         changes=changes,
         actor=actor,
         actor_name=str(actor)[:200] if actor else "System",
@@ -290,9 +326,7 @@ class HistoryQuerySet(models.QuerySet):
         }
         rows = super().update(**kwargs)
         after = self.model._base_manager.filter(pk__in=pks)
-        audit_ids = dict(
-            self.model._base_manager.filter(pk__in=pks).values_list("pk", tracked.audit_path)
-        )
+        audit_ids = _audit_ids(tracked, pks)
         records = []
         for obj in after:
             changes = _diff(before.get(obj.pk, {}), _snapshot(tracked, obj))
@@ -309,7 +343,11 @@ class HistoryQuerySet(models.QuerySet):
             return super().delete()
         known = {
             (self.model, pk): audit_id
-            for pk, audit_id in self.values_list("pk", tracked.audit_path)
+            for pk, audit_id in (
+                self.values_list("pk", tracked.audit_path)
+                if tracked.audit_path is not None
+                else ((pk, None) for pk in self.values_list("pk", flat=True))
+            )
         }
         known_token = _known_audit_ids.set(known)
         pending_token = _pending.set([])
@@ -326,11 +364,7 @@ class HistoryQuerySet(models.QuerySet):
         tracked = _registry.get(self.model)
         if tracked is not None:
             with_pk = [obj for obj in created if obj.pk is not None]
-            audit_ids = dict(
-                self.model._base_manager.filter(pk__in=[obj.pk for obj in with_pk]).values_list(
-                    "pk", tracked.audit_path
-                )
-            )
+            audit_ids = _audit_ids(tracked, [obj.pk for obj in with_pk])
             _write(
                 [
                     _record(
@@ -352,11 +386,12 @@ HistoryManager = models.Manager.from_queryset(HistoryQuerySet)
 def track(
     label: str,
     *,
-    audit_path: str,
+    audit_path: str | None,
     redacted: tuple[str, ...] = (),
     links_on_delete: bool = False,
 ) -> None:
-    """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id."""
+    """Keep history for a model ("app_label.Model"); `audit_path` leads to its audit's id
+    (None for models that belong to no audit)."""
     model = apps.get_model(label)
     _registry[model] = Tracked(
         model=model,
@@ -376,25 +411,6 @@ def track(
 
 
 # --- Events and undo ------------------------------------------------------------------------
-
-
-def record_event(
-    obj: models.Model, action: str, changes: dict[str, list[str]], *, audit_id: int | None
-) -> None:
-    """Record a workflow event that is not a field change of a tracked model (publishing a
-    version of the brief, discarding a draft), in the same history as the changes."""
-    change_record = apps.get_model("core", "ChangeRecord")
-    actor = current_actor()
-    change_record.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        audit_id=audit_id,
-        action=action[:20],
-        changes=changes,
-        actor=actor,
-        actor_name=str(actor)[:200] if actor else "System",
-    )
 
 
 class NotRevertible(Exception):

@@ -42,6 +42,13 @@ ACTION_LABELS = {
     "accept": "accepted",
     "send_back": "sent back",
     "raise": "raised",
+    # The administrator's steps (`maca.manage.services`).
+    "invite": "invited",
+    "resend invitation": "re-sent the invitation:",
+    "deactivate": "deactivated",
+    "reactivate": "reactivated",
+    "authenticator reset": "reset the authenticator of",
+    "merge": "merged",
 }
 
 
@@ -326,6 +333,14 @@ def records_of(obj: models.Model) -> models.QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by(
         "at", "id"
     )
+
+
+def timeline_of_records(
+    records: list[ChangeRecord], subjects: dict[type[models.Model], dict[str, str]]
+) -> Timeline:
+    """A timeline of records another selector chose and scoped (people, agencies), read the
+    same way; `subjects` names what each record is about (empty names: the model's name)."""
+    return Timeline(entries=_entries(records, subjects), total=len(records), limit=None)
 
 
 def timeline_for(obj: models.Model, access: Any, *, limit: int | None = DEFAULT_LIMIT) -> Timeline:

@@ -368,7 +368,7 @@ def build_schema() -> dict[str, Any]:
                 "auditor_role": _string(200),
                 "period_reviewed": _string(200),
                 "records_examined": text,
-                "auditor_was_involved": {"type": "boolean"},
+                "auditor_was_involved": {"type": ["boolean", "null"]},
                 "good_practice": text,
                 "areas_for_development": text,
                 "recommendations": text,

@@ -563,7 +563,7 @@ def _returns(state: _Import) -> None:
             auditor_role=row.get("auditor_role", ""),
             period_reviewed=row.get("period_reviewed", ""),
             records_examined=row.get("records_examined", ""),
-            auditor_was_involved=row.get("auditor_was_involved", False),
+            auditor_was_involved=row.get("auditor_was_involved"),
             good_practice=row.get("good_practice", ""),
             areas_for_development=row.get("areas_for_development", ""),
             recommendations=row.get("recommendations", ""),

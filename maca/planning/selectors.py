@@ -7,14 +7,14 @@ An audit's set-up pages are for that audit's coordinators only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from maca.accounts.models import Agency, Role
+from maca.accounts.models import Agency, Role, User
 from maca.accounts.selectors import roles_of
 from maca.audits.models import (
     AgencyInvolvement,
@@ -223,6 +223,9 @@ class SetupSummary:
     review_count: int
     involvement_known: int
     involvement_expected: int
+    coordinator_count: int = 0
+    panel_count: int = 0
+    has_chair: bool = False
 
     @property
     def plan_done(self) -> bool:
@@ -254,6 +257,14 @@ class SetupSummary:
                 "planning:tool-choice",
                 str(audit.tool_version) if audit.tool_version_id else "Not chosen yet",
                 audit.tool_version_id is not None and audit.overall_scale_id is not None,
+            ),
+            SetupTask(
+                "Coordinators and panel",
+                "planning:people",
+                f"{self.coordinator_count} coordinator{'s' if self.coordinator_count != 1 else ''}"
+                f", {self.panel_count} on the panel"
+                + ("" if self.has_chair or not self.panel_count else ", no chair yet"),
+                self.panel_count > 0 and self.has_chair,
             ),
             SetupTask(
                 "Earlier reviews to check",
@@ -304,6 +315,50 @@ def setup_summary(access: AuditAccess) -> SetupSummary:
         review_count=AuditReview.objects.filter(audit=audit).count(),
         involvement_known=known,
         involvement_expected=agency_count * case_count,
+        coordinator_count=audit.coordinators.count(),
+        **_panel_counts(audit),
+    )
+
+
+def _panel_counts(audit: Audit) -> dict[str, Any]:
+    counts = audit.panel_memberships.aggregate(
+        panel_count=Count("pk"), chairs=Count("pk", filter=Q(is_chair=True))
+    )
+    return {"panel_count": counts["panel_count"], "has_chair": counts["chairs"] > 0}
+
+
+@dataclass(frozen=True)
+class AuditPeople:
+    coordinator_candidates: list[Any]
+    panel_candidates: list[Any]
+    coordinator_ids: list[int]
+    panel_ids: list[int]
+    chair_id: int | None
+
+
+def people_with_role(role: str, *, keep: Collection[int] = ()) -> list[User]:
+    """Active people holding `role`, and anyone in `keep` (already named on the audit) even if
+    they no longer hold it, so a form never silently drops them."""
+    return list(
+        User.objects.filter(Q(is_active=True, role_assignments__role=role) | Q(pk__in=list(keep)))
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def audit_people_for_setup(access: AuditAccess) -> AuditPeople:
+    """Who coordinates the audit and sits on its panel, and who could."""
+    audit = access.audit
+    coordinator_ids = sorted(audit.coordinators.values_list("pk", flat=True))
+    memberships = list(audit.panel_memberships.values_list("user_id", "is_chair"))
+    panel_ids = sorted(user_id for user_id, _ in memberships)
+    chair = next((user_id for user_id, is_chair in memberships if is_chair), None)
+    return AuditPeople(
+        coordinator_candidates=people_with_role(Role.COORDINATOR, keep=coordinator_ids),
+        panel_candidates=people_with_role(Role.PANEL_MEMBER, keep=panel_ids),
+        coordinator_ids=coordinator_ids,
+        panel_ids=panel_ids,
+        chair_id=chair,
     )
 
 

@@ -170,7 +170,10 @@ def brief_snapshot_create(*, audit: Audit, by: Any = None) -> BriefSnapshot:
         **_published_content(audit, published_on),
     )
     history.record_event(
-        snapshot, "publish", {"version": ["", str(snapshot.version)]}, audit_id=audit.pk
+        snapshot,
+        action="publish",
+        changes={"version": ["", str(snapshot.version)]},
+        audit_id=audit.pk,
     )
     return snapshot
 
@@ -471,6 +474,9 @@ def brief_draft_discard(*, access: AuditAccess, by: Any) -> int:
     snapshot.discarded_at = timezone.now()
     snapshot.save(update_fields=["discarded_at"])
     history.record_event(
-        snapshot, "discard draft", {"changes undone": ["", str(undone)]}, audit_id=audit.pk
+        snapshot,
+        action="discard draft",
+        changes={"changes undone": ["", str(undone)]},
+        audit_id=audit.pk,
     )
     return undone

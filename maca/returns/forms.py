@@ -11,6 +11,7 @@ ordinary Django forms.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,6 +46,14 @@ Raw = dict[str, Any]
 
 
 # --- Reading the post -----------------------------------------------------------------------
+
+
+YES_NO_ANSWERS = {"yes": True, "no": False}
+
+
+def yes_no_text(value: bool | None, yes: str, no: str) -> str:
+    """An answer that may not be given yet, as text: empty when it is not."""
+    return "" if value is None else yes if value else no
 
 
 def raw_from_post(structure: ReturnStructure, data: QueryDict) -> Raw:
@@ -90,7 +99,7 @@ def parse_raw(structure: ReturnStructure, raw: Raw) -> tuple[ReturnInput, dict[s
         auditor_role=text("auditor_role", FIELD_LABELS["auditor_role"], SHORT_TEXT_LIMIT),
         period_reviewed=text("period_reviewed", FIELD_LABELS["period_reviewed"], SHORT_TEXT_LIMIT),
         records_examined=text("records_examined", FIELD_LABELS["records_examined"]),
-        auditor_was_involved=raw.get("auditor_was_involved") == "yes",
+        auditor_was_involved=YES_NO_ANSWERS.get(str(raw.get("auditor_was_involved") or "")),
         good_practice=text("good_practice", "Good practice"),
         areas_for_development=text("areas_for_development", "Areas for development"),
         recommendations=text("recommendations", "Recommendations"),
@@ -296,7 +305,7 @@ def _textarea(name: str, label: str, raw: Raw, errors: dict[str, str], **extra: 
 def raw_from_input(structure: ReturnStructure, data: ReturnInput) -> Raw:
     """A `ReturnInput` as the form holds it."""
     raw: Raw = {name: getattr(data, name) for name in (*HEADER_FIELDS, *OVERALL_TEXT_FIELDS)}
-    raw["auditor_was_involved"] = "yes" if data.auditor_was_involved else "no"
+    raw["auditor_was_involved"] = yes_no_text(data.auditor_was_involved, "yes", "no")
     raw["overall_grade"] = data.overall_grade
     raw["overall_reason"] = data.overall_reason
     raw["immediate_concern"] = "yes" if data.immediate_concern else ""
@@ -376,7 +385,8 @@ def build_form_view(
             choices=_choices(
                 "auditor_was_involved",
                 (Option("yes", "Yes"), Option("no", "No")),
-                {str(raw.get("auditor_was_involved") or "no")},
+                # Nothing chosen until the auditor answers: a default would answer for them.
+                {str(raw.get("auditor_was_involved") or "")},
             ),
             inline=True,
             error=errors.get("auditor_was_involved", ""),
@@ -698,12 +708,19 @@ class EscalationForm(forms.Form):
         cleaned = super().clean() or {}
         summary = cleaned.get("public_summary") or ""
         pseudonym = self.pseudonyms.get(cleaned.get("case") or 0, "")
-        if pseudonym and pseudonym.casefold() in summary.casefold():
+        if pseudonym and names_the_child(summary, pseudonym):
             self.add_error(
                 "public_summary",
                 f"The summary for the learning brief must not name the child ('{pseudonym}')",
             )
         return cleaned
+
+
+def names_the_child(text: str, pseudonym: str) -> bool:
+    """Whether `text` uses the pseudonym as words of its own: "Child A" is in "Child A was
+    placed", not in "A child at risk" (whose "child a" runs into "at")."""
+    words = r"\s+".join(re.escape(word) for word in pseudonym.split())
+    return re.search(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE) is not None
 
 
 class AcknowledgeForm(forms.Form):

@@ -103,27 +103,110 @@ def send_escalation_raised(escalation_id: int) -> int:
     return len(recipients)
 
 
+def send_escalation_acknowledged(escalation_id: int) -> int:
+    """To whoever raised it and the audit's coordinators: the agency has picked it up."""
+    escalation = (
+        Escalation.objects.select_related("audit", "case", "raised_to_agency", "raised_by")
+        .filter(pk=escalation_id)
+        .first()
+    )
+    if escalation is None:
+        return 0
+    people = {user.pk: user for user in escalation.audit.coordinators.filter(is_active=True)}
+    if escalation.raised_by is not None and escalation.raised_by.is_active:
+        people.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    child = escalation.case.pseudonym if escalation.case else "a child"
+    agency = escalation.raised_to_agency.short_name
+    subject = f"Escalation about {child} acknowledged by {agency}"
+    body = (
+        f"{escalation.raised_to_agency.name} has acknowledged the escalation about {child} "
+        f"raised during the audit '{escalation.audit.title}'.\n\n"
+        f"Sign in to read their response:\n"
+        f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n"
+    )
+    recipients = sorted(people.values(), key=lambda user: user.email)
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+# --- Submitted and signed off ---------------------------------------------------------------
+
+
+def _return_with_people(return_id: int) -> AgencyReturn | None:
+    return (
+        AgencyReturn.objects.select_related("case__audit", "agency", "auditor", "signed_off_by")
+        .filter(pk=return_id)
+        .first()
+    )
+
+
+def send_return_submitted(return_id: int) -> int:
+    """To the agency's leads: a return waits for their sign-off."""
+    agency_return = _return_with_people(return_id)
+    if agency_return is None:
+        return 0
+    audit = agency_return.case.audit
+    child = agency_return.case.pseudonym
+    subject = f"{agency_return.agency.short_name}'s return for {child} is ready to sign off"
+    body = (
+        f"The return of {agency_return.agency.short_name} for {child} in the audit "
+        f"'{audit.title}' has been submitted. Sign in to read it, then sign it off or send it "
+        "back to the auditor with a comment:\n"
+        f"{_link('returns:return', audit.slug, agency_return.case_id, agency_return.agency_id)}\n"
+    )
+    recipients = agency_people(agency_return.agency_id, (Role.AGENCY_LEAD,))
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
+def _auditors_of(agency_return: AgencyReturn) -> list[User]:
+    if agency_return.auditor and agency_return.auditor.is_active:
+        return [agency_return.auditor]
+    return agency_people(agency_return.agency_id, (Role.AGENCY_AUDITOR,))
+
+
+def send_return_signed_off(return_id: int) -> int:
+    """To the auditor: their agency's lead has signed the return off."""
+    agency_return = _return_with_people(return_id)
+    if agency_return is None:
+        return 0
+    audit = agency_return.case.audit
+    child = agency_return.case.pseudonym
+    subject = f"Your return for {child} has been signed off"
+    body = (
+        f"{agency_return.signed_off_by or 'Your agency lead'} has signed off "
+        f"{agency_return.agency.short_name}'s return for {child} in the audit '{audit.title}'. "
+        "The audit's coordinator reviews it next.\n\n"
+        f"{_link('returns:return', audit.slug, agency_return.case_id, agency_return.agency_id)}\n"
+    )
+    recipients = _auditors_of(agency_return)
+    for user in recipients:
+        _send(subject, body, user.email)
+    return len(recipients)
+
+
 # --- Sent back ------------------------------------------------------------------------------
 
 
 def send_return_sent_back(return_id: int) -> int:
     agency_return = (
-        AgencyReturn.objects.select_related("case__audit", "agency", "auditor")
+        AgencyReturn.objects.select_related("case__audit", "agency", "auditor", "reviewed_by")
         .filter(pk=return_id)
         .first()
     )
     if agency_return is None:
         return 0
-    recipients = (
-        [agency_return.auditor]
-        if agency_return.auditor and agency_return.auditor.is_active
-        else agency_people(agency_return.agency_id, (Role.AGENCY_AUDITOR,))
-    )
+    sender = agency_return.reviewed_by
+    recipients = _auditors_of(agency_return)
     audit = agency_return.case.audit
     link = _link("returns:return", audit.slug, agency_return.case_id, agency_return.agency_id)
     subject = f"Your return for {agency_return.case.pseudonym} has been sent back"
+    by_coordinator = sender is None or audit.coordinators.filter(pk=sender.pk).exists()
+    who = "The coordinator of the audit" if by_coordinator else "Your agency's lead, for the audit"
     body = (
-        f"The coordinator of the audit '{audit.title}' has sent back "
+        f"{who} '{audit.title}' has sent back "
         f"{agency_return.agency.short_name}'s return for {agency_return.case.pseudonym}.\n\n"
         f"Sign in to read what needs to change, then edit and submit it again:\n{link}\n"
     )
@@ -145,10 +228,12 @@ class Outstanding:
     cases: list[Case] = field(default_factory=list)
 
 
-def outstanding_returns() -> list[Outstanding]:
-    """Returns owed and not yet submitted, in audits whose returns are open, grouped by agency
-    and due date, in a fixed number of queries."""
+def outstanding_returns(audit_id: int | None = None) -> list[Outstanding]:
+    """Returns owed and not yet submitted, in audits whose returns are open (or the one
+    given), grouped by agency and due date, in a fixed number of queries."""
     audits = Audit.objects.filter(status=AuditStatus.RETURNS_OPEN)
+    if audit_id is not None:
+        audits = audits.filter(pk=audit_id)
     links = {
         (link.audit_id, link.agency_id): link
         for link in AuditAgency.objects.filter(audit__in=audits).select_related("audit", "agency")
@@ -198,6 +283,7 @@ def reminder_for(due: dt.date, today: dt.date) -> tuple[str, int] | None:
 def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
     count = len(group.cases)
     plural = "returns" if count != 1 else "return"
+    were = "were" if count != 1 else "was"
     due = _long_date(group.due)
     if kind == ReminderKind.BEFORE:
         subject = f"Reminder: {count} {plural} for {group.audit.title} due on {due}"
@@ -206,10 +292,11 @@ def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
             f"'{group.audit.title}' still to submit. They are due on {due}."
         )
     else:
-        subject = f"Overdue: {count} {plural} for {group.audit.title} were due on {due}"
+        subject = f"Overdue: {count} {plural} for {group.audit.title} {were} due on {due}"
+        not_submitted = "have not been submitted" if count != 1 else "has not been submitted"
         opening = (
             f"{group.agency.short_name} has {count} {plural} for the audit "
-            f"'{group.audit.title}' that were due on {due} and have not been submitted."
+            f"'{group.audit.title}' that {were} due on {due} and {not_submitted}."
         )
     lines = [
         f"- {case.pseudonym}: {_link('returns:return', group.audit.slug, case.pk, group.agency.pk)}"
@@ -220,6 +307,40 @@ def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
         "not know one of these children, tell the audit's coordinator.\n"
     )
     return subject, body
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    """One e-mail "Send reminders now" would send: to whom, and what it says."""
+
+    group: Outstanding
+    subject: str
+    recipients: list[User]
+
+
+def reminders_now_preview(audit_id: int, today: dt.date) -> list[ReminderPreview]:
+    """What sending reminders now for one audit would send: a reminder, or an overdue notice
+    once the due date has passed, to each agency's auditors and leads."""
+    previews = []
+    for group in outstanding_returns(audit_id):
+        kind = ReminderKind.AFTER if group.due < today else ReminderKind.BEFORE
+        subject, _ = _reminder_text(group, kind)
+        people = agency_people(group.agency.pk, (Role.AGENCY_AUDITOR, Role.AGENCY_LEAD))
+        previews.append(ReminderPreview(group, subject, people))
+    return previews
+
+
+def send_reminders_now(audit_id: int, today: dt.date) -> int:
+    """Send the reminders the coordinator previewed, now; not recorded as the scheduled ones,
+    so the daily reminders still go on their days."""
+    sent = 0
+    for preview in reminders_now_preview(audit_id, today):
+        kind = ReminderKind.AFTER if preview.group.due < today else ReminderKind.BEFORE
+        subject, body = _reminder_text(preview.group, kind)
+        for user in preview.recipients:
+            _send(subject, body, user.email)
+            sent += 1
+    return sent
 
 
 def send_return_reminders(today: dt.date) -> dict[str, int]:

@@ -127,7 +127,13 @@ def _permissions(access: AuditAccess, agency_id: int, status: str) -> ReturnPerm
         can_edit=acts_for_agency and editable,
         can_sign_off=is_lead and status == ReturnStatus.SUBMITTED and open_for_work,
         can_review=access.is_coordinator and status in REVIEWABLE_STATUSES and open_for_work,
-        can_send_back=access.is_coordinator and status in SEND_BACK_STATUSES and open_for_work,
+        # The coordinator sends a return back at any point of review; the agency's lead, to
+        # their own auditor, before signing it off.
+        can_send_back=open_for_work
+        and (
+            (access.is_coordinator and status in SEND_BACK_STATUSES)
+            or (is_lead and status == ReturnStatus.SUBMITTED)
+        ),
         can_upload=(access.is_coordinator or acts_for_agency) and editable,
         can_raise_escalation=(access.is_coordinator or acts_for_agency) and open_for_work,
     )

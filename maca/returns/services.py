@@ -401,7 +401,7 @@ def return_submit(*, context: ReturnContext, user: Any, revision: int) -> Agency
     problems = problems_for_submit(context.structure, saved_input(context.structure, agency_return))
     if problems:
         raise ReturnIncomplete(problems)
-    return _transition(
+    submitted = _transition(
         agency_return=agency_return,
         user=user,
         allowed_from=EDITABLE_STATUSES,
@@ -410,6 +410,16 @@ def return_submit(*, context: ReturnContext, user: Any, revision: int) -> Agency
         values={"submitted_at": timezone.now()},
         revision=revision,
     )
+    _notify_after_commit("notify_return_submitted", submitted.pk)
+    return submitted
+
+
+def _notify_after_commit(task_name: str, object_id: int) -> None:
+    """Queue an e-mail task once the change is saved: the worker sends it, once."""
+    from maca.returns import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.enqueue(object_id))
 
 
 @transaction.atomic
@@ -419,7 +429,7 @@ def return_sign_off(
     """The agency lead confirms the submitted return is a fair account of the agency's work."""
     if not context.permissions.can_sign_off or context.agency_return is None:
         raise PermissionDenied("This return cannot be signed off")
-    return _transition(
+    signed_off = _transition(
         agency_return=context.agency_return,
         user=user,
         allowed_from=frozenset({ReturnStatus.SUBMITTED}),
@@ -428,6 +438,8 @@ def return_sign_off(
         values={"signed_off_by": user, "signed_off_at": timezone.now()},
         revision=revision,
     )
+    _notify_after_commit("notify_return_signed_off", signed_off.pk)
+    return signed_off
 
 
 @transaction.atomic
@@ -589,7 +601,7 @@ def escalation_acknowledge(
     if not escalation_permissions(access, escalation).can_acknowledge:
         raise PermissionDenied("You cannot acknowledge this escalation")
     now = timezone.now()
-    return _escalation_step(
+    acknowledged = _escalation_step(
         escalation=escalation,
         user=user,
         allowed_from={Escalation.Status.RAISED},
@@ -601,6 +613,8 @@ def escalation_acknowledge(
             "acknowledgement_note": note.strip(),
         },
     )
+    _notify_after_commit("notify_escalation_acknowledged", acknowledged.pk)
+    return acknowledged
 
 
 @transaction.atomic
@@ -651,3 +665,11 @@ def escalation_resolve(
             "resolved_by": user,
         },
     )
+
+
+def reminders_send_now(*, audit: Any, today: Any) -> None:
+    """Queue the reminders a coordinator previewed for one audit; the worker sends them."""
+    from maca.returns.tasks import send_reminders_now
+
+    audit_id, day = audit.pk, today.isoformat()
+    transaction.on_commit(lambda: send_reminders_now.enqueue(audit_id, day))

@@ -291,7 +291,7 @@ class ReturnInput:
     auditor_role: str = ""
     period_reviewed: str = ""
     records_examined: str = ""
-    auditor_was_involved: bool = False
+    auditor_was_involved: bool | None = None  # None: not answered yet
     good_practice: str = ""
     areas_for_development: str = ""
     recommendations: str = ""
@@ -390,6 +390,9 @@ def problems_for_submit(structure: ReturnStructure, data: ReturnInput) -> list[P
         for name in HEADER_FIELDS
         if not getattr(data, name).strip()
     ]
+    if data.auditor_was_involved is None:
+        label = FIELD_LABELS["auditor_was_involved"]
+        problems.append(Problem("auditor_was_involved", f"{label.rstrip('?')}: choose yes or no"))
     for section in structure.sections:
         not_applicable_only = True
         for item in section.questions:

@@ -17,8 +17,28 @@ def notify_escalation_raised(escalation_id: int) -> int:
 
 
 @task
+def notify_escalation_acknowledged(escalation_id: int) -> int:
+    return notify.send_escalation_acknowledged(escalation_id)
+
+
+@task
+def notify_return_submitted(return_id: int) -> int:
+    return notify.send_return_submitted(return_id)
+
+
+@task
+def notify_return_signed_off(return_id: int) -> int:
+    return notify.send_return_signed_off(return_id)
+
+
+@task
 def notify_return_sent_back(return_id: int) -> int:
     return notify.send_return_sent_back(return_id)
+
+
+@task
+def send_reminders_now(audit_id: int, today: str) -> int:
+    return notify.send_reminders_now(audit_id, dt.date.fromisoformat(today))
 
 
 @task

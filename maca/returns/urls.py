@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{RETURN}send-back/", views.send_back, name="send-back"),
     path(f"{RETURN}workbook.xlsx", views.workbook, name="workbook"),
     path(f"{RETURN}upload/", views.upload, name="upload"),
+    path("audits/<slug:slug>/reminders/", views.reminders_now, name="reminders-now"),
     path(ESCALATIONS, views.escalation_list, name="escalations"),
     path(f"{ESCALATIONS}new/", views.escalation_new, name="escalation-new"),
     path(f"{ESCALATIONS}<int:escalation_id>/", views.escalation_detail, name="escalation"),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from maca.audits.models import Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.uploads import XLSX, upload_problem
-from maca.returns import conf, selectors, services
+from maca.returns import conf, notify, selectors, services
 from maca.returns.forms import (
     AcknowledgeForm,
     ActionForm,
@@ -406,6 +406,26 @@ def _audit(request: HttpRequest, slug: str) -> AuditAccess:
     if not access.can_see_cases:
         raise Http404("No audit found")
     return access
+
+
+def reminders_now(request: HttpRequest, slug: str) -> HttpResponse:
+    """Preview who would get which reminder for this audit, and send them now."""
+    access = audit_access_for(request.user, slug)
+    if not access.is_coordinator:
+        raise Http404("No audit found")
+    today = timezone.localdate()
+    if request.method == "POST":
+        services.reminders_send_now(audit=access.audit, today=today)
+        messages.success(request, "Reminders are being sent.")
+        return redirect("audits:grid", slug)
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "previews": notify.reminders_now_preview(access.audit.pk, today),
+        "nav_section": "audits",
+        "tab": "returns",
+    }
+    return render(request, "returns/reminders_now.html", context)
 
 
 def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:

@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from maca.core.spreadsheets import looks_like_formula
-from maca.returns.forms import parse_number
+from maca.returns.forms import parse_number, yes_no_text
 from maca.returns.selectors import ReturnContext
 from maca.returns.structure import (
     FIELD_LABELS,
@@ -109,7 +109,7 @@ def _rows(context: ReturnContext, data: ReturnInput) -> list[RowSpec]:
                 answer=data.records_examined),
         RowSpec("h:auditor_was_involved", about, "", FIELD_LABELS["auditor_was_involved"],
                 kind="yes_no", options=YES_NO,
-                answer="Yes" if data.auditor_was_involved else "No"),
+                answer=yes_no_text(data.auditor_was_involved, "Yes", "No")),
     ]  # fmt: skip
     for section in structure.sections:
         title = f"{section.section.order}. {section.section.title}"
@@ -516,7 +516,7 @@ def _read_row(
         name = rest
         cells[name] = answer_ref
         if name == "auditor_was_involved":
-            data.auditor_was_involved = value == "yes"
+            data.auditor_was_involved = {"yes": True, "no": False}.get(str(value or ""))
         else:
             setattr(data, name, value or "")
     elif kind == "o":

@@ -32,6 +32,13 @@ DEMO_AUDIT_PAGES = [
     f"/audits/{DEMO_AUDIT}/findings/",
     f"/audits/{DEMO_AUDIT}/actions/",
     f"/audits/{DEMO_AUDIT}/brief/",
+    f"/audits/{DEMO_AUDIT}/plan/",
+    f"/audits/{DEMO_AUDIT}/plan/people/",
+    "/audits/?q=children&status=published",
+    "/audits/missing-from-care-2026/returns/?late=yes",
+    "/audits/missing-from-care-2026/plan/stage/forward/",
+    "/audits/missing-from-care-2026/reminders/",
+    "/background-work/",
 ]
 
 
@@ -101,3 +108,61 @@ def test_demo_audit_pages_are_accessible(
             open_page(page, f"{live_server.url}{path}")
             assert_no_axe_violations(page)
             assert page_errors == []
+
+
+ADMINISTRATOR_PAGES = [
+    "/manage/",
+    "/manage/people/",
+    "/manage/people/?role=agency_lead",
+    "/manage/people/{reader}/",
+    "/manage/people/{reader}/roles/add/",
+    "/manage/people/{panel}/authenticator/reset/",
+    "/manage/people/{reader}/deactivate/",
+    "/manage/organisations/",
+    "/manage/organisations/new/",
+    "/manage/organisations/{police}/edit/",
+    "/manage/organisations/{police}/merge/",
+]
+
+
+def test_administrator_pages_are_accessible(
+    page: Page,
+    page_errors: list[str],
+    live_server: Any,
+    demo_password: str,
+    subtests: pytest.Subtests,
+) -> None:
+    """The administrator's pages, an invitation with its errors, and the link it sends."""
+    from django.core import mail
+
+    from maca.accounts.models import Agency, User
+
+    ids = {
+        "reader": User.objects.get(email="reader@demo.maca.test").pk,
+        "panel": User.objects.get(email="panel@demo.maca.test").pk,
+        "police": Agency.objects.get(short_name="Police").pk,
+    }
+    sign_in(page, live_server, "admin@demo.maca.test", demo_password)
+    for path in ADMINISTRATOR_PAGES:
+        with subtests.test(path=path):
+            page_errors.clear()
+            open_page(page, f"{live_server.url}{path.format(**ids)}")
+            assert_no_axe_violations(page)
+            assert page_errors == []
+    with subtests.test(path="invite: errors, then sent"):
+        open_page(page, f"{live_server.url}/manage/people/invite/")
+        page.get_by_label("Agency lead").check()
+        page.get_by_role("button", name="Send the invitation").click()
+        assert page.locator(".govuk-error-summary").is_visible()
+        assert_no_axe_violations(page)
+        page.get_by_label("Email address").fill("new.lead@demo.maca.test")
+        page.get_by_label("Full name").fill("Fictional New Lead")
+        page.get_by_label("Agency (for an agency auditor or lead)").select_option(label="Police")
+        page.get_by_role("button", name="Send the invitation").click()
+        assert "Invitation sent" in page.inner_text("main")
+        assert_no_axe_violations(page)
+    with subtests.test(path="the invitation link"):
+        link = next(line for line in mail.outbox[-1].body.splitlines() if "/invitation/" in line)
+        page.context.clear_cookies()
+        open_page(page, link.replace("http://127.0.0.1:8000", live_server.url))
+        assert_no_axe_violations(page)

@@ -51,6 +51,7 @@ def fill_return(page: Page, world: World) -> None:
     page.get_by_label("Your role").fill("Named nurse (fictional)")
     page.get_by_label("Period reviewed").fill("1 December 2025 to 30 November 2026")
     page.get_by_label("Records examined").fill("The health record.")
+    page.locator("input[name='auditor_was_involved'][value='no']").check()
     page.locator(f"#q{q(world, 'Q1.1')}").fill("Fictional involvement.")
     page.locator(f"#q{q(world, 'Q1.2')}-day").fill("3")
     page.locator(f"#q{q(world, 'Q1.2')}-month").fill("2")

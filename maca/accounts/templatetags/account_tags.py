@@ -17,3 +17,12 @@ def demo_totp_code() -> str:
         return ""
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
+@register.filter
+def is_administrator(user: object) -> bool:
+    """Whether to offer the administrator's pages; the pages check too."""
+    from maca.accounts.models import Role
+    from maca.accounts.selectors import roles_of
+
+    return roles_of(user).has(Role.ADMINISTRATOR)

@@ -84,6 +84,7 @@ def _complete_body(tool: dict[str, Any], agency: Agency, revision: int) -> dict[
         "auditor_role": "Detective sergeant",
         "period_reviewed": "12 months",
         "records_examined": "Police records",
+        "auditor_was_involved": False,
         "overall_grade": overall["levels"][0]["code"],
         "overall_reason": "Good practice throughout.",
         "answers": answers,

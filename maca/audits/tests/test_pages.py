@@ -177,3 +177,82 @@ def test_agency_auditor_sees_only_children_their_agency_was_asked_about(client):
     assert built.agencies[1].short_name not in page.text
     grid = client.get(reverse("audits:grid", args=[built.audit.slug])).context["grid"]
     assert stranger_case not in [row.case for row in grid.rows]
+
+
+def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(client):
+    from maca.audits.models import Audit
+    from maca.core.partial_dates import PartialDate
+    from tests.factories import AuditFactory
+
+    coordinator = person_with_role(Role.COORDINATOR)
+    audits = {
+        "old": AuditFactory.create(
+            title="Fictional 2019",
+            audit_date=PartialDate(2019, 3),
+            status="closed",
+            theme="Neglect",
+        ),
+        "recent": AuditFactory.create(
+            title="Fictional 2024",
+            audit_date=PartialDate(2024, 5),
+            status="published",
+            theme="Exploitation",
+        ),
+        "mid": AuditFactory.create(
+            title="Fictional 2022",
+            audit_date=PartialDate(2022, 1, 9),
+            status="returns_open",
+            theme="Neglect",
+        ),
+        "new": AuditFactory.create(
+            title="Fictional undated", audit_date=None, status="draft", theme="Exploitation"
+        ),
+    }
+    for audit in audits.values():
+        audit.coordinators.add(coordinator)
+    client.force_login(coordinator)
+
+    def titles(**query: str) -> list[str]:
+        text = client.get(reverse("audits:list"), query).text
+        return [
+            title
+            for title in sorted((a.title for a in Audit.objects.all()), key=text.find)
+            if title in text
+        ]
+
+    assert titles() == ["Fictional undated", "Fictional 2024", "Fictional 2022", "Fictional 2019"]
+    assert titles(theme="Neglect") == ["Fictional 2022", "Fictional 2019"]
+    assert titles(year="2024") == ["Fictional 2024"]
+    assert titles(status="draft") == ["Fictional undated"]
+    assert titles(q="2022") == ["Fictional 2022"]
+    assert "No audits match" in client.get(reverse("audits:list"), {"q": "nothing"}).text
+    assert "4 audits, newest first" in client.get(reverse("audits:list")).text
+
+
+def test_the_grid_filters_by_agency_return_state_and_lateness(client):
+    from maca.audits.selectors import GridFilters
+
+    built = build_audit(cases=4, agencies=2, findings=0, status="returns_open")
+    access = audit_access_for(built.coordinator, built.audit.slug)
+    grid = returns_grid(access, today=dt.date(2024, 5, 1))  # after the factory's due date
+    first = built.agencies[0]
+    one_agency = grid.filtered(GridFilters(agency_id=first.pk))
+    assert [agency.pk for agency in one_agency.agencies] == [first.pk]
+    assert len(one_agency.rows) == 4 and all(len(row.cells) == 1 for row in one_agency.rows)
+    late = grid.filtered(GridFilters(late_only=True))
+    late_cases = {
+        ret.case.pseudonym
+        for ret in AgencyReturn.objects.filter(case__audit=built.audit, status="draft")
+    }
+    assert {row.case.pseudonym for row in late.rows} == late_cases
+    accepted = grid.filtered(GridFilters(status=ReturnStatus.ACCEPTED, agency_id=first.pk))
+    assert all(
+        row.cells[0].agency_return and row.cells[0].agency_return.status == "accepted"
+        for row in accepted.rows
+    )
+    client.force_login(built.coordinator)
+    page = client.get(
+        reverse("audits:grid", args=[built.audit.slug]), {"status": "accepted", "agency": first.pk}
+    ).text
+    assert f"{len(accepted.rows)} of 4 children match." in page
+    assert "Clear filters" in page

@@ -3,6 +3,8 @@ and that it costs the same few queries however long it is."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.http import Http404
 from django.urls import reverse
@@ -228,3 +230,17 @@ def test_pages_show_the_timeline_only_to_those_allowed(client):
     client.force_login(panel)
     assert 'id="history-heading"' in client.get(case_url).content.decode()
     assert agency_return.pk
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (dt.datetime(2026, 12, 3, 20, 25, tzinfo=dt.UTC), "3 December 2026, 8:25pm"),
+        (dt.datetime(2026, 12, 3, 0, 5, tzinfo=dt.UTC), "3 December 2026, 12:05am"),
+        (dt.datetime(2026, 7, 1, 11, 0, tzinfo=dt.UTC), "1 July 2026, 12:00pm"),  # BST
+    ],
+)
+def test_times_read_as_people_write_them(moment, written):
+    from maca.core.templatetags.time_tags import as_people_write_it
+
+    assert as_people_write_it(moment) == written

@@ -12,7 +12,7 @@ from maca.accounts.models import Agency, Sector
 from maca.audits.models import Audit, GradingScale, ToolVersion
 from maca.learning.models import AuditReview, Review
 from maca.planning.forms.base import GovukDateField, GovukForm, LinesField, PartialDateField
-from maca.planning.selectors import AgencyChoice
+from maca.planning.selectors import AgencyChoice, AuditPeople
 from maca.planning.services import AgencyInput, PlanInput, ReviewInput
 
 slug_validator = RegexValidator(
@@ -128,6 +128,13 @@ class PlanForm(GovukForm):
 
 class StatusChangeForm(GovukForm):
     expected = forms.CharField(label="Stage you saw", widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why move on now?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept in the audit's history with the list above.",
+    )
 
 
 class AgenciesForm(GovukForm):
@@ -190,7 +197,7 @@ class AgenciesForm(GovukForm):
         return {int(agency_id): data.get(f"due_{agency_id}") for agency_id in data["agencies"]}
 
 
-class AgencyForm(GovukForm):
+class AgencyDetailsForm(GovukForm):
     name = forms.CharField(
         label="Name of the agency",
         max_length=200,
@@ -203,11 +210,6 @@ class AgencyForm(GovukForm):
     )
     sector = forms.ChoiceField(label="Sector", choices=Sector.choices, widget=forms.RadioSelect)
     description = forms.CharField(label="Description (optional)", max_length=300, required=False)
-    returns_due = GovukDateField(
-        label="Its returns due (optional)",
-        required=False,
-        help_text="Leave empty to use the audit's date.",
-    )
 
     def to_input(self) -> AgencyInput:
         data = self.cleaned_data
@@ -217,6 +219,16 @@ class AgencyForm(GovukForm):
             sector=data["sector"],
             description=data["description"].strip(),
         )
+
+
+class AgencyForm(AgencyDetailsForm):
+    """A new agency, added to the audit being set up."""
+
+    returns_due = GovukDateField(
+        label="Its returns due (optional)",
+        required=False,
+        help_text="Leave empty to use the audit's date.",
+    )
 
 
 class VersionChoiceField(forms.ModelChoiceField):
@@ -332,3 +344,55 @@ class NewReviewForm(GovukForm):
             summary=data["summary"].strip(),
             url=data["url"],
         )
+
+
+class AuditPeopleForm(GovukForm):
+    """The audit's coordinators, its panel and the panel's chair."""
+
+    coordinators = forms.TypedMultipleChoiceField(
+        label="Coordinators",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They set the audit up, see every child and move it through its stages.",
+    )
+    panel = forms.TypedMultipleChoiceField(
+        label="Panel members",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They moderate every child's returns side by side and agree findings.",
+    )
+    chair = forms.TypedChoiceField(
+        label="Chair of the panel",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, people: AuditPeople, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "coordinators": people.coordinator_ids,
+                "panel": people.panel_ids,
+                "chair": people.chair_id or "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self._choices("coordinators", people.coordinator_candidates)
+        self._choices("panel", people.panel_candidates)
+        self._choices("chair", people.panel_candidates, none="No chair yet")
+        self.fields["coordinators"].error_messages["required"] = "Choose at least one coordinator"
+
+    def _choices(self, name: str, candidates: list[Any], none: str = "") -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        choices = [(person.pk, _person_label(person)) for person in candidates]
+        field.choices = [("", none), *choices] if none else choices
+
+
+def _person_label(person: Any) -> str:
+    name = person.full_name or person.email
+    inactive = "" if person.is_active else " (deactivated)"
+    return f"{name}, {person.email}{inactive}" if person.full_name else f"{name}{inactive}"

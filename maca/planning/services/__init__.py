@@ -18,8 +18,10 @@ from maca.planning.services.audits import (
     audit_review_unlink,
     audit_status_advance,
     audit_status_blockers,
+    audit_status_outstanding,
     audit_status_target,
     audit_tool_set,
+    refuse_taken_agency_names,
     review_create,
 )
 from maca.planning.services.cases import (
@@ -32,6 +34,7 @@ from maca.planning.services.cases import (
     case_update,
     involvement_set,
 )
+from maca.planning.services.people import audit_people_set
 from maca.planning.services.tools import (
     DOWN,
     UP,
@@ -70,11 +73,13 @@ __all__ = [
     "agency_create",
     "audit_agencies_set",
     "audit_create",
+    "audit_people_set",
     "audit_plan_update",
     "audit_review_link",
     "audit_review_unlink",
     "audit_status_advance",
     "audit_status_blockers",
+    "audit_status_outstanding",
     "audit_status_target",
     "audit_tool_set",
     "case_create",
@@ -86,6 +91,7 @@ __all__ = [
     "question_move",
     "question_update",
     "ready_tool_add",
+    "refuse_taken_agency_names",
     "review_create",
     "section_create",
     "section_delete",

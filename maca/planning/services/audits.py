@@ -23,9 +23,11 @@ from maca.audits.models import (
     Escalation,
     GradingScale,
     LineOfEnquiry,
+    PanelGrade,
     ReturnStatus,
     ToolVersion,
 )
+from maca.core.history import record_event
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import AuditReview, LearningPoint, Review
 from maca.planning.errors import Refused
@@ -143,6 +145,8 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
             blockers.append("Add the agencies taking part.")
         if not audit.cases.exists():
             blockers.append("Add the children to audit.")
+    if target == AuditStatus.MODERATION and not audit.panel_memberships.exists():
+        blockers.append("Name the audit's panel (set-up: Coordinators and panel) first.")
     if target == AuditStatus.CLOSED:
         open_count = audit.escalations.exclude(status=Escalation.Status.RESOLVED).count()
         if open_count:
@@ -160,12 +164,105 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
     return blockers
 
 
+# Returns an agency has finished with (the others are still to come).
+FINISHED_RETURN_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.SIGNED_OFF, ReturnStatus.ACCEPTED)
+_AFTER_RETURNS = (AuditStatus.MODERATION, AuditStatus.FINDINGS, AuditStatus.PUBLISHED)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _setup_outstanding(audit: Audit) -> list[str]:
+    items = []
+    if not (audit.aim and audit.cohort_definition and audit.lines_of_enquiry.exists()):
+        items.append("The plan is incomplete: it needs an aim, a cohort and lines of enquiry.")
+    if audit.returns_due is None:
+        items.append("No date is set for the returns to be due.")
+    expected = audit.cases.count() * audit.audit_agencies.count()
+    answered = AgencyInvolvement.objects.filter(
+        case__audit=audit, agency__audit_agencies__audit=audit
+    ).exclude(status=AgencyInvolvement.Status.NOT_KNOWN)
+    unanswered = expected - answered.count()
+    if unanswered > 0:
+        items.append(
+            f"Whether each agency knew each child is not answered for "
+            f"{_plural(unanswered, 'pairing', 'pairings')} of child and agency."
+        )
+    return items
+
+
+def _returns_outstanding(audit: Audit, today: dt.date) -> list[str]:
+    unfinished = AgencyReturn.objects.filter(case__audit=audit).exclude(
+        status__in=FINISHED_RETURN_STATUSES
+    )
+    late = unfinished.filter(due_date__lt=today).count()
+    others = unfinished.count() - late
+    items = []
+    if late:
+        items.append(f"{_plural(late, 'return is', 'returns are')} late and not submitted.")
+    if others:
+        items.append(f"{_plural(others, 'return is', 'returns are')} not submitted yet.")
+    return items
+
+
+def _escalations_outstanding(audit: Audit, now: dt.datetime) -> list[str]:
+    waiting = audit.escalations.filter(status=Escalation.Status.RAISED)
+    count = waiting.count()
+    if not count:
+        return []
+    overdue = waiting.filter(acknowledge_by__lt=now).count()
+    immediate = waiting.filter(urgency=Escalation.Urgency.IMMEDIATE).count()
+    details = [
+        f"{overdue} past its deadline" if overdue else "",
+        f"{immediate} immediate safeguarding" if immediate else "",
+    ]
+    detail = "; ".join(part for part in details if part)
+    return [
+        f"{_plural(count, 'escalation has', 'escalations have')} not been acknowledged"
+        + (f" ({detail})." if detail else ".")
+    ]
+
+
+def _moderation_outstanding(audit: Audit) -> list[str]:
+    graded = PanelGrade.objects.filter(case__audit=audit, section__isnull=True)
+    count = audit.cases.exclude(pk__in=graded.values("case_id")).count()
+    if not count:
+        return []
+    return [f"{_plural(count, 'child has', 'children have')} no agreed overall grade yet."]
+
+
+def audit_status_outstanding(
+    audit: Audit, target: str, *, now: dt.datetime | None = None
+) -> list[str]:
+    """What is still open before moving forward to `target` that does not stop the move, but
+    needs a reason to move on regardless (the blockers are `audit_status_blockers`)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    items: list[str] = []
+    if target == AuditStatus.RETURNS_OPEN:
+        items += _setup_outstanding(audit)
+    if target in _AFTER_RETURNS:
+        items += _returns_outstanding(audit, today)
+        items += _escalations_outstanding(audit, now)
+    if target in (AuditStatus.FINDINGS, AuditStatus.PUBLISHED):
+        items += _moderation_outstanding(audit)
+    return items
+
+
 @transaction.atomic
-def audit_status_advance(*, audit: Audit, direction: str, expected: str) -> Audit:
+def audit_status_advance(
+    *, audit: Audit, direction: str, expected: str, override_reason: str | None = None
+) -> Audit:
     """Move one step forward or back in the audit's life.
 
     `expected` is the stage the person saw when they confirmed; if someone else moved the
     audit meanwhile, nothing changes (so a double submit cannot move it two steps).
+
+    Blockers always refuse the move. What is merely outstanding (`audit_status_outstanding`)
+    is for the person confirming on the stage page, who passes `override_reason`: it must be
+    given when anything is outstanding, and is kept in the audit's history with the list.
+    Callers that confirm nothing (imports, tests) pass None.
     """
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if audit.status != expected:
@@ -179,12 +276,46 @@ def audit_status_advance(*, audit: Audit, direction: str, expected: str) -> Audi
     blockers = audit_status_blockers(audit, target) if direction == FORWARD else []
     if blockers:
         raise Refused(blockers)
+    outstanding = []
+    if direction == FORWARD and override_reason is not None:
+        outstanding = audit_status_outstanding(audit, target)
+        if outstanding and not override_reason.strip():
+            raise Refused(
+                {"reason": "Give the reason for moving on while these are still outstanding"}
+            )
     audit.status = target
     # When it closed starts the retention clock for its children's identifiers; moving back
     # out of closed stops it again.
     audit.closed_at = timezone.now() if target == AuditStatus.CLOSED else None
     audit.save(update_fields=["status", "closed_at", "updated_at"])
+    if direction == FORWARD:
+        _notify_stage_reached(audit)
+    if outstanding:
+        record_event(
+            audit,
+            action="moved on",
+            changes={
+                "Stage": ["", AuditStatus(target).label],
+                "Outstanding": ["", " ".join(outstanding)],
+                "Reason for moving on": ["", (override_reason or "").strip()],
+            },
+            audit_id=audit.pk,
+        )
     return audit
+
+
+def _notify_stage_reached(audit: Audit) -> None:
+    """Returns open and a published brief are e-mailed by the worker once the move is saved."""
+    from maca.planning import tasks
+
+    by_stage = {
+        str(AuditStatus.RETURNS_OPEN): tasks.notify_returns_open,
+        str(AuditStatus.PUBLISHED): tasks.notify_brief_published,
+    }
+    task = by_stage.get(audit.status)
+    if task is not None:
+        audit_id = audit.pk
+        transaction.on_commit(lambda: task.enqueue(audit_id))
 
 
 # --- Agencies -------------------------------------------------------------------------------
@@ -264,18 +395,24 @@ class AgencyInput:
     description: str = ""
 
 
+def refuse_taken_agency_names(data: AgencyInput, *, exclude: int | None = None) -> None:
+    """Agencies' names and short names are unique, whatever their capitals."""
+    others = Agency.objects.exclude(pk=exclude) if exclude is not None else Agency.objects.all()
+    problems = {}
+    if others.filter(name__iexact=data.name).exists():
+        problems["name"] = f"There is already an agency called {data.name}."
+    if others.filter(short_name__iexact=data.short_name).exists():
+        problems["short_name"] = f"The short name {data.short_name} is already used."
+    if problems:
+        raise Refused(problems)
+
+
 @transaction.atomic
 def agency_create(
     *, data: AgencyInput, audit: Audit | None = None, returns_due: dt.date | None = None
 ) -> Agency:
     """A new agency for the partnership, added to `audit` when given."""
-    problems = {}
-    if Agency.objects.filter(name__iexact=data.name).exists():
-        problems["name"] = f"There is already an agency called {data.name}."
-    if Agency.objects.filter(short_name__iexact=data.short_name).exists():
-        problems["short_name"] = f"The short name {data.short_name} is already used."
-    if problems:
-        raise Refused(problems)
+    refuse_taken_agency_names(data)
     agency = Agency.objects.create(
         name=data.name, short_name=data.short_name, sector=data.sector, description=data.description
     )

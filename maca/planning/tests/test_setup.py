@@ -145,14 +145,11 @@ def test_status_moves_one_step_forward_or_back_after_confirmation(client):
     confirm = client.get(reverse("planning:status-change", args=[slug, "forward"]))
     assert "Move the audit forward to Findings?" in confirm.text
     assert Audit.objects.get(pk=built.audit.pk).status == "moderation"
-    client.post(
-        reverse("planning:status-change", args=[slug, "forward"]), {"expected": "moderation"}
-    )
+    moving_on = {"expected": "moderation", "reason": "Panel met; the rest follow (fictional)."}
+    client.post(reverse("planning:status-change", args=[slug, "forward"]), moving_on)
     assert Audit.objects.get(pk=built.audit.pk).status == "findings"
     # A second submit of the same confirmation does not move it again.
-    client.post(
-        reverse("planning:status-change", args=[slug, "forward"]), {"expected": "moderation"}
-    )
+    client.post(reverse("planning:status-change", args=[slug, "forward"]), moving_on)
     assert Audit.objects.get(pk=built.audit.pk).status == "findings"
     client.post(reverse("planning:status-change", args=[slug, "back"]), {"expected": "findings"})
     assert Audit.objects.get(pk=built.audit.pk).status == "moderation"

@@ -17,6 +17,7 @@ from maca.planning.forms.cases import CaseForm, InvolvementForm
 from maca.planning.forms.setup import (
     AgenciesForm,
     AgencyForm,
+    AuditPeopleForm,
     NewAuditForm,
     NewReviewForm,
     PlanForm,
@@ -90,25 +91,32 @@ def status_change(request: HttpRequest, slug: str, direction: str) -> HttpRespon
         messages.error(request, f"The audit cannot move {direction} from its current stage.")
         return redirect("planning:status", slug)
     form = StatusChangeForm(request.POST or None, initial={"expected": audit.status})
-    blockers = (
-        services.audit_status_blockers(audit, target) if direction == services.FORWARD else []
-    )
+    forward = direction == services.FORWARD
+    blockers = services.audit_status_blockers(audit, target) if forward else []
+    outstanding = services.audit_status_outstanding(audit, target) if forward else []
     if request.method == "POST" and form.is_valid():
         try:
             services.audit_status_advance(
-                audit=audit, direction=direction, expected=form.cleaned_data["expected"]
+                audit=audit,
+                direction=direction,
+                expected=form.cleaned_data["expected"],
+                override_reason=form.cleaned_data["reason"],
             )
         except Refused as refusal:
-            messages.error(request, " ".join(refusal.messages))
+            if not (hasattr(refusal, "error_dict") and "reason" in refusal.error_dict):
+                messages.error(request, " ".join(refusal.messages))
+                return redirect("planning:status", slug)
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, f"The audit is now at {AuditStatus(target).label}.")
             return redirect("planning:status", slug)
-        messages.success(request, f"The audit is now at {AuditStatus(target).label}.")
-        return redirect("planning:status", slug)
     context = _context(
         access,
         form=form,
         direction=direction,
         target_label=AuditStatus(target).label,
         blockers=blockers,
+        outstanding=outstanding,
     )
     return render(request, "planning/setup/status_confirm.html", context)
 
@@ -143,6 +151,26 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"{agency.name} added and taking part in this audit.")
             return redirect("planning:agencies", slug)
     return render(request, "planning/setup/agency_new.html", _context(access, form=form))
+
+
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.setup_access_for(request.user, slug)
+    form = AuditPeopleForm(request.POST or None, people=selectors.audit_people_for_setup(access))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_people_set(
+                audit=access.audit,
+                coordinator_ids=form.cleaned_data["coordinators"],
+                panel_ids=form.cleaned_data["panel"],
+                chair_id=form.cleaned_data["chair"],
+                by=request.user,
+            )
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Coordinators and panel saved.")
+            return redirect("planning:setup", slug)
+    return render(request, "planning/setup/people.html", _context(access, form=form))
 
 
 def tool(request: HttpRequest, slug: str) -> HttpResponse:

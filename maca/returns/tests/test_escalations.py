@@ -245,3 +245,19 @@ def test_public_summary_and_outcome_reach_the_brief_without_the_concern(world: W
     rows = list(public_escalations(access))
     assert [row.public_summary for row in rows] == ["A fictional public summary"]
     assert "concern" in rows[0].get_deferred_fields()
+
+
+@pytest.mark.parametrize(
+    ("summary", "names"),
+    [
+        ("A child at risk of criminal exploitation was not referred", False),
+        ("Child A was not referred", True),
+        ("The worker saw child  a twice", True),
+        ("Children Aside from this", False),
+        ("(Child A) missed visits", True),
+    ],
+)
+def test_the_summary_is_refused_only_when_it_names_the_pseudonym_as_words(summary, names):
+    from maca.returns.forms import names_the_child
+
+    assert names_the_child(summary, "Child A") is names

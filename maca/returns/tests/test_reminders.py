@@ -101,3 +101,52 @@ def test_the_command_queues_the_task(world: World, mailoutbox):
     call_command("send-reminders", "--date", "2026-12-01", stdout=out)
     assert "'sent': 4" in out.getvalue()
     assert len(mailoutbox) == 4
+
+
+@pytest.mark.parametrize(
+    ("count", "subject", "opening"),
+    [
+        (1, "Overdue: 1 return for Fictional audit was due on", "that was due on"),
+        (3, "Overdue: 3 returns for Fictional audit were due on", "that were due on"),
+    ],
+)
+def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(count, subject, opening):
+    from types import SimpleNamespace
+
+    from maca.returns.notify import _reminder_text
+
+    group = SimpleNamespace(
+        audit=SimpleNamespace(title="Fictional audit", slug="fictional"),
+        agency=SimpleNamespace(short_name="Police", pk=1),
+        due=DUE,
+        cases=[SimpleNamespace(pseudonym=f"Child {n}", pk=n) for n in range(1, count + 1)],
+    )
+    text_subject, body = _reminder_text(group, "after")  # type: ignore[arg-type]
+    assert text_subject.startswith(subject)
+    assert opening in body
+    assert ("has not been submitted" in body) is (count == 1)
+
+
+def test_send_reminders_now_previews_who_gets_what_then_sends_it(
+    client, world: World, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = f"/audits/{world.audit.slug}/reminders/"
+    client.force_login(world.auditor_a)
+    assert client.get(url).status_code == 404  # coordinators only
+    client.force_login(world.coordinator)
+    preview = client.get(url).text
+    assert world.agency_a.name in preview and world.auditor_a.email in preview
+    assert world.lead_b.email in preview
+    assert world.case.pseudonym in preview
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert {m.to[0] for m in mailoutbox} == {
+        world.auditor_a.email,
+        world.lead_a.email,
+        world.auditor_b.email,
+        world.lead_b.email,
+    }
+    # Not recorded as the scheduled reminders: those still go on their days.
+    assert not ReminderSent.objects.exists()

@@ -250,3 +250,54 @@ def test_immediate_concern_prompts_an_escalation(client, world: World):
     page = client.get(return_url(world)).text
     assert "Raise an escalation now" in page
     assert f"escalations/new/?case={world.case.pk}&amp;return=" in page
+
+
+def test_did_you_work_with_the_child_is_never_answered_for_the_auditor(client, world: World):
+    """No answer is pre-selected; a draft keeps it unanswered, submitting asks for it, and
+    an answer given is shown again."""
+    client.force_login(world.auditor_a)
+    fresh = client.get(return_url(world)).text
+    assert 'name="auditor_was_involved" type="radio" value="no" checked' not in fresh
+    assert 'name="auditor_was_involved" type="radio" value="yes" checked' not in fresh
+    post = complete_post(world.context(world.auditor_a), action="submit")
+    del post["auditor_was_involved"]
+    refused = client.post(return_url(world), post).text
+    assert "Did you work with the child yourself: choose yes or no" in refused
+    assert 'href="#auditor_was_involved"' in refused
+    assert the_return(world).auditor_was_involved is None
+    assert 'value="no" checked' not in refused.split('name="auditor_was_involved"', 1)[1][:80]
+    post["auditor_was_involved"] = "no"
+    post["revision"] = str(the_return(world).revision)
+    client.post(return_url(world), post)
+    assert the_return(world).auditor_was_involved is False
+    assert the_return(world).status == ReturnStatus.SUBMITTED
+
+
+def test_the_agency_lead_sends_a_submitted_return_back_to_their_auditor(
+    client, world: World, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.auditor_a)
+    client.post(return_url(world), complete_post(world.context(world.auditor_a), action="submit"))
+    saved = the_return(world)
+    url = reverse("returns:send-back", args=[world.audit.slug, world.case.pk, world.agency_a.pk])
+    # Another agency's lead may not.
+    client.force_login(world.lead_b)
+    assert client.get(url).status_code == 404
+    client.force_login(world.lead_a)
+    assert "Send it back with a comment" in client.get(return_url(world)).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"revision": str(saved.revision), "comment": "Say who you spoke to."})
+    saved.refresh_from_db()
+    assert saved.status == ReturnStatus.SENT_BACK
+    assert (saved.review_comment, saved.reviewed_by) == ("Say who you spoke to.", world.lead_a)
+    assert [m.to for m in mailoutbox] == [[world.auditor_a.email]]
+    assert "Your agency's lead" in mailoutbox[0].body
+    # Once signed off, only the coordinator can send it back.
+    client.force_login(world.auditor_a)
+    client.post(return_url(world), complete_post(world.context(world.auditor_a), action="submit"))
+    client.force_login(world.lead_a)
+    client.post(
+        reverse("returns:sign-off", args=[world.audit.slug, world.case.pk, world.agency_a.pk]),
+        {"revision": str(the_return(world).revision)},
+    )
+    assert client.get(url).status_code == 404

@@ -1,7 +1,10 @@
-"""`maca demo`: migrate, load the fictional demo audit, print the logins, serve the site."""
+"""`maca demo`: migrate, load the fictional demo audit, print the logins, serve the site, and
+run the background worker beside it (imports, reminders, e-mails), stopped with the server."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +12,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from maca.demo.services import DemoSummary, demo_load
+
+# How long the worker gets to finish the task in hand after the server stops.
+WORKER_STOP_SECONDS = 10
+
+
+def worker_command() -> list[str]:
+    """The worker process: `maca db_worker` with this interpreter and these settings."""
+    return [sys.executable, "-m", "maca.cli", "db_worker", "--no-reload"]
 
 
 class Command(BaseCommand):
@@ -26,6 +37,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--addr", default="127.0.0.1", help="Address to serve on.")
         parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (`maca db_worker`) beside the server.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -34,7 +50,18 @@ class Command(BaseCommand):
         self._report(summary)
         if options["no_serve"]:
             return
-        self._serve(options["addr"], options["port"])
+        self._serve_with_worker(options["addr"], options["port"], worker=not options["no_worker"])
+
+    def _serve_with_worker(self, addr: str, port: int, *, worker: bool) -> None:
+        """One command, one Ctrl-C: the worker runs exactly as long as the server."""
+        process = self._start_worker() if worker else None
+        try:
+            self._serve(addr, port)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if process is not None:
+                self._stop_worker(process)
 
     def _report(self, summary: DemoSummary) -> None:
         created, updated = sum(summary.created.values()), sum(summary.updated.values())
@@ -69,6 +96,22 @@ class Command(BaseCommand):
                 "",
             ]
         )
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        self.stdout.write("Starting the background worker (maca db_worker) beside the server.")
+        # A child with the same environment (settings, demo mode); Ctrl-C reaches it too, as
+        # it shares the terminal's process group, and `_stop_worker` makes sure it ends.
+        return subprocess.Popen(worker_command())
+
+    def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self.stdout.write("Stopped the background worker.")
 
     def _serve(self, addr: str, port: int) -> None:
         if not settings.DEBUG:

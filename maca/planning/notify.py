@@ -1,0 +1,75 @@
+"""E-mails when an audit reaches a stage people wait for: returns open (to each agency taking
+part) and the brief published (to everyone who worked on the audit). Like every maca e-mail,
+they name no child and link to pages behind sign-in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Q
+from django.urls import reverse
+
+from maca.accounts.models import AGENCY_ROLES, User
+from maca.audits.models import AgencyReturn, Audit, AuditStatus
+
+
+def _link(name: str, *args: object) -> str:
+    return f"{str(settings.SITE_URL).rstrip('/')}{reverse(name, args=args)}"
+
+
+def _agency_people(agency_ids: list[int]) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=sorted(AGENCY_ROLES),
+            role_assignments__agency_id__in=agency_ids,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def send_returns_open(audit_id: int) -> int:
+    """To each agency's auditors and leads: how many returns they owe, and by when."""
+    audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.RETURNS_OPEN).first()
+    if audit is None:
+        return 0
+    sent = 0
+    for link in audit.audit_agencies.select_related("agency"):
+        owed = AgencyReturn.objects.filter(case__audit=audit, agency=link.agency).count()
+        if not owed:
+            continue
+        due = link.returns_due or audit.returns_due
+        by = f", due by {due.day} {due:%B %Y}" if due else ""
+        subject = f"Returns are open for {audit.title}: {owed} for {link.agency.short_name}"
+        body = (
+            f"The audit '{audit.title}' is now taking returns. {link.agency.name} has "
+            f"{owed} return{'s' if owed != 1 else ''} to complete{by}.\n\n"
+            f"Sign in and open Your work to start:\n{_link('returns:dashboard')}\n"
+        )
+        for user in _agency_people([link.agency_id]):
+            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            sent += 1
+    return sent
+
+
+def send_brief_published(audit_id: int) -> int:
+    """To the audit's coordinators, panel and the people of every agency that took part."""
+    audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.PUBLISHED).first()
+    if audit is None:
+        return 0
+    agency_ids = list(audit.audit_agencies.values_list("agency_id", flat=True))
+    people = {user.pk: user for user in _agency_people(agency_ids)}
+    for user in User.objects.filter(
+        Q(coordinated_audits=audit) | Q(panelmembership__audit=audit), is_active=True
+    ).distinct():
+        people.setdefault(user.pk, user)
+    subject = f"Learning brief published: {audit.title}"
+    body = (
+        f"The learning brief of the audit '{audit.title}' is published. Thank you for your "
+        "part in it. Read it, or download it as PDF or Word:\n"
+        f"{_link('reports:brief', audit.slug)}\n"
+    )
+    for user in sorted(people.values(), key=lambda user: user.email):
+        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    return len(people)
