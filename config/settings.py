@@ -199,10 +199,14 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # the idle timeout below always applies
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"login": "maca.accounts.forms.SignInForm"}
-# Failed sign-ins per IP address and per email address; more are refused until the window ends.
+# Sign-in attempts are limited per account (tightly: guessing one person's password, or their
+# code, since allauth counts a wrong code as a failed sign-in keyed to the account) and per
+# client address (loosely: a whole office signs in from behind one NAT address, and must not be
+# locked out by one person's mistakes). The address is the one the reverse proxy reports
+# (MACA_TRUSTED_PROXY_COUNT below); without it everyone shares the proxy's address.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": env_str("MACA_LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "login": env_str("MACA_LOGIN_LIMIT", "600/15m/ip"),
+    "login_failed": env_str("MACA_LOGIN_FAILED_LIMIT", "300/15m/ip,5/15m/key"),
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
@@ -222,7 +226,8 @@ MFA_TRUST_ENABLED = False
 # "Last seen" for the sessions list is kept by maca.accounts.middleware.SessionActivityMiddleware.
 USERSESSIONS_TRACK_ACTIVITY = False
 # Proxies in front of maca that set X-Forwarded-For; the client address (for sign-in throttling
-# and the sessions list) is read from that header only when this is set.
+# and the sessions list) is read from that header only when this is set. Production runs behind
+# a reverse proxy, so set it (usually 1): left at 0, every person has the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("MACA_TRUSTED_PROXY_COUNT", 0)
 # Everyone holding a role that sees child-level data must set up two-factor authentication
 # before reaching any page; documented here so operators can see it. Keep it on.
