@@ -278,6 +278,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A refused form post (a stale page, a session ended in another tab) gets the service's 403.
+CSRF_FAILURE_VIEW = "maca.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("MACA_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
