@@ -6,6 +6,7 @@ Bad values fail loudly at start-up rather than half-working (see the helpers bel
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as `120/min` (requests per second, minute, hour or day)."""
+    raw = env_str(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, such as "
+            f"120/min, not {raw!r}"
+        )
+    return raw
 
 
 DEBUG = env_bool("MACA_DEBUG", False)
@@ -334,6 +346,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "maca.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "maca.api.errors.exception_handler",
+    # Per person (their account; before sign-in, their client address), counted in the shared
+    # database cache: every API call, and every download rendered on request (maca.core.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["maca.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env_rate("MACA_API_RATE", "120/min"),
+        "render": env_rate("MACA_RENDER_RATE", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "maca API",
