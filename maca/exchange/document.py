@@ -144,15 +144,19 @@ def _shown_path(parts: Iterable[Any]) -> str:
     )
 
 
+# Only these can hold a problem; plain text, numbers, booleans and null are not visited.
+_VISITED = (dict, list, _OutOfRange)
+
+
 def _structure_problems(root: Any) -> list[Problem]:
     """Walks the parsed document without recursion (it may be thousands of levels deep)."""
     problems: list[Problem] = []
-    pending: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    pending: list[tuple[Any, tuple[Any, ...]]] = [(root, ())] if isinstance(root, _VISITED) else []
     while pending and len(problems) <= MAX_PROBLEMS:
         node, parts = pending.pop()
         if isinstance(node, _OutOfRange):
             problems.append(Problem(_shown_path(parts), node.message()))
-        elif isinstance(node, (dict, list)) and len(parts) >= MAX_DEPTH:
+        elif len(parts) >= MAX_DEPTH:
             problems.append(
                 Problem(
                     _shown_path(parts),
@@ -160,9 +164,10 @@ def _structure_problems(root: Any) -> list[Problem]:
                 )
             )
         elif isinstance(node, dict):
-            for key in getattr(node, "repeated", ()):
-                problems.append(
+            if type(node) is _RepeatedFields:
+                problems.extend(
                     Problem(_shown_path((*parts, key)), "is given more than once in its object")
+                    for key in node.repeated
                 )
             for key, value in node.items():
                 if len(key) > MAX_KEY_LENGTH:
@@ -173,10 +178,14 @@ def _structure_problems(root: Any) -> list[Problem]:
                             f"is {MAX_KEY_LENGTH}",
                         )
                     )
-                else:
+                elif isinstance(value, _VISITED):
                     pending.append((value, (*parts, key)))
-        elif isinstance(node, list):
-            pending.extend((value, (*parts, index)) for index, value in enumerate(node))
+        else:
+            pending.extend(
+                (value, (*parts, index))
+                for index, value in enumerate(node)
+                if isinstance(value, _VISITED)
+            )
     return sorted(problems, key=lambda problem: _sort_key(problem.path))
 
 
