@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,17 @@ def env_json_object(name: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as `120/min` (requests per second, minute, hour or day)."""
+    raw = env_str(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, such as "
+            f"120/min, not {raw!r}"
+        )
+    return raw
 
 
 DEBUG = env_bool("MACA_DEBUG", False)
@@ -220,10 +232,14 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # the idle timeout below always applies
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"login": "maca.accounts.forms.SignInForm"}
-# Failed sign-ins per IP address and per email address; more are refused until the window ends.
+# Sign-in attempts are limited per account (tightly: guessing one person's password, or their
+# code, since allauth counts a wrong code as a failed sign-in keyed to the account) and per
+# client address (loosely: a whole office signs in from behind one NAT address, and must not be
+# locked out by one person's mistakes). The address is the one the reverse proxy reports
+# (MACA_TRUSTED_PROXY_COUNT below); without it everyone shares the proxy's address.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": env_str("MACA_LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "login": env_str("MACA_LOGIN_LIMIT", "600/15m/ip"),
+    "login_failed": env_str("MACA_LOGIN_FAILED_LIMIT", "300/15m/ip,5/15m/key"),
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
@@ -243,7 +259,8 @@ MFA_TRUST_ENABLED = False
 # "Last seen" for the sessions list is kept by maca.accounts.middleware.SessionActivityMiddleware.
 USERSESSIONS_TRACK_ACTIVITY = False
 # Proxies in front of maca that set X-Forwarded-For; the client address (for sign-in throttling
-# and the sessions list) is read from that header only when this is set.
+# and the sessions list) is read from that header only when this is set. Production runs behind
+# a reverse proxy, so set it (usually 1): left at 0, every person has the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("MACA_TRUSTED_PROXY_COUNT", 0)
 # Everyone holding a role that sees child-level data must set up two-factor authentication
 # before reaching any page; documented here so operators can see it. Keep it on.
@@ -306,6 +323,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A refused form post (a stale page, a session ended in another tab) gets the service's 403.
+CSRF_FAILURE_VIEW = "maca.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("MACA_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The proxy's health check may call the web process directly over plain HTTP.
@@ -357,11 +376,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["maca.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "maca.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "maca.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "maca.api.errors.exception_handler",
+    # Per person (their account; before sign-in, their client address), counted in the shared
+    # database cache: every API call, and every download rendered on request (maca.core.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["maca.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env_rate("MACA_API_RATE", "120/min"),
+        "render": env_rate("MACA_RENDER_RATE", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "maca API",

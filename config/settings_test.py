@@ -6,6 +6,10 @@ os.environ.setdefault("MACA_DEBUG", "false")
 os.environ.setdefault("MACA_SECRET_KEY", "test-secret-key-for-the-test-suite-only-0123456789")
 os.environ.setdefault("MACA_SSL_REDIRECT", "false")
 os.environ.setdefault("MACA_TASKS_IMMEDIATE", "true")
+# Suites that walk every page and endpoint as one person would be throttled at the production
+# rates; the throttling tests set the rates they prove.
+os.environ.setdefault("MACA_API_RATE", "100000/min")
+os.environ.setdefault("MACA_RENDER_RATE", "100000/min")
 
 from config.settings import *  # noqa: F403
 

@@ -31,3 +31,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "retention": data_inventory.retention_settings(),
     }
     return render(request, "core/privacy.html", context)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: a refused form post gets the service's own 403 page, saying
+    what to do next (and never the technical reason, which is for the log)."""
+    return render(request, "403_csrf.html", status=403)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,164 @@ class DocumentInvalid(Exception):
         self.problems = problems[:MAX_PROBLEMS]
         self.more = max(0, len(problems) - MAX_PROBLEMS)
         super().__init__("; ".join(str(problem) for problem in self.problems[:5]))
+
+
+# --- Reading the JSON -----------------------------------------------------------------------
+# Python's JSON reader accepts what the format never needs and what breaks what follows it:
+# nesting thousands of levels deep (the checks below recurse), numbers too large for any column,
+# field names of any length, the same field twice (the last silently wins). The document is
+# read as I-JSON (RFC 7493) with a depth and a field-name limit; each problem is named by its
+# JSON path like any other.
+
+# The format's deepest value is six levels down (`$.returns[0].answers[0].grade.code`); the
+# facts of a case leave room for more, but never this much.
+MAX_DEPTH = 32
+MAX_KEY_LENGTH = 200
+# I-JSON's interoperable range: beyond it numbers lose precision in most JSON readers.
+LARGEST_NUMBER = 2**53 - 1
+_LONGEST_NUMBER_TEXT = 40
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    # Python reads NaN and Infinity; JSON has neither, and no database column takes them.
+    raise _NotANumber(name)
+
+
+@dataclass(frozen=True)
+class _OutOfRange:
+    """Stands in for a number too large to keep, so the walk can name where it was."""
+
+    text: str
+
+    def message(self) -> str:
+        shown = (
+            self.text if len(self.text) <= 24 else f"{self.text[:20]}… ({len(self.text)} digits)"
+        )
+        return (
+            f"{shown} is out of range: numbers must be between -{LARGEST_NUMBER} and "
+            f"{LARGEST_NUMBER}"
+        )
+
+
+class _RepeatedFields(dict[str, Any]):
+    """An object that named some field more than once (JSON readers disagree on which wins)."""
+
+    repeated: list[str]
+
+
+def _integer(text: str) -> int | _OutOfRange:
+    if len(text) > _LONGEST_NUMBER_TEXT:  # never hand int() thousands of digits
+        return _OutOfRange(text)
+    value = int(text)
+    return value if abs(value) <= LARGEST_NUMBER else _OutOfRange(text)
+
+
+def _decimal_number(text: str) -> float | _OutOfRange:
+    if len(text) > _LONGEST_NUMBER_TEXT:
+        return _OutOfRange(text)
+    value = float(text)
+    return value if math.isfinite(value) and abs(value) <= LARGEST_NUMBER else _OutOfRange(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = _RepeatedFields(result)
+    counts = Counter(key for key, _ in pairs)
+    marked.repeated = [key for key, count in counts.items() if count > 1]
+    return marked
+
+
+def _shown_path(parts: Iterable[Any]) -> str:
+    return _path(
+        part if isinstance(part, int) or len(part) <= 40 else f"{part[:40]}..." for part in parts
+    )
+
+
+# Only these can hold a problem; plain text, numbers, booleans and null are not visited.
+_VISITED = (dict, list, _OutOfRange)
+
+
+def _structure_problems(root: Any) -> list[Problem]:
+    """Walks the parsed document without recursion (it may be thousands of levels deep)."""
+    problems: list[Problem] = []
+    pending: list[tuple[Any, tuple[Any, ...]]] = [(root, ())] if isinstance(root, _VISITED) else []
+    while pending and len(problems) <= MAX_PROBLEMS:
+        node, parts = pending.pop()
+        if isinstance(node, _OutOfRange):
+            problems.append(Problem(_shown_path(parts), node.message()))
+        elif len(parts) >= MAX_DEPTH:
+            problems.append(
+                Problem(
+                    _shown_path(parts),
+                    f"is nested too deeply: the document may be at most {MAX_DEPTH} levels deep",
+                )
+            )
+        elif isinstance(node, dict):
+            if type(node) is _RepeatedFields:
+                problems.extend(
+                    Problem(_shown_path((*parts, key)), "is given more than once in its object")
+                    for key in node.repeated
+                )
+            for key, value in node.items():
+                if len(key) > MAX_KEY_LENGTH:
+                    problems.append(
+                        Problem(
+                            _shown_path((*parts, key)),
+                            f"is a field name of {len(key)} characters; the longest accepted "
+                            f"is {MAX_KEY_LENGTH}",
+                        )
+                    )
+                elif isinstance(value, _VISITED):
+                    pending.append((value, (*parts, key)))
+        else:
+            pending.extend(
+                (value, (*parts, index))
+                for index, value in enumerate(node)
+                if isinstance(value, _VISITED)
+            )
+    return sorted(problems, key=lambda problem: _sort_key(problem.path))
+
+
+def parse_json(text: str) -> Any:
+    """The document read from JSON text, or `DocumentInvalid` naming every place where it is
+    not JSON this format can hold."""
+    try:
+        document = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_int=_integer,
+            parse_float=_decimal_number,
+            parse_constant=_no_constant,
+        )
+    except _NotANumber as error:
+        raise DocumentInvalid([Problem("$", f"Not valid JSON: {error} is not a number")]) from None
+    except json.JSONDecodeError as error:
+        raise DocumentInvalid(
+            [
+                Problem(
+                    "$", f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise DocumentInvalid(
+            [
+                Problem(
+                    "$",
+                    f"is nested too deeply: the document may be at most {MAX_DEPTH} levels deep",
+                )
+            ]
+        ) from None
+    problems = _structure_problems(document)
+    if problems:
+        raise DocumentInvalid(problems)
+    return document
 
 
 # --- The schema -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ created as a new version); the audit always gets a new row, with a new slug if i
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from maca.exchange.document import (
     DocumentInvalid,
     Problem,
     parse_datetime,
+    parse_json,
     tool_fingerprint,
     validate_document,
 )
@@ -93,15 +93,6 @@ def check_size(size: int) -> None:
         )
 
 
-class _NotANumber(ValueError):
-    pass
-
-
-def _no_constant(name: str) -> Any:
-    # Python reads NaN and Infinity; JSON has neither, and no database column takes them.
-    raise _NotANumber(name)
-
-
 def document_from_bytes(content: bytes) -> Any:
     """The parsed document, or `DocumentInvalid` for input too large or not JSON."""
     check_size(len(content))
@@ -111,20 +102,7 @@ def document_from_bytes(content: bytes) -> Any:
         raise DocumentInvalid(
             [Problem("$", f"The file is not UTF-8 text (byte {error.start} cannot be read)")]
         ) from None
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except _NotANumber as error:
-        raise DocumentInvalid([Problem("$", f"Not valid JSON: {error} is not a number")]) from None
-    except json.JSONDecodeError as error:
-        raise DocumentInvalid(
-            [
-                Problem(
-                    "$", f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-                )
-            ]
-        ) from None
-    except RecursionError:
-        raise DocumentInvalid([Problem("$", "The JSON is nested too deeply")]) from None
+    return parse_json(text)
 
 
 # --- Matching or creating what the audit refers to ------------------------------------------

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from maca.accounts.reauth import recent_authentication_required
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.throttling import render_throttled
 from maca.exchange.document import DocumentInvalid, Problem
 from maca.exchange.forms import ImportForm
 from maca.exchange.schema_build import SCHEMA_PATH
@@ -33,6 +34,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @recent_authentication_required
+@render_throttled
 def _export_confirmed(request: HttpRequest, access: AuditAccess) -> HttpResponse:
     document = audit_export(access)
     check = run_check(access.audit, DisclosureScope.EXPORT, document=document)

@@ -18,6 +18,7 @@ from maca.accounts.reauth import recent_authentication_required
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
 from maca.core.spreadsheets import safe_cell
+from maca.core.throttling import render_throttled
 from maca.identifiers import selectors, services
 from maca.identifiers.forms import (
     AccessLogFilterForm,
@@ -118,6 +119,7 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
 
 
 @recent_authentication_required
+@render_throttled
 def _access_log_csv_confirmed(request: HttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None, user=request.user)
     filters = form.filters()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from maca.accounts.reauth import recent_authentication_required
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.throttling import render_throttled
 from maca.learning import exports, selectors, services
 from maca.learning.forms import (
     ActionForm,
@@ -293,6 +294,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 
 @recent_authentication_required
+@render_throttled
 def tracker_export(request: HttpRequest, extension: str) -> HttpResponse:
     _, filters = _tracker_filters(request)
     rows = selectors.tracker(request.user, filters, today=timezone.localdate()).rows

@@ -18,6 +18,7 @@ from maca.audits.selectors import (
     audits_visible_to,
     require_learning,
 )
+from maca.core.throttling import render_throttled
 from maca.planning.errors import Refused
 from maca.reports import snapshots
 from maca.reports.briefing import build_briefing
@@ -127,6 +128,7 @@ def _brief_draft_decide(
     raise Http404("No such decision")
 
 
+@render_throttled
 def brief_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, _ = published_brief(access)
@@ -171,6 +173,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/report.html", context)
 
 
+@render_throttled
 def report_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     from maca.reports.renderers.report import render_report_docx, render_report_pdf
 
@@ -240,6 +243,7 @@ def briefing(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/briefing.html", context)
 
 
+@render_throttled
 def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from maca.reports.renderers.briefing import render_briefing_pdf
 

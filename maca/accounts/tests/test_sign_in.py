@@ -4,7 +4,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from django.test import override_settings
+from django.conf import settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from maca.accounts.models import Role
@@ -168,3 +169,86 @@ def test_failed_attempts_for_one_email_do_not_lock_out_another(client):
         _password_step(client, target.email, "not-the-password-at-all")
     response = _password_step(client, other.email)
     assert response["Location"] == reverse("mfa_authenticate")
+
+
+# --- Throttling: tight per account, loose per address ---------------------------------------
+
+PROXY = {"ALLAUTH_TRUSTED_PROXY_COUNT": 1}
+
+
+def _from(address: str) -> dict[str, str]:
+    """Headers of a request the reverse proxy forwarded for a person at `address`."""
+    return {"X-Forwarded-For": address}
+
+
+def _wrong_code() -> str:
+    return f"{(int(totp_code_now()) + 1) % 1_000_000:06d}"
+
+
+def test_many_wrong_codes_for_one_account_do_not_lock_out_the_rest_of_the_address(client):
+    # Behind a proxy left at its default every person has the proxy's address: one person's
+    # mistakes must not stop anyone else signing in.
+    careless = person_with_role(Role.COORDINATOR)
+    other = person_with_role(Role.COORDINATOR)
+    _password_step(client, careless.email)
+    for _ in range(12):
+        client.post(reverse("mfa_authenticate"), {"code": _wrong_code()})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code_now()})
+    assert "Too many failed attempts" in response.text  # that account's code step is shut
+
+    response = _password_step(Client(), other.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    colleague = Client()
+    _password_step(colleague, other.email)
+    response = colleague.post(reverse("mfa_authenticate"), {"code": totp_code_now()})
+    assert response["Location"] == reverse("audits:list")
+
+
+@override_settings(**PROXY)
+def test_wrong_codes_are_counted_per_account_from_any_address(client):
+    target = person_with_role(Role.COORDINATOR)
+    for index in range(5):
+        attacker = Client(headers=_from(f"198.51.100.{index}"))
+        _password_step(attacker, target.email)
+        attacker.post(reverse("mfa_authenticate"), {"code": _wrong_code()})
+    owner = Client(headers=_from("203.0.113.9"))
+    _password_step(owner, target.email)
+    response = owner.post(reverse("mfa_authenticate"), {"code": totp_code_now()})
+    assert "Too many failed attempts to sign in. Wait 15 minutes" in response.text
+    assert not _is_signed_in(owner)
+
+
+@override_settings(**PROXY)
+def test_wrong_passwords_are_counted_per_account_from_any_address():
+    target = person_with_role(Role.COORDINATOR)
+    for index in range(5):
+        attacker = Client(headers=_from(f"198.51.100.{index}"))
+        _password_step(attacker, target.email, "not-the-password-at-all")
+    response = _password_step(Client(headers=_from("203.0.113.9")), target.email)
+    assert "Too many failed attempts to sign in" in response.text
+
+
+@override_settings(
+    **PROXY,
+    ACCOUNT_RATE_LIMITS={**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/15m/ip,5/15m/key"},
+)
+def test_the_address_limit_counts_the_address_the_proxy_reports():
+    sprayer = Client(headers=_from("198.51.100.7"))
+    for _ in range(3):
+        _password_step(sprayer, person_with_role(Role.READER).email, "not-the-password-at-all")
+    next_person = person_with_role(Role.READER, mfa=False)
+    refused = _password_step(sprayer, next_person.email)
+    assert "Too many failed attempts to sign in" in refused.text
+    # Someone else, at another address behind the same proxy, is not affected.
+    response = _password_step(Client(headers=_from("203.0.113.9")), next_person.email)
+    assert response["Location"] == reverse("audits:list")
+
+
+def test_the_address_limit_lets_a_whole_office_behind_one_address_sign_in():
+    rate = settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")
+    per_address = next(part for part in rate if part.endswith("/ip"))
+    per_account = next(part for part in rate if part.endswith("/key"))
+    assert int(per_address.split("/")[0]) >= 200
+    assert per_address.split("/")[1] == per_account.split("/")[1] == "15m"
+    assert int(per_account.split("/")[0]) <= 5
+    assert int(settings.ACCOUNT_RATE_LIMITS["login"].split("/")[0]) >= 200

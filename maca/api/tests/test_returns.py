@@ -184,6 +184,25 @@ def test_wrong_types_are_refused_naming_the_field(open_return, api_as):
     assert fields == {"revision", "immediate_concern", "answers[0].question"}
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        (b'{"answers": ' + b"[" * 5000 + b"]" * 5000 + b"}", "answers" + "[0]" * 31, "deeply"),
+        (b'{"revision": 0, "revision": 1}', "revision", "more than once"),
+        (b'{"revision": 1' + b"0" * 5000 + b"}", "revision", "out of range"),
+        (b'{"' + b"k" * 10_000 + b'": 1}', '["' + "k" * 40 + '..."]', "field name"),
+    ],
+    ids=["deep nesting", "a field twice", "a huge number", "a long field name"],
+)
+def test_a_hostile_body_is_a_400_naming_the_place(open_return, api_as, body, field, words):
+    case, police = open_return
+    response = api_as(data.auditor_email("Police")).put(_path(case, police), body)
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    assert words in response.json()["errors"][0]["message"]
+    assert not AgencyReturn.objects.filter(case=case, agency=police).exists()
+
+
 def test_an_incomplete_return_cannot_be_submitted(open_return, api_as):
     case, police = open_return
     api = api_as(data.auditor_email("Police"))

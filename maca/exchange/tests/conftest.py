@@ -68,3 +68,46 @@ def without_volatile(document: dict[str, Any]) -> dict[str, Any]:
     result.pop("exported_at")
     result["audit"].pop("slug")
     return result
+
+
+# Hostile documents every entry point (service, page, command) must refuse with a message at a
+# JSON path: (label, content, the problem's path, words in its message).
+HOSTILE_DOCUMENTS: list[tuple[str, bytes, str, str]] = [
+    ("5,000 nested arrays", b"[" * 5000 + b"]" * 5000, "$" + "[0]" * 32, "nested too deeply"),
+    (
+        "3,000 nested objects",
+        b'{"audit": ' * 3000 + b"1" + b"}" * 3000,
+        "$" + ".audit" * 32,
+        "nested too deeply",
+    ),
+    ("nesting past the reader's own limit", b"[" * 200_000, "$", "nested too deeply"),
+    (
+        "an integer of 5,000 digits",
+        b'{"format_version": 1' + b"0" * 5000 + b"}",
+        "$.format_version",
+        "out of range",
+    ),
+    ("a number beyond any float", b'{"audit": {"x": 1e400}}', "$.audit.x", "out of range"),
+    (
+        "an integer too large for a column",
+        b'{"cases": [{"age_weeks": 123456789012345678901}]}',
+        "$.cases[0].age_weeks",
+        "out of range",
+    ),
+    (
+        "a field name of 100,000 characters",
+        b'{"' + b"k" * 100_000 + b'": 1}',
+        '$["' + "k" * 40 + '..."]',
+        "field name of 100000 characters",
+    ),
+    (
+        "a field given twice",
+        b'{"format": "maca-audit-export", "format": "something-else"}',
+        "$.format",
+        "more than once",
+    ),
+    ("null at the top", b"null", "$", "must be object"),
+    ("a string at the top", b'"an audit"', "$", "must be object"),
+    ("a number at the top", b"42", "$", "must be object"),
+    ("a list at the top", b"[{}]", "$", "must be object"),
+]

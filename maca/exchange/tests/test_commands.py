@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from maca.audits.models import Audit
 from maca.demo import data
-from maca.exchange.tests.conftest import row_counts, without_volatile
+from maca.exchange.tests.conftest import HOSTILE_DOCUMENTS, row_counts, without_volatile
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,25 @@ def test_import_prints_every_problem_and_saves_nothing(demo, tmp_path: Path):
     with pytest.raises(CommandError, match=r"Not imported: 1 problem.*Nothing was saved"):
         call_command("import-audit", str(bad), stdout=StringIO(), stderr=err)
     assert "$.audit.theme: is required" in err.getvalue()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "path", "words"),
+    [case[1:] for case in HOSTILE_DOCUMENTS],
+    ids=[case[0] for case in HOSTILE_DOCUMENTS],
+)
+def test_a_hostile_file_is_refused_by_the_command(demo, tmp_path: Path, content, path, words):
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(content)
+    before = row_counts()
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"Not imported: .*Nothing was saved"):
+        call_command("import-audit", str(hostile), stdout=StringIO(), stderr=err)
+    assert any(
+        line.strip().startswith(f"{path}: ") and words in line
+        for line in err.getvalue().splitlines()
+    )
     assert row_counts() == before
 
 

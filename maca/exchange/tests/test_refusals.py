@@ -13,7 +13,7 @@ from django.test import override_settings
 from maca.exchange import services
 from maca.exchange.document import DocumentInvalid
 from maca.exchange.services import audit_import
-from maca.exchange.tests.conftest import as_bytes, changed, row_counts
+from maca.exchange.tests.conftest import HOSTILE_DOCUMENTS, as_bytes, changed, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +211,25 @@ def test_two_agencies_matching_the_same_one_here_are_refused(demo_document):
 def test_input_that_is_not_a_document_is_refused(db, content, words):
     problems = _refused(content)
     assert words.lower() in problems["$"].lower()
+
+
+@pytest.mark.parametrize(
+    ("content", "path", "words"),
+    [case[1:] for case in HOSTILE_DOCUMENTS],
+    ids=[case[0] for case in HOSTILE_DOCUMENTS],
+)
+def test_a_hostile_document_is_refused_at_its_json_path(db, content, path, words):
+    problems = _refused(content)
+    assert words in problems[path]
+
+
+def test_every_repeated_field_is_named_however_deep(demo_document):
+    text = as_bytes(demo_document).decode()
+    # The demo's first case given a second pseudonym: the last one would silently win.
+    first_case = text.index('"pseudonym"')
+    text = text[:first_case] + '"pseudonym": "Child Z", ' + text[first_case:]
+    problems = _refused(text.encode())
+    assert problems == {"$.cases[0].pseudonym": "is given more than once in its object"}
 
 
 def test_a_scale_here_with_other_levels_is_refused_and_nothing_is_kept(demo_document):

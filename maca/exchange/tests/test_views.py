@@ -11,7 +11,7 @@ from django.urls import reverse
 from maca.accounts.models import User
 from maca.audits.models import Audit
 from maca.demo import data
-from maca.exchange.tests.conftest import as_bytes, changed, row_counts
+from maca.exchange.tests.conftest import HOSTILE_DOCUMENTS, as_bytes, changed, row_counts
 from tests.factories import mark_recently_authenticated
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,28 @@ def test_a_bad_file_is_listed_with_json_paths_and_nothing_saved(demo, client, de
     assert "The file was not imported" in page
     assert "$.cases[3].pseudonym" in page
     assert "$.returns[0].answers[0].question" in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "path", "words"),
+    [case[1:] for case in HOSTILE_DOCUMENTS],
+    ids=[case[0] for case in HOSTILE_DOCUMENTS],
+)
+def test_a_hostile_file_is_refused_on_the_page(demo, client, content, path, words):
+    _signed_in(client, data.COORDINATOR)
+    before = row_counts()
+    upload = SimpleUploadedFile("audit.json", content, "application/json")
+    response = client.post(reverse("exchange:import"), {"document": upload})
+    assert response.status_code == 200
+    if content.lstrip()[:1] in (b"{", b"["):
+        assert "The file was not imported" in response.text
+        assert any(
+            problem.path == path and words in problem.message
+            for problem in response.context["problems"]
+        )
+    else:  # not even the start of a JSON object: refused at the upload, before it is read
+        assert "is not a JSON file (.json): its contents are of another kind" in response.text
     assert row_counts() == before
 
 

@@ -21,13 +21,14 @@ def render_briefing_pdf(build: Callable[[int], SevenMinuteBriefing]) -> bytes:
     """`build(detail)` makes the briefing at a level of detail (0 is the most)."""
     from weasyprint import CSS, HTML
 
-    from maca.reports.renderers.pdf import BASE_URL, StaticFilesFetcher
+    from maca.reports.renderers.pdf import BASE_URL, StaticFilesFetcher, font_config
 
-    stylesheet = CSS(string=print_css("common", "briefing"))
+    fonts = font_config()
+    stylesheet = CSS(string=print_css("common", "briefing"), font_config=fonts)
     for detail in range(MAX_DETAIL + 1):
         html = render_to_string(TEMPLATE, {"briefing": build(detail)})
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render(
-            stylesheets=[stylesheet], **_OPTIONS
+            stylesheets=[stylesheet], font_config=fonts, **_OPTIONS
         )
         if len(document.pages) == 1 or detail == MAX_DETAIL:
             # At the least detail, keep the first page: one page is the format's promise.

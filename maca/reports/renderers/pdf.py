@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from maca.reports.brief import Brief
@@ -18,6 +20,24 @@ from maca.reports.renderers.page import render_print_html
 # A made-up origin for resolving the template's relative URLs: the print HTML links
 # /static/…, and the fetcher below answers only for this origin, from disk.
 BASE_URL = "https://maca.invalid/"
+
+
+_fonts = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """The fonts every PDF is laid out with, loaded once per thread.
+
+    Left to itself WeasyPrint loads fontconfig and makes a new Pango font map for each
+    document, and their native memory is not all given back: a web process grew by about
+    0.24 MB with every report PDF (tests/benchmarks/bench_render_memory.py). The print
+    stylesheets declare no @font-face, so a document adds nothing to it. One per thread,
+    as Pango's font maps are not meant to be shared between threads.
+    """
+    config: FontConfiguration | None = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -57,6 +77,7 @@ def render_pdf(brief: Brief) -> bytes:
         string=render_print_html(brief), base_url=BASE_URL, url_fetcher=StaticFilesFetcher()
     )
     pdf = html.write_pdf(
+        font_config=font_config(),
         pdf_variant="pdf/ua-1",  # tagged structure, title shown in the window, language set
         pdf_tags=True,
         custom_metadata=True,  # carries <meta name="author"> etc. into the document info

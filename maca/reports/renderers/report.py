@@ -26,11 +26,13 @@ def print_css(*names: str) -> str:
 def write_pdf(html: str, *names: str) -> bytes:
     from weasyprint import CSS, HTML
 
-    from maca.reports.renderers.pdf import BASE_URL, StaticFilesFetcher
+    from maca.reports.renderers.pdf import BASE_URL, StaticFilesFetcher, font_config
 
+    fonts = font_config()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
     pdf = document.write_pdf(
-        stylesheets=[CSS(string=print_css(*names))],
+        stylesheets=[CSS(string=print_css(*names), font_config=fonts)],
+        font_config=fonts,
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
         custom_metadata=True,
