@@ -1,4 +1,4 @@
-"""Plain-English labels for the SSDA903 codes a case carries (domain-spec section 4.4)."""
+"""Plain-English labels for the SSDA903 codes a case carries (docs/domain.md §4.4)."""
 
 LEGAL_STATUS = {
     "C1": "Interim care order",

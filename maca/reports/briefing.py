@@ -1,4 +1,4 @@
-"""The 7-minute briefing (domain-spec 2.3): one page, seven numbered boxes, for a team manager
+"""The 7-minute briefing (docs/domain.md §2.3): one page, seven numbered boxes, for a team manager
 to present at a team meeting. Generated from the same `Brief` as the learning brief (so the
 same findings, and nothing that identifies a child), shortened to fit.
 

@@ -2,7 +2,7 @@
 
 Only returns the panel would moderate count (submitted, signed off or accepted): a draft may
 still change. Compliance rates leave N/A out of the denominator and show partly met apart from
-met, as `domain-spec.md` 1.6 asks. These functions know nothing of who is asking; the report
+met, as docs/domain.md §1.6 asks. These functions know nothing of who is asking; the report
 and brief check access before calling them and decide what to show (pseudonyms only to the
 coordinator and panel).
 """

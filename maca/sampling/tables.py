@@ -1,4 +1,4 @@
-"""The SSDA903 tables: exact CSV columns (domain spec 4.2), what each column must hold, and
+"""The SSDA903 tables: exact CSV columns (docs/domain.md §4.2), what each column must hold, and
 how a file is recognised as a table from its header row alone, whatever the file is called."""
 
 from __future__ import annotations

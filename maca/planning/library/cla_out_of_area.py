@@ -4,8 +4,8 @@ It ships with every deployment: a coordinator adds it from the tool library in o
 (`maca.planning.services.ready_tool_add`), then copies it or makes new versions of it like any
 other tool.
 
-Sections follow domain-spec 1.5 (the union of partnerships' tools, adapted to this theme);
-compliance questions cite the statutory standard they test (domain-spec section 3) and are
+Sections follow docs/domain.md §1.5 (the union of partnerships' tools, adapted to this theme);
+compliance questions cite the statutory standard they test (docs/domain.md §3) and are
 answered on the Yes / No / Partial / N/A scale; each graded section is judged on the Ofsted
 4-point scale. Which earlier reviews an audit checks is local, so the section on learning from
 previous reviews is generic here; `learning_section` builds one question per learning point of
