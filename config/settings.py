@@ -306,6 +306,12 @@ STORAGES = {
         "BACKEND": env_str("MACA_EXTRACTS_STORAGE", "maca.sampling.storage.SamplingDirStorage"),
         "OPTIONS": env_json_object("MACA_EXTRACTS_STORAGE_OPTIONS"),
     },
+    # Published versions' downloads, made once (maca/reports/kept_renders.py).
+    "renders": {
+        "BACKEND": env_str("MACA_RENDERS_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json_object("MACA_RENDERS_STORAGE_OPTIONS")
+        or {"location": str(BASE_DIR / "var" / "renders")},
+    },
 }
 
 STATIC_URL = "/static/"

@@ -21,4 +21,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "extracts": STORAGES["extracts"],  # noqa: F405
+    "renders": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }

@@ -29,6 +29,7 @@ from maca.reports.disclosure_check import (
     require_check_viewer,
     run_check,
 )
+from maca.reports.kept_renders import kept_render, name_for
 from maca.reports.models import BriefSnapshot, DisclosureScope
 from maca.reports.renderers import FORMATS, render
 from maca.reports.renderers.page import brief_context
@@ -131,10 +132,19 @@ def _brief_draft_decide(
 @render_throttled
 def brief_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
-    learning_brief, _ = published_brief(access)
-    rendered = render(learning_brief, extension)
-    response = HttpResponse(rendered.content, content_type=rendered.format.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    learning_brief, snapshot = published_brief(access)
+    if snapshot is None:
+        rendered = render(learning_brief, extension)
+        content, filename = rendered.content, rendered.filename
+    else:
+        content = kept_render(
+            snapshot.brief,
+            name_for("brief", extension),
+            lambda: render(learning_brief, extension).content,
+        )
+        filename = f"{learning_brief.filename_stem}.{extension}"
+    response = HttpResponse(content, content_type=FORMATS[extension].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A draft brief changes as the panel writes; never let a cache serve an old one.
     response["Cache-Control"] = "private, no-store"
     return response
@@ -149,13 +159,19 @@ _REPORT_TYPES = {
 }
 
 
-def _report_to_show(request: HttpRequest, access: AuditAccess) -> AuditReport:
+def _report_and_version(
+    request: HttpRequest, access: AuditAccess
+) -> tuple[AuditReport, BriefSnapshot | None]:
     """Readers get the published version's report. The audit's coordinators and panel work
     on the live one, with the cases behind the figures, and may ask for what readers see
     (`?published=1`)."""
     if access.sees_every_agency and not request.GET.get("published"):
-        return build_report(access)
-    return published_report(access)[0]
+        return build_report(access), None
+    return published_report(access)
+
+
+def _report_to_show(request: HttpRequest, access: AuditAccess) -> AuditReport:
+    return _report_and_version(request, access)[0]
 
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
@@ -178,9 +194,17 @@ def report_download(request: HttpRequest, slug: str, extension: str) -> HttpResp
     from maca.reports.renderers.report import render_report_docx, render_report_pdf
 
     access = audit_access_for(request.user, slug)
-    audit_report = _report_to_show(request, access)
+    audit_report, snapshot = _report_and_version(request, access)
+
+    def make() -> bytes:
+        if extension == "pdf":
+            return render_report_pdf(audit_report)
+        return render_report_docx(audit_report)
+
     content = (
-        render_report_pdf(audit_report) if extension == "pdf" else render_report_docx(audit_report)
+        make()
+        if snapshot is None
+        else kept_render(snapshot.report, name_for("report", extension), make)
     )
     response = HttpResponse(content, content_type=_REPORT_TYPES[extension])
     filename = f"{audit_report.filename_stem}.{extension}"
@@ -248,11 +272,20 @@ def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from maca.reports.renderers.briefing import render_briefing_pdf
 
     access = audit_access_for(request.user, slug)
-    learning_brief, _ = published_brief(access)
+    learning_brief, snapshot = published_brief(access)
     brief_url = request.build_absolute_uri(reverse("reports:brief", args=[slug]))
-    content = render_briefing_pdf(
-        lambda detail: build_briefing(learning_brief, brief_url=brief_url, detail=detail)
-    )
+
+    def make() -> bytes:
+        return render_briefing_pdf(
+            lambda detail: build_briefing(learning_brief, brief_url=brief_url, detail=detail)
+        )
+
+    if snapshot is None:
+        content = make()
+    else:
+        content = kept_render(
+            snapshot.brief, name_for("briefing", "pdf", varies_by=brief_url), make
+        )
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{slug}-7-minute-briefing.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
