@@ -251,6 +251,9 @@ def url_kwargs(world: World) -> dict[str, Any]:
         "token_id": world.token_ids["coordinator_a"],
         "session_id": world.user_session.pk,
         "extension": None,
+        # Brief templates: the shipped learning brief, added on first use.
+        "template_slug": "learning-brief",
+        "version_number": 1,
     }
 
 

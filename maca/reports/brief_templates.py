@@ -8,6 +8,7 @@ has been published with is frozen too: changing it makes the next version, as fo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -216,11 +217,28 @@ class SectionChange:
 def brief_template_sections_update(
     *, version: BriefTemplateVersion, changes: Sequence[SectionChange]
 ) -> BriefTemplateVersion:
-    """Save every section's order, heading, words and whether it appears, all or nothing."""
+    """Save every section's order, heading, words and whether it appears, all or nothing.
+    Positions are then numbered 1, 2, 3…; a section moved to a taken position goes before the
+    one that was there."""
     locked = _lock_editable(version)
     rows = {row.pk: row for row in locked.sections.all()}
     if {change.section_id for change in changes} - set(rows):
         raise Refused({"__all__": "A section was not part of this version; reload the page."})
+    moved = {
+        change.section_id for change in changes if change.order != rows[change.section_id].order
+    }
+    changes = list(changes)
+    asked = {change.section_id: change.order for change in changes}
+    ranked = sorted(
+        rows.values(),
+        key=lambda row: (asked.get(row.pk, row.order), row.pk not in moved, row.order, row.pk),
+    )
+    position = {row.pk: number for number, row in enumerate(ranked, 1)}
+    changes = [dataclasses.replace(change, order=position[change.section_id]) for change in changes]
+    for row in rows.values():
+        if row.pk not in asked and row.order != position[row.pk]:
+            row.order = position[row.pk]
+            row.save(update_fields=["order"])
     for change in changes:
         row = rows[change.section_id]
         before = {field: str(getattr(row, field)) for field in _EDITABLE}
