@@ -32,6 +32,12 @@ DEMO_AUDIT_PAGES = [
     f"/audits/{DEMO_AUDIT}/findings/",
     f"/audits/{DEMO_AUDIT}/actions/",
     f"/audits/{DEMO_AUDIT}/brief/",
+    f"/audits/{DEMO_AUDIT}/brief/template/",
+    "/brief-templates/",
+    "/brief-templates/learning-brief/1/",
+    # The demo partnership's own template (editable) and the audit whose brief follows it.
+    "/brief-templates/demo-partnership-briefing/1/",
+    "/audits/missing-from-care-2026/brief/",
 ]
 
 
