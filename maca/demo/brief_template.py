@@ -47,9 +47,8 @@ def load_partnership_template(tally: Tally, *, audit: Audit) -> None:
     template.description = "The demo partnership's own briefing, made from the board report."
     template.save(update_fields=["description"])
     version = template.versions.get()
-    for heading, lead_in, text in (QUESTIONS, OWN_TEXT):
-        kind = SectionKind.QUESTIONS if heading == QUESTIONS[0] else SectionKind.TEXT
-        templates.brief_template_section_add(version=version, kind=kind, heading=heading)
+    for kind, words in ((SectionKind.QUESTIONS, QUESTIONS), (SectionKind.TEXT, OWN_TEXT)):
+        templates.brief_template_section_add(version=version, kind=kind, heading=words[0])
     changes = []
     for row in version.sections.all():
         heading, lead_in, text = _words_for(row)

@@ -518,6 +518,7 @@ def _theme(finding: Finding, number: int) -> BriefTheme:
         title=finding.title.strip() or f"Theme for learning {number}",
         found=paragraphs(finding.text),
         needs_to_happen=paragraphs(finding.needs_to_happen),
+        strengths=paragraphs(finding.strengths),
         # Prefetched by the selector, so reading them here costs no query per finding.
         taken_forward_by=tuple(agency.short_name for agency in finding.taken_forward_by.all()),
     )
@@ -534,7 +535,8 @@ def _action(action: Action) -> BriefAction:
         owners=tuple(agency.short_name for agency in action.owners.all()),
         lead_name=lead,
         due=str(action.due) if action.due else "No date set",
-        status=action.get_status_display(),
+        # An unrecorded status is not described: the brief says nothing it does not know.
+        status="" if action.status == ActionStatus.NOT_RECORDED else action.get_status_display(),
         is_done=is_done,
         is_verified=action.status == ActionStatus.VERIFIED,
         done_on=_when(done_on) if is_done and (done_on := _partial(action.done_on)) else "",

@@ -87,6 +87,7 @@ def brief_from_data(data: dict[str, Any]) -> Brief:
                     found=_strings(theme["found"]),
                     needs_to_happen=_strings(theme["needs_to_happen"]),
                     taken_forward_by=_strings(theme["taken_forward_by"]),
+                    strengths=_strings(theme.get("strengths")),
                 )
                 for theme in data["themes"]
             ),

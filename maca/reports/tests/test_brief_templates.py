@@ -316,3 +316,21 @@ def _unchanged(row) -> templates.SectionChange:
         if_empty=row.if_empty,
         is_shown=row.is_shown,
     )
+
+
+def test_unrecorded_status_is_not_printed_and_strengths_stand_apart(brief_audit):
+    from maca.learning.models import ActionStatus, Finding, Heading
+
+    Action.objects.filter(audit=brief_audit.audit).update(status=ActionStatus.NOT_RECORDED)
+    Finding.objects.filter(audit=brief_audit.audit, heading=Heading.LEARNING).update(
+        strengths="Placements were notified on time."
+    )
+    brief = build_brief(system_access(brief_audit.audit))
+    assert all(action.status == "" for action in brief.actions)
+    assert all("Status" not in dict(action.details) for action in brief.actions)
+    assert brief.themes[0].strengths == ("Placements were notified on time.",)
+    assert brief_from_data(brief_to_data(brief)) == brief
+    for extension, read in READERS.items():
+        text = read(render(brief, extension).content)
+        assert "Agreed" not in text and "Not recorded" not in text, extension
+        assert "What is working well Placements were notified on time." in text, extension
