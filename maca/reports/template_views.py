@@ -62,6 +62,22 @@ def brief_template_version(
             return redirect(_version_url(version))
     except Refused as refusal:
         return _frozen(request, version, refusal)
+    errors = _errors(forms, add_form)
+    context = {
+        **NAV,
+        "version": version,
+        "template": version.template,
+        "is_frozen": templates.is_frozen(version),
+        "forms": forms,
+        "add_form": add_form,
+        "extra_errors": errors,
+    }
+    status = 400 if errors else 200
+    return render(request, "reports/templates/version.html", context, status=status)
+
+
+def _errors(forms: list[SectionForm], add_form: AddSectionForm) -> list[tuple[str, str]]:
+    """Every error on the page, as (field id, message) for the one error summary."""
     errors = [
         (f"{form[name].id_for_label}", error)
         for form in forms
@@ -73,16 +89,7 @@ def brief_template_version(
         for name, errs in add_form.errors.items()
         for error in errs
     ]
-    context = {
-        **NAV,
-        "version": version,
-        "template": version.template,
-        "is_frozen": templates.is_frozen(version),
-        "forms": forms,
-        "add_form": add_form,
-        "extra_errors": errors,
-    }
-    return render(request, "reports/templates/version.html", context, status=400 if errors else 200)
+    return errors
 
 
 def _changes(forms: list[SectionForm]) -> list[templates.SectionChange]:
