@@ -78,18 +78,12 @@ def brief_template_version(
 
 def _errors(forms: list[SectionForm], add_form: AddSectionForm) -> list[tuple[str, str]]:
     """Every error on the page, as (field id, message) for the one error summary."""
-    errors = [
-        (f"{form[name].id_for_label}", error)
-        for form in forms
+    return [
+        (form[name].id_for_label, str(error))
+        for form in [*forms, add_form]
         for name, errs in form.errors.items()
         for error in errs
     ]
-    errors += [
-        (add_form[name].id_for_label, error)
-        for name, errs in add_form.errors.items()
-        for error in errs
-    ]
-    return errors
 
 
 def _changes(forms: list[SectionForm]) -> list[templates.SectionChange]:
