@@ -334,3 +334,41 @@ def test_unrecorded_status_is_not_printed_and_strengths_stand_apart(brief_audit)
         text = read(render(brief, extension).content)
         assert "Agreed" not in text and "Not recorded" not in text, extension
         assert "What is working well Placements were notified on time." in text, extension
+
+
+@pytest.mark.parametrize("slug", sorted(SHIPPED_TEMPLATES))
+def test_every_shipped_template_renders_an_audit_with_case_rows(brief_audit, slug):
+    templates.audit_brief_template_choose(audit=brief_audit.audit, version=shipped_version(slug))
+    brief = build_brief(system_access(brief_audit.audit))
+    kinds = {section.kind for section in brief.sections}
+    expected = [normalise(section.heading) for section, _ in brief.shown_sections]
+    if SectionKind.WORRIES in kinds:
+        expected.append("Frequent placement moves")
+    if SectionKind.THEMES in kinds:
+        expected.append("Domestic abuse while children are in care")
+    if SectionKind.ACTIONS in kinds:
+        expected.append("Add a flag to police records for children in care")
+    if SectionKind.COHORT in kinds:
+        expected.append("aged between 6 weeks and 16 years old")
+    for extension, read in READERS.items():
+        text = read(render(brief, extension).content)
+        missing = [item for item in expected if item not in text]
+        assert not missing, (slug, extension, missing)
+        assert "Tallulah Quennell" not in text and "Child A" not in text, (slug, extension)
+    assert build_briefing(brief).boxes[0].title == "Background"
+
+
+def test_a_frozen_version_page_refuses_changes_and_offers_a_new_version(client, brief_audit):
+    own = templates.brief_template_copy(version=shipped_version("learning-brief"))
+    version = own.versions.get()
+    templates.audit_brief_template_choose(audit=brief_audit.audit, version=version)
+    brief_snapshot_create(audit=brief_audit.audit)
+    client.force_login(brief_audit.coordinator)
+    url = reverse("brief_templates:version", args=[own.slug, 1])
+    assert "Make a new version to change it" in client.get(url).text
+    row = version.sections.first()
+    refused = client.post(url, {"action": "add", "kind": "text", "new_heading": "More"})
+    assert refused.status_code == 303
+    assert version.sections.count() == 11 and row is not None
+    made = client.post(url, {"action": "new-version"})
+    assert made["Location"] == reverse("brief_templates:version", args=[own.slug, 2])
