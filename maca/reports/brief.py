@@ -2,7 +2,10 @@
 
 Every renderer (web page, PDF, Word, Markdown) reads the same `Brief`, so the four formats
 cannot disagree, and each piece of text comes from the audit's records rather than from a
-template someone edits by hand.
+document someone edits by hand. Its shape (which sections, in what order, under which
+headings) comes from the audit's brief template (brief_sections.py, brief_templates.py); a
+section the audit holds nothing for is left out, and the wording follows the audit's tense,
+so the brief never asserts what the audit does not hold.
 
 What never goes in: case pseudonyms, child identifiers, escalation detail (`concern`,
 `outcome`, the case) or anything else that could identify a child. The `Brief` has no field
