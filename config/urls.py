@@ -10,6 +10,7 @@ urlpatterns = [
     path("audits/", include("maca.moderation.urls")),
     path("actions/", include("maca.learning.tracker_urls")),
     path("audits/", include("maca.reports.urls")),
+    path("brief-templates/", include("maca.reports.template_urls")),
     path("sampling/", include("maca.sampling.urls")),
     path("", include("maca.api.urls")),
     path("", include("maca.exchange.urls")),

@@ -255,6 +255,9 @@ def url_kwargs(world: World) -> dict[str, Any]:
         "person_id": world.people["reader"].pk,  # type: ignore[union-attr]
         "role_id": world.people["reader"].role_assignments.get().pk,  # type: ignore[union-attr]
         "token": "not-an-invitation",
+        # Brief templates: the shipped learning brief, added on first use.
+        "template_slug": "learning-brief",
+        "version_number": 1,
     }
 
 

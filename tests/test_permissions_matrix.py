@@ -67,6 +67,8 @@ TOOL_PATTERNS = {
 # 401/403/404/405: that status; 405P: POST-only, and an empty POST from this person is a 404.
 # Whoever is refused a GET is also sent an empty POST, which must be refused and change nothing.
 ROWS: dict[str, str] = {
+    "brief_templates:list": "login ok    ok    404   404   404   404   404   404",
+    "brief_templates:version": "login ok    ok    404   404   404   404   404   404",
     "accessibility": "ok    ok    ok    ok    ok    ok    ok    ok    ok",
     "account_change_password": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "account_inactive": "ok    ok    ok    ok    ok    ok    ok    ok    ok",
@@ -188,6 +190,7 @@ ROWS: dict[str, str] = {
     "privacy": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "reports:brief": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-draft": "login 404   404   404   404   404   404   404   404",
+    "reports:brief-template-choice": "login ok    404   404   404   404   404   404   404",
     "reports:brief-docx": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-md": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-pdf": "login ok    404   ok    404   404   404   404   404",

@@ -41,7 +41,15 @@ from maca.audits.models import (
     ToolSection,
     ToolVersion,
 )
-from maca.demo import current_audit, data, data_learning, data_returns, earlier_audit, returns
+from maca.demo import (
+    brief_template,
+    current_audit,
+    data,
+    data_learning,
+    data_returns,
+    earlier_audit,
+    returns,
+)
 from maca.demo.data import AgencySpec, CaseSpec, at
 from maca.demo.tool_cla_out_of_area import SECTIONS, ensure_cla_out_of_area_tool
 from maca.demo.upsert import Tally, set_related, upsert
@@ -123,7 +131,8 @@ def demo_load() -> DemoSummary:
     _load_actions(load)
     _load_resources(load)
     earlier_audit.load_earlier_audit(load.tally, later=load.the_audit)
-    current_audit.load_current_audit(load.tally, tool_from=load.the_audit)
+    current = current_audit.load_current_audit(load.tally, tool_from=load.the_audit)
+    brief_template.load_partnership_template(load.tally, audit=current)
     return DemoSummary(
         audit_slug=data.AUDIT_SLUG,
         audit_title=load.the_audit.title,

@@ -438,6 +438,7 @@ def build_schema() -> dict[str, Any]:
                 "title": _string(200),
                 "text": _string(min_length=1),
                 "needs_to_happen": text,
+                "strengths": text,
                 "attribution": _string(200),
                 "include_in_brief": {"type": "boolean"},
                 "signs_of_safety_scale": _nullable(_count(32767)),
@@ -483,10 +484,10 @@ def build_schema() -> dict[str, Any]:
                 "order": _count(),
                 "title": _string(200, min_length=1),
                 "kind": _enum(c["resource_kind"]),
-                "url": _string(200, min_length=1, pattern=r"^https?://\S+$"),
+                "url": _string(200, pattern=r"^(https?://\S+)?$"),
                 "description": _string(300),
             },
-            ["title", "kind", "url"],
+            ["title", "kind"],
         ),
     }
     top = {

@@ -460,6 +460,8 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
                 "title": row.title,
                 "text": row.text,
                 "needs_to_happen": row.needs_to_happen,
+                # Only when written, so documents without strengths read as before.
+                **({"strengths": row.strengths} if row.strengths else {}),
                 "attribution": row.attribution,
                 "include_in_brief": row.include_in_brief,
                 "signs_of_safety_scale": row.signs_of_safety_scale,

@@ -664,6 +664,7 @@ def _learning(state: _Import, audit: Audit) -> None:
             title=row.get("title", ""),
             text=row["text"],
             needs_to_happen=row.get("needs_to_happen", ""),
+            strengths=row.get("strengths", ""),
             attribution=row.get("attribution", ""),
             include_in_brief=row.get("include_in_brief", True),
             signs_of_safety_scale=row.get("signs_of_safety_scale"),
@@ -718,7 +719,7 @@ def _learning(state: _Import, audit: Audit) -> None:
             order=row.get("order", 0),
             title=row["title"],
             kind=row["kind"],
-            url=row["url"],
+            url=row.get("url", ""),
             description=row.get("description", ""),
         )
         for _, row in state.items("resources")

@@ -146,6 +146,12 @@ class FindingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For a theme for learning: the action or recommendation.",
     )
+    strengths = forms.CharField(
+        label="What is working well",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a theme for learning: strengths, printed apart from what we found.",
+    )
     attribution = forms.CharField(
         label="Who the brief credits",
         required=False,
@@ -206,6 +212,7 @@ def finding_initial(finding: Finding) -> dict[str, Any]:
         "title": finding.title,
         "text": finding.text,
         "needs_to_happen": finding.needs_to_happen,
+        "strengths": finding.strengths,
         "attribution": finding.attribution,
         "include_in_brief": finding.include_in_brief,
         "agencies": [agency.pk for agency in finding.agencies.all()],

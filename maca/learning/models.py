@@ -107,6 +107,10 @@ class Finding(TimeStampedModel):
     title = models.CharField(max_length=200, blank=True)
     text = models.TextField(help_text="The finding; for a theme for learning, what we found.")
     needs_to_happen = models.TextField(blank=True)
+    strengths = models.TextField(
+        blank=True,
+        help_text="For a theme: what is working well, held apart from what we found lacking.",
+    )
     taken_forward_by = models.ManyToManyField(
         Agency, blank=True, related_name="findings_taken_forward"
     )
@@ -146,6 +150,8 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     VERIFIED = "verified", "Verified"
+    # Past audits often never said where an action got to; the brief then says nothing of it.
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 class Action(TimeStampedModel):
@@ -226,7 +232,7 @@ class Resource(models.Model):
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    url = models.URLField()
+    url = models.URLField(blank=True, help_text="Blank when the brief names it without a link.")
     description = models.CharField(
         max_length=300, blank=True, help_text="A sentence of context, e.g. when to use the tool."
     )

@@ -217,6 +217,7 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     ActionStatus.IN_PROGRESS: (ActionStatus.DONE,),
     ActionStatus.DONE: (ActionStatus.IN_PROGRESS,),
     ActionStatus.VERIFIED: (),
+    ActionStatus.NOT_RECORDED: (ActionStatus.AGREED, ActionStatus.IN_PROGRESS, ActionStatus.DONE),
 }
 
 

@@ -87,6 +87,7 @@ def finding_create(
     text: str,
     title: str = "",
     needs_to_happen: str = "",
+    strengths: str = "",
     attribution: str = "",
     include_in_brief: bool = True,
     links: FindingLinks = FindingLinks(),
@@ -101,6 +102,7 @@ def finding_create(
         title=title.strip(),
         text=text.strip(),
         needs_to_happen=needs_to_happen.strip(),
+        strengths=strengths.strip(),
         attribution=attribution.strip(),
         include_in_brief=include_in_brief,
     )
@@ -117,6 +119,7 @@ def finding_update(
     text: str,
     title: str = "",
     needs_to_happen: str = "",
+    strengths: str = "",
     attribution: str = "",
     include_in_brief: bool = True,
     links: FindingLinks,
@@ -131,6 +134,7 @@ def finding_update(
     finding.title = title.strip()
     finding.text = text.strip()
     finding.needs_to_happen = needs_to_happen.strip()
+    finding.strengths = strengths.strip()
     finding.attribution = attribution.strip()
     finding.include_in_brief = include_in_brief
     finding.save()

@@ -89,6 +89,7 @@ def _finding_values(form: FindingForm) -> dict[str, Any]:
         "title": data["title"],
         "text": data["text"],
         "needs_to_happen": data["needs_to_happen"],
+        "strengths": data["strengths"],
         "attribution": data["attribution"],
         "include_in_brief": data["include_in_brief"],
     }

@@ -2,7 +2,10 @@
 
 Every renderer (web page, PDF, Word, Markdown) reads the same `Brief`, so the four formats
 cannot disagree, and each piece of text comes from the audit's records rather than from a
-template someone edits by hand.
+document someone edits by hand. Its shape (which sections, in what order, under which
+headings) comes from the audit's brief template (brief_sections.py, brief_templates.py); a
+section the audit holds nothing for is left out, and the wording follows the audit's tense,
+so the brief never asserts what the audit does not hold.
 
 What never goes in: case pseudonyms, child identifiers, escalation detail (`concern`,
 `outcome`, the case) or anything else that could identify a child. The `Brief` has no field
@@ -21,36 +24,28 @@ from django.conf import settings
 from maca.accounts.models import Role
 from maca.accounts.selectors import Roles
 from maca.audits.models import Audit
-from maca.audits.selectors import AuditAccess, audit_agencies, cohort_profile
+from maca.audits.selectors import AuditAccess, CohortProfile, audit_agencies, cohort_profile
 from maca.core.partial_dates import PartialDate
-from maca.learning.models import Action, ActionStatus, AuditReview, Finding, Heading
+from maca.learning.models import Action, ActionStatus, AuditReview, Finding
 from maca.learning.selectors import (
     actions_for_audit,
     findings_by_heading,
     resources_for_audit,
     review_links_for_audit,
 )
+from maca.reports.brief_sections import LEARNING_BRIEF, BriefSection, SectionKind
 from maca.reports.figures import ReviewCheck, learning_embedded
 from maca.reports.selectors import public_escalations
 
 
 @dataclass(frozen=True)
 class Wording:
-    """The brief's fixed words, shared by every format so a reader finds the same headings and
-    sentences in each (templates read them as `words.<name>`)."""
+    """The brief's fixed words inside sections, shared by every format so a reader finds the
+    same sentences in each (templates read them as `words.<name>`). Section headings and
+    lead-ins come from the brief's template (brief_sections.py)."""
 
-    intro: str = "What the audit did and why"
-    children: str = "The children in this audit"
-    worries: str = Heading.WORRY.label
-    good_practice: str = Heading.GOOD_PRACTICE.label
-    themes: str = Heading.LEARNING.label
-    escalations: str = "Escalations made during the audit"
-    actions: str = "Actions agreed"
-    reviews: str = "Learning from earlier reviews"
-    agencies: str = "Organisations that took part"
-    resources: str = "Find out more"
-    reaudit: str = "When we will check again"
     found: str = "What we found"
+    strengths: str = "What is working well"
     needs_to_happen: str = "What needs to happen"
     taken_forward: str = "Who takes it forward"
     draft_notice: str = (
@@ -58,24 +53,12 @@ class Wording:
         "only and may change."
     )
     needs_lead_in: str = "The children have a range of needs including:"
-    no_children: str = "No children's records have been added to this audit yet."
-    no_worries: str = "No worries have been recorded for the brief."
-    no_good_practice: str = "No good practice has been recorded for the brief."
-    no_themes: str = "No themes for learning have been recorded for the brief."
-    escalations_lead_in: str = (
-        "Where auditors found a child at risk or a statutory task missed, they escalated it at "
-        "once rather than waiting for the audit to finish."
-    )
-    no_escalations: str = "No escalations were needed during the audit."
-    no_actions: str = "No actions have been agreed yet."
-    no_reviews: str = "This audit was not linked to any earlier reviews."
     relationship: str = "How this audit relates to it"
     learning_points_lead_in: str = "Its learning points:"
     embedded_lead_in: str = (
         "How far this learning was embedded, from every agency's answers about each child "
         "(children for whom the questions did not apply are left out):"
     )
-    no_resources: str = "No further resources have been listed."
 
 
 WORDS = Wording()
@@ -118,10 +101,13 @@ class BriefItem:
 
 @dataclass(frozen=True)
 class BriefTheme:
+    """A theme for learning: what was found (the gaps) and, held apart, what is working."""
+
     title: str
     found: tuple[str, ...]
     needs_to_happen: tuple[str, ...]
     taken_forward_by: tuple[str, ...]
+    strengths: tuple[str, ...] = ()
 
     @property
     def taken_forward_text(self) -> str:
@@ -167,16 +153,20 @@ class BriefAction:
 
     @property
     def owners_text(self) -> str:
-        return join_words(self.owners) or "Not assigned yet"
+        return join_words(self.owners)
 
     @property
     def details(self) -> tuple[tuple[str, str], ...]:
-        """Label and value pairs, in the order every format shows them."""
-        rows = [("Owners" if len(self.owners) > 1 else "Owner", self.owners_text)]
+        """Label and value pairs, in the order every format shows them; what the action does
+        not record is left out rather than described."""
+        rows = []
+        if self.owners:
+            rows.append(("Owners" if len(self.owners) > 1 else "Owner", self.owners_text))
         if self.lead_name:
             rows.append(("Lead", self.lead_name))
         rows.append(("Due", self.due))
-        rows.append(("Status", self.status_text))
+        if self.status_text:
+            rows.append(("Status", self.status_text))
         if self.measure_of_success:
             rows.append(("How we will know it has worked", self.measure_of_success))
         return tuple(rows)
@@ -236,15 +226,26 @@ class Brief:
     agencies_text: str
     resources: tuple[BriefResource, ...]
     reaudit_text: str
+    # Added with brief templates; data stored before them loads with these defaults.
+    sections: tuple[BriefSection, ...] = LEARNING_BRIEF.sections
+    document_name: str = LEARNING_BRIEF.document_name
+    scope: tuple[tuple[str, str], ...] = ()
 
     @property
     def document_title(self) -> str:
         """What the PDF and Word metadata and the browser tab call it."""
-        return f"Learning brief: {self.title}"
+        return f"{self.document_name}: {self.title}"
+
+    @property
+    def shown_sections(self) -> tuple[tuple[BriefSection, bool], ...]:
+        """(section, is_empty) for each section the brief prints: an empty section only when
+        the coordinator wrote what to say instead."""
+        pairs = ((section, section_is_empty(self, section)) for section in self.sections)
+        return tuple((section, empty) for section, empty in pairs if section.if_empty or not empty)
 
     @property
     def subtitle(self) -> str:
-        parts = ["Learning brief", self.partnership_name]
+        parts = [self.document_name, self.partnership_name]
         if self.date_text:
             parts.append(self.date_text)
         return " – ".join(parts)
@@ -254,31 +255,48 @@ class Brief:
         return f"{self.slug}-learning-brief"
 
 
+def section_is_empty(brief: Brief, section: BriefSection) -> bool:
+    """Whether the audit holds nothing for the section to say."""
+    if section.kind in {SectionKind.TEXT, SectionKind.QUESTIONS}:
+        return not section.text
+    content: dict[str, object] = {
+        SectionKind.INTRO: brief.intro,
+        SectionKind.SCOPE: brief.scope,
+        SectionKind.COHORT: brief.children or brief.needs,
+        SectionKind.WORRIES: brief.worries,
+        SectionKind.GOOD_PRACTICE: brief.good_practice,
+        SectionKind.THEMES: brief.themes,
+        SectionKind.ESCALATIONS: brief.escalations,
+        SectionKind.ACTIONS: brief.actions,
+        SectionKind.REVIEWS: brief.reviews,
+        SectionKind.AGENCIES: brief.agencies_text,
+        SectionKind.RESOURCES: brief.resources,
+        SectionKind.REAUDIT: brief.reaudit_text,
+    }
+    return not content.get(section.kind)
+
+
 # --- Assembly -------------------------------------------------------------------------------
 
 
 def build_brief(access: AuditAccess) -> Brief:
-    """Everything the brief shows, read through the access-checked selectors.
+    """Everything the brief shows, read through the access-checked selectors, in the shape of
+    the audit's brief template.
 
     The selectors raise 404 for people who may not see the learning yet (drafts for agencies
     and readers), so calling this is the access check for every format.
     """
+    from maca.reports.brief_templates import template_for_audit
+
     audit = access.audit
+    document_name, sections = template_for_audit(audit)
     findings = findings_by_heading(access, brief_only=True)
-    actions = actions_for_audit(access, brief_only=True)
     review_links = review_links_for_audit(access)
-    resources = resources_for_audit(access)
-    escalations = public_escalations(access)
     checks = {check.title: check for check in learning_embedded(audit)}
     profile = cohort_profile(audit)
     agencies = tuple(agency.short_name for agency in audit_agencies(audit))
     count = profile.case_count
-
-    children: list[str] = []
-    youngest, oldest = profile.age_range.youngest, profile.age_range.oldest
-    if youngest is not None and oldest is not None:
-        children.append(_ages_sentence(count, youngest.age_display, oldest.age_display))
-    needs = tuple(item.need.label for item in profile.needs)
+    is_past = audit_is_past(audit)
 
     return Brief(
         slug=audit.slug,
@@ -288,9 +306,9 @@ def build_brief(access: AuditAccess) -> Brief:
         date_text=str(audit.audit_date) if audit.audit_date else "",
         published_on="" if not audit.is_published else _long_date(audit.published_on),
         is_draft=not audit.is_published,
-        intro=_intro(audit, count, review_links),
-        children=tuple(children),
-        needs=needs,
+        intro=_intro(audit, count, review_links, is_past=is_past),
+        children=_children_sentences(profile, count),
+        needs=tuple(item.need.label for item in profile.needs),
         worries=tuple(BriefItem(text=finding.text.strip()) for finding in findings.worries),
         good_practice=tuple(
             BriefItem(text=finding.text.strip(), attribution=finding.attribution.strip())
@@ -299,28 +317,70 @@ def build_brief(access: AuditAccess) -> Brief:
         themes=tuple(
             _theme(finding, number) for number, finding in enumerate(findings.learning, 1)
         ),
-        escalations=tuple(
-            BriefEscalation(
-                summary=escalation.public_summary.strip()
-                or "An escalation was made; its public summary has not been written yet.",
-                outcome=escalation.public_outcome.strip(),
-                urgency=escalation.get_urgency_display(),
-                status=escalation.get_status_display(),
-            )
-            for escalation in escalations
-        ),
-        actions=tuple(_action(action) for action in actions),
+        escalations=_escalations(access),
+        actions=tuple(_action(action) for action in actions_for_audit(access, brief_only=True)),
         reviews=tuple(_review(link, checks.get(link.review.title)) for link in review_links),
         agencies=agencies,
-        agencies_text=_agencies_sentence(agencies, count),
-        resources=tuple(
-            BriefResource(
-                title=resource.title, description=resource.description.strip(), url=resource.url
-            )
-            for resource in resources
-        ),
+        agencies_text=_agencies_sentence(agencies, count, is_past=is_past),
+        resources=_resources(access),
         reaudit_text=_reaudit_sentence(_partial(audit.reaudit_due)),
+        sections=sections,
+        document_name=document_name,
+        scope=_scope(audit) if any(s.kind == SectionKind.SCOPE for s in sections) else (),
     )
+
+
+def audit_is_past(audit: Audit, today: dt.date | None = None) -> bool:
+    """Whether the brief speaks of the audit in the past: once it is published, or once the
+    whole of its date (a day, a month or a year) has gone by."""
+    if audit.is_published:
+        return True
+    date = _partial(audit.audit_date)
+    return date is not None and date.latest() < (today or dt.date.today())
+
+
+def _children_sentences(profile: CohortProfile, count: int) -> tuple[str, ...]:
+    youngest, oldest = profile.age_range.youngest, profile.age_range.oldest
+    if youngest is None or oldest is None:
+        return ()
+    return (_ages_sentence(count, youngest.age_display, oldest.age_display),)
+
+
+def _escalations(access: AuditAccess) -> tuple[BriefEscalation, ...]:
+    return tuple(
+        BriefEscalation(
+            summary=escalation.public_summary.strip()
+            or "An escalation was made; its public summary has not been written yet.",
+            outcome=escalation.public_outcome.strip(),
+            urgency=escalation.get_urgency_display(),
+            status=escalation.get_status_display(),
+        )
+        for escalation in public_escalations(access)
+    )
+
+
+def _resources(access: AuditAccess) -> tuple[BriefResource, ...]:
+    return tuple(
+        BriefResource(
+            title=resource.title, description=resource.description.strip(), url=resource.url
+        )
+        for resource in resources_for_audit(access)
+    )
+
+
+def _scope(audit: Audit) -> tuple[tuple[str, str], ...]:
+    """The audit's own description of what it looked at, for templates that print it."""
+    sample = [audit.sample_method.strip().capitalize()]
+    if audit.sample_frame_size:
+        sample.append(f"from {audit.sample_frame_size} records")
+    rows = [
+        ("Theme", audit.theme.strip()),
+        ("Terms of reference", " ".join(paragraphs(audit.terms_of_reference))),
+        ("Lines of enquiry", "; ".join(line.text.strip() for line in audit.lines_of_enquiry.all())),
+        ("How the sample was chosen", " ".join(part for part in sample if part)),
+        ("About the sample", " ".join(paragraphs(audit.sample_notes))),
+    ]
+    return tuple((label, value) for label, value in rows if value)
 
 
 def system_access(audit: Audit) -> AuditAccess:
@@ -335,38 +395,25 @@ def system_access(audit: Audit) -> AuditAccess:
     )
 
 
-def _intro(audit: Audit, count: int, review_links: Sequence[AuditReview]) -> tuple[str, ...]:
-    first = "The audit"
-    if audit.audit_date:
-        first += f" of {audit.audit_date}"
-    if count:
-        first += f" reviewed the records of {number_words(count)} {_children(count)}"
-    else:
-        first += " will review the records of children"
-    who = _who(audit.cohort_definition)
-    if count == 1:
-        who = re.sub(r"^who are\b", "who is", who)
-    first = sentence(f"{first} {who}" if who else first)
-    sentences = [first]
+def _intro(
+    audit: Audit, count: int, review_links: Sequence[AuditReview], *, is_past: bool
+) -> tuple[str, ...]:
+    first = _opening_sentence(audit, count, is_past=is_past)
+    sentences = [first] if first else []
 
     aim = audit.aim.strip()
     if aim:
+        was = "was" if is_past else "is"
         if re.match(r"(?i)to\s", aim):
-            sentences.append(sentence(f"The aim of the audit was {aim[0].lower()}{aim[1:]}"))
+            sentences.append(sentence(f"The aim of the audit {was} {aim[0].lower()}{aim[1:]}"))
         else:
             sentences.append(sentence(f"The aim of the audit: {aim}"))
-
-    embedded = [link for link in review_links if link.relationship == Relationship.CHECKS_EMBEDDED]
-    prompted = [link for link in review_links if link.relationship == Relationship.PROMPTED_BY]
-    if embedded:
-        names = join_words(link.review.short_name for link in embedded)
-        sentences.append(f"This audit was to check learning has been embedded from the {names}.")
-    if prompted:
-        names = join_words(link.review.short_name for link in prompted)
-        sentences.append(f"The audit was prompted by the {names}.")
-    intro = [" ".join(sentences)]
-    for link in [*embedded, *prompted]:
-        intro.extend(sentence(part) for part in paragraphs(link.note))
+    sentences += _review_sentences(review_links, is_past=is_past)
+    intro = [" ".join(sentences)] if sentences else []
+    for relationship in (Relationship.CHECKS_EMBEDDED, Relationship.PROMPTED_BY):
+        for link in review_links:
+            if link.relationship == relationship:
+                intro.extend(sentence(part) for part in paragraphs(link.note))
     # A rationale often restates the generated sentences ("This audit was to check learning…");
     # say each thing once.
     said = {_plain(text) for text in sentences}
@@ -374,7 +421,48 @@ def _intro(audit: Audit, count: int, review_links: Sequence[AuditReview]) -> tup
         kept = [part for part in _SENTENCE_END.split(paragraph) if _plain(part) not in said]
         if kept:
             intro.append(" ".join(kept))
+    if audit.follow_up_of_id is not None and (earlier := audit.follow_up_of) is not None:
+        when = f" ({earlier.audit_date})" if earlier.audit_date else ""
+        intro.append(f"This audit followed up the earlier audit “{earlier.title}”{when}.")
     return tuple(intro)
+
+
+def _opening_sentence(audit: Audit, count: int, *, is_past: bool) -> str:
+    """What the audit did, in the past once it is over, and only what the audit holds: the
+    number of children only when their records are in it."""
+    when = f" of {audit.audit_date}" if audit.audit_date else ""
+    who = _who(audit.cohort_definition)
+    if count:
+        if count == 1:
+            who = re.sub(r"^who are\b", "who is", who)
+        verb = "reviewed" if is_past else "will review"
+        records = f"the records of {number_words(count)} {_children(count)}"
+        return sentence(f"The audit{when} {verb} {records}" + (f" {who}" if who else ""))
+    if who:
+        verb = "was about" if is_past else "will review the records of"
+        return sentence(f"The audit{when} {verb} children {who}")
+    date = _partial(audit.audit_date)
+    if date is not None:
+        return (
+            f"The audit took place {_when(date)}."
+            if is_past
+            else (f"The audit will take place {_when(date)}.")
+        )
+    return ""
+
+
+def _review_sentences(review_links: Sequence[AuditReview], *, is_past: bool) -> list[str]:
+    embedded = [link for link in review_links if link.relationship == Relationship.CHECKS_EMBEDDED]
+    prompted = [link for link in review_links if link.relationship == Relationship.PROMPTED_BY]
+    sentences = []
+    if embedded:
+        names = join_words(link.review.short_name for link in embedded)
+        was = "was" if is_past else "is"
+        sentences.append(f"This audit {was} to check learning has been embedded from the {names}.")
+    if prompted:
+        names = join_words(link.review.short_name for link in prompted)
+        sentences.append(f"The audit was prompted by the {names}.")
+    return sentences
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -411,13 +499,21 @@ def _ages_sentence(count: int, youngest: str, oldest: str) -> str:
     )
 
 
-def _agencies_sentence(agencies: Sequence[str], count: int) -> str:
+def _agencies_sentence(agencies: Sequence[str], count: int, *, is_past: bool = True) -> str:
+    """Empty when no organisation is listed: the brief then leaves the section out."""
     if not agencies:
-        return "No organisations have been asked to take part yet."
+        return ""
+    names = sentence(join_words(agencies))
+    if not count:
+        return (
+            f"Organisations that took part were: {names}"
+            if is_past
+            else (f"Organisations taking part are: {names}")
+        )
     with_whom = f"the {number_words(count)} children" if count > 1 else f"the {_children(count)}"
-    return f"Organisations that audited their involvement with {with_whom} were: " + sentence(
-        join_words(agencies)
-    )
+    if not is_past:
+        return f"Organisations that will audit their involvement with {with_whom} are: {names}"
+    return f"Organisations that audited their involvement with {with_whom} were: {names}"
 
 
 def _theme(finding: Finding, number: int) -> BriefTheme:
@@ -425,6 +521,7 @@ def _theme(finding: Finding, number: int) -> BriefTheme:
         title=finding.title.strip() or f"Theme for learning {number}",
         found=paragraphs(finding.text),
         needs_to_happen=paragraphs(finding.needs_to_happen),
+        strengths=paragraphs(finding.strengths),
         # Prefetched by the selector, so reading them here costs no query per finding.
         taken_forward_by=tuple(agency.short_name for agency in finding.taken_forward_by.all()),
     )
@@ -441,7 +538,8 @@ def _action(action: Action) -> BriefAction:
         owners=tuple(agency.short_name for agency in action.owners.all()),
         lead_name=lead,
         due=str(action.due) if action.due else "No date set",
-        status=action.get_status_display(),
+        # An unrecorded status is not described: the brief says nothing it does not know.
+        status="" if action.status == ActionStatus.NOT_RECORDED else action.get_status_display(),
         is_done=is_done,
         is_verified=action.status == ActionStatus.VERIFIED,
         done_on=_when(done_on) if is_done and (done_on := _partial(action.done_on)) else "",
@@ -470,7 +568,7 @@ def _review(link: AuditReview, check: ReviewCheck | None) -> BriefReview:
 
 def _reaudit_sentence(due: PartialDate | None) -> str:
     if due is None:
-        return "A date to check this learning again has not been set yet."
+        return ""
     return f"We will check this learning has been embedded by auditing again {_when(due)}."
 
 

@@ -9,9 +9,10 @@ until the briefing fits on one A4 page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from maca.reports.brief import Brief, join_words, sentence
+from maca.reports.brief_sections import SectionKind
 
 MAX_DETAIL = 4
 
@@ -75,20 +76,94 @@ def _more(total: int, shown: int, what: str) -> tuple[str, ...]:
     return (f"And {hidden} more {what} in the full learning brief.",) if hidden > 0 else ()
 
 
+@dataclass(frozen=True)
+class _Limits:
+    worries: int
+    good: int
+    themes: int
+    actions: int
+    resources: int
+    words: int
+
+
 def build_briefing(brief: Brief, *, brief_url: str = "", detail: int = 0) -> SevenMinuteBriefing:
-    worries, good, themes, actions, resources, words = _LIMITS[min(detail, MAX_DETAIL)]
-
-    background = [shorten(brief.intro[0], words * 2)] if brief.intro else []
-    background.append(brief.agencies_text)
-
-    why = [shorten(text, words) for text in brief.intro[1:3]] or [
-        "Audits check that children get the help they need and that learning from earlier "
-        "reviews has changed practice."
+    """The seven boxes, from the parts of the brief its template includes. A box with nothing
+    to say is left out (and the rest numbered on), so the briefing asserts nothing the audit
+    does not hold."""
+    limits = _Limits(*_LIMITS[min(detail, MAX_DETAIL)])
+    shown = _shown_brief(brief)
+    contents = (
+        ("Background", _background(shown, limits), ()),
+        ("Why it matters", _why(shown, limits), ()),
+        ("What we found", _found(shown, limits, detail), _found_bullets(shown, limits)),
+        ("What it means for practice", (), _means(shown, limits)),
+        ("What to do: our expectations", (), _to_do(shown, limits)),
+        (_questions_title(shown), (), _questions(shown, limits, detail)),
+    )
+    boxes = [
+        Box(0, title, paragraphs=tuple(texts), bullets=tuple(bullets))
+        for title, texts, bullets in contents
+        if texts or bullets
     ]
+    links = [(resource.title, resource.url) for resource in shown.resources if resource.url]
+    links = links[: limits.resources]
+    if brief_url:
+        links.insert(0, (f"The full {brief.document_name.lower()}", brief_url))
+    further = tuple(text for text in (shown.reaudit_text,) if text)
+    if further or links:
+        boxes.append(Box(0, "Further information", paragraphs=further, links=tuple(links)))
+    return SevenMinuteBriefing(
+        slug=brief.slug,
+        title=brief.title,
+        partnership_name=brief.partnership_name,
+        date_text=brief.date_text,
+        is_draft=brief.is_draft,
+        boxes=tuple(replace(box, number=number) for number, box in enumerate(boxes, 1)),
+        detail=detail,
+    )
 
-    found_bullets = [shorten(item.text, words) for item in brief.worries[:worries]]
-    found_bullets += _more(len(brief.worries), worries, "worries")
-    good_bullets = [shorten(item.text, words) for item in brief.good_practice[:good]]
+
+def _shown_brief(brief: Brief) -> Brief:
+    """The brief without the parts its template leaves out, so the briefing follows it."""
+    kinds = {section.kind for section in brief.sections}
+    hidden: dict[str, object] = {}
+    for kind, field in _FIELDS_OF_KIND.items():
+        if kind not in kinds:
+            hidden[field] = "" if isinstance(getattr(brief, field), str) else ()
+    return replace(brief, **hidden)  # type: ignore[arg-type]
+
+
+_FIELDS_OF_KIND = {
+    SectionKind.INTRO: "intro",
+    SectionKind.WORRIES: "worries",
+    SectionKind.GOOD_PRACTICE: "good_practice",
+    SectionKind.THEMES: "themes",
+    SectionKind.ACTIONS: "actions",
+    SectionKind.REVIEWS: "reviews",
+    SectionKind.AGENCIES: "agencies_text",
+    SectionKind.RESOURCES: "resources",
+    SectionKind.REAUDIT: "reaudit_text",
+}
+
+
+def _written(brief: Brief, kind: str) -> tuple[str, ...]:
+    return tuple(
+        text for section in brief.sections if section.kind == kind for text in section.text
+    )
+
+
+def _background(brief: Brief, limits: _Limits) -> list[str]:
+    background = [shorten(brief.intro[0], limits.words * 2)] if brief.intro else []
+    return background + ([brief.agencies_text] if brief.agencies_text else [])
+
+
+def _why(brief: Brief, limits: _Limits) -> list[str]:
+    written = _written(brief, SectionKind.TEXT)
+    return [shorten(text, limits.words) for text in (written or brief.intro[1:3])[:2]]
+
+
+def _found(brief: Brief, limits: _Limits, detail: int) -> list[str]:
+    good_bullets = [shorten(item.text, limits.words) for item in brief.good_practice[: limits.good]]
     found = []
     if good_bullets:
         found.append(
@@ -97,53 +172,55 @@ def build_briefing(brief: Brief, *, brief_url: str = "", detail: int = 0) -> Sev
     for review in brief.reviews:
         for check in review.embedded[: max(1, 4 - detail)]:
             found.append(f"{review.title}, {check.label.lower()}: {check.sentence}")
+    return found
 
+
+def _found_bullets(brief: Brief, limits: _Limits) -> tuple[str, ...]:
+    bullets = [shorten(item.text, limits.words) for item in brief.worries[: limits.worries]]
+    return (*bullets, *_more(len(brief.worries), limits.worries, "worries"))
+
+
+def _means(brief: Brief, limits: _Limits) -> tuple[str, ...]:
     means = [
-        f"{theme.title}: {shorten(theme.found[0], words) if theme.found else ''}".rstrip(": ")
-        for theme in brief.themes[:themes]
+        f"{theme.title}: {shorten(theme.found[0], limits.words) if theme.found else ''}".rstrip(
+            ": "
+        )
+        for theme in brief.themes[: limits.themes]
     ]
-    means += _more(len(brief.themes), themes, "themes for learning")
+    return (*means, *_more(len(brief.themes), limits.themes, "themes for learning"))
 
+
+def _to_do(brief: Brief, limits: _Limits) -> tuple[str, ...]:
     to_do = [
-        shorten(" ".join(theme.needs_to_happen), words)
+        shorten(" ".join(theme.needs_to_happen), limits.words)
         + (f" ({theme.taken_forward_text})" if theme.taken_forward_by else "")
-        for theme in brief.themes[:themes]
+        for theme in brief.themes[: limits.themes]
         if theme.needs_to_happen
     ]
-    to_do += [
-        f"{shorten(action.description, words)} ({action.owners_text}; {action.status_text.lower()})"
-        for action in brief.actions[:actions]
-    ]
+    for action in brief.actions[: limits.actions]:
+        said = "; ".join(part for part in (action.owners_text, action.status_text.lower()) if part)
+        to_do.append(shorten(action.description, limits.words) + (f" ({said})" if said else ""))
+    return tuple(to_do)
 
+
+def _questions_title(brief: Brief) -> str:
+    for section in brief.sections:
+        if section.kind == SectionKind.QUESTIONS:
+            return section.heading
+    return "Questions for reflection in your team"
+
+
+def _questions(brief: Brief, limits: _Limits, detail: int) -> tuple[str, ...]:
+    """The coordinator's own questions when the template has them; otherwise questions drawn
+    from the themes, and the usual prompts for a team."""
+    written = _written(brief, SectionKind.QUESTIONS)
+    if written:
+        return written[: 3 + limits.themes]
     questions = [
         f"What would we find about '{theme.title.lower()}' in our own cases?"
-        for theme in brief.themes[: max(1, themes - 1)]
+        for theme in brief.themes[: max(1, limits.themes - 1)]
     ]
-    questions += WANDSWORTH_PROMPTS[: 3 if detail < 3 else 2]
-
-    links = [(resource.title, resource.url) for resource in brief.resources[:resources]]
-    if brief_url:
-        links.insert(0, ("The full learning brief", brief_url))
-    further = [brief.reaudit_text]
-
-    boxes = (
-        Box(1, "Background", paragraphs=tuple(background)),
-        Box(2, "Why it matters", paragraphs=tuple(why)),
-        Box(3, "What we found", paragraphs=tuple(found), bullets=tuple(found_bullets)),
-        Box(4, "What it means for practice", bullets=tuple(means)),
-        Box(5, "What to do: our expectations", bullets=tuple(to_do)),
-        Box(6, "Questions for reflection in your team", bullets=tuple(questions)),
-        Box(7, "Further information", paragraphs=tuple(further), links=tuple(links)),
-    )
-    return SevenMinuteBriefing(
-        slug=brief.slug,
-        title=brief.title,
-        partnership_name=brief.partnership_name,
-        date_text=brief.date_text,
-        is_draft=brief.is_draft,
-        boxes=boxes,
-        detail=detail,
-    )
+    return (*questions, *WANDSWORTH_PROMPTS[: 3 if detail < 3 else 2])
 
 
 def boxes_text(briefing: SevenMinuteBriefing) -> str:

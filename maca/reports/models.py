@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from maca.audits.models import Audit
+from maca.reports.brief_sections import SectionKind
 
 
 class DisclosureScope(models.TextChoices):
@@ -79,3 +80,93 @@ class BriefSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Published version {self.version}"
+
+
+# --- Brief templates ------------------------------------------------------------------------
+# They live in reports, beside the brief they shape: nothing below reports needs them, and the
+# audit's choice is a row here pointing at the audit rather than a field on it, so the audits
+# app stays unaware of how briefs are laid out.
+
+
+class BriefTemplate(models.Model):
+    """A partnership's shape for briefs. Shipped templates cannot change; a partnership makes
+    its own by copying one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    document_name = models.CharField(
+        max_length=100, help_text="What the document calls itself, e.g. 'Learning brief'."
+    )
+    is_shipped = models.BooleanField(default=False)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+
+    class Meta:
+        ordering = ["-is_shipped", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BriefTemplateVersion(models.Model):
+    """A fixed list of sections. A version a brief was published with is frozen, so the
+    published brief and its template keep telling the same story; changing it means a new
+    version, and audits keep the version they chose."""
+
+    template = models.ForeignKey(BriefTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="brief_template_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+
+class BriefTemplateSection(models.Model):
+    version = models.ForeignKey(
+        BriefTemplateVersion, on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=SectionKind.choices)
+    heading = models.CharField(max_length=200)
+    lead_in = models.TextField(blank=True, help_text="Printed under the heading, before it.")
+    text = models.TextField(
+        blank=True,
+        help_text="Your own text: the body of a text section, one question a line for "
+        "questions for reflection.",
+    )
+    if_empty = models.TextField(
+        blank=True,
+        help_text="What to say when the audit holds nothing for this section. Left blank, an "
+        "empty section is left out.",
+    )
+    is_shown = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class AuditBriefTemplate(models.Model):
+    """The template version an audit's brief follows; an audit without one follows the
+    learning brief."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="brief_template")
+    version = models.ForeignKey(
+        BriefTemplateVersion, on_delete=models.PROTECT, related_name="audits"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.audit}: {self.version}"

@@ -50,6 +50,8 @@ from maca.reports.brief import (
     build_brief,
     system_access,
 )
+from maca.reports.brief_sections import BriefSection
+from maca.reports.brief_templates import brief_template_version_freeze
 from maca.reports.frozen import report_from_data, report_to_data
 from maca.reports.models import BriefSnapshot
 from maca.reports.report import AuditReport, build_report
@@ -85,6 +87,7 @@ def brief_from_data(data: dict[str, Any]) -> Brief:
                     found=_strings(theme["found"]),
                     needs_to_happen=_strings(theme["needs_to_happen"]),
                     taken_forward_by=_strings(theme["taken_forward_by"]),
+                    strengths=_strings(theme.get("strengths")),
                 )
                 for theme in data["themes"]
             ),
@@ -108,8 +111,23 @@ def brief_from_data(data: dict[str, Any]) -> Brief:
             ),
             "agencies": _strings(data["agencies"]),
             "resources": tuple(BriefResource(**item) for item in data["resources"]),
+            # Versions published before brief templates have no sections and follow the
+            # learning brief (the dataclass's defaults).
+            **_template_fields(data),
         }
     )
+
+
+def _template_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if "sections" in data:
+        fields["sections"] = tuple(
+            BriefSection(**{**section, "text": _strings(section.get("text"))})
+            for section in data["sections"]
+        )
+    if "scope" in data:
+        fields["scope"] = tuple((str(label), str(value)) for label, value in data["scope"])
+    return fields
 
 
 # --- Taking a snapshot ----------------------------------------------------------------------
@@ -175,6 +193,7 @@ def brief_snapshot_create(*, audit: Audit, by: Any = None) -> BriefSnapshot:
         changes={"version": ["", str(snapshot.version)]},
         audit_id=audit.pk,
     )
+    brief_template_version_freeze(audit=audit)
     return snapshot
 
 

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from maca.reports import views
+from maca.reports import template_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("<slug:slug>/brief/", views.brief, name="brief"),
+    path(
+        "<slug:slug>/brief/template/",
+        template_views.brief_template_choice,
+        name="brief-template-choice",
+    ),
     path("<slug:slug>/brief/draft/", views.brief_draft, name="brief-draft"),
     path("<slug:slug>/brief.pdf", views.brief_download, {"extension": "pdf"}, name="brief-pdf"),
     path("<slug:slug>/brief.docx", views.brief_download, {"extension": "docx"}, name="brief-docx"),

@@ -39,6 +39,12 @@ DEMO_AUDIT_PAGES = [
     "/audits/missing-from-care-2026/plan/stage/forward/",
     "/audits/missing-from-care-2026/reminders/",
     "/background-work/",
+    f"/audits/{DEMO_AUDIT}/brief/template/",
+    "/brief-templates/",
+    "/brief-templates/learning-brief/1/",
+    # The demo partnership's own template (editable) and the audit whose brief follows it.
+    "/brief-templates/demo-partnership-briefing/1/",
+    "/audits/missing-from-care-2026/brief/",
 ]
 
 

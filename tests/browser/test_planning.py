@@ -231,3 +231,16 @@ def test_every_planning_page_is_accessible(
         page.get_by_role("button", name="Edit this tool").click()
         expect(page.locator("h1")).to_contain_text("Version 2")
         check(page, page_errors)
+
+    with subtests.test(errors="brief template section without a heading"):
+        from maca.reports.brief_templates import brief_template_copy, shipped_templates_ensure
+        from maca.reports.models import BriefTemplateVersion
+
+        shipped_templates_ensure()
+        learning = BriefTemplateVersion.objects.get(template__slug="learning-brief")
+        own = brief_template_copy(version=learning, name="Fictional partnership brief")
+        page.goto(f"{base}/brief-templates/{own.slug}/1/")
+        page.get_by_label("Heading", exact=True).first.fill("")
+        page.get_by_role("button", name="Save the sections").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter heading")
+        check(page, page_errors, title_starts="Error:")

@@ -2,16 +2,18 @@
 documents rather than web pages (Word and Markdown).
 
 Both walk this one outline, so they keep the same headings in the same order; the web page and
-PDF use the `reports/_brief_body.html` template, which follows the same order.
+PDF use the `reports/_brief_body.html` template, which follows the same order: the sections of
+the brief's template, each drawn by the function for its kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from maca.reports import brief as b
 from maca.reports.brief import WORDS as W
+from maca.reports.brief_sections import BriefSection, SectionKind
 
 
 @dataclass(frozen=True)
@@ -67,59 +69,78 @@ def _blocks(brief: b.Brief) -> Iterator[Block]:
         yield para(f"Published {brief.published_on}", subtitle=True)
     if brief.is_draft:
         yield Para((Text("Draft: ", bold=True), Text(W.draft_notice)))
+    for section, empty in brief.shown_sections:
+        yield Heading(2, section.heading)
+        if empty:
+            yield para(section.if_empty)
+            continue
+        if section.lead_in:
+            yield para(section.lead_in)
+        yield from _SECTION_BLOCKS[section.kind](brief, section)
 
-    yield Heading(2, W.intro)
+
+def _text(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield from (para(text) for text in section.text)
+
+
+def _questions(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield Bullets(tuple((Text(text),) for text in section.text))
+
+
+def _intro(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield from (para(text) for text in brief.intro)
 
-    yield Heading(2, W.children)
+
+def _scope(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    for label, value in brief.scope:
+        yield Para((Text(f"{label}: ", bold=True), Text(value)))
+
+
+def _cohort(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield from (para(text) for text in brief.children)
     if brief.needs:
         yield para(W.needs_lead_in)
         yield Bullets(tuple((Text(need),) for need in brief.needs))
-    elif not brief.children:
-        yield para(W.no_children)
 
-    yield Heading(2, W.worries)
-    yield _items(brief.worries, W.no_worries)
 
-    yield Heading(2, W.good_practice)
-    yield _items(brief.good_practice, W.no_good_practice)
+def _worries(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield _items(brief.worries)
 
-    yield Heading(2, W.themes)
-    if not brief.themes:
-        yield para(W.no_themes)
+
+def _good_practice(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield _items(brief.good_practice)
+
+
+def _themes(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     for theme in brief.themes:
         yield Heading(3, theme.title)
-        yield Heading(4, W.found)
-        yield from (para(text) for text in theme.found)
-        if theme.needs_to_happen:
-            yield Heading(4, W.needs_to_happen)
-            yield from (para(text) for text in theme.needs_to_happen)
+        for label, texts in (
+            (W.found, theme.found),
+            (W.strengths, theme.strengths),
+            (W.needs_to_happen, theme.needs_to_happen),
+        ):
+            if texts:
+                yield Heading(4, label)
+                yield from (para(text) for text in texts)
         if theme.taken_forward_by:
             yield Heading(4, W.taken_forward)
             yield para(theme.taken_forward_text)
 
-    yield Heading(2, W.escalations)
-    if brief.escalations:
-        yield para(W.escalations_lead_in)
-        yield Bullets(
-            tuple(
-                (Text(b.sentence(escalation.summary)), Text(f" {escalation.details}"))
-                for escalation in brief.escalations
-            )
+
+def _escalations(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield Bullets(
+        tuple(
+            (Text(b.sentence(escalation.summary)), Text(f" {escalation.details}"))
+            for escalation in brief.escalations
         )
-    else:
-        yield para(W.no_escalations)
+    )
 
-    yield Heading(2, W.actions)
-    if brief.actions:
-        yield Bullets(tuple(_action(action) for action in brief.actions))
-    else:
-        yield para(W.no_actions)
 
-    yield Heading(2, W.reviews)
-    if not brief.reviews:
-        yield para(W.no_reviews)
+def _actions(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield Bullets(tuple(_action(action) for action in brief.actions))
+
+
+def _reviews(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     for review in brief.reviews:
         yield Heading(3, review.title)
         yield para(f"{W.relationship}: {review.relationship}.")
@@ -138,22 +159,39 @@ def _blocks(brief: b.Brief) -> Iterator[Block]:
         if review.url:
             yield Para((Link(f"Read the {review.title}", review.url),))
 
-    yield Heading(2, W.agencies)
+
+def _agencies(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield para(brief.agencies_text)
 
-    yield Heading(2, W.resources)
-    if brief.resources:
-        yield Bullets(tuple(_resource(resource) for resource in brief.resources))
-    else:
-        yield para(W.no_resources)
 
-    yield Heading(2, W.reaudit)
+def _resources(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    yield Bullets(tuple(_resource(resource) for resource in brief.resources))
+
+
+def _reaudit(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield para(brief.reaudit_text)
 
 
-def _items(items: tuple[b.BriefItem, ...], empty: str) -> Block:
-    if not items:
-        return para(empty)
+K = SectionKind
+_SECTION_BLOCKS: dict[str, Callable[[b.Brief, BriefSection], Iterator[Block]]] = {
+    K.TEXT: _text,
+    K.QUESTIONS: _questions,
+    K.INTRO: _intro,
+    K.SCOPE: _scope,
+    K.COHORT: _cohort,
+    K.WORRIES: _worries,
+    K.GOOD_PRACTICE: _good_practice,
+    K.THEMES: _themes,
+    K.ESCALATIONS: _escalations,
+    K.ACTIONS: _actions,
+    K.REVIEWS: _reviews,
+    K.AGENCIES: _agencies,
+    K.RESOURCES: _resources,
+    K.REAUDIT: _reaudit,
+}
+
+
+def _items(items: tuple[b.BriefItem, ...]) -> Block:
     return Bullets(
         tuple(
             (Text(item.lead), Text(f" {item.credit}", italic=True))
@@ -169,7 +207,9 @@ def _action(action: b.BriefAction) -> tuple[Inline, ...]:
 
 
 def _resource(resource: b.BriefResource) -> tuple[Inline, ...]:
-    runs: list[Inline] = [Link(resource.title, resource.url)]
+    runs: list[Inline] = [
+        Link(resource.title, resource.url) if resource.url else Text(resource.title)
+    ]
     if resource.description:
         runs.append(Text(f": {resource.description}"))
     return tuple(runs)
