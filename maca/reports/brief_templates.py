@@ -183,7 +183,7 @@ def brief_template_copy(*, version: BriefTemplateVersion, name: str = "") -> Bri
         template=template, number=1, notes=f"Copied from version {version.number} of {source}."
     )
     _copy_sections(source=version, target=copy)
-    history.record_event(template, "create", {"copied_from": ["", str(version)]}, audit_id=None)
+    history.record_event(template, action="create", changes={"copied_from": ["", str(version)]})
     return template
 
 
@@ -198,7 +198,7 @@ def brief_template_version_edit_copy(*, version: BriefTemplateVersion) -> BriefT
         template=template, number=latest + 1, notes=f"Made from version {version.number}."
     )
     _copy_sections(source=version, target=copy)
-    history.record_event(copy, "create", {"number": ["", str(copy.number)]}, audit_id=None)
+    history.record_event(copy, action="create", changes={"number": ["", str(copy.number)]})
     return copy
 
 
@@ -251,7 +251,7 @@ def brief_template_sections_update(
             if before[field] != str(getattr(row, field))
         }
         if changed:
-            history.record_event(row, "update", changed, audit_id=None)
+            history.record_event(row, action="update", changes=changed)
     return locked
 
 
@@ -273,7 +273,7 @@ def brief_template_section_add(
         kind=kind,
         heading=heading.strip() or SectionKind(kind).label,
     )
-    history.record_event(section, "create", {"heading": ["", section.heading]}, audit_id=None)
+    history.record_event(section, action="create", changes={"heading": ["", section.heading]})
     return section
 
 
@@ -284,8 +284,8 @@ def audit_brief_template_choose(*, audit: Audit, version: BriefTemplateVersion) 
     AuditBriefTemplate.objects.update_or_create(audit=audit, defaults={"version": version})
     history.record_event(
         audit,
-        "brief_template",
-        {"brief_template": [str(before or LEARNING_BRIEF.name), str(version)]},
+        action="brief_template",
+        changes={"brief_template": [str(before or LEARNING_BRIEF.name), str(version)]},
         audit_id=audit.pk,
     )
 

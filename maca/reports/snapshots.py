@@ -357,7 +357,14 @@ _SECTION_NAMES = {
     "reviews": "Earlier reviews",
     "agencies": "Agencies",
     "resources": "Resources",
+    "agencies_text": "Agencies",
+    "reaudit_text": "Re-audit",
+    "sections": "Sections and their headings",
+    "document_name": "Kind of document",
+    "scope": "Scope",
 }
+# What changes with the act of publishing itself, not with the draft.
+_NOT_COMPARED = {"slug", "published_on", "is_draft"}
 # Changes of these a draft may be discarded of: the learning the coordinators and panel write.
 # An action's progress belongs to its owners and the tracker, so discarding keeps it.
 _DISCARDABLE: dict[type, frozenset[str]] = {
@@ -426,11 +433,14 @@ def draft_state(access: AuditAccess) -> DraftState | None:
     if snapshot is None:
         return None
     now = _as_stored(_published_content(access.audit, snapshot.brief.get("published_on", "")))
-    changed = [
-        label
-        for key, label in _SECTION_NAMES.items()
-        if now["brief"].get(key) != snapshot.brief.get(key)
-    ]
+    keys = [key for key in [*now["brief"], *snapshot.brief] if key not in _NOT_COMPARED]
+    changed = list(
+        dict.fromkeys(
+            _SECTION_NAMES.get(key, key.replace("_", " ").capitalize())
+            for key in keys
+            if now["brief"].get(key) != snapshot.brief.get(key)
+        )
+    )
     if snapshot.report and now["report"] != snapshot.report:
         changed.append("Audit report")
     if now["frozen"] != {name: snapshot.frozen.get(name) for name in now["frozen"]}:
