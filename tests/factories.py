@@ -130,7 +130,7 @@ class FindingFactory(DjangoModelFactory[Finding]):
     audit = factory.SubFactory(AuditFactory)
     heading = Heading.WORRY
     order = factory.Sequence(lambda n: n)
-    text = factory.Sequence(lambda n: f"Fictional finding number {n}")
+    text = factory.Sequence(lambda n: f"Fictional finding {n} of the test audit")
 
 
 class ActionFactory(DjangoModelFactory[Action]):
@@ -139,7 +139,7 @@ class ActionFactory(DjangoModelFactory[Action]):
 
     audit = factory.SubFactory(AuditFactory)
     order = factory.Sequence(lambda n: n)
-    description = factory.Sequence(lambda n: f"Fictional action number {n}")
+    description = factory.Sequence(lambda n: f"Fictional action {n} of the test audit")
     status = ActionStatus.AGREED
 
 
