@@ -8,8 +8,9 @@
   Django's `dumpdata` is run inside one REPEATABLE READ, READ ONLY transaction, so every table
   is read from the same snapshot too; slower, and tied to the code's models, hence the
   fallback only.
-- Files: every named storage in `settings.STORAGES` but the static files (the kept 903
-  extracts, and any renders) is copied file by file.
+- Files: every named storage in `settings.STORAGES` but the static files and the kept renders
+  of published versions (made again from the database when asked for) is copied file by file:
+  today the kept 903 extracts.
 
 Never in a backup: the identifier keys (`MACA_IDENTIFIER_KEYS`) or any other setting. The
 identifiers and the kept extracts in a backup are encrypted with those keys, so a stolen
@@ -46,7 +47,9 @@ from maca.core.history import loading_saved_rows
 MANIFEST = "manifest.json"
 FORMAT = 1
 FILES_DIR = "files"
-NOT_BACKED_UP = ("staticfiles", "default")
+# Static files come with the release; kept renders of published versions are made again from
+# the database when first asked for, so they need no backup.
+NOT_BACKED_UP = ("staticfiles", "default", "renders")
 KEYS_WARNING = (
     "The identifier keys (MACA_IDENTIFIER_KEYS) are not in this backup, by design: keep them "
     "in your secrets store or password manager, apart from the backup. Without them the "
