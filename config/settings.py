@@ -275,7 +275,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "maca_cache",
-    }
+    },
+    # Drawn charts, shared by every web worker and server (maca/reports/charts.py).
+    "charts": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "maca_cache",
+    },
 }
 
 PASSWORD_HASHERS = [

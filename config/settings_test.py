@@ -23,3 +23,10 @@ STORAGES = {
     "extracts": STORAGES["extracts"],  # noqa: F405
     "renders": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+
+# Charts drawn in one test process stay in it: a query count must not depend on which test
+# drew a chart first.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts"},
+}

@@ -9,3 +9,11 @@ import json
 import os
 
 globals().update(json.loads(os.environ.get("MACA_GUNICORN_OPTIONS", "{}")))
+
+
+def post_worker_init(worker: object) -> None:
+    """Start the chart renderer's engine in each new worker before it takes requests: its
+    first drawing costs about half a second, which would otherwise fall on someone's page."""
+    from maca.reports.charts import warm_up
+
+    warm_up()

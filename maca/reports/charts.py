@@ -11,6 +11,7 @@ picture becomes one `role="img"` labelled by the summary.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -20,6 +21,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+from django.core.cache import caches
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 TEXT = "#0b0c0c"
@@ -98,11 +100,29 @@ def _config(chart: alt.Chart | alt.LayerChart, title: str) -> dict[str, Any]:
     return spec
 
 
-# vl-convert takes a moment per chart; the same numbers always draw the same picture.
+# vl-convert takes a moment per chart; the same numbers always draw the same picture. Each
+# process keeps the pictures it drew, and the shared cache (the database) keeps them for every
+# web worker and server, so a chart is drawn once, not once per worker.
+_CHART_CACHE_SECONDS = 30 * 24 * 3600
+
+
 @functools.lru_cache(maxsize=512)
 def _svg(spec_json: str, key: str, summary: str) -> str:
-    svg = vlc.vegalite_to_svg(json.loads(spec_json))
-    return _accessible_svg(svg, key, summary)
+    name = "chart-svg:" + hashlib.sha256(f"{spec_json}|{key}|{summary}".encode()).hexdigest()
+    kept = caches["charts"].get(name)
+    if isinstance(kept, str):
+        return kept
+    svg = _accessible_svg(vlc.vegalite_to_svg(json.loads(spec_json)), key, summary)
+    caches["charts"].set(name, svg, _CHART_CACHE_SECONDS)
+    return svg
+
+
+def warm_up() -> None:
+    """Draw one tiny chart, so the renderer's engine is running before the first page needs
+    it (web workers call this as they start)."""
+    vlc.vegalite_to_svg(
+        {"data": {"values": [{"n": 1}]}, "mark": "bar", "encoding": {"x": {"field": "n"}}}
+    )
 
 
 @functools.lru_cache(maxsize=128)

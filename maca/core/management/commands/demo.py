@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from maca.demo.services import DemoSummary, demo_load
+from maca.demo.services import DemoSummary, demo_freeze_published, demo_load
 
 # How long the worker gets to finish the task in hand after the server stops.
 WORKER_STOP_SECONDS = 10
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=verbosity, stdout=self.stdout)
         summary = demo_load()
+        demo_freeze_published()
         self._report(summary)
         if options["no_serve"]:
             return
