@@ -72,15 +72,20 @@ run_pytest() {
     banner "$name"
     local start=$SECONDS rc=0
     "$PY" -m pytest "$@" || rc=$?
-    case $rc in
-        0) record "$name" "ok" $((SECONDS - start)) ;;
+    record_pytest "$name" "$rc" $((SECONDS - start))
+}
+
+# record_pytest NAME EXIT-CODE SECONDS: pytest's outcome, with "no tests ran" as a failure.
+record_pytest() {
+    case $2 in
+        0) record "$1" "ok" "$3" ;;
         5)
-            echo "make test: $name collected no tests; that counts as a failure." >&2
-            record "$name" "FAILED (no tests ran)" $((SECONDS - start))
+            echo "make test: $1 collected no tests; that counts as a failure." >&2
+            record "$1" "FAILED (no tests ran)" "$3"
             FAILED=1
             ;;
         *)
-            record "$name" "FAILED (exit $rc)" $((SECONDS - start))
+            record "$1" "FAILED (exit $2)" "$3"
             FAILED=1
             ;;
     esac
@@ -150,18 +155,7 @@ if [[ -n "$PG_PID" ]]; then
     rc=0
     wait "$PG_PID" || rc=$?
     cat "$PG_LOG"
-    case $rc in
-        0) record "$PG_NAME" "ok" $((SECONDS - PG_START)) ;;
-        5)
-            echo "make test: $PG_NAME collected no tests; that counts as a failure." >&2
-            record "$PG_NAME" "FAILED (no tests ran)" $((SECONDS - PG_START))
-            FAILED=1
-            ;;
-        *)
-            record "$PG_NAME" "FAILED (exit $rc)" $((SECONDS - PG_START))
-            FAILED=1
-            ;;
-    esac
+    record_pytest "$PG_NAME" "$rc" $((SECONDS - PG_START))
 fi
 rm -f "$PG_LOG"
 
