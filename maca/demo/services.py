@@ -41,6 +41,7 @@ from maca.audits.models import (
     ToolSection,
     ToolVersion,
 )
+from maca.audits.selectors import PUBLISHED_STATUSES
 from maca.demo import (
     brief_template,
     current_audit,
@@ -63,6 +64,7 @@ from maca.learning.models import (
     Review,
     Theme,
 )
+from maca.reports.snapshots import latest_snapshot, reader_access
 
 REQUIRED_SCALES = ("ofsted-4", "rag", "ynpna", "signs-of-safety")
 
@@ -117,10 +119,6 @@ class _Load:
 def demo_freeze_published() -> int:
     """Freeze the demo's published audits now, as publishing them would have, so the first
     reader of each does not wait while it is frozen. Returns how many were frozen now."""
-    from maca.audits.models import Audit
-    from maca.audits.selectors import PUBLISHED_STATUSES
-    from maca.reports.snapshots import latest_snapshot, reader_access
-
     fresh = 0
     for audit in Audit.objects.filter(status__in=PUBLISHED_STATUSES, brief_snapshots=None):
         latest_snapshot(reader_access(audit))

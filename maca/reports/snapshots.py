@@ -36,7 +36,10 @@ from maca.audits.models import AUDIT_STATUS_ORDER, Audit, AuditStatus
 from maca.audits.selectors import AuditAccess, require_learning
 from maca.core import history
 from maca.core.history import current_actor
+from maca.core.models import ChangeRecord
 from maca.learning.models import Action, Finding, Resource
+from maca.learning.published import actions_to_data
+from maca.learning.selectors import actions_for_audit
 from maca.planning.errors import Refused
 from maca.reports.brief import (
     Brief,
@@ -293,9 +296,6 @@ FROZEN_ACTIONS = "learning.actions"
 
 def frozen_actions(reader: AuditAccess) -> list[dict[str, Any]]:
     """The actions readers may see (those of the brief), as kept with a version."""
-    from maca.learning.published import actions_to_data
-    from maca.learning.selectors import actions_for_audit
-
     return actions_to_data(reader.audit, actions_for_audit(reader, brief_only=True))
 
 
@@ -309,7 +309,7 @@ def published_actions_by_audit(audits: typing.Sequence[Audit]) -> dict[int, list
             .order_by("-version")
             .values("version")[:1]
         ),
-    ).only("audit_id", "frozen", "report")
+    ).only("audit_id", "frozen")
     kept = {snapshot.audit_id: snapshot for snapshot in latest}
     found = {}
     for audit in audits:
@@ -397,8 +397,6 @@ def _draft_base(snapshot: BriefSnapshot) -> dt.datetime:
 
 
 def _first_change_since(audit: Audit, since: dt.datetime) -> dt.datetime | None:
-    from maca.core.models import ChangeRecord
-
     return (
         ChangeRecord.objects.filter(audit_id=audit.pk, at__gt=since)
         .exclude(action__in=["publish", "discard draft"])

@@ -170,13 +170,9 @@ def _report_and_version(
     return published_report(access)
 
 
-def _report_to_show(request: HttpRequest, access: AuditAccess) -> AuditReport:
-    return _report_and_version(request, access)[0]
-
-
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
-    audit_report = _report_to_show(request, access)
+    audit_report, _ = _report_and_version(request, access)
     context = {
         "access": access,
         "audit": access.audit,

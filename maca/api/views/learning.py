@@ -95,17 +95,21 @@ def _today() -> dt.date:
 class ActionListView(ListView):
     serializer_class = ActionSerializer
 
-    def get_queryset(self) -> QuerySet[Action]:
-        filters = ActionFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        actions = selectors.tracker_actions(
-            self.request.user,
-            selectors.TrackerFilters(
+    def _wanted(self) -> tuple[dict[str, Any], selectors.TrackerFilters]:
+        """The query's filters, checked once per request."""
+        if not hasattr(self, "_filters"):
+            filters = ActionFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            wanted = filters.validated_data
+            tracker = selectors.TrackerFilters(
                 status=wanted.get("status", ""), overdue=wanted.get("overdue", False)
-            ),
-            today=_today(),
-        )
+            )
+            self._filters = (wanted, tracker)
+        return self._filters
+
+    def get_queryset(self) -> QuerySet[Action]:
+        wanted, tracker = self._wanted()
+        actions = selectors.tracker_actions(self.request.user, tracker, today=_today())
         if "audit" in wanted:
             actions = actions.filter(audit__slug=wanted["audit"])
         return (
@@ -123,16 +127,8 @@ class ActionListView(ListView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Readers get published audits' actions as their latest versions have them, after
         # the rows of the audits they work on.
-        filters = ActionFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        readable = selectors.published_actions_filtered(
-            request.user,
-            selectors.TrackerFilters(
-                status=wanted.get("status", ""), overdue=wanted.get("overdue", False)
-            ),
-            today=_today(),
-        )
+        wanted, tracker = self._wanted()
+        readable = selectors.published_actions_filtered(request.user, tracker, today=_today())
         if "audit" in wanted:
             readable = [action for action in readable if action.audit.slug == wanted["audit"]]
         rows: list[Action | PublishedAction] = [*self.get_queryset(), *readable]
