@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import assert_no_axe_violations, sign_in
 
@@ -48,7 +48,7 @@ def test_token_docs_and_import_pages_are_accessible(
     _open(page, f"{live_server.url}/account/api-tokens/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Make token").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("What is the token for?").fill("Quarterly figures")
     page.get_by_label("90 days").check()
