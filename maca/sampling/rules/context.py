@@ -302,22 +302,27 @@ def _continuously_looked_after(
     start, end = codes.year_bounds(year)
     decom, dec = pl.col(date_col("DECOM")), pl.col(date_col("DEC"))
     during = (decom <= end) & ((dec >= start) | dec.is_null())
-    enters = (pl.col("RNE").cast(pl.String) == "S") & (decom > start) & (decom <= end)
-    leaves = (pl.col("REC").cast(pl.String) != "X1") & (dec >= start) & (dec < end)
-    short_break = pl.col("LS").cast(pl.String).is_in(["V3", "V4"]) & during
-    rows = frame.lazy().select(
+    # The codes as converted when read (an enum compares as a number, where comparing the
+    # text of a million codes costs ten times as much), and as given where a code is on no
+    # list: a REC on no list still ends care.
+    if {code_col(c) for c in ("RNE", "REC", "LS")} <= set(frame.columns):
+        rne, rec, ls = (pl.col(code_col(c)) for c in ("RNE", "REC", "LS"))
+        not_x1 = pl.col("REC").is_not_null() & (rec != "X1").fill_null(True)
+    else:
+        rne, rec, ls = (pl.col(c).cast(pl.String) for c in ("RNE", "REC", "LS"))
+        not_x1 = rec != "X1"
+    enters = (rne == "S") & (decom > start) & (decom <= end)
+    leaves = not_x1 & (dec >= start) & (dec < end)
+    short_break = ls.is_in(["V3", "V4"]) & during
+    rows = frame.select(
         numbers.alias("child"),
         during.fill_null(False).alias("during"),
         (enters | leaves | short_break).fill_null(False).alias("broken"),
-    )
+    ).filter(pl.col("child").is_not_null())
     # Marked child by child, by position, which costs less than grouping a million rows.
-    in_care, broken = (
-        rows.filter(pl.col(kind) & pl.col("child").is_not_null()).select("child").collect()
-        for kind in ("during", "broken")
-    )
     looked_after = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
-    looked_after = looked_after.scatter(in_care.to_series(), True)
-    return looked_after.scatter(broken.to_series(), False)
+    looked_after = looked_after.scatter(rows.filter("during")["child"], True)
+    return looked_after.scatter(rows.filter("broken")["child"], False)
 
 
 def _uasc_history(
