@@ -202,6 +202,10 @@ def child_ids(raw: RawExtract) -> pl.Enum:
     return pl.Enum(pl.concat(headers).drop_nulls().unique(maintain_order=True))
 
 
+# The tables the field's rules take facts about a child from (`rules.context.child_facts`).
+FACT_TABLES = frozenset({"Header", "UASC", "Episodes", "OC2", "OC3", "AD1", "DoLo"})
+
+
 def build_extract(
     raw: RawExtract, *, home_districts: list[str], progress: Progress = _no_progress
 ) -> ImportResult:
@@ -211,7 +215,7 @@ def build_extract(
         [
             (table.spec.name, table.year, table.frame, number)
             for table, number in zip(raw.tables, numbers, strict=True)
-            if table.spec.name in ("Header", "UASC", "Episodes")
+            if table.spec.name in FACT_TABLES
         ],
         ids.categories.len(),
     )

@@ -295,7 +295,10 @@ class _Builder:
         self, child_id: str, dob: dt.date, age_days: int, start: dt.date, closed: bool
     ) -> None:
         rng, end = self.rng, self.year_end
-        if (end - start).days >= 365 and not closed:
+        # Looked after continuously for the 12 months to 31 March: an OC2 row, and no care
+        # leaver (OC3) or adoption (AD1) row, which such a child cannot have (187).
+        looked_after_a_year = (end - start).days >= 365 and not closed
+        if looked_after_a_year:
             # Whole years of age at 31 March, as the OC2 rules count them.
             age = sum(1 for years in range(1, 19) if _birthday(dob, years) <= end)
             sdq = str(rng.randint(0, 40)) if 4 <= age <= 16 and rng.random() < 0.8 else None
@@ -307,28 +310,31 @@ class _Builder:
                  flag(0.04), flag(0.02), flag(0.03))
             )  # fmt: skip
         if age_days > 16 * 365 and rng.random() < 0.2:
-            self.rows["OC3"].append(
-                (
-                    child_id,
-                    _fmt(dob),
-                    rng.choice(("YES", "NO", "REFU")),
-                    rng.choice(("F2", "G5", "P5")),
-                    rng.choice(("D1", "E1", "U1", "B2")),
-                )
+            # The codes are drawn whether or not the row is kept, so every other table is
+            # the same as before 187 was followed.
+            care_leaver = (
+                child_id,
+                _fmt(dob),
+                rng.choice(("YES", "NO", "REFU")),
+                rng.choice(("F2", "G5", "P5")),
+                rng.choice(("D1", "E1", "U1", "B2")),
             )
+            if not looked_after_a_year:
+                self.rows["OC3"].append(care_leaver)
         if age_days < 5 * 365 and rng.random() < 0.03:
-            self.rows["AD1"].append(
-                (
-                    child_id,
-                    _fmt(dob),
-                    _fmt(start + dt.timedelta(days=200)),
-                    _fmt(start + dt.timedelta(days=300)),
-                    "1",
-                    "2",
-                    "MF",
-                    "L0",
+            if not looked_after_a_year:
+                self.rows["AD1"].append(
+                    (
+                        child_id,
+                        _fmt(dob),
+                        _fmt(start + dt.timedelta(days=200)),
+                        _fmt(start + dt.timedelta(days=300)),
+                        "1",
+                        "2",
+                        "MF",
+                        "L0",
+                    )
                 )
-            )
             self.rows["PlacedAdoption"].append(
                 (child_id, _fmt(dob), _fmt(start + dt.timedelta(days=320)), None, None)
             )

@@ -34,6 +34,7 @@ from maca.sampling.rules import checks_for_rules
 from maca.sampling.rules.context import (
     ChildFacts,
     RuleContext,
+    in_rule_order,
     with_child_facts,
     with_neighbours,
 )
@@ -415,20 +416,30 @@ def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str)
     return checks
 
 
-def problems_for(frame: pl.DataFrame, table: RawTable, checks: list[Check]) -> pl.DataFrame:
+def problems_for(
+    frame: pl.DataFrame, table: RawTable, checks: list[Check], rows: pl.LazyFrame | None = None
+) -> pl.DataFrame:
     """Problem rows for every failing check, with the internal child number so the children
     affected can be left out.
 
-    Each check is first asked whether any row fails it, on its own: on two cores, some forty
-    checks run as one query cost two or three times what they do one after another. A failing
-    check's rows are then picked out of only the columns its problem shows: a table with a few
-    thousand warnings would otherwise be copied whole for each rule that has some."""
-    frames = []
-    for check in checks:
-        if not frame.select(check.failed.fill_null(False).any()).item():
-            continue
-        failed = frame.select(check.failed.fill_null(False).alias("failed")).to_series()
-        frames.append(_failing_rows(frame, table, check, failed))
+    Whether each row fails each check is worked out in one query over `rows` (`frame`, or
+    `frame` with columns the checks read but the table does not keep, such as each row's
+    neighbours): a column per check, which polars works out side by side, each input column
+    read once for all the checks that read it. A failing check's rows are then picked out of
+    only the columns its problem shows: a table with a few thousand warnings would otherwise
+    be copied whole for each rule that has some."""
+    if not checks:
+        return empty_problems()
+    query = frame.lazy() if rows is None else rows
+    failed = query.select(
+        [check.failed.fill_null(False).alias(str(number)) for number, check in enumerate(checks)]
+    ).collect()
+    anywhere = failed.select(pl.all().any()).row(0)
+    frames = [
+        _failing_rows(frame, table, check, failed.to_series(number))
+        for number, check in enumerate(checks)
+        if anywhere[number]
+    ]
     if not frames:
         return empty_problems()
     return pl.concat(frames)
@@ -472,10 +483,11 @@ def validate_table(
     table: RawTable, child_idx: pl.Series, facts: ChildFacts | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The table prepared (dates parsed, codes converted, child numbers added, in child and
-    date order with each row's neighbours and its child's facts beside it) and its problems:
-    maca's own checks, then the field's rules (`rules`)."""
-    frame = prepare(table, child_idx)
-    frame = with_neighbours(with_child_facts(frame, table.spec.name, facts), table.spec.name)
-    context = RuleContext.for_table(table.spec.name, table.year, frame, table.row_label == "line")
+    date order with its child's facts beside each row) and its problems: maca's own checks,
+    then the field's rules (`rules`), which also read each row's neighbours."""
+    name = table.spec.name
+    frame = in_rule_order(with_child_facts(prepare(table, child_idx), name, facts), name)
+    rows = with_neighbours(frame, name)
+    context = RuleContext.for_table(name, table.year, frame, rows, table.row_label == "line")
     checks = checks_for(table, frame) + checks_for_rules(context)
-    return frame, problems_for(frame, table, checks)
+    return frame, problems_for(frame, table, checks, rows)

@@ -19,7 +19,13 @@ Peak memory is measured in a fresh process for each kind, as its ru_maxrss (resi
 size, which includes polars' Rust allocations that tracemalloc cannot see). Goals: pipeline /
 read <= 2, peak <= 1.5 GB.
 
+Beside them, the field's own validator (data-to-insight's csc-validator-be-903) is timed on
+the same files, once, in a fresh process: it pins pandas < 2, so it is installed from PyPI in
+an environment of its own (.tools/validator-903, made with uv and Python 3.9 to 3.11) and run
+by field_validator_903.py. Where it cannot be installed or run, the bench says why and goes on.
+
     python -m tests.benchmarks.bench_903 [--children 85000] [--pairs 10]
+        [--field-validator-timeout 3600]  (0: do not run the field validator)
 """
 
 from __future__ import annotations
@@ -188,6 +194,80 @@ def _child(phase: str, *args: str) -> dict[str, Any]:
     return result
 
 
+VALIDATOR_ENV = ROOT / ".tools" / "validator-903"
+VALIDATOR_PACKAGE = "csc-validator-be-903"
+VALIDATOR_PYTHONS = ("3.11", "3.10", "3.9")  # pandas < 2 has wheels for these
+
+
+def _run(command: list[str], timeout: float) -> str | None:
+    """None if `command` succeeded, else why not (its last line of output)."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    if done.returncode:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return lines[-1] if lines else f"exit status {done.returncode}"
+    return None
+
+
+def _validator_python() -> tuple[Path | None, str]:
+    """The field validator's environment's Python, made if need be, or why there is none."""
+    python = VALIDATOR_ENV / "bin" / "python"
+    if python.exists():
+        return python, ""
+    uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    if not Path(uv).exists():
+        return None, "uv is not installed (it makes the validator's own environment)"
+    why = "no Python 3.9 to 3.11 found"
+    for version in VALIDATOR_PYTHONS:
+        why = _run([uv, "venv", "--quiet", "--python", version, str(VALIDATOR_ENV)], 300) or ""
+        if not why:
+            break
+    else:
+        return None, f"cannot make its environment: {why}"
+    why = _run([uv, "pip", "install", "--python", str(python), VALIDATOR_PACKAGE], 900) or ""
+    if why:
+        shutil.rmtree(VALIDATOR_ENV, ignore_errors=True)
+        return None, f"cannot install {VALIDATOR_PACKAGE}: {why}"
+    return python, ""
+
+
+def field_validator(directory: Path, timeout: float) -> dict[str, Any] | str:
+    """The field validator's run on the extract (`field_validator_903.py`), or why not."""
+    python, why = _validator_python()
+    if python is None:
+        return why
+    runner = Path(__file__).with_name("field_validator_903.py")
+    command = [str(python), str(runner), str(directory), str(CENSUS.year)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"it did not finish within {timeout:.0f} s (--field-validator-timeout)"
+    if done.returncode:
+        lines = done.stderr.strip().splitlines()
+        return f"it failed: {lines[-1] if lines else done.returncode}"
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _print_field_validator(result: dict[str, Any] | str, pipeline: dict[str, Any]) -> None:
+    if isinstance(result, str):
+        print(f"  field validator ({VALIDATOR_PACKAGE}): not timed, {result}")
+        return
+    print(
+        f"  field validator ({VALIDATOR_PACKAGE} {result['version']}, {result['ruleset']}: "
+        f"{result['ran']} rules ran, {result['skipped']} skipped, {result['failed']} failed), "
+        "one run in its own process:"
+    )
+    rows = [
+        ("field validator: read + every rule", result["seconds"], result["cpu"]),
+        ("maca: import + cohort + flags", pipeline["time"], pipeline["cpu"]),
+    ]
+    for label, elapsed, cpu in rows:
+        print(f"    {label:<42}{float(elapsed):>7.2f}s elapsed {float(cpu):>7.2f}s CPU")
+
+
 def _seconds(values: list[float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
@@ -210,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--phase", choices=["generate", "read", "pipeline", "paired"], help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--field-validator-timeout",
+        type=float,
+        default=3600,
+        help="seconds the field validator may take on the extract (3600; 0: not run)",
     )
     parser.add_argument("--dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -292,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "met" if peak <= GOAL_PEAK_MB else "NOT MET"
     print(f"  peak memory: {peak:.0f} MB (goal <= {GOAL_PEAK_MB} MB)  {verdict}")
     print(f"  all runs (s): read {_seconds(reads)}; pipeline {_seconds(pipelines)}")
+    if args.field_validator_timeout > 0:
+        _print_field_validator(
+            field_validator(directory, args.field_validator_timeout), pipeline_alone
+        )
     load = max(load_before, os.getloadavg()[0])
     if load > (os.cpu_count() or 1) / 2:
         print(

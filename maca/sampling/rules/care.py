@@ -7,7 +7,7 @@ import polars as pl
 
 from maca.sampling.parse import date_col, with_converted
 from maca.sampling.problems import WARNING
-from maca.sampling.rules.context import ROW_FACTS, RuleContext
+from maca.sampling.rules.context import ROW_FACTS, ChildFacts, RuleContext
 from maca.sampling.rules.registry import rule
 from maca.sampling.tables import EPISODES
 
@@ -35,7 +35,7 @@ def _periods_of_care(episodes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _dates(episodes: pl.DataFrame) -> pl.DataFrame:
+def episode_dates(episodes: pl.DataFrame) -> pl.DataFrame:
     """The episodes' DECOM and DEC as dates. They were converted as read only where plausible
     for the year (`parse.plausible_date`); where some were not, they are converted again,
     whatever the year, as `validate.prepare` does for the checks."""
@@ -48,16 +48,16 @@ def _dates(episodes: pl.DataFrame) -> pl.DataFrame:
     return with_converted(episodes.select("DECOM", "DEC"), EPISODES, ["DECOM", "DEC"], year=None)
 
 
-def missing_against_care(
-    frame: pl.DataFrame, raw_episodes: pl.DataFrame, numbers: pl.Series
-) -> pl.DataFrame:
-    return against_care(frame, raw_episodes, numbers, ("MIS_START", "MIS_END"))
+def missing_against_care(frame: pl.DataFrame, facts: ChildFacts) -> pl.DataFrame:
+    if facts.episodes is None:
+        return frame
+    return against_care(frame, *facts.episodes, ("MIS_START", "MIS_END"))
 
 
-def dolo_against_care(
-    frame: pl.DataFrame, raw_episodes: pl.DataFrame, numbers: pl.Series
-) -> pl.DataFrame:
-    return against_care(frame, raw_episodes, numbers, ("DOLO_START", "DOLO_END"))
+def dolo_against_care(frame: pl.DataFrame, facts: ChildFacts) -> pl.DataFrame:
+    if facts.episodes is None:
+        return frame
+    return against_care(frame, *facts.episodes, ("DOLO_START", "DOLO_END"))
 
 
 def against_care(
@@ -72,7 +72,7 @@ def against_care(
     # Only the episodes of children with a missing period: a few thousand of a million.
     wanted = frame["child_idx"].drop_nulls().unique().implode()
     episodes = (
-        _dates(raw_episodes)
+        episode_dates(raw_episodes)
         .lazy()
         .select(
             numbers.alias("child"), decom=pl.col(date_col("DECOM")), dec=pl.col(date_col("DEC"))
@@ -124,8 +124,8 @@ def against_care(
     return frame.with_columns(facts.drop("__missing_row"))
 
 
-ROW_FACTS["Missing"] = missing_against_care
-ROW_FACTS["DoLo"] = dolo_against_care
+ROW_FACTS.setdefault("Missing", []).append(missing_against_care)
+ROW_FACTS.setdefault("DoLo", []).append(dolo_against_care)
 
 
 @rule(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -43,9 +43,9 @@ NEIGHBOURS: dict[str, tuple[tuple[pl.Expr, ...], dict[str, tuple[str, ...]]]] = 
 
 _SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
 
-# For a table, a function adding facts about each of its rows from the child's episodes
-# (registered by `care.py`): (frame, raw episodes, their child numbers) -> frame.
-ROW_FACTS: dict[str, Callable[[pl.DataFrame, pl.DataFrame, pl.Series], pl.DataFrame]] = {}
+# For a table, the functions adding facts about each of its rows from the child's rows in
+# other tables (registered by `care.py`, `dolo.py`): (frame, the year's facts) -> frame.
+ROW_FACTS: dict[str, list[Callable[[pl.DataFrame, ChildFacts], pl.DataFrame]]] = {}
 
 # Facts about a row's child added beside it (`with_child_facts`).
 UASC_CHILD = "__uasc_child"  # UASC this year or last, by the Header's flag or the UASC table
@@ -64,12 +64,16 @@ class RuleContext:
     present: set[str]
     own_la: str | None = None  # the LA's own code, for PL_LA (411, 1015)
     from_xml: bool = False
-    # The table itself, for a rule that first finds the few children it can apply to.
-    frame: pl.DataFrame | None = None
+    # The table with its rows' neighbours (`with_neighbours`), for a rule that first finds
+    # the few children it can apply to.
+    frame: pl.LazyFrame | None = None
 
     @classmethod
-    def for_table(cls, table: str, year: int, frame: pl.DataFrame, from_xml: bool) -> RuleContext:
-        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml, frame)
+    def for_table(
+        cls, table: str, year: int, frame: pl.DataFrame, rows: pl.LazyFrame, from_xml: bool
+    ) -> RuleContext:
+        """The context of `frame`'s rules; `rows` is `frame` `with_neighbours`."""
+        return cls(table, year, set(frame.columns), _own_la(table, frame), from_xml, rows)
 
     @property
     def collection_start(self) -> dt.date:
@@ -115,26 +119,42 @@ def per_child_sum(values: pl.Expr) -> pl.Expr:
     return at_end - before
 
 
-def with_neighbours(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """`frame` in child then date order (as the episodes nearly always are already), with the
-    columns of each row's neighbours (`NEIGHBOURS`) beside its own."""
+def in_rule_order(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """`frame` in child then date order (as the episodes nearly always are already), the
+    order in which `neighbour_columns` are each row's neighbours."""
     if table not in NEIGHBOURS:
         return frame
-    order, wanted = NEIGHBOURS[table]
+    order, _wanted = NEIGHBOURS[table]
     if table == "Episodes":
         key = child_date_key("child_idx", date_col("DECOM"))
         keys = frame.select(key.alias("key")).to_series()
         if keys.null_count() or not keys.is_sorted():
             frame = frame.sort(key, nulls_last=False, maintain_order=True)
-    else:
-        frame = frame.sort([pl.col("child_idx"), *order], nulls_last=False, maintain_order=True)
-    shifted = [
+        return frame
+    return frame.sort([pl.col("child_idx"), *order], nulls_last=False, maintain_order=True)
+
+
+def neighbour_columns(table: str, present: Iterable[str]) -> list[pl.Expr]:
+    """The columns of each row's neighbours (`NEIGHBOURS`), for a frame `in_rule_order`.
+    Added to the query the rules are evaluated in rather than to the table, so they are
+    never copied out whole (a million shifted postcodes cost more than the rules reading
+    them)."""
+    if table not in NEIGHBOURS:
+        return []
+    _order, wanted = NEIGHBOURS[table]
+    given = set(present)
+    return [
         pl.col(column).shift(_SHIFTS[which]).alias(neighbour(which, column))
         for which, columns in wanted.items()
         for column in columns
-        if column in frame.columns
+        if column in given
     ]
-    return frame.with_columns(shifted)
+
+
+def with_neighbours(frame: pl.DataFrame, table: str) -> pl.LazyFrame:
+    """The query the rules of `table` are evaluated in: `frame` in rule order, with the
+    columns of each row's neighbours beside its own."""
+    return frame.lazy().with_columns(neighbour_columns(table, frame.columns))
 
 
 def _own_la(table: str, frame: pl.DataFrame) -> str | None:
@@ -164,6 +184,7 @@ LAST_HEADER_FLAG, LAST_UASC_FLAG = "__last_header_flag", "__last_uasc_flag"
 LAST_DUC, LAST_UASC_DOB, IN_LAST_UASC = "__last_duc", "__last_uasc_dob", "__in_last_uasc"
 # Looked after continuously for the 12 months to 31 March (the OC2 rules).
 LOOKED_AFTER_12_MONTHS = "__looked_after_12_months"
+IN_OC2 = "__in_oc2"  # the child has a row in this year's OC2 table (191)
 LAST_DECOM, LAST_DEC_GIVEN, LAST_DISTANCE = "__last_decom", "__last_dec_given", "__last_distance"
 # Last year's last episode's codes, as given.
 LAST_FIELDS = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA", "PL_LOCATION")
@@ -183,17 +204,26 @@ class ChildFacts:
     columns to add beside its rows, each a Series indexed by child number."""
 
     columns: dict[str, dict[str, pl.Series]]
-    # This year's raw Episodes and their child numbers, for the rules that set a table's
-    # rows against the child's episodes (`care.py`).
-    episodes: tuple[pl.DataFrame, pl.Series] | None = None
+    year: int = 0
+    # Every year's raw tables and their rows' child numbers, by (table name, year), for the
+    # rules that set a table's rows against the child's rows in another (`ROW_FACTS`).
+    tables: dict[tuple[str, int], tuple[pl.DataFrame, pl.Series]] = field(default_factory=dict)
+
+    def raw(self, table: str, years_later: int = 0) -> tuple[pl.DataFrame, pl.Series] | None:
+        """A raw table of this year (or `years_later`) and its child numbers, if given."""
+        return self.tables.get((table, self.year + years_later))
+
+    @property
+    def episodes(self) -> tuple[pl.DataFrame, pl.Series] | None:
+        return self.raw("Episodes")
 
 
 Raw = tuple[str, int, pl.DataFrame, pl.Series]  # table name, year, raw frame, child numbers
 
 
 def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
-    """Facts about each child, by year, from the raw Header, UASC and Episodes tables given
-    as (table name, year, frame, child numbers of its rows)."""
+    """Facts about each child, by year, from the raw tables given as (table name, year, frame,
+    child numbers of its rows): the Header, UASC, Episodes, OC2, OC3, AD1 and DoLo."""
     by_table = {(name, year): (frame, numbers) for name, year, frame, numbers in tables}
     years = sorted({year for _name, year, _frame, _numbers in tables})
     uasc = _uasc_children(by_table, years, children)
@@ -215,9 +245,17 @@ def child_facts(tables: list[Raw], children: int) -> dict[int, ChildFacts]:
         if episodes := by_table.get(("Episodes", year)):
             looked_after = _continuously_looked_after(episodes, year, children)
             columns["OC2"] = {LOOKED_AFTER_12_MONTHS: looked_after}
+            if oc2 := by_table.get(("OC2", year)):
+                columns["Episodes"] |= {
+                    LOOKED_AFTER_12_MONTHS: looked_after,
+                    IN_OC2: _present(oc2[1], children),
+                }
+            # The validator checks OC3 and AD1 against care (187) only when both are given.
+            if ("OC3", year) in by_table and ("AD1", year) in by_table:
+                columns["OC3"] = columns["AD1"] = {LOOKED_AFTER_12_MONTHS: looked_after}
         if last_episodes := by_table.get(("Episodes", year - 1)):
             columns["Episodes"] |= _last_episode_facts(last_episodes, children)
-        facts[year] = ChildFacts(columns, by_table.get(("Episodes", year)))
+        facts[year] = ChildFacts(columns, year, by_table)
     return facts
 
 
@@ -264,23 +302,27 @@ def _continuously_looked_after(
     start, end = codes.year_bounds(year)
     decom, dec = pl.col(date_col("DECOM")), pl.col(date_col("DEC"))
     during = (decom <= end) & ((dec >= start) | dec.is_null())
-    enters = (pl.col("RNE").cast(pl.String) == "S") & (decom > start) & (decom <= end)
-    leaves = (pl.col("REC").cast(pl.String) != "X1") & (dec >= start) & (dec < end)
-    short_break = pl.col("LS").cast(pl.String).is_in(["V3", "V4"]) & during
-    per_child = (
-        frame.lazy()
-        .select(
-            numbers.alias("__child"),
-            during.fill_null(False).alias("during"),
-            (enters | leaves | short_break).fill_null(False).alias("broken"),
-        )
-        .filter(pl.col("__child").is_not_null())
-        .group_by("__child")
-        .agg(pl.col("during").any() & ~pl.col("broken").any())
-        .collect()
-    )
-    found = _by_child(per_child["__child"], per_child["during"], children)
-    return found.fill_null(False)
+    # The codes as converted when read (an enum compares as a number, where comparing the
+    # text of a million codes costs ten times as much), and as given where a code is on no
+    # list: a REC on no list still ends care.
+    if {code_col(c) for c in ("RNE", "REC", "LS")} <= set(frame.columns):
+        rne, rec, ls = (pl.col(code_col(c)) for c in ("RNE", "REC", "LS"))
+        not_x1 = pl.col("REC").is_not_null() & (rec != "X1").fill_null(True)
+    else:
+        rne, rec, ls = (pl.col(c).cast(pl.String) for c in ("RNE", "REC", "LS"))
+        not_x1 = rec != "X1"
+    enters = (rne == "S") & (decom > start) & (decom <= end)
+    leaves = not_x1 & (dec >= start) & (dec < end)
+    short_break = ls.is_in(["V3", "V4"]) & during
+    rows = frame.select(
+        numbers.alias("child"),
+        during.fill_null(False).alias("during"),
+        (enters | leaves | short_break).fill_null(False).alias("broken"),
+    ).filter(pl.col("child").is_not_null())
+    # Marked child by child, by position, which costs less than grouping a million rows.
+    looked_after = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+    looked_after = looked_after.scatter(rows.filter("during")["child"], True)
+    return looked_after.scatter(rows.filter("broken")["child"], False)
 
 
 def _uasc_history(
@@ -364,6 +406,12 @@ def _last_episode_facts(
     return {name: _by_child(latest["__child"], latest[name], children) for name in wanted}
 
 
+def _present(numbers: pl.Series, children: int) -> pl.Series:
+    """Whether each child has a row among those of `numbers`."""
+    flags = pl.repeat(False, children, dtype=pl.Boolean, eager=True)
+    return flags.scatter(numbers.drop_nulls(), True)
+
+
 def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series:
     """`values` placed at their child's number (a child's last row wins; others null)."""
     known = numbers.is_not_null()
@@ -374,8 +422,9 @@ def _by_child(numbers: pl.Series, values: pl.Series, children: int) -> pl.Series
 
 def with_child_facts(frame: pl.DataFrame, table: str, facts: ChildFacts | None) -> pl.DataFrame:
     """`frame` with its children's facts beside each row."""
-    if facts is not None and table in ROW_FACTS and facts.episodes is not None:
-        frame = ROW_FACTS[table](frame, *facts.episodes)
+    if facts is not None:
+        for add_facts in ROW_FACTS.get(table, []):
+            frame = add_facts(frame, facts)
     if facts is None or not facts.columns.get(table):
         return frame
     numbers = frame["child_idx"]

@@ -20,13 +20,20 @@ def _has_next() -> pl.Expr:
     return same_child("next") & near(date_col("DECOM"), "next").is_not_null()
 
 
+def _same(column: str) -> pl.Expr:
+    """Equal to the row before, two blanks being the same. Every comparison of a row with the
+    one before is made from this one expression, which polars then works out once for all the
+    rules evaluated together."""
+    return pl.col(column).eq_missing(near(column))
+
+
 def _equal(column: str) -> pl.Expr:
     """Equal to the row before, a blank being equal to nothing (as pandas compares)."""
-    return (pl.col(column) == near(column)).fill_null(False)
+    return _same(column) & pl.col(column).is_not_null()
 
 
 def _differs(column: str) -> pl.Expr:
-    return (pl.col(column) != near(column)).fill_null(True)
+    return ~_equal(column)
 
 
 @rule(
@@ -146,7 +153,7 @@ _PLACEMENT = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
 
 def _placement_changed() -> pl.Expr:
     """Whether any of `_PLACEMENT` differs from the row before, two blanks being the same."""
-    return pl.any_horizontal([~pl.col(c).eq_missing(near(c)) for c in _PLACEMENT])
+    return ~pl.all_horizontal([_same(c) for c in _PLACEMENT])
 
 
 @rule(
@@ -185,7 +192,7 @@ def placement_only(context: RuleContext) -> pl.Expr:
 )
 def placement_and_legal_status(context: RuleContext) -> pl.Expr:
     # Here two blanks are equal: the validator fills them with "*" before comparing.
-    ls_same = pl.col("LS").eq_missing(near("LS"))
+    ls_same = _same("LS")
     unchanged = ~_placement_changed()
     return same_child() & is_code("Episodes", "RNE", {"U", "B"}) & (ls_same | unchanged)
 

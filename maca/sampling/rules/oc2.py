@@ -1,12 +1,21 @@
 """OC2 (children looked after 12 months or more at 31 March): which fields apply at the
-child's age, and what must come with them."""
+child's age, and what must come with them; and a child so looked after who has no OC2 row, or
+has care leaver (OC3) or adoption (AD1) fields completed."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from maca.sampling.parse import date_col
 from maca.sampling.problems import WARNING
-from maca.sampling.rules.context import LOOKED_AFTER_12_MONTHS, RuleContext, date
+from maca.sampling.rules.context import (
+    IN_OC2,
+    LOOKED_AFTER_12_MONTHS,
+    RuleContext,
+    date,
+    near,
+    same_child,
+)
 from maca.sampling.rules.registry import rule
 
 _HEALTH = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
@@ -148,6 +157,45 @@ def outcomes_not_looked_after(context: RuleContext) -> pl.Expr:
 )
 def outcomes_missing(context: RuleContext) -> pl.Expr:
     return _looked_after() & _health_incomplete()
+
+
+@rule(
+    "191",
+    "Episodes",
+    "CHILD",
+    WARNING,
+    "Child has been looked after continuously for at least 12 months at 31 March but one or "
+    "more data items relating to children looked after for 12 months have been left blank.",
+    needs=(IN_OC2,),
+)
+def looked_after_without_outcomes(context: RuleContext) -> pl.Expr:
+    # Shown on the child's first episode (the earliest start; episodes without one sort
+    # first), as the validator shows it.
+    earlier = same_child() & near(date_col("DECOM")).is_not_null()
+    first = ~earlier & date("DECOM").is_not_null()
+    return first & _looked_after() & ~pl.col(IN_OC2).fill_null(False)
+
+
+_CARE_LEAVER = ("IN_TOUCH", "ACTIV", "ACCOM")
+_ADOPTION = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+_MESSAGE_187 = (
+    "Child cannot be looked after continuously for 12 months at 31 March (OC2) and have any "
+    "of adoption or care leavers returns completed."
+)
+
+
+def _completed(columns: tuple[str, ...]) -> pl.Expr:
+    return pl.any_horizontal([pl.col(column).is_not_null() for column in columns])
+
+
+@rule("187", "OC3", "IN_TOUCH", WARNING, _MESSAGE_187, needs=_NEEDS)
+def care_leaver_looked_after(context: RuleContext) -> pl.Expr:
+    return _looked_after() & _completed(_CARE_LEAVER)
+
+
+@rule("187", "AD1", "DATE_INT", WARNING, _MESSAGE_187, needs=_NEEDS)
+def adopted_looked_after(context: RuleContext) -> pl.Expr:
+    return _looked_after() & _completed(_ADOPTION)
 
 
 @rule(

@@ -26,7 +26,12 @@ class Rule:
     years_from: int = 0  # the first collection year the rule applies to
 
 
+# Each code's rule, on the first table it was registered for: the table its problems are
+# shown against, or the first of them for a rule the validator checks on two tables ("191"
+# on OC2 and Episodes).
 RULES: dict[str, Rule] = {}
+# Every rule on every table it checks.
+ALL_RULES: list[Rule] = []
 
 
 def rule(
@@ -39,21 +44,29 @@ def rule(
     needs: tuple[str, ...] = (),
     years_from: int = 0,
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Register the decorated function as rule `code`."""
+    """Register the decorated function as rule `code` on `table` (a code may be registered
+    once for each table it checks)."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        if code in RULES:
-            raise ValueError(f"rule {code} is registered twice")
-        RULES[code] = Rule(code, table, column, severity, message, function, needs, years_from)
+        if table in tables_of(code):
+            raise ValueError(f"rule {code} is registered twice for {table}")
+        made = Rule(code, table, column, severity, message, function, needs, years_from)
+        RULES.setdefault(code, made)
+        ALL_RULES.append(made)
         return function
 
     return register
 
 
+def tables_of(code: str) -> set[str]:
+    """The tables whose rows rule `code` checks."""
+    return {item.table for item in ALL_RULES if item.code == code}
+
+
 def rules_for(table: str, present: set[str], year: int) -> list[Rule]:
     return [
         item
-        for item in RULES.values()
+        for item in ALL_RULES
         if item.table == table and year >= item.years_from and set(item.needs) <= present
     ]
 

@@ -117,8 +117,7 @@ def _children_where(context: RuleContext, rows: pl.Expr, condition: pl.Expr) -> 
         return pl.Series("child_idx", [], dtype=pl.UInt32)
     # Lazily, so only the columns the rule reads are picked out of the table.
     return (
-        context.frame.lazy()
-        .filter(rows)
+        context.frame.filter(rows)
         .group_by("child_idx")
         .agg(condition.alias("__meets"))
         .filter("__meets")

@@ -12,6 +12,7 @@ from maca.sampling.extract import build_extract
 from maca.sampling.ingest import SourceFile, read_extract
 from maca.sampling.problems import ERROR, problems_from_frame
 from maca.sampling.rules import RULES
+from maca.sampling.rules.registry import ALL_RULES
 from maca.sampling.tests.rule_frames import Rows, run_checks
 
 
@@ -44,6 +45,7 @@ OC2_HEALTH = {
 }
 HEADER = row(SEX="1", DOB="01/01/2010", ETHNIC="WBRI")
 UASC_HEADER = HEADER | {"UASC": "1"}
+DOLO_IN_JUNE = row(DOLO_START="01/06/2023", DOLO_END="20/06/2023")
 
 # code: (planted tables, clean twin, options for run_checks)
 CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
@@ -477,6 +479,52 @@ CASES: dict[str, tuple[dict[str, Rows], dict[str, Rows], dict[str, Any]]] = {
         },
         {},
     ),
+    "187": (
+        {
+            "Episodes": [ep(DECOM="01/05/2022")], "OC3": [row(DOB="01/01/2005", IN_TOUCH="YES")],
+            "AD1": [row(CHILD="2", DOB="01/01/2020")],
+        },
+        {
+            "Episodes": [ep(DECOM="01/05/2022")], "OC3": [row(DOB="01/01/2005")],
+            "AD1": [row(CHILD="2", DOB="01/01/2020")],
+        },
+        {},
+    ),
+    "706": (
+        {"DoLo_last": [row(DOLO_START="01/06/2022")], "DoLo": [row(DOLO_START="01/07/2023")]},
+        {"DoLo_last": [row(DOLO_START="01/06/2022")], "DoLo": [row(DOLO_START="01/06/2022")]},
+        {},
+    ),
+    "709": (
+        {"Episodes": [ep(PLACE="U4")], "DoLo": [DOLO_IN_JUNE]},
+        {"Episodes": [ep(PLACE="K2")], "DoLo": [DOLO_IN_JUNE]},
+        {},
+    ),
+    "710": (
+        {"Episodes": [ep(PLACE="K1")], "DoLo": [DOLO_IN_JUNE]},
+        {"Episodes": [ep(PLACE="U4")], "DoLo": [DOLO_IN_JUNE]},
+        {},
+    ),
+}  # fmt: skip
+
+# Rules the validator checks on a second table, on a planted example and clean twin for it.
+SECOND_TABLE_CASES: dict[tuple[str, str], tuple[dict[str, Rows], dict[str, Rows]]] = {
+    ("191", "Episodes"): (
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(CHILD="2", DOB="01/01/2012")]},
+        {"Episodes": [ep(DECOM="01/05/2022")], "OC2": [row(DOB="01/01/2012", **OC2_HEALTH)]},
+    ),
+    ("187", "AD1"): (
+        {
+            "Episodes": [ep(DECOM="01/05/2022")], "OC3": [row(CHILD="2", DOB="01/01/2005")],
+            "AD1": [row(DOB="01/01/2020", DATE_INT="01/03/2023")],
+        },
+        {
+            "Episodes": [ep(DECOM="01/05/2022")], "OC3": [row(CHILD="2", DOB="01/01/2005")],
+            "AD1": [row(DOB="01/01/2020")],
+        },
+    ),
+    ("709", "Episodes"): (CASES["709"][0], CASES["709"][1]),
+    ("710", "Episodes"): (CASES["710"][0], CASES["710"][1]),
 }  # fmt: skip
 
 # 503A to 503J: the first episode against last year's open one, one column each.
@@ -509,8 +557,19 @@ def test_rule_finds_its_planted_example_and_not_the_clean_twin(code, settings):
     assert _found(clean, code, options, settings) == []
 
 
+@pytest.mark.parametrize("code,table", sorted(SECOND_TABLE_CASES))
+def test_rule_finds_its_planted_example_on_its_second_table(code, table, settings):
+    planted, clean = SECOND_TABLE_CASES[code, table]
+    assert [p.table for p in _found(planted, code, {}, settings) if p.table == table]
+    assert [p for p in _found(clean, code, {}, settings) if p.table == table] == []
+
+
 def test_every_rule_has_a_planted_example():
     assert set(CASES) == set(RULES)
+    second_tables = {(item.code, item.table) for item in ALL_RULES} - {
+        (item.code, item.table) for item in RULES.values()
+    }
+    assert set(SECOND_TABLE_CASES) == second_tables
 
 
 def test_rules_that_decide_the_cohort_are_errors():
@@ -529,8 +588,8 @@ def test_own_la_is_taken_from_the_extract_when_not_configured(settings):
 
 def test_the_rules_page_lists_every_rule_with_its_severity():
     page = (Path(__file__).resolve().parents[3] / "docs" / "ssda903-rules.md").read_text()
-    for code, item in RULES.items():
-        assert f"| {code} | {item.table} | {item.column} | {item.severity}" in page, code
+    for item in ALL_RULES:
+        assert f"| {item.code} | {item.table} | {item.column} | {item.severity}" in page, item
 
 
 @pytest.mark.parametrize("xml", [False, True])
