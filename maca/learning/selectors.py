@@ -18,7 +18,14 @@ from django.http import Http404
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
-from maca.audits.models import Audit, AuditAgency, Case, Escalation, Question
+from maca.audits.models import (
+    PUBLIC_ESCALATION_FIELDS,
+    Audit,
+    AuditAgency,
+    Case,
+    Escalation,
+    Question,
+)
 from maca.audits.selectors import PUBLISHED_STATUSES, AuditAccess, require_learning
 from maca.learning.models import (
     Action,
@@ -192,7 +199,7 @@ def finding_choices(access: AuditAccess) -> FindingChoices:
         learning_points=LearningPoint.objects.filter(
             review__audit_links__audit=audit
         ).select_related("review"),
-        escalations=Escalation.objects.filter(audit=audit).only("id", "public_summary"),
+        escalations=Escalation.objects.filter(audit=audit).only(*PUBLIC_ESCALATION_FIELDS),
     )
 
 
