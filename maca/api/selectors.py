@@ -165,19 +165,3 @@ def returns_visible(access: AuditAccess) -> QuerySet[AgencyReturn]:
 class SavedReturn:
     answers: list[Answer]
     summaries: list[SectionSummary]
-
-
-def saved_return(agency_return: AgencyReturn | None) -> SavedReturn:
-    if agency_return is None:
-        return SavedReturn([], [])
-    answers = list(
-        Answer.objects.filter(agency_return=agency_return)
-        .select_related("question__section", "grade")
-        .order_by("question__section__order", "question__order")
-    )
-    summaries = list(
-        SectionSummary.objects.filter(agency_return=agency_return)
-        .select_related("section", "grade")
-        .order_by("section__order")
-    )
-    return SavedReturn(answers, summaries)
