@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from maca.accounts.models import User
 from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.identifiers.models import ChildIdentity
@@ -69,7 +70,7 @@ def require_coordinator(access: AuditAccess) -> None:
 def import_903_start(
     *,
     access: AuditAccess,
-    user: Any,
+    user: User,
     files: list[tuple[UploadedFile, int]],
     home_districts: list[str],
 ) -> ImportBatch:
@@ -268,7 +269,7 @@ def import_903_local(
     files: list[SourceFile],
     home_districts: list[str],
     audit: Audit | None = None,
-    user: Any = None,
+    user: User | None = None,
     leave_out_problem_rows: bool = False,
 ) -> tuple[ImportBatch | None, ImportResult]:
     """The command-line import: files already on disk, run in this process. Fatal problems
@@ -300,7 +301,7 @@ def import_903_local(
 
 
 def import_903_decide(
-    *, access: AuditAccess, batch: ImportBatch, decision: str, user: Any
+    *, access: AuditAccess, batch: ImportBatch, decision: str, user: User
 ) -> ImportBatch:
     require_coordinator(access)
     if batch.audit_id != access.audit.pk:
@@ -374,7 +375,7 @@ def sample_draw(
     size: int,
     seed: int,
     exclusions: list[Exclusion],
-    user: Any,
+    user: User,
 ) -> SampleDraw:
     require_coordinator(access)
     if batch.audit_id != access.audit.pk:
@@ -402,7 +403,7 @@ def draw_for_audit(
     size: int,
     seed: int,
     exclusions: Iterable[Exclusion],
-    user: Any,
+    user: User | None,
 ) -> SampleDraw:
     """Build the cohort, leave out who must be left out (with reasons), draw, and turn each
     child drawn into a case with its identifiers in the separate store."""
