@@ -189,10 +189,6 @@ class Retention:
     due_on: dt.date | None
 
     @property
-    def is_closed(self) -> bool:
-        return self.audit.status == AuditStatus.CLOSED
-
-    @property
     def is_held(self) -> bool:
         return bool(self.audit.retention_hold_reason)
 
