@@ -94,7 +94,27 @@ ESCALATION_ACKNOWLEDGE_WORKING_DAYS = {
     "statutory_overdue": env_int("MACA_ACK_DAYS_STATUTORY", 5),
     "practice": env_int("MACA_ACK_DAYS_PRACTICE", 5),
 }
+# Return reminders go this many working days before returns are due, and after while they are
+# outstanding; a return workbook may be this large.
+RETURN_REMINDER_WORKING_DAYS_BEFORE = (3,)
+RETURN_REMINDER_WORKING_DAYS_AFTER = (1, 5)
+RETURN_WORKBOOK_MAX_BYTES = 5 * 1024 * 1024
 SERVICE_NAME = "Multi-agency case audit"
+
+# The 903 import (maca/sampling/conf.py checks them where they are used). The partnership's
+# own postcode districts, to tell in-area from out-of-area placements when an extract has no
+# PL_LOCATION; where checked extracts and waiting uploads are kept; the key of the hash that
+# recognises a child already sampled (derived from the secret key when empty); the LA's own
+# code for placement rules 411 and 1015 (taken from the extract when empty).
+MACA_HOME_POSTCODE_DISTRICTS = env_str("MACA_HOME_POSTCODE_DISTRICTS", "")
+MACA_SAMPLING_DIR = env_str("MACA_SAMPLING_DIR", "") or str(BASE_DIR / "var" / "sampling")
+MACA_CHILD_HMAC_KEY = env_str("MACA_CHILD_HMAC_KEY", "")
+MACA_LA_CODE = env_str("MACA_LA_CODE", "")
+
+# Where `maca serve` listens and how many web workers it starts (0: 2 × CPUs + 1, at most 12);
+# its --bind and --workers override them.
+SERVE_BIND = env_str("MACA_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("MACA_WORKERS", 0)
 
 # The partnership's statements for its data protection impact assessment, shown on the
 # privacy page (/privacy/). The defaults are the usual basis for a safeguarding partnership's

@@ -7,12 +7,11 @@ forced, though they may still set it up.
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
-from maca.accounts.models import Role
+from maca.accounts.models import Role, User
 from maca.accounts.selectors import roles_of
 
 CHILD_LEVEL_ROLES = frozenset(
@@ -22,7 +21,7 @@ CHILD_LEVEL_ROLES = frozenset(
 _CACHE_ATTRIBUTE = "_maca_has_totp"
 
 
-def has_totp(user: Any) -> bool:
+def has_totp(user: User) -> bool:
     """Whether the person has an authenticator app set up (read once per request)."""
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
@@ -31,15 +30,15 @@ def has_totp(user: Any) -> bool:
     return bool(cached)
 
 
-def requires_mfa(user: Any) -> bool:
+def requires_mfa(user: User | AnonymousUser) -> bool:
     """True for a signed-in person whose roles let them see child-level data."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return False
     if not settings.MFA_REQUIRED_FOR_CHILD_LEVEL_ROLES:
         return False
     return bool(roles_of(user).roles & CHILD_LEVEL_ROLES)
 
 
-def must_set_up_mfa(user: Any) -> bool:
+def must_set_up_mfa(user: User | AnonymousUser) -> bool:
     """True for a signed-in person with a child-level role and no authenticator app yet."""
-    return requires_mfa(user) and not has_totp(user)
+    return isinstance(user, User) and requires_mfa(user) and not has_totp(user)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from allauth.usersessions.models import UserSession
 from django.shortcuts import get_object_or_404
 
-from maca.accounts.models import AGENCY_ROLES, Role, RoleAssignment
+from maca.accounts.models import AGENCY_ROLES, Role, RoleAssignment, User
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Roles:
 _CACHE_ATTRIBUTE = "_maca_roles"
 
 
-def roles_of(user: Any) -> Roles:
+def roles_of(user: User) -> Roles:
     """The roles of a signed-in user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Roles()
@@ -57,13 +56,13 @@ def roles_of(user: Any) -> Roles:
     return result
 
 
-def active_sessions_of(user: Any) -> list[UserSession]:
+def active_sessions_of(user: User) -> list[UserSession]:
     """The person's signed-in sessions, newest activity first; ended or expired ones are purged."""
     sessions = UserSession.objects.purge_and_list(user)
     return sorted(sessions, key=lambda session: session.last_seen_at, reverse=True)
 
 
-def active_session_of(user: Any, session_id: int) -> UserSession:
+def active_session_of(user: User, session_id: int) -> UserSession:
     """One of the person's own sessions; anyone else's is a 404."""
     return get_object_or_404(UserSession, pk=session_id, user_id=user.pk)
 

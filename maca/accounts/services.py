@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import get_adapter
 from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from allauth.usersessions.models import UserSession
 from django.http import HttpRequest
 from django.utils import timezone
+
+from maca.accounts.models import User
 
 _USER_AGENT_LIMIT = UserSession._meta.get_field("user_agent").max_length or 200
 
@@ -63,6 +63,6 @@ def session_end(request: HttpRequest, session: UserSession) -> bool:
     return was_current
 
 
-def sessions_end_others(request: HttpRequest, user: Any) -> None:
+def sessions_end_others(request: HttpRequest, user: User) -> None:
     """End every session of the person except the one making this request."""
     end_other_sessions(request, user)

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from maca.accounts.requests import SignedInRequest
 from maca.accounts.selectors import active_session_of, active_sessions_of, describe_user_agent
 from maca.accounts.services import session_end, sessions_end_others
 
@@ -14,7 +15,7 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def sessions(request: HttpRequest) -> HttpResponse:
+def sessions(request: SignedInRequest) -> HttpResponse:
     """The person's signed-in sessions, with a way to end any one or all the others."""
     if request.method == "POST":
         sessions_end_others(request, request.user)
@@ -40,7 +41,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_end_view(request: SignedInRequest, session_id: int) -> HttpResponse:
     session = active_session_of(request.user, session_id)
     if session_end(request, session):
         return redirect("sign-in")

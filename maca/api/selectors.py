@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from maca.accounts.models import User
 from maca.api.models import ApiToken
 from maca.audits.models import (
     AgencyReturn,
@@ -33,7 +33,7 @@ from maca.returns.structure import COMPLIANCE_SCALE, Option, question_options
 # --- Tokens ---------------------------------------------------------------------------------
 
 
-def api_tokens_for(user: Any) -> list[ApiToken]:
+def api_tokens_for(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id"))
 
 
@@ -126,7 +126,7 @@ def tool_version_for_audit(access: AuditAccess) -> ToolVersionView:
     return _version_view(version, access.audit.overall_scale)
 
 
-def tools_for_api(user: Any) -> QuerySet[AuditTool]:
+def tools_for_api(user: User) -> QuerySet[AuditTool]:
     """Tools are partnership-level and built by coordinators; nobody else sees the library."""
     require_tool_builder(user)
     versions = ToolVersion.objects.annotate(
@@ -138,7 +138,7 @@ def tools_for_api(user: Any) -> QuerySet[AuditTool]:
     )
 
 
-def tool_version_for_api(user: Any, slug: str, number: int) -> ToolVersionView:
+def tool_version_for_api(user: User, slug: str, number: int) -> ToolVersionView:
     require_tool_builder(user)
     version = ToolVersion.objects.select_related("tool").filter(tool__slug=slug, number=number)
     found = version.first()
@@ -165,19 +165,3 @@ def returns_visible(access: AuditAccess) -> QuerySet[AgencyReturn]:
 class SavedReturn:
     answers: list[Answer]
     summaries: list[SectionSummary]
-
-
-def saved_return(agency_return: AgencyReturn | None) -> SavedReturn:
-    if agency_return is None:
-        return SavedReturn([], [])
-    answers = list(
-        Answer.objects.filter(agency_return=agency_return)
-        .select_related("question__section", "grade")
-        .order_by("question__section__order", "question__order")
-    )
-    summaries = list(
-        SectionSummary.objects.filter(agency_return=agency_return)
-        .select_related("section", "grade")
-        .order_by("section__order")
-    )
-    return SavedReturn(answers, summaries)

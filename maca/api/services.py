@@ -6,14 +6,15 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from maca.accounts.models import User
 from maca.api.models import ApiCallLog, ApiToken
 
 TOKEN_PREFIX = "maca_"
@@ -34,7 +35,7 @@ class NewToken:
 
 @transaction.atomic
 def api_token_create(
-    *, user: Any, name: str, expires_in_days: int, now: dt.datetime | None = None
+    *, user: User, name: str, expires_in_days: int, now: dt.datetime | None = None
 ) -> NewToken:
     name = name.strip()
     errors: dict[str, str] = {}
@@ -60,7 +61,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, user: Any, token_id: int, now: dt.datetime | None = None) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int, now: dt.datetime | None = None) -> ApiToken:
     """Revoke one of the person's own tokens; anyone else's is a 404."""
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
@@ -82,7 +83,7 @@ def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
 def api_call_record(
     *,
     token: ApiToken | None,
-    user: Any,
+    user: User | AnonymousUser | None,
     method: str,
     path: str,
     status: int,
@@ -91,7 +92,7 @@ def api_call_record(
 ) -> ApiCallLog:
     return ApiCallLog.objects.create(
         token=token,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if isinstance(user, User) else None,
         at=at or timezone.now(),
         method=method[:10],
         path=path[:500],

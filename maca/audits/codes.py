@@ -1,4 +1,6 @@
-"""Plain-English labels for the SSDA903 codes a case carries (docs/domain.md §4.4)."""
+"""Plain-English labels for the SSDA903 codes a case carries (docs/domain.md §4.4), worded as
+there. The one table of them: the 903 import (`maca.sampling.codes`) reads it from here, with
+its own lists of which codes each collection year allows."""
 
 LEGAL_STATUS = {
     "C1": "Interim care order",
@@ -11,7 +13,7 @@ LEGAL_STATUS = {
     "L1": "Police protection",
     "L2": "Emergency protection order",
     "L3": "Child assessment order",
-    "J1": "Remanded to local authority accommodation",
+    "J1": "Remanded",
     "J2": "PACE accommodation",
     "J3": "Youth rehabilitation order with residence or fostering requirement",
 }
@@ -21,11 +23,11 @@ PLACEMENT_TYPE = {
     "A4": "Placed for adoption with consent, not with current foster carer",
     "A5": "Placed for adoption with placement order, with current foster carer",
     "A6": "Placed for adoption with placement order, not with current foster carer",
-    "H5": "Semi-independent accommodation",
+    "H5": "Semi-independent accommodation not subject to children's homes regulations",
     "K1": "Secure children's home",
     "K2": "Children's home",
     "K3": "Registered supported accommodation",
-    "P1": "Placed with parent or person with parental responsibility",
+    "P1": "With parents or person with parental responsibility",
     "P2": "Independent living",
     "P3": "Residential employment",
     "R1": "Residential care home",
@@ -33,7 +35,7 @@ PLACEMENT_TYPE = {
     "R3": "Family centre or mother and baby unit",
     "R5": "Young offender institution",
     "S1": "Residential school",
-    "T0": "Temporary move",
+    "T0": "Temporary move (all)",
     "T1": "Temporary move: hospital",
     "T2": "Temporary move: child's holiday",
     "T3": "Temporary move: carer's holiday",
@@ -41,9 +43,9 @@ PLACEMENT_TYPE = {
     "U1": "Foster placement with relative or friend, long term",
     "U2": "Foster placement with relative or friend, fostering for adoption or concurrent",
     "U3": "Foster placement with relative or friend, other",
-    "U4": "Foster placement with other foster carer, long term",
-    "U5": "Foster placement with other foster carer, fostering for adoption or concurrent",
-    "U6": "Foster placement with other foster carer, other",
+    "U4": "Foster placement with other carer, long term",
+    "U5": "Foster placement with other carer, fostering for adoption or concurrent",
+    "U6": "Foster placement with other carer, other",
     "Z1": "Other placement",
     "Z11": "Other placement (Z11)",
     "Z12": "Other placement (Z12)",

@@ -634,6 +634,20 @@ class Escalation(TimeStampedModel):
         return self.public_summary
 
 
+# The only escalation fields that may be made public (brief, report, figures, the choice of
+# escalations a finding cites): load no others where the public sees them, so `concern`,
+# `outcome` and the case can never be printed by mistake.
+PUBLIC_ESCALATION_FIELDS = (
+    "id",
+    "audit_id",
+    "raised_at",
+    "urgency",
+    "status",
+    "public_summary",
+    "public_outcome",
+)
+
+
 # --- Moderation -----------------------------------------------------------------------------
 
 

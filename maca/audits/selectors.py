@@ -15,7 +15,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.http import Http404
 
-from maca.accounts.models import Agency, Role
+from maca.accounts.models import Agency, Role, User
 from maca.accounts.selectors import Roles, roles_of
 from maca.audits.models import (
     AUDIT_STATUS_ORDER,
@@ -33,7 +33,7 @@ from maca.audits.models import (
 PUBLISHED_STATUSES = AUDIT_STATUS_ORDER[AUDIT_STATUS_ORDER.index(AuditStatus.PUBLISHED) :]
 
 
-def _visibility_filter(user: Any, roles: Roles) -> Q | None:
+def _visibility_filter(user: User, roles: Roles) -> Q | None:
     """The audits someone may open at all, or None for none."""
     conditions = Q(pk__in=[])
     if roles.has(Role.COORDINATOR):
@@ -47,7 +47,7 @@ def _visibility_filter(user: Any, roles: Roles) -> Q | None:
     return conditions
 
 
-def audits_visible_to(user: Any) -> QuerySet[Audit]:
+def audits_visible_to(user: User) -> QuerySet[Audit]:
     roles = roles_of(user)
     condition = _visibility_filter(user, roles)
     ids = Audit.objects.filter(condition).values("pk")
@@ -81,7 +81,7 @@ class AuditList:
     total: int  # of the audits the person can see, before filtering
 
 
-def audit_list_for(user: Any, filters: AuditFilters) -> AuditList:
+def audit_list_for(user: User, filters: AuditFilters) -> AuditList:
     """The audits someone can see, truly newest first: audits under way with no date yet
     (just started) at the top, then by audit date, latest first, then the latest made.
     Filtered by words in the title or theme, stage, year of the audit date and theme."""
@@ -142,7 +142,7 @@ class AuditAccess:
         return [agency_id for agency_id in all_ids if agency_id in self.agency_ids]
 
 
-def audit_access_for(user: Any, slug: str) -> AuditAccess:
+def audit_access_for(user: User, slug: str) -> AuditAccess:
     roles = roles_of(user)
     audit = (
         audits_visible_to(user)

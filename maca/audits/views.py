@@ -2,13 +2,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from maca.accounts.requests import SignedInRequest
 from maca.audits import selectors
 from maca.audits.models import AuditStatus, ReturnStatus
 from maca.learning.selectors import review_links_for_audit
 from maca.sampling.selectors import case_facts
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     filters = selectors.AuditFilters(
         search=request.GET.get("q", "").strip()[:100],
@@ -27,7 +28,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/audit_list.html", context)
 
 
-def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_overview(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.audit_access_for(request.user, slug)
     audit = access.audit
     context = {
@@ -44,7 +45,7 @@ def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "audits/audit_overview.html", context)
 
 
-def returns_grid(request: HttpRequest, slug: str) -> HttpResponse:
+def returns_grid(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.audit_access_for(request.user, slug)
     grid = selectors.returns_grid(access, today=timezone.localdate())
     filters = _grid_filters(request, grid)
@@ -72,7 +73,7 @@ def _grid_filters(request: HttpRequest, grid: selectors.ReturnsGrid) -> selector
     )
 
 
-def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def case_detail(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = selectors.audit_access_for(request.user, slug)
     detail = selectors.case_detail(access, case_id)
     context = {

@@ -64,16 +64,6 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 if end is not later)."""
-    count = 0
-    current = start
-    while current < end:
-        current += dt.timedelta(days=1)
-        count += int(is_working_day(current))
-    return count
-
-
 # Vectorised form for whole tables: every date from 1990 to 2045 with the number of working
 # days up to and including it, so "n working days after d" is a join rather than a loop.
 _CAL_START = dt.date(1990, 1, 1)

@@ -112,10 +112,6 @@ class Tracked:
 _registry: dict[type[models.Model], Tracked] = {}
 
 
-def is_tracked(model: type[models.Model]) -> bool:
-    return model in _registry
-
-
 def registered_model(content_type_id: int) -> type[models.Model] | None:
     """The tracked model a ChangeRecord's content type stands for (None if not tracked)."""
     model = ContentType.objects.get_for_id(content_type_id).model_class()

@@ -378,9 +378,26 @@ def tool_fingerprint(sections: list[dict[str, Any]]) -> str:
 
 
 class _Checker:
+    """Collects the problems, and what the document's parts name once (scales, agencies,
+    reviews, the tool's questions, cases…) as each part is checked, for the parts after it
+    that refer to them."""
+
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        self.scales: dict[str, set[str]] = {}
+        self.agencies: set[str] = set()
+        self.taking_part: set[str] = set()
+        self.needs: set[str] = set()
+        self.reviews: set[str] = set()
+        self.points: set[tuple[str, int]] = set()
+        self.has_tool = doc.get("tool") is not None
+        self.questions: dict[str, dict[str, Any]] = {}
+        self.sections: set[int] = set()
+        self.cases: set[str] = set()
+        self.returns: set[tuple[str, str]] = set()
+        self.escalations: set[str] = set()
+        self.findings: set[str] = set()
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -434,12 +451,62 @@ class _Checker:
                 f"{path}.{name}", value
             )
 
+    def scale_ref(self, path: str, slug: str | None) -> None:
+        self.refer(path, slug, set(self.scales), "Scale")
+
+    def grade(self, path: str, value: dict[str, str] | None) -> None:
+        if value is None:
+            return
+        if value["scale"] not in self.scales:
+            self.add(f"{path}.scale", f"Scale {value['scale']!r} is not in `scales`")
+        elif value["code"] not in self.scales[value["scale"]]:
+            self.add(f"{path}.code", f"Scale {value['scale']!r} has no level {value['code']!r}")
+
+    def point_ref(self, path: str, ref: dict[str, Any] | None) -> None:
+        if ref is None:
+            return
+        if ref["review"] not in self.reviews:
+            self.add(f"{path}.review", f"Review {ref['review']!r} is not in `reviews`")
+        elif (ref["review"], ref["order"]) not in self.points:
+            self.add(f"{path}.order", f"{ref['review']} has no learning point {ref['order']}")
+
+    def question_ref(self, path: str, code: str | None) -> None:
+        if code is None:
+            return
+        if not self.has_tool:
+            self.add(path, f"Question {code!r} is named but the document has no `tool`")
+        elif code not in self.questions:
+            self.add(path, f"Question {code!r} is not in the tool")
+
 
 def reference_problems(doc: dict[str, Any]) -> list[Problem]:
     """Everything the schema cannot say: unique keys, references that must resolve, real
     dates, grades that exist on their scale. Call only on a schema-valid document."""
     c = _Checker(doc)
-    audit = doc["audit"]
+    _check_audit_dates(c)
+    c.scales = _check_scales(c)
+    c.scale_ref("$.audit.overall_scale", doc["audit"].get("overall_scale"))
+    c.agencies = c.unique("agencies", "short_name", "Agency short name", fold=True)
+    c.unique("agencies", "name", "Agency name", fold=True)
+    for path, agency in c.items("agencies"):
+        c.date(f"{path}.returns_due", agency.get("returns_due"))
+    c.taking_part = {a["short_name"] for _, a in c.items("agencies") if a.get("taking_part", True)}
+    c.needs = c.unique("needs", "code", "Need code")
+    c.reviews, c.points = _check_reviews(c)
+    c.questions, c.sections = _check_tool(c)
+    c.cases = _check_cases(c)
+    _check_involvement(c)
+    c.returns = _check_returns(c)
+    c.escalations = _check_escalations(c)
+    _check_panel_grades(c)
+    _check_discrepancies(c)
+    c.findings = _check_findings(c)
+    _check_actions(c)
+    return c.problems
+
+
+def _check_audit_dates(c: _Checker) -> None:
+    audit = c.doc["audit"]
     c.dates(
         "$.audit",
         audit,
@@ -453,7 +520,9 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
     )
     c.date("$.audit.sample.census_date", audit.get("sample", {}).get("census_date"))
 
-    # Scales and their levels
+
+def _check_scales(c: _Checker) -> dict[str, set[str]]:
+    """Each scale's levels, by code."""
     scales: dict[str, set[str]] = {}
     for path, scale in c.items("scales"):
         if scale["slug"] in scales:
@@ -467,28 +536,11 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
             if values[level["value"]] > 1:
                 c.add(f"{path}.levels[{index}].value", f"Value {level['value']} is used twice")
         scales[scale["slug"]] = set(codes)
+    return scales
 
-    def scale_ref(path: str, slug: str | None) -> None:
-        c.refer(path, slug, set(scales), "Scale")
 
-    def grade(path: str, value: dict[str, str] | None) -> None:
-        if value is None:
-            return
-        if value["scale"] not in scales:
-            c.add(f"{path}.scale", f"Scale {value['scale']!r} is not in `scales`")
-        elif value["code"] not in scales[value["scale"]]:
-            c.add(f"{path}.code", f"Scale {value['scale']!r} has no level {value['code']!r}")
-
-    scale_ref("$.audit.overall_scale", audit.get("overall_scale"))
-
-    agencies = c.unique("agencies", "short_name", "Agency short name", fold=True)
-    c.unique("agencies", "name", "Agency name", fold=True)
-    for path, agency in c.items("agencies"):
-        c.date(f"{path}.returns_due", agency.get("returns_due"))
-    taking_part = {a["short_name"] for _, a in c.items("agencies") if a.get("taking_part", True)}
-    needs = c.unique("needs", "code", "Need code")
-
-    # Reviews and their learning points
+def _check_reviews(c: _Checker) -> tuple[set[str], set[tuple[str, int]]]:
+    """The reviews' short names, and their learning points as (short name, order)."""
     points: set[tuple[str, int]] = set()
     c.unique("reviews", "title", "Review title", fold=True)
     reviews = c.unique("reviews", "short_name", "Review short name", fold=True)
@@ -499,70 +551,66 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
             if orders[point["order"]] > 1:
                 c.add(f"{path}.learning_points[{index}].order", "Order is used twice")
             points.add((review["short_name"], point["order"]))
+    return reviews, points
 
-    def point_ref(path: str, ref: dict[str, Any] | None) -> None:
-        if ref is None:
-            return
-        if ref["review"] not in reviews:
-            c.add(f"{path}.review", f"Review {ref['review']!r} is not in `reviews`")
-        elif (ref["review"], ref["order"]) not in points:
-            c.add(f"{path}.order", f"{ref['review']} has no learning point {ref['order']}")
 
-    # The tool
+def _check_tool(c: _Checker) -> tuple[dict[str, dict[str, Any]], set[int]]:
+    """The tool's questions by code, and its sections' orders."""
     questions: dict[str, dict[str, Any]] = {}
     sections: set[int] = set()
-    tool = doc.get("tool")
-    if tool is not None:
-        for s_index, section in enumerate(tool["sections"]):
-            s_path = f"$.tool.sections[{s_index}]"
-            if section["order"] in sections:
-                c.add(f"{s_path}.order", f"Section order {section['order']} is used twice")
-            sections.add(section["order"])
-            scale_ref(f"{s_path}.grading_scale", section.get("grading_scale"))
-            question_orders: set[int] = set()
-            for q_index, question in enumerate(section["questions"]):
-                q_path = f"{s_path}.questions[{q_index}]"
-                if question["code"] in questions:
-                    c.add(f"{q_path}.code", f"Question code {question['code']!r} is used twice")
-                questions[question["code"]] = question
-                if question["order"] in question_orders:
-                    c.add(f"{q_path}.order", "Two questions of the section have this order")
-                question_orders.add(question["order"])
-                scale_ref(f"{q_path}.scale", question.get("scale"))
-                for a_index, short in enumerate(question.get("applies_to_agencies", [])):
-                    c.refer(f"{q_path}.applies_to_agencies[{a_index}]", short, agencies, "Agency")
-                point_ref(f"{q_path}.learning_point", question.get("learning_point"))
+    tool = c.doc.get("tool")
+    if tool is None:
+        return questions, sections
+    for s_index, section in enumerate(tool["sections"]):
+        s_path = f"$.tool.sections[{s_index}]"
+        if section["order"] in sections:
+            c.add(f"{s_path}.order", f"Section order {section['order']} is used twice")
+        sections.add(section["order"])
+        c.scale_ref(f"{s_path}.grading_scale", section.get("grading_scale"))
+        question_orders: set[int] = set()
+        for q_index, question in enumerate(section["questions"]):
+            q_path = f"{s_path}.questions[{q_index}]"
+            if question["code"] in questions:
+                c.add(f"{q_path}.code", f"Question code {question['code']!r} is used twice")
+            questions[question["code"]] = question
+            if question["order"] in question_orders:
+                c.add(f"{q_path}.order", "Two questions of the section have this order")
+            question_orders.add(question["order"])
+            c.scale_ref(f"{q_path}.scale", question.get("scale"))
+            for a_index, short in enumerate(question.get("applies_to_agencies", [])):
+                c.refer(f"{q_path}.applies_to_agencies[{a_index}]", short, c.agencies, "Agency")
+            c.point_ref(f"{q_path}.learning_point", question.get("learning_point"))
+    return questions, sections
 
-    def question_ref(path: str, code: str | None) -> None:
-        if code is None:
-            return
-        if tool is None:
-            c.add(path, f"Question {code!r} is named but the document has no `tool`")
-        elif code not in questions:
-            c.add(path, f"Question {code!r} is not in the tool")
 
-    # Cases
+def _check_cases(c: _Checker) -> set[str]:
     cases = c.unique("cases", "pseudonym", "Pseudonym")
     for path, case in c.items("cases"):
         for index, code in enumerate(case.get("needs", [])):
-            c.refer(f"{path}.needs[{index}]", code, needs, "Need")
+            c.refer(f"{path}.needs[{index}]", code, c.needs, "Need")
         for key in case.get("facts", {}):
             if str(key).casefold() in IDENTIFIER_KEYS:
                 c.add(f"{path}.facts.{key}", "Child identifiers do not belong in an export")
+    return cases
 
+
+def _check_involvement(c: _Checker) -> None:
     seen_involvement: set[tuple[str, str]] = set()
     for path, row in c.items("involvement"):
-        c.refer(f"{path}.case", row["case"], cases, "Case")
-        c.refer(f"{path}.agency", row["agency"], taking_part, "Agency taking part")
+        c.refer(f"{path}.case", row["case"], c.cases, "Case")
+        c.refer(f"{path}.agency", row["agency"], c.taking_part, "Agency taking part")
         key = (row["case"], row["agency"])
         if key in seen_involvement:
             c.add(path, "This child and agency appear twice")
         seen_involvement.add(key)
 
+
+def _check_returns(c: _Checker) -> set[tuple[str, str]]:
+    """Every return's (case, agency)."""
     returns: set[tuple[str, str]] = set()
     for path, row in c.items("returns"):
-        c.refer(f"{path}.case", row["case"], cases, "Case")
-        c.refer(f"{path}.agency", row["agency"], taking_part, "Agency taking part")
+        c.refer(f"{path}.case", row["case"], c.cases, "Case")
+        c.refer(f"{path}.agency", row["agency"], c.taking_part, "Agency taking part")
         key = (row["case"], row["agency"])
         if key in returns:
             c.add(path, f"A second return from {row['agency']} for {row['case']}")
@@ -577,32 +625,41 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
                 "reviewed_at": "moment",
             },
         )
-        grade(f"{path}.overall_grade", row.get("overall_grade"))
-        answered: set[str] = set()
-        for index, answer in enumerate(row.get("answers", [])):
-            a_path = f"{path}.answers[{index}]"
-            question_ref(f"{a_path}.question", answer["question"])
-            if answer["question"] in answered:
-                c.add(f"{a_path}.question", f"{answer['question']} is answered twice")
-            answered.add(answer["question"])
-            grade(f"{a_path}.grade", answer.get("grade"))
-            c.date(f"{a_path}.date_value", answer.get("date_value"))
-        summarised: set[int] = set()
-        for index, summary in enumerate(row.get("sections", [])):
-            s_path = f"{path}.sections[{index}]"
-            if summary["section"] not in sections:
-                c.add(f"{s_path}.section", f"The tool has no section {summary['section']}")
-            if summary["section"] in summarised:
-                c.add(f"{s_path}.section", "This section is summarised twice")
-            summarised.add(summary["section"])
-            grade(f"{s_path}.grade", summary.get("grade"))
+        c.grade(f"{path}.overall_grade", row.get("overall_grade"))
+        _check_return_parts(c, path, row)
+    return returns
 
+
+def _check_return_parts(c: _Checker, path: str, row: dict[str, Any]) -> None:
+    """A return's answers and section summaries."""
+    answered: set[str] = set()
+    for index, answer in enumerate(row.get("answers", [])):
+        a_path = f"{path}.answers[{index}]"
+        c.question_ref(f"{a_path}.question", answer["question"])
+        if answer["question"] in answered:
+            c.add(f"{a_path}.question", f"{answer['question']} is answered twice")
+        answered.add(answer["question"])
+        c.grade(f"{a_path}.grade", answer.get("grade"))
+        c.date(f"{a_path}.date_value", answer.get("date_value"))
+    summarised: set[int] = set()
+    for index, summary in enumerate(row.get("sections", [])):
+        s_path = f"{path}.sections[{index}]"
+        if summary["section"] not in c.sections:
+            c.add(f"{s_path}.section", f"The tool has no section {summary['section']}")
+        if summary["section"] in summarised:
+            c.add(f"{s_path}.section", "This section is summarised twice")
+        summarised.add(summary["section"])
+        c.grade(f"{s_path}.grade", summary.get("grade"))
+
+
+def _check_escalations(c: _Checker) -> set[str]:
     escalations = c.unique("escalations", "ref", "Escalation ref")
     for path, row in c.items("escalations"):
-        c.refer(f"{path}.case", row.get("case"), cases, "Case")
-        c.refer(f"{path}.raised_by_agency", row.get("raised_by_agency"), agencies, "Agency")
-        c.refer(f"{path}.raised_to_agency", row["raised_to_agency"], agencies, "Agency")
-        if row.get("from_return") and (row.get("case"), row.get("raised_by_agency")) not in returns:
+        c.refer(f"{path}.case", row.get("case"), c.cases, "Case")
+        c.refer(f"{path}.raised_by_agency", row.get("raised_by_agency"), c.agencies, "Agency")
+        c.refer(f"{path}.raised_to_agency", row["raised_to_agency"], c.agencies, "Agency")
+        raised_from = (row.get("case"), row.get("raised_by_agency"))
+        if row.get("from_return") and raised_from not in c.returns:
             c.add(f"{path}.from_return", "There is no return from the raising agency for the child")
         c.dates(
             path,
@@ -615,49 +672,57 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
                 "resolved_at": "moment",
             },
         )
+    return escalations
 
+
+def _check_panel_grades(c: _Checker) -> None:
     graded: set[tuple[str, int | None]] = set()
     for path, row in c.items("panel_grades"):
-        c.refer(f"{path}.case", row["case"], cases, "Case")
-        if row.get("section") is not None and row["section"] not in sections:
+        c.refer(f"{path}.case", row["case"], c.cases, "Case")
+        if row.get("section") is not None and row["section"] not in c.sections:
             c.add(f"{path}.section", f"The tool has no section {row['section']}")
         key = (row["case"], row.get("section"))
         if key in graded:
             c.add(path, "The child already has an agreed grade for this section")
         graded.add(key)
-        grade(f"{path}.grade", row["grade"])
+        c.grade(f"{path}.grade", row["grade"])
 
+
+def _check_discrepancies(c: _Checker) -> None:
     for path, row in c.items("discrepancies"):
-        c.refer(f"{path}.case", row["case"], cases, "Case")
-        question_ref(f"{path}.question", row.get("question"))
+        c.refer(f"{path}.case", row["case"], c.cases, "Case")
+        c.question_ref(f"{path}.question", row.get("question"))
         for index, short in enumerate(row.get("agencies", [])):
-            c.refer(f"{path}.agencies[{index}]", short, agencies, "Agency")
+            c.refer(f"{path}.agencies[{index}]", short, c.agencies, "Agency")
 
+
+def _check_findings(c: _Checker) -> set[str]:
     findings = c.unique("findings", "ref", "Finding ref")
     for path, row in c.items("findings"):
         for name, known, what in (
-            ("taken_forward_by", agencies, "Agency"),
-            ("agencies", agencies, "Agency"),
-            ("cases", cases, "Case"),
-            ("escalations", escalations, "Escalation"),
+            ("taken_forward_by", c.agencies, "Agency"),
+            ("agencies", c.agencies, "Agency"),
+            ("cases", c.cases, "Case"),
+            ("escalations", c.escalations, "Escalation"),
         ):
             for index, value in enumerate(row.get(name, [])):
                 c.refer(f"{path}.{name}[{index}]", value, known, what)
         for index, ref in enumerate(row.get("learning_points", [])):
-            point_ref(f"{path}.learning_points[{index}]", ref)
+            c.point_ref(f"{path}.learning_points[{index}]", ref)
         for index, code in enumerate(row.get("questions", [])):
-            question_ref(f"{path}.questions[{index}]", code)
+            c.question_ref(f"{path}.questions[{index}]", code)
+    return findings
 
+
+def _check_actions(c: _Checker) -> None:
     for path, row in c.items("actions"):
         c.dates(path, row, {"due": "partial", "done_on": "partial", "verified_at": "moment"})
         for index, short in enumerate(row.get("owners", [])):
-            c.refer(f"{path}.owners[{index}]", short, agencies, "Agency")
+            c.refer(f"{path}.owners[{index}]", short, c.agencies, "Agency")
         for index, ref in enumerate(row.get("findings", [])):
-            c.refer(f"{path}.findings[{index}]", ref, findings, "Finding")
+            c.refer(f"{path}.findings[{index}]", ref, c.findings, "Finding")
         for index, update in enumerate(row.get("updates", [])):
             c.moment(f"{path}.updates[{index}].at", update["at"])
-
-    return c.problems
 
 
 def _nul_problems(node: Any, path: str = "$") -> Iterator[Problem]:

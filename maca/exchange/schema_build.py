@@ -120,10 +120,9 @@ def _choices() -> dict[str, list[str]]:
     }
 
 
-def build_schema() -> dict[str, Any]:
-    c = _choices()
-    text = REF["text"]
-    defs: dict[str, Any] = {
+def _value_defs() -> dict[str, Any]:
+    """Plain values and the references between parts of the document."""
+    return {
         "text": {"type": "string", "maxLength": 100_000},
         "date": _string(10, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD"),
         "datetime": _string(
@@ -150,6 +149,13 @@ def build_schema() -> dict[str, Any]:
             ["review", "order"],
             "A learning point: the review's short_name and the point's order",
         ),
+    }
+
+
+def _named_once_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """What the document lists once and refers to: scales, agencies, needs, reviews."""
+    text = REF["text"]
+    return {
         "grade_level": _object(
             {
                 "value": {"type": "integer", "minimum": -INT_MAX, "maximum": INT_MAX},
@@ -221,6 +227,13 @@ def build_schema() -> dict[str, Any]:
             },
             ["title", "short_name", "kind"],
         ),
+    }
+
+
+def _tool_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """The audit tool: its sections and questions."""
+    text = REF["text"]
+    return {
         "question": _object(
             {
                 "order": _count(),
@@ -264,6 +277,13 @@ def build_schema() -> dict[str, Any]:
             },
             ["name", "sections"],
         ),
+    }
+
+
+def _audit_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """The audit's plan."""
+    text = REF["text"]
+    return {
         "audit": _object(
             {
                 "slug": REF["slug"],
@@ -298,6 +318,12 @@ def build_schema() -> dict[str, Any]:
             },
             ["slug", "title", "theme", "status"],
         ),
+    }
+
+
+def _case_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """The children audited and the agencies involved with each."""
+    return {
         "case": _object(
             {
                 "pseudonym": REF["pseudonym"],
@@ -331,6 +357,13 @@ def build_schema() -> dict[str, Any]:
             },
             ["case", "agency", "status"],
         ),
+    }
+
+
+def _return_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """Agencies' returns: answers and section summaries."""
+    text = REF["text"]
+    return {
         "answer": _object(
             {
                 "question": REF["question_code"],
@@ -384,6 +417,13 @@ def build_schema() -> dict[str, Any]:
             },
             ["case", "agency", "status"],
         ),
+    }
+
+
+def _panel_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """Escalations, the panel's agreed grades and the discrepancies it found."""
+    text = REF["text"]
+    return {
         "escalation": _object(
             {
                 "ref": _string(20, min_length=1, description="Unique in the document, e.g. E1"),
@@ -430,6 +470,13 @@ def build_schema() -> dict[str, Any]:
             },
             ["case", "description"],
         ),
+    }
+
+
+def _learning_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """Findings, actions and resources."""
+    text = REF["text"]
+    return {
         "finding": _object(
             {
                 "ref": _string(20, min_length=1, description="Unique in the document, e.g. F1"),
@@ -489,6 +536,20 @@ def build_schema() -> dict[str, Any]:
             },
             ["title", "kind"],
         ),
+    }
+
+
+def build_schema() -> dict[str, Any]:
+    c = _choices()
+    defs: dict[str, Any] = {
+        **_value_defs(),
+        **_named_once_defs(c),
+        **_tool_defs(c),
+        **_audit_defs(c),
+        **_case_defs(c),
+        **_return_defs(c),
+        **_panel_defs(c),
+        **_learning_defs(c),
     }
     top = {
         "$schema": {"type": "string"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
@@ -29,7 +30,6 @@ from maca.audits.models import (
     Escalation,
     GradeLevel,
     GradingScale,
-    Need,
     PanelGrade,
     Question,
     SectionSummary,
@@ -149,6 +149,55 @@ def _clean_facts(facts: Any) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _References:
+    """What the document's rows point at, noted while they are written, so that the scales,
+    agencies and reviews parts list each one exactly once."""
+
+    scale_slugs: dict[int, str]
+    agencies_by_id: dict[int, Agency]
+    scales: set[str] = field(default_factory=set)
+    agencies: set[int] = field(default_factory=set)
+    reviews: set[int] = field(default_factory=set)
+
+    def grade(self, level: GradeLevel | None) -> dict[str, str] | None:
+        value = _grade(level, self.scale_slugs)
+        if value:
+            self.scales.add(value["scale"])
+        return value
+
+    def short(self, agency_id: int | None) -> str | None:
+        if agency_id is None:
+            return None
+        self.agencies.add(agency_id)
+        return self.agencies_by_id[agency_id].short_name
+
+    def shorts(self, items: Iterable[Agency]) -> list[str]:
+        return sorted(str(self.short(agency.pk)) for agency in items)
+
+    def short_name(self, agency_id: int) -> str:
+        """For sorting only: not a reference the document makes."""
+        return self.agencies_by_id[agency_id].short_name
+
+
+@dataclass(frozen=True)
+class _Cases:
+    """The audit's cases in the document's order, and where each one comes in it."""
+
+    rows: list[Case]
+    pseudonym: dict[int, str]
+    rank: dict[int, int]
+
+    @classmethod
+    def of(cls, audit: Audit) -> _Cases:
+        rows = sorted(Case.objects.filter(audit=audit).prefetch_related("needs"), key=_case_order)
+        return cls(
+            rows=rows,
+            pseudonym={case.pk: case.pseudonym for case in rows},
+            rank={case.pk: rank for rank, case in enumerate(rows)},
+        )
+
+
 def audit_export(access: AuditAccess) -> dict[str, Any]:
     """The audit as one document (see `schemas/audit-export.schema.json`)."""
     require_exporter(access)
@@ -157,69 +206,148 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
         .prefetch_related("lines_of_enquiry")
         .get(pk=access.audit.pk)
     )
-    scale_slugs = dict(GradingScale.objects.values_list("id", "slug"))
-    used_scales: set[str] = set()
-    used_agencies: set[int] = set()
-    used_reviews: set[int] = set()
-
-    def grade(level: GradeLevel | None) -> dict[str, str] | None:
-        value = _grade(level, scale_slugs)
-        if value:
-            used_scales.add(value["scale"])
-        return value
-
+    refs = _References(
+        scale_slugs=dict(GradingScale.objects.values_list("id", "slug")),
+        agencies_by_id={agency.pk: agency for agency in Agency.objects.all()},
+    )
     tool, sections = _tool(audit.tool_version)
+    _note_tool_references(audit, sections, refs)
+    links = list(AuditAgency.objects.filter(audit=audit).select_related("agency"))
+    links.sort(key=lambda link: (link.order, link.agency.name))
+    refs.agencies.update(link.agency_id for link in links)
+    cases = _Cases.of(audit)
+    question_codes = dict(
+        Question.objects.filter(section__version_id=audit.tool_version_id).values_list("id", "code")
+    )
+    escalations = list(Escalation.objects.filter(audit=audit).order_by("raised_at", "id"))
+    escalation_ref = {row.pk: f"E{number_}" for number_, row in enumerate(escalations, 1)}
+    findings = _finding_rows(audit)
+    finding_ref = {row.pk: f"F{number_}" for number_, row in enumerate(findings, 1)}
+
+    document: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": datetime_text(timezone.now()),
+        "audit": _audit_part(audit),
+        "tool": tool,
+        "cases": [_case(case) for case in cases.rows],
+        "involvement": _involvement(audit, cases, refs),
+        "returns": _returns(audit, cases, refs),
+        "escalations": [
+            _escalation(row, escalation_ref[row.pk], cases, refs) for row in escalations
+        ],
+        "panel_grades": _panel_grades(audit, cases, refs),
+        "discrepancies": _discrepancies(audit, cases, question_codes, refs),
+        "findings": [
+            _finding(row, finding_ref[row.pk], audit, escalation_ref, question_codes, refs)
+            for row in findings
+        ],
+        "actions": _actions(audit, finding_ref, refs),
+        "resources": _resources(audit),
+    }
+    # What the rest refers to, listed once each; only now is every reference noted.
+    document["reviews"] = _reviews(audit, refs.reviews)
+    document["agencies"] = _agencies(links, refs)
+    document["needs"] = _needs(cases.rows)
+    document["scales"] = _scales(refs.scales)
+    return _in_order(document)
+
+
+def _note_tool_references(audit: Audit, sections: list[dict[str, Any]], refs: _References) -> None:
+    """The scales, agencies and reviews the audit's tool and overall grade use."""
     for section in sections:
         if section["grading_scale"]:
-            used_scales.add(section["grading_scale"])
+            refs.scales.add(section["grading_scale"])
         for question in section["questions"]:
             if question["scale"]:
-                used_scales.add(question["scale"])
+                refs.scales.add(question["scale"])
     if audit.overall_scale:
-        used_scales.add(audit.overall_scale.slug)
+        refs.scales.add(audit.overall_scale.slug)
     if audit.tool_version_id:
-        used_agencies.update(
+        refs.agencies.update(
             Question.applies_to_agencies.through.objects.filter(
                 question__section__version_id=audit.tool_version_id
             ).values_list("agency_id", flat=True)
         )
-        used_reviews.update(
+        refs.reviews.update(
             Question.objects.filter(
                 section__version_id=audit.tool_version_id, learning_point__isnull=False
             ).values_list("learning_point__review_id", flat=True)
         )
 
-    links = list(AuditAgency.objects.filter(audit=audit).select_related("agency"))
-    links.sort(key=lambda link: (link.order, link.agency.name))
-    used_agencies.update(link.agency_id for link in links)
 
-    cases = sorted(Case.objects.filter(audit=audit).prefetch_related("needs"), key=_case_order)
-    pseudonym = {case.pk: case.pseudonym for case in cases}
-    case_rank = {case.pk: rank for rank, case in enumerate(cases)}
-    needs: dict[str, Need] = {}
-    for case in cases:
-        for need in case.needs.all():
-            needs[need.code] = need
+def _audit_part(audit: Audit) -> dict[str, Any]:
+    return {
+        "slug": audit.slug,
+        "kind": audit.kind,
+        "title": audit.title,
+        "theme": audit.theme,
+        "status": audit.status,
+        "rationale": audit.rationale,
+        "aim": audit.aim,
+        "terms_of_reference": audit.terms_of_reference,
+        "cohort_definition": audit.cohort_definition,
+        "lookback_months": audit.lookback_months,
+        "lawful_basis": audit.lawful_basis,
+        "audit_date": partial_text(audit.audit_date),
+        "returns_due": date_text(audit.returns_due),
+        "panel_date": date_text(audit.panel_date),
+        "reaudit_due": partial_text(audit.reaudit_due),
+        "published_on": date_text(audit.published_on),
+        "overall_scale": audit.overall_scale.slug if audit.overall_scale else None,
+        "follow_up_of": audit.follow_up_of.slug if audit.follow_up_of else None,
+        "lines_of_enquiry": [
+            line.text for line in sorted(audit.lines_of_enquiry.all(), key=lambda line: line.order)
+        ],
+        "sample": {
+            "method": audit.sample_method,
+            "frame_size": audit.sample_frame_size,
+            "seed": audit.sample_seed,
+            "notes": audit.sample_notes,
+            "census_date": date_text(audit.census_date),
+        },
+    }
 
-    agencies_by_id = {agency.pk: agency for agency in Agency.objects.all()}
 
-    def short(agency_id: int | None) -> str | None:
-        if agency_id is None:
-            return None
-        used_agencies.add(agency_id)
-        return agencies_by_id[agency_id].short_name
+def _case(case: Case) -> dict[str, Any]:
+    return {
+        "pseudonym": case.pseudonym,
+        "order": case.order,
+        "age_weeks": case.age_weeks,
+        "gender": case.gender,
+        "needs": sorted(need.code for need in case.needs.all()),
+        "legal_status": case.legal_status,
+        "placement_type": case.placement_type,
+        "placement_provider": case.placement_provider,
+        "placed_out_of_area": case.placed_out_of_area,
+        "placement_distance_miles": number(case.placement_distance_miles),
+        "placement_area": case.placement_area,
+        "placement_moves_12m": case.placement_moves_12m,
+        "missing_episodes_12m": case.missing_episodes_12m,
+        "is_uasc": case.is_uasc,
+        "facts": _clean_facts(case.facts),
+    }
 
-    def shorts(items: Iterable[Agency]) -> list[str]:
-        return sorted(str(short(agency.pk)) for agency in items)
 
-    involvement = sorted(
+def _involvement(audit: Audit, cases: _Cases, refs: _References) -> list[dict[str, Any]]:
+    rows = sorted(
         AgencyInvolvement.objects.filter(case__audit=audit),
-        key=lambda row: (case_rank[row.case_id], agencies_by_id[row.agency_id].short_name),
+        key=lambda row: (cases.rank[row.case_id], refs.short_name(row.agency_id)),
     )
-    question_codes = dict(
-        Question.objects.filter(section__version_id=audit.tool_version_id).values_list("id", "code")
-    )
-    returns = sorted(
+    return [
+        {
+            "case": cases.pseudonym[row.case_id],
+            "agency": refs.short(row.agency_id),
+            "status": row.status,
+            "note": row.note,
+        }
+        for row in rows
+    ]
+
+
+def _returns(audit: Audit, cases: _Cases, refs: _References) -> list[dict[str, Any]]:
+    rows = sorted(
         AgencyReturn.objects.filter(case__audit=audit)
         .select_related("overall_grade")
         .prefetch_related(
@@ -236,22 +364,121 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
                 ),
             ),
         ),
-        key=lambda row: (case_rank[row.case_id], agencies_by_id[row.agency_id].short_name),
+        key=lambda row: (cases.rank[row.case_id], refs.short_name(row.agency_id)),
     )
-    escalations = list(Escalation.objects.filter(audit=audit).order_by("raised_at", "id"))
-    escalation_ref = {row.pk: f"E{number_}" for number_, row in enumerate(escalations, 1)}
-    panel_grades = sorted(
+    return [_return(row, cases, refs) for row in rows]
+
+
+def _return(row: AgencyReturn, cases: _Cases, refs: _References) -> dict[str, Any]:
+    return {
+        "case": cases.pseudonym[row.case_id],
+        "agency": refs.short(row.agency_id),
+        "status": row.status,
+        "due_date": date_text(row.due_date),
+        "auditor_role": row.auditor_role,
+        "period_reviewed": row.period_reviewed,
+        "records_examined": row.records_examined,
+        "auditor_was_involved": row.auditor_was_involved,
+        "good_practice": row.good_practice,
+        "areas_for_development": row.areas_for_development,
+        "recommendations": row.recommendations,
+        "overall_grade": refs.grade(row.overall_grade),
+        "overall_reason": row.overall_reason,
+        "immediate_concern": row.immediate_concern,
+        "submitted_at": datetime_text(row.submitted_at),
+        "signed_off_at": datetime_text(row.signed_off_at),
+        "reviewed_at": datetime_text(row.reviewed_at),
+        "review_comment": row.review_comment,
+        "answers": [
+            {
+                "question": answer.question.code,
+                "grade": refs.grade(answer.grade),
+                "choices": [str(choice) for choice in answer.choices or []],
+                "date_value": date_text(answer.date_value),
+                "number_value": number(answer.number_value),
+                "text_value": answer.text_value,
+                "evidence": answer.evidence,
+                "reason": answer.reason,
+            }
+            for answer in row.answers.all()
+        ],
+        "sections": [
+            {
+                "section": summary.section.order,
+                "good_practice": summary.good_practice,
+                "areas_for_development": summary.areas_for_development,
+                "recommendations": summary.recommendations,
+                "grade": refs.grade(summary.grade),
+                "grade_reason": summary.grade_reason,
+            }
+            for summary in row.section_summaries.all()
+        ],
+    }
+
+
+def _escalation(row: Escalation, ref: str, cases: _Cases, refs: _References) -> dict[str, Any]:
+    return {
+        "ref": ref,
+        "case": cases.pseudonym.get(row.case_id) if row.case_id else None,
+        "from_return": row.from_return_id is not None,
+        "raised_by_agency": refs.short(row.raised_by_agency_id),
+        "raised_to_agency": refs.short(row.raised_to_agency_id),
+        "raised_at": datetime_text(row.raised_at),
+        "urgency": row.urgency,
+        "status": row.status,
+        "concern": row.concern,
+        "public_summary": row.public_summary,
+        "acknowledge_by": datetime_text(row.acknowledge_by),
+        "acknowledged_at": datetime_text(row.acknowledged_at),
+        "acknowledgement_note": row.acknowledgement_note,
+        "action_taken": row.action_taken,
+        "actioned_at": datetime_text(row.actioned_at),
+        "outcome": row.outcome,
+        "public_outcome": row.public_outcome,
+        "resolved_at": datetime_text(row.resolved_at),
+        "disagreement_policy_used": row.disagreement_policy_used,
+    }
+
+
+def _panel_grades(audit: Audit, cases: _Cases, refs: _References) -> list[dict[str, Any]]:
+    rows = sorted(
         PanelGrade.objects.filter(case__audit=audit).select_related("grade", "section"),
         key=lambda row: (
-            case_rank[row.case_id],
+            cases.rank[row.case_id],
             -1 if row.section is None else row.section.order,
         ),
     )
-    discrepancies = sorted(
+    return [
+        {
+            "case": cases.pseudonym[row.case_id],
+            "section": row.section.order if row.section else None,
+            "grade": refs.grade(row.grade),
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+
+
+def _discrepancies(
+    audit: Audit, cases: _Cases, question_codes: dict[int, str], refs: _References
+) -> list[dict[str, Any]]:
+    rows = sorted(
         Discrepancy.objects.filter(case__audit=audit).prefetch_related("agencies"),
-        key=lambda row: (case_rank[row.case_id], row.pk),
+        key=lambda row: (cases.rank[row.case_id], row.pk),
     )
-    findings = list(
+    return [
+        {
+            "case": cases.pseudonym[row.case_id],
+            "question": question_codes.get(row.question_id) if row.question_id else None,
+            "agencies": refs.shorts(row.agencies.all()),
+            "description": row.description,
+        }
+        for row in rows
+    ]
+
+
+def _finding_rows(audit: Audit) -> list[Finding]:
+    return list(
         Finding.objects.filter(audit=audit)
         .order_by("heading", "order", "id")
         .prefetch_related(
@@ -264,8 +491,55 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
             "questions__section",
         )
     )
-    finding_ref = {row.pk: f"F{number_}" for number_, row in enumerate(findings, 1)}
-    actions = list(
+
+
+def _finding(
+    row: Finding,
+    ref: str,
+    audit: Audit,
+    escalation_ref: dict[int, str],
+    question_codes: dict[int, str],
+    refs: _References,
+) -> dict[str, Any]:
+    linked_points = sorted(
+        row.learning_points.all(), key=lambda point: (point.review.short_name, point.order)
+    )
+    refs.reviews.update(point.review_id for point in linked_points)
+    return {
+        "ref": ref,
+        "heading": row.heading,
+        "order": row.order,
+        "title": row.title,
+        "text": row.text,
+        "needs_to_happen": row.needs_to_happen,
+        # Only when written, so documents without strengths read as before.
+        **({"strengths": row.strengths} if row.strengths else {}),
+        "attribution": row.attribution,
+        "include_in_brief": row.include_in_brief,
+        "signs_of_safety_scale": row.signs_of_safety_scale,
+        "taken_forward_by": refs.shorts(row.taken_forward_by.all()),
+        "agencies": refs.shorts(row.agencies.all()),
+        "cases": [
+            case.pseudonym
+            for case in sorted(row.cases.all(), key=_case_order)
+            if case.audit_id == audit.pk
+        ],
+        "themes": sorted(theme.name for theme in row.themes.all()),
+        "escalations": sorted(
+            (escalation_ref[e.pk] for e in row.escalations.all() if e.pk in escalation_ref),
+            key=lambda code: int(code[1:]),
+        ),
+        "learning_points": [_point(point) for point in linked_points],
+        "questions": [
+            question.code
+            for question in sorted(row.questions.all(), key=lambda q: (q.section.order, q.order))
+            if question.pk in question_codes
+        ],
+    }
+
+
+def _actions(audit: Audit, finding_ref: dict[int, str], refs: _References) -> list[dict[str, Any]]:
+    actions = (
         Action.objects.filter(audit=audit)
         .order_by("order", "id")
         .select_related("lead")
@@ -275,255 +549,60 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
             Prefetch("updates", queryset=ActionUpdate.objects.order_by("at", "id")),
         )
     )
+    return [
+        {
+            "order": action.order,
+            "description": action.description,
+            "owners": refs.shorts(action.owners.all()),
+            # People's accounts are not exported; the brief names the lead, so keep the name.
+            "lead_name": action.lead_name or (action.lead.full_name if action.lead else ""),
+            "due": partial_text(action.due),
+            "measure_of_success": action.measure_of_success,
+            "status": action.status,
+            "done_on": partial_text(action.done_on),
+            "evidence_of_impact": action.evidence_of_impact,
+            "verified_at": datetime_text(action.verified_at),
+            "include_in_brief": action.include_in_brief,
+            "findings": sorted(
+                (finding_ref[f.pk] for f in action.findings.all() if f.pk in finding_ref),
+                key=lambda ref: int(ref[1:]),
+            ),
+            "updates": [
+                {
+                    "at": datetime_text(update.at),
+                    "text": update.text,
+                    "status_before": update.status_before,
+                    "status_after": update.status_after,
+                }
+                for update in action.updates.all()
+            ],
+        }
+        for action in actions
+    ]
+
+
+def _resources(audit: Audit) -> list[dict[str, Any]]:
+    return [
+        {
+            "order": row.order,
+            "title": row.title,
+            "kind": row.kind,
+            "url": row.url,
+            "description": row.description,
+        }
+        for row in Resource.objects.filter(audit=audit).order_by("order", "id")
+    ]
+
+
+def _reviews(audit: Audit, used_reviews: set[int]) -> list[dict[str, Any]]:
+    """The reviews the audit links to, in its order, then any others its tool or findings cite."""
     review_links = list(
         AuditReview.objects.filter(audit=audit).select_related("review").order_by("order", "id")
     )
-
-    document: dict[str, Any] = {
-        "$schema": SCHEMA_ID,
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "exported_at": datetime_text(timezone.now()),
-        "audit": {
-            "slug": audit.slug,
-            "kind": audit.kind,
-            "title": audit.title,
-            "theme": audit.theme,
-            "status": audit.status,
-            "rationale": audit.rationale,
-            "aim": audit.aim,
-            "terms_of_reference": audit.terms_of_reference,
-            "cohort_definition": audit.cohort_definition,
-            "lookback_months": audit.lookback_months,
-            "lawful_basis": audit.lawful_basis,
-            "audit_date": partial_text(audit.audit_date),
-            "returns_due": date_text(audit.returns_due),
-            "panel_date": date_text(audit.panel_date),
-            "reaudit_due": partial_text(audit.reaudit_due),
-            "published_on": date_text(audit.published_on),
-            "overall_scale": audit.overall_scale.slug if audit.overall_scale else None,
-            "follow_up_of": audit.follow_up_of.slug if audit.follow_up_of else None,
-            "lines_of_enquiry": [
-                line.text
-                for line in sorted(audit.lines_of_enquiry.all(), key=lambda line: line.order)
-            ],
-            "sample": {
-                "method": audit.sample_method,
-                "frame_size": audit.sample_frame_size,
-                "seed": audit.sample_seed,
-                "notes": audit.sample_notes,
-                "census_date": date_text(audit.census_date),
-            },
-        },
-        "tool": tool,
-        "cases": [
-            {
-                "pseudonym": case.pseudonym,
-                "order": case.order,
-                "age_weeks": case.age_weeks,
-                "gender": case.gender,
-                "needs": sorted(need.code for need in case.needs.all()),
-                "legal_status": case.legal_status,
-                "placement_type": case.placement_type,
-                "placement_provider": case.placement_provider,
-                "placed_out_of_area": case.placed_out_of_area,
-                "placement_distance_miles": number(case.placement_distance_miles),
-                "placement_area": case.placement_area,
-                "placement_moves_12m": case.placement_moves_12m,
-                "missing_episodes_12m": case.missing_episodes_12m,
-                "is_uasc": case.is_uasc,
-                "facts": _clean_facts(case.facts),
-            }
-            for case in cases
-        ],
-        "involvement": [
-            {
-                "case": pseudonym[row.case_id],
-                "agency": short(row.agency_id),
-                "status": row.status,
-                "note": row.note,
-            }
-            for row in involvement
-        ],
-        "returns": [
-            {
-                "case": pseudonym[row.case_id],
-                "agency": short(row.agency_id),
-                "status": row.status,
-                "due_date": date_text(row.due_date),
-                "auditor_role": row.auditor_role,
-                "period_reviewed": row.period_reviewed,
-                "records_examined": row.records_examined,
-                "auditor_was_involved": row.auditor_was_involved,
-                "good_practice": row.good_practice,
-                "areas_for_development": row.areas_for_development,
-                "recommendations": row.recommendations,
-                "overall_grade": grade(row.overall_grade),
-                "overall_reason": row.overall_reason,
-                "immediate_concern": row.immediate_concern,
-                "submitted_at": datetime_text(row.submitted_at),
-                "signed_off_at": datetime_text(row.signed_off_at),
-                "reviewed_at": datetime_text(row.reviewed_at),
-                "review_comment": row.review_comment,
-                "answers": [
-                    {
-                        "question": answer.question.code,
-                        "grade": grade(answer.grade),
-                        "choices": [str(choice) for choice in answer.choices or []],
-                        "date_value": date_text(answer.date_value),
-                        "number_value": number(answer.number_value),
-                        "text_value": answer.text_value,
-                        "evidence": answer.evidence,
-                        "reason": answer.reason,
-                    }
-                    for answer in row.answers.all()
-                ],
-                "sections": [
-                    {
-                        "section": summary.section.order,
-                        "good_practice": summary.good_practice,
-                        "areas_for_development": summary.areas_for_development,
-                        "recommendations": summary.recommendations,
-                        "grade": grade(summary.grade),
-                        "grade_reason": summary.grade_reason,
-                    }
-                    for summary in row.section_summaries.all()
-                ],
-            }
-            for row in returns
-        ],
-        "escalations": [
-            {
-                "ref": escalation_ref[row.pk],
-                "case": pseudonym.get(row.case_id) if row.case_id else None,
-                "from_return": row.from_return_id is not None,
-                "raised_by_agency": short(row.raised_by_agency_id),
-                "raised_to_agency": short(row.raised_to_agency_id),
-                "raised_at": datetime_text(row.raised_at),
-                "urgency": row.urgency,
-                "status": row.status,
-                "concern": row.concern,
-                "public_summary": row.public_summary,
-                "acknowledge_by": datetime_text(row.acknowledge_by),
-                "acknowledged_at": datetime_text(row.acknowledged_at),
-                "acknowledgement_note": row.acknowledgement_note,
-                "action_taken": row.action_taken,
-                "actioned_at": datetime_text(row.actioned_at),
-                "outcome": row.outcome,
-                "public_outcome": row.public_outcome,
-                "resolved_at": datetime_text(row.resolved_at),
-                "disagreement_policy_used": row.disagreement_policy_used,
-            }
-            for row in escalations
-        ],
-        "panel_grades": [
-            {
-                "case": pseudonym[row.case_id],
-                "section": row.section.order if row.section else None,
-                "grade": grade(row.grade),
-                "reason": row.reason,
-            }
-            for row in panel_grades
-        ],
-        "discrepancies": [
-            {
-                "case": pseudonym[row.case_id],
-                "question": question_codes.get(row.question_id) if row.question_id else None,
-                "agencies": shorts(row.agencies.all()),
-                "description": row.description,
-            }
-            for row in discrepancies
-        ],
-        "findings": [],
-        "actions": [],
-        "resources": [
-            {
-                "order": row.order,
-                "title": row.title,
-                "kind": row.kind,
-                "url": row.url,
-                "description": row.description,
-            }
-            for row in Resource.objects.filter(audit=audit).order_by("order", "id")
-        ],
-    }
-    for row in findings:
-        linked_points = sorted(
-            row.learning_points.all(), key=lambda point: (point.review.short_name, point.order)
-        )
-        used_reviews.update(point.review_id for point in linked_points)
-        document["findings"].append(
-            {
-                "ref": finding_ref[row.pk],
-                "heading": row.heading,
-                "order": row.order,
-                "title": row.title,
-                "text": row.text,
-                "needs_to_happen": row.needs_to_happen,
-                # Only when written, so documents without strengths read as before.
-                **({"strengths": row.strengths} if row.strengths else {}),
-                "attribution": row.attribution,
-                "include_in_brief": row.include_in_brief,
-                "signs_of_safety_scale": row.signs_of_safety_scale,
-                "taken_forward_by": shorts(row.taken_forward_by.all()),
-                "agencies": shorts(row.agencies.all()),
-                "cases": [
-                    case.pseudonym
-                    for case in sorted(row.cases.all(), key=_case_order)
-                    if case.audit_id == audit.pk
-                ],
-                "themes": sorted(theme.name for theme in row.themes.all()),
-                "escalations": sorted(
-                    (escalation_ref[e.pk] for e in row.escalations.all() if e.pk in escalation_ref),
-                    key=lambda ref: int(ref[1:]),
-                ),
-                "learning_points": [_point(point) for point in linked_points],
-                "questions": [
-                    question.code
-                    for question in sorted(
-                        row.questions.all(), key=lambda q: (q.section.order, q.order)
-                    )
-                    if question.pk in question_codes
-                ],
-            }
-        )
-    for action in actions:
-        document["actions"].append(
-            {
-                "order": action.order,
-                "description": action.description,
-                "owners": shorts(action.owners.all()),
-                # People's accounts are not exported; the brief names the lead, so keep the name.
-                "lead_name": action.lead_name or (action.lead.full_name if action.lead else ""),
-                "due": partial_text(action.due),
-                "measure_of_success": action.measure_of_success,
-                "status": action.status,
-                "done_on": partial_text(action.done_on),
-                "evidence_of_impact": action.evidence_of_impact,
-                "verified_at": datetime_text(action.verified_at),
-                "include_in_brief": action.include_in_brief,
-                "findings": sorted(
-                    (finding_ref[f.pk] for f in action.findings.all() if f.pk in finding_ref),
-                    key=lambda ref: int(ref[1:]),
-                ),
-                "updates": [
-                    {
-                        "at": datetime_text(update.at),
-                        "text": update.text,
-                        "status_before": update.status_before,
-                        "status_after": update.status_after,
-                    }
-                    for update in action.updates.all()
-                ],
-            }
-        )
-
-    # What the rest refers to, listed once each.
-    linked_ids = [link.review_id for link in review_links]
     link_by_review = {link.review_id: link for link in review_links}
-    review_rows = Review.objects.filter(pk__in={*used_reviews, *linked_ids}).prefetch_related(
-        "learning_points"
-    )
+    review_rows = Review.objects.filter(
+        pk__in={*used_reviews, *(link.review_id for link in review_links)}
+    ).prefetch_related("learning_points")
     ordered_reviews = sorted(
         review_rows,
         key=lambda review: (
@@ -534,7 +613,7 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
             review.short_name,
         ),
     )
-    document["reviews"] = [
+    return [
         {
             "title": review.title,
             "short_name": review.short_name,
@@ -556,22 +635,33 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
         }
         for review in ordered_reviews
     ]
-    taking_part = {link.agency_id: link for link in links}
+
+
+def _agencies(links: list[AuditAgency], refs: _References) -> list[dict[str, Any]]:
+    """Those taking part, in the audit's order, then every other agency referred to."""
+    taking_part = {link.agency_id for link in links}
     others = sorted(
-        (agencies_by_id[pk] for pk in used_agencies if pk not in taking_part),
+        (refs.agencies_by_id[pk] for pk in refs.agencies if pk not in taking_part),
         key=lambda agency: agency.short_name,
     )
-    document["agencies"] = [_agency(link.agency, link) for link in links] + [
+    return [_agency(link.agency, link) for link in links] + [
         _agency(agency, None) for agency in others
     ]
-    document["needs"] = [
+
+
+def _needs(cases: list[Case]) -> list[dict[str, Any]]:
+    needs = {need.code: need for case in cases for need in case.needs.all()}
+    return [
         {"code": need.code, "label": need.label, "description": need.description}
         for need in sorted(needs.values(), key=lambda need: need.code)
     ]
+
+
+def _scales(used_scales: set[str]) -> list[dict[str, Any]]:
     scales = GradingScale.objects.filter(slug__in=used_scales).prefetch_related(
         Prefetch("levels", queryset=GradeLevel.objects.order_by("value"))
     )
-    document["scales"] = [
+    return [
         {
             "slug": scale.slug,
             "name": scale.name,
@@ -591,7 +681,6 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
         }
         for scale in sorted(scales, key=lambda scale: scale.slug)
     ]
-    return _in_order(document)
 
 
 def _agency(agency: Agency, link: AuditAgency | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from maca.accounts.reauth import recent_authentication_required
+from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.throttling import render_throttled
 from maca.exchange.document import DocumentInvalid, Problem
@@ -25,7 +26,7 @@ from maca.reports.disclosure_check import run_check
 from maca.reports.models import DisclosureScope
 
 
-def export(request: HttpRequest, slug: str) -> HttpResponse:
+def export(request: SignedInRequest, slug: str) -> HttpResponse:
     # Scope first, so everyone who may not export gets the same 404 whether or not they have
     # confirmed who they are lately (as the identifier reveal does).
     access = audit_access_for(request.user, slug)
@@ -52,7 +53,7 @@ def schema(request: HttpRequest) -> HttpResponse:
     return HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")
 
 
-def import_audit(request: HttpRequest) -> HttpResponse:
+def import_audit(request: SignedInRequest) -> HttpResponse:
     require_audit_starter(request.user)
     problems: list[Problem] = []
     more = 0

@@ -62,7 +62,7 @@ class AccessLogFilterForm(GovukForm):
     date_from = GovukDateField(label="From (optional)", required=False)
     date_to = GovukDateField(label="To (optional)", required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         audit_field = self.fields["audit"]
         person_field = self.fields["person"]

@@ -40,10 +40,6 @@ class PurgeDecision:
     hold_reason: str = ""
     closed_date_recorded: bool = True
 
-    @property
-    def removes_something(self) -> bool:
-        return bool(self.identities or self.references or self.sample_hashes)
-
     def describe(self) -> str:
         what = (
             f"{self.identities} child identit{'y' if self.identities == 1 else 'ies'}, "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -26,7 +25,7 @@ from maca.identifiers.models import (
 # --- Revealing a child's identifiers ----------------------------------------------------------
 
 
-def coordinator_access_for(user: Any, slug: str) -> AuditAccess:
+def coordinator_access_for(user: User, slug: str) -> AuditAccess:
     """The audit, if this person coordinates it; 404 for everyone else, administrators too."""
     access = audit_access_for(user, slug)
     if not access.is_coordinator:
@@ -34,7 +33,7 @@ def coordinator_access_for(user: Any, slug: str) -> AuditAccess:
     return access
 
 
-def reveal_case_for(user: Any, slug: str, case_id: int) -> tuple[AuditAccess, Case]:
+def reveal_case_for(user: User, slug: str, case_id: int) -> tuple[AuditAccess, Case]:
     """The case whose identifiers this person may ask to see: only the audit's coordinators."""
     access = coordinator_access_for(user, slug)
     case = cases_visible(access).filter(pk=case_id).first()
@@ -80,7 +79,7 @@ class AgencyReferenceTarget:
 
 
 def agency_reference_case_for(
-    user: Any, slug: str, case_id: int, agency_id: int
+    user: User, slug: str, case_id: int, agency_id: int
 ) -> AgencyReferenceTarget:
     """A case this person's agency was asked about, with the agency's reference if it has one.
     404 unless the person is an auditor or lead of that agency in this audit."""
@@ -107,7 +106,7 @@ def agency_reference_case_for(
 # --- The access log ------------------------------------------------------------------------------
 
 
-def access_log_scope(user: Any) -> QuerySet[IdentifierAccess]:
+def access_log_scope(user: User) -> QuerySet[IdentifierAccess]:
     """Administrators read the whole log; coordinators the entries about audits they coordinate
     and their own exports of it; everyone else gets a 404."""
     roles = roles_of(user)
@@ -121,7 +120,7 @@ def access_log_scope(user: Any) -> QuerySet[IdentifierAccess]:
     raise Http404("No page found")
 
 
-def access_log_audits(user: Any) -> QuerySet[Audit]:
+def access_log_audits(user: User) -> QuerySet[Audit]:
     """The audits a person may filter the log by."""
     roles = roles_of(user)
     if roles.has(Role.ADMINISTRATOR):
@@ -129,7 +128,7 @@ def access_log_audits(user: Any) -> QuerySet[Audit]:
     return Audit.objects.filter(coordinators=user).order_by("title")
 
 
-def access_log_people(user: Any) -> QuerySet[User]:
+def access_log_people(user: User) -> QuerySet[User]:
     """The people who appear in the part of the log this person may read."""
     ids = access_log_scope(user).exclude(user=None).values("user_id")
     return User.objects.filter(pk__in=ids).order_by("full_name", "email")
@@ -156,7 +155,7 @@ class AccessLogFilters:
         return ", ".join(parts) or "no filters"
 
 
-def access_log_for(user: Any, filters: AccessLogFilters) -> QuerySet[IdentifierAccess]:
+def access_log_for(user: User, filters: AccessLogFilters) -> QuerySet[IdentifierAccess]:
     entries = access_log_scope(user)
     if filters.audit is not None:
         entries = entries.filter(audit=filters.audit)
@@ -188,10 +187,6 @@ class Retention:
     closed_on: dt.date | None
     closed_date_recorded: bool
     due_on: dt.date | None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.audit.status == AuditStatus.CLOSED
 
     @property
     def is_held(self) -> bool:

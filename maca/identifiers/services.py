@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from maca.accounts.models import Agency
+from maca.accounts.models import Agency, User
 from maca.audits.models import Audit, AuditStatus, Case
 from maca.identifiers.models import (
     FIELD_LABELS,
@@ -42,7 +41,7 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def _actor_name(user: Any) -> str:
+def _actor_name(user: User) -> str:
     return str(user)[:200] if user is not None else "System"
 
 
@@ -67,7 +66,7 @@ class RevealedIdentifiers:
 
 @transaction.atomic
 def identifiers_reveal(
-    *, user: Any, audit: Audit, case: Case, purpose: str, reason: str, ip_address: str | None
+    *, user: User, audit: Audit, case: Case, purpose: str, reason: str, ip_address: str | None
 ) -> RevealedIdentifiers:
     """Log the reveal, then hand back the child's identifiers to show once.
 
@@ -101,7 +100,7 @@ def identifiers_reveal(
 
 @transaction.atomic
 def access_log_export_record(
-    *, user: Any, filters: AccessLogFilters, rows: int, ip_address: str | None
+    *, user: User, filters: AccessLogFilters, rows: int, ip_address: str | None
 ) -> IdentifierAccess:
     """Reading the log is itself logged."""
     audit = filters.audit
@@ -147,7 +146,7 @@ def agency_reference_set(*, case: Case, agency: Agency, reference: str) -> Agenc
 
 
 @transaction.atomic
-def retention_hold_set(*, audit: Audit, user: Any, reason: str) -> Audit:
+def retention_hold_set(*, audit: Audit, user: User, reason: str) -> Audit:
     """Keep the audit's identifiers past the retention period until the hold is lifted."""
     reason = _check_reason(reason)
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
@@ -171,7 +170,7 @@ def retention_hold_set(*, audit: Audit, user: Any, reason: str) -> Audit:
 
 
 @transaction.atomic
-def retention_hold_lift(*, audit: Audit, user: Any, reason: str) -> Audit:
+def retention_hold_lift(*, audit: Audit, user: User, reason: str) -> Audit:
     """Let the retention period take its course again; the next purge run acts on it."""
     reason = _check_reason(reason)
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
@@ -192,7 +191,7 @@ def retention_hold_lift(*, audit: Audit, user: Any, reason: str) -> Audit:
     return audit
 
 
-def _log_retention(audit: Audit, user: Any, kind: str, reason: str) -> None:
+def _log_retention(audit: Audit, user: User, kind: str, reason: str) -> None:
     IdentifierAccess.objects.create(
         kind=kind,
         user=user,

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maca.accounts.reauth import recent_authentication_required
+from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
 from maca.core.spreadsheets import safe_cell
@@ -42,7 +43,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reveal(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def reveal(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     # Scope first, so everyone who may not reveal gets the same 404 whether or not they have
     # confirmed who they are lately.
     access, case = selectors.reveal_case_for(request.user, slug, case_id)
@@ -50,7 +51,7 @@ def reveal(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 
 @recent_authentication_required
-def _reveal_confirmed(request: HttpRequest, access: AuditAccess, case: Case) -> HttpResponse:
+def _reveal_confirmed(request: SignedInRequest, access: AuditAccess, case: Case) -> HttpResponse:
     held = selectors.held_fields(case)
     form = RevealForm(request.POST or None)
     revealed = None
@@ -83,7 +84,7 @@ def _reveal_confirmed(request: HttpRequest, access: AuditAccess, case: Case) -> 
 
 
 @require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: SignedInRequest) -> HttpResponse:
     selectors.access_log_scope(request.user)  # 404 for anyone who may not read it
     form = AccessLogFilterForm(request.GET or None, user=request.user)
     entries = selectors.access_log_for(request.user, form.filters())
@@ -113,14 +114,14 @@ CSV_HEADERS = (
 
 
 @require_GET
-def access_log_csv(request: HttpRequest) -> HttpResponse:
+def access_log_csv(request: SignedInRequest) -> HttpResponse:
     selectors.access_log_scope(request.user)
     return _access_log_csv_confirmed(request)
 
 
 @recent_authentication_required
 @render_throttled
-def _access_log_csv_confirmed(request: HttpRequest) -> HttpResponse:
+def _access_log_csv_confirmed(request: SignedInRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     entries = list(selectors.access_log_for(request.user, filters))
@@ -161,7 +162,9 @@ def _log_csv(entries: list[IdentifierAccess]) -> bytes:
 
 
 @require_http_methods(["GET", "POST"])
-def agency_reference(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+def agency_reference(
+    request: SignedInRequest, slug: str, case_id: int, agency_id: int
+) -> HttpResponse:
     target = selectors.agency_reference_case_for(request.user, slug, case_id, agency_id)
     access, case, agency, reference = target.access, target.case, target.agency, target.reference
     initial = {"reference": reference.reference if reference else ""}
@@ -196,7 +199,7 @@ def agency_reference(request: HttpRequest, slug: str, case_id: int, agency_id: i
 
 
 @require_http_methods(["GET", "POST"])
-def retention(request: HttpRequest, slug: str) -> HttpResponse:
+def retention(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.coordinator_access_for(request.user, slug)
     audit = access.audit
     lifting = bool(audit.retention_hold_reason)

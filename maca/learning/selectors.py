@@ -9,6 +9,7 @@ that scope is a 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,14 @@ from django.http import Http404
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
-from maca.audits.models import Audit, AuditAgency, Case, Escalation, Question
+from maca.audits.models import (
+    PUBLIC_ESCALATION_FIELDS,
+    Audit,
+    AuditAgency,
+    Case,
+    Escalation,
+    Question,
+)
 from maca.audits.selectors import PUBLISHED_STATUSES, AuditAccess, require_learning
 from maca.learning.models import (
     Action,
@@ -39,7 +47,7 @@ class FindingsByHeading:
     good_practice: list[Finding]
     learning: list[Finding]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[str, list[Finding]]]:
         yield Heading.WORRY, self.worries
         yield Heading.GOOD_PRACTICE, self.good_practice
         yield Heading.LEARNING, self.learning
@@ -192,7 +200,7 @@ def finding_choices(access: AuditAccess) -> FindingChoices:
         learning_points=LearningPoint.objects.filter(
             review__audit_links__audit=audit
         ).select_related("review"),
-        escalations=Escalation.objects.filter(audit=audit).only("id", "public_summary"),
+        escalations=Escalation.objects.filter(audit=audit).only(*PUBLIC_ESCALATION_FIELDS),
     )
 
 
@@ -247,7 +255,7 @@ def is_overdue(action: Action | PublishedAction, today: dt.date) -> bool:
     )
 
 
-def _action_scope(user: Any) -> Q:
+def _action_scope(user: User) -> Q:
     roles = roles_of(user)
     condition = Q(pk__in=[])
     if roles.has(Role.COORDINATOR):
@@ -259,7 +267,7 @@ def _action_scope(user: Any) -> Q:
     return condition
 
 
-def actions_visible_to(user: Any) -> QuerySet[Action]:
+def actions_visible_to(user: User) -> QuerySet[Action]:
     """The actions someone works with: coordinators those of audits they coordinate; agency
     leads and auditors the actions their agency owns; panel members those of their audits.
     Readers read published audits' actions as published instead (`published_actions_read_by`),
@@ -268,7 +276,7 @@ def actions_visible_to(user: Any) -> QuerySet[Action]:
     return Action.objects.filter(pk__in=ids)
 
 
-def published_actions_read_by(user: Any) -> list[PublishedAction]:
+def published_actions_read_by(user: User) -> list[PublishedAction]:
     """For a reader, the actions of every published audit as its latest version has them,
     except those they also work with (which they see as they are)."""
     if not roles_of(user).has(Role.READER):
@@ -283,7 +291,7 @@ def tracker_order(action: Action | PublishedAction) -> tuple[str, int, int]:
 
 
 def published_actions_filtered(
-    user: Any, filters: TrackerFilters, *, today: dt.date
+    user: User, filters: TrackerFilters, *, today: dt.date
 ) -> list[PublishedAction]:
     """What `published_actions_read_by` gives, filtered as the tracker's rows are."""
     actions = published_actions_read_by(user)
@@ -304,7 +312,7 @@ class ActionRights:
     sees_cases: bool
 
 
-def _rights(user: Any, action: Action) -> ActionRights:
+def _rights(user: User, action: Action) -> ActionRights:
     roles = roles_of(user)
     audit = action.audit
     coordinator_ids = {person.pk for person in audit.coordinators.all()}
@@ -328,7 +336,7 @@ class ActionDetail:
     next_statuses: list[tuple[str, str]]
 
 
-def action_detail(user: Any, action_id: int, *, today: dt.date) -> ActionDetail:
+def action_detail(user: User, action_id: int, *, today: dt.date) -> ActionDetail:
     action = (
         actions_visible_to(user)
         .select_related("audit", "lead", "verified_by")
@@ -396,7 +404,7 @@ class Tracker:
     by_status: list[tuple[str, str, int]]
 
 
-def tracker_agencies(user: Any) -> QuerySet[Agency]:
+def tracker_agencies(user: User) -> QuerySet[Agency]:
     """Agencies that own at least one action the person can see, for the filter."""
     published = {
         owner.pk for action in published_actions_read_by(user) for owner in action.owners.all()
@@ -410,7 +418,7 @@ def tracker_agencies(user: Any) -> QuerySet[Agency]:
     )
 
 
-def tracker_actions(user: Any, filters: TrackerFilters, *, today: dt.date) -> QuerySet[Action]:
+def tracker_actions(user: User, filters: TrackerFilters, *, today: dt.date) -> QuerySet[Action]:
     actions = actions_visible_to(user).annotate(due_length=Length("due"))
     if filters.agency is not None:
         actions = actions.filter(owners=filters.agency)
@@ -421,7 +429,7 @@ def tracker_actions(user: Any, filters: TrackerFilters, *, today: dt.date) -> Qu
     return actions
 
 
-def tracker(user: Any, filters: TrackerFilters, *, today: dt.date) -> Tracker:
+def tracker(user: User, filters: TrackerFilters, *, today: dt.date) -> Tracker:
     """Every action the person may see across all audits, filtered, in a fixed number of
     queries however many audits and actions there are."""
     queryset = tracker_actions(user, filters, today=today)

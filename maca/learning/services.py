@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maca.accounts.models import Agency, Role, RoleAssignment
+from maca.accounts.models import Agency, Role, RoleAssignment, User
 from maca.audits.models import Audit, AuditAgency, AuditStatus, Case, Escalation, LineOfEnquiry
 from maca.audits.models import Question as ToolQuestion
 from maca.audits.selectors import AuditAccess
@@ -261,7 +261,7 @@ class ActionFields:
     include_in_brief: bool = True
 
 
-def _log(action: Action, *, by: Any, text: str, before: str = "", after: str = "") -> None:
+def _log(action: Action, *, by: User, text: str, before: str = "", after: str = "") -> None:
     ActionUpdate.objects.create(
         action=action,
         at=timezone.now(),
@@ -284,7 +284,7 @@ def _check_action_fields(fields: ActionFields) -> None:
 
 @transaction.atomic
 def action_create(
-    *, access: AuditAccess, by: Any, fields: ActionFields, findings: Iterable[Finding] = ()
+    *, access: AuditAccess, by: User, fields: ActionFields, findings: Iterable[Finding] = ()
 ) -> Action:
     require_learning_editor(access)
     _check_action_fields(fields)
@@ -321,7 +321,9 @@ _FIELD_LABELS = {
 
 
 @transaction.atomic
-def action_update(*, rights: ActionRights, action: Action, by: Any, fields: ActionFields) -> Action:
+def action_update(
+    *, rights: ActionRights, action: Action, by: User, fields: ActionFields
+) -> Action:
     if not rights.can_edit:
         raise ValidationError("You cannot change this action")
     _check_action_fields(fields)
@@ -353,7 +355,7 @@ def action_status_change(
     *,
     rights: ActionRights,
     action: Action,
-    by: Any,
+    by: User,
     status: str,
     note: str = "",
     done_on: PartialDate | None = None,
@@ -382,7 +384,7 @@ def action_status_change(
 
 
 @transaction.atomic
-def action_note_add(*, rights: ActionRights, action: Action, by: Any, text: str) -> ActionUpdate:
+def action_note_add(*, rights: ActionRights, action: Action, by: User, text: str) -> ActionUpdate:
     if not rights.can_update_progress:
         raise ValidationError("You cannot update this action")
     if not text.strip():
@@ -394,7 +396,7 @@ def action_note_add(*, rights: ActionRights, action: Action, by: Any, text: str)
 
 @transaction.atomic
 def action_verify(
-    *, rights: ActionRights, action: Action, by: Any, evidence_of_impact: str
+    *, rights: ActionRights, action: Action, by: User, evidence_of_impact: str
 ) -> Action:
     """Close an action: only the audit's coordinator, only once it is done, only with evidence
     of impact."""
@@ -516,7 +518,7 @@ def _reminder_text(action: Action, due: PartialDate) -> str:
 
 @transaction.atomic
 def audit_follow_up_create(
-    *, access: AuditAccess, by: Any, title: str, audit_date: PartialDate | None = None
+    *, access: AuditAccess, by: User, title: str, audit_date: PartialDate | None = None
 ) -> Audit:
     """A re-audit of `access.audit`: same tool version, theme, scale, agencies, earlier reviews
     and lines of enquiry; a new, empty sample; status draft; the person asking coordinates it."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maca.accounts.reauth import recent_authentication_required
+from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.throttling import render_throttled
 from maca.learning import exports, selectors, services
@@ -56,7 +57,7 @@ def _published_part(access: AuditAccess, anchor: str) -> HttpResponse | None:
     return None
 
 
-def findings(request: HttpRequest, slug: str) -> HttpResponse:
+def findings(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     if (published := _published_part(access, "brief-worries")) is not None:
         return published
@@ -95,7 +96,7 @@ def _finding_values(form: FindingForm) -> dict[str, Any]:
     }
 
 
-def finding_new(request: HttpRequest, slug: str) -> HttpResponse:
+def finding_new(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     choices = selectors.finding_choices(access)
     initial = {"include_in_brief": True, "heading": request.GET.get("heading", "")}
@@ -114,7 +115,7 @@ def finding_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "learning/finding_form.html", context)
 
 
-def finding_edit(request: HttpRequest, slug: str, finding_id: int) -> HttpResponse:
+def finding_edit(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     finding = selectors.finding_for_edit(access, finding_id)
     choices = selectors.finding_choices(access)
@@ -140,7 +141,7 @@ def finding_edit(request: HttpRequest, slug: str, finding_id: int) -> HttpRespon
 
 
 @require_POST
-def finding_move(request: HttpRequest, slug: str, finding_id: int) -> HttpResponse:
+def finding_move(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     finding = selectors.finding_for_edit(access, finding_id)
     direction = request.POST.get("direction", "")
@@ -152,7 +153,7 @@ def finding_move(request: HttpRequest, slug: str, finding_id: int) -> HttpRespon
 
 
 @require_POST
-def finding_brief(request: HttpRequest, slug: str, finding_id: int) -> HttpResponse:
+def finding_brief(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     finding = selectors.finding_for_edit(access, finding_id)
     include = request.POST.get("include") == "1"
@@ -163,7 +164,7 @@ def finding_brief(request: HttpRequest, slug: str, finding_id: int) -> HttpRespo
     return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
 
 
-def finding_merge(request: HttpRequest, slug: str, finding_id: int) -> HttpResponse:
+def finding_merge(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     finding = selectors.finding_for_edit(access, finding_id)
     form = MergeForm(request.POST or None, candidates=selectors.merge_candidates(access, finding))
@@ -183,7 +184,7 @@ def finding_merge(request: HttpRequest, slug: str, finding_id: int) -> HttpRespo
 # --- Actions of one audit -------------------------------------------------------------------
 
 
-def actions(request: HttpRequest, slug: str) -> HttpResponse:
+def actions(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     if (published := _published_part(access, "brief-actions")) is not None:
         return published
@@ -209,7 +210,7 @@ def _action_fields(form: ActionForm) -> services.ActionFields:
     )
 
 
-def action_new(request: HttpRequest, slug: str, finding_id: int | None = None) -> HttpResponse:
+def action_new(request: SignedInRequest, slug: str, finding_id: int | None = None) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     finding = selectors.finding_for_edit(access, finding_id) if finding_id else None
     selectors.require_learning_editor(access)
@@ -243,7 +244,7 @@ def action_new(request: HttpRequest, slug: str, finding_id: int | None = None) -
 # --- Follow-up audit ------------------------------------------------------------------------
 
 
-def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+def follow_up(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     selectors.require_coordinator(access)
     audit = access.audit
@@ -269,7 +270,9 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Tracker across audits ------------------------------------------------------------------
 
 
-def _tracker_filters(request: HttpRequest) -> tuple[TrackerFilterForm, selectors.TrackerFilters]:
+def _tracker_filters(
+    request: SignedInRequest,
+) -> tuple[TrackerFilterForm, selectors.TrackerFilters]:
     form = TrackerFilterForm(request.GET or None, agencies=selectors.tracker_agencies(request.user))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -281,7 +284,7 @@ def _tracker_filters(request: HttpRequest) -> tuple[TrackerFilterForm, selectors
     return form, filters
 
 
-def tracker(request: HttpRequest) -> HttpResponse:
+def tracker(request: SignedInRequest) -> HttpResponse:
     form, filters = _tracker_filters(request)
     today = timezone.localdate()
     query = request.GET.urlencode()
@@ -296,7 +299,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 @recent_authentication_required
 @render_throttled
-def tracker_export(request: HttpRequest, extension: str) -> HttpResponse:
+def tracker_export(request: SignedInRequest, extension: str) -> HttpResponse:
     _, filters = _tracker_filters(request)
     rows = selectors.tracker(request.user, filters, today=timezone.localdate()).rows
     if extension == "csv":
@@ -326,7 +329,7 @@ def _detail_context(detail: selectors.ActionDetail, **forms: Any) -> dict[str, A
     }
 
 
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: SignedInRequest, action_id: int) -> HttpResponse:
     detail = selectors.action_detail(request.user, action_id, today=timezone.localdate())
     return render(request, "learning/action_detail.html", _detail_context(detail))
 
@@ -337,7 +340,7 @@ def _rerender(request: HttpRequest, detail: selectors.ActionDetail, **forms: Any
 
 
 @require_POST
-def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_status(request: SignedInRequest, action_id: int) -> HttpResponse:
     today = timezone.localdate()
     detail = selectors.action_detail(request.user, action_id, today=today)
     if not detail.rights.can_update_progress:
@@ -363,7 +366,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_POST
-def action_note(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_note(request: SignedInRequest, action_id: int) -> HttpResponse:
     detail = selectors.action_detail(request.user, action_id, today=timezone.localdate())
     if not detail.rights.can_update_progress:
         raise Http404("No action found")
@@ -381,7 +384,7 @@ def action_note(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_POST
-def action_verify(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_verify(request: SignedInRequest, action_id: int) -> HttpResponse:
     detail = selectors.action_detail(request.user, action_id, today=timezone.localdate())
     if not detail.rights.can_verify:
         raise Http404("No action found")
@@ -402,7 +405,7 @@ def action_verify(request: HttpRequest, action_id: int) -> HttpResponse:
     return _rerender(request, detail, verify_form=form, failed_form=form)
 
 
-def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_edit(request: SignedInRequest, action_id: int) -> HttpResponse:
     detail = selectors.action_detail(request.user, action_id, today=timezone.localdate())
     if not detail.rights.can_edit:
         raise Http404("No action found")

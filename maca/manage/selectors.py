@@ -21,11 +21,11 @@ from maca.core.selectors import Timeline, timeline_of_records
 from maca.manage.services import invitation_expires_at
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: User) -> bool:
     return roles_of(user).has(Role.ADMINISTRATOR)
 
 
-def require_administrator(user: Any) -> None:
+def require_administrator(user: User) -> None:
     if not is_administrator(user):
         raise Http404("Not found")
 
@@ -74,17 +74,18 @@ def _people() -> Any:
     )
 
 
-def _row(person: Any) -> PersonRow:
+def _row(person: User) -> PersonRow:
     invitations = list(person.invitations.all())
     return PersonRow(
         person=person,
         roles=list(person.role_assignments.all()),
         latest_invitation=invitations[0] if invitations else None,
-        has_authenticator=bool(person.has_authenticator),
+        # Annotated by `_people`.
+        has_authenticator=bool(getattr(person, "has_authenticator", False)),
     )
 
 
-def people_for(user: Any, *, search: str = "", role: str = "") -> list[PersonRow]:
+def people_for(user: User, *, search: str = "", role: str = "") -> list[PersonRow]:
     """Everyone with an account, by name, with their roles and invitation; filtered by a
     name or e-mail fragment and by role when given. A fixed number of queries."""
     require_administrator(user)
@@ -96,7 +97,7 @@ def people_for(user: Any, *, search: str = "", role: str = "") -> list[PersonRow
     return [_row(person) for person in people.order_by("full_name", "email")]
 
 
-def person_for(user: Any, person_id: int) -> PersonRow:
+def person_for(user: User, person_id: int) -> PersonRow:
     require_administrator(user)
     person = _people().filter(pk=person_id).first()
     if person is None:
@@ -104,7 +105,7 @@ def person_for(user: Any, person_id: int) -> PersonRow:
     return _row(person)
 
 
-def role_assignment_for(user: Any, person_id: int, role_id: int) -> RoleAssignment:
+def role_assignment_for(user: User, person_id: int, role_id: int) -> RoleAssignment:
     require_administrator(user)
     assignment = (
         RoleAssignment.objects.select_related("user", "agency")
@@ -116,7 +117,7 @@ def role_assignment_for(user: Any, person_id: int, role_id: int) -> RoleAssignme
     return assignment
 
 
-def person_history(user: Any, person: User) -> Timeline:
+def person_history(user: User, person: User) -> Timeline:
     """What was done to the person's account, roles and invitations, newest first."""
     require_administrator(user)
     key = str(person.pk)
@@ -137,7 +138,7 @@ def person_history(user: Any, person: User) -> Timeline:
     return timeline_of_records(records, subjects)
 
 
-def agencies_for(user: Any) -> list[Agency]:
+def agencies_for(user: User) -> list[Agency]:
     """Every agency, active ones first, with how many people and audits each has."""
     require_administrator(user)
     return list(
@@ -150,7 +151,7 @@ def agencies_for(user: Any) -> list[Agency]:
     )
 
 
-def agency_for(user: Any, agency_id: int) -> Agency:
+def agency_for(user: User, agency_id: int) -> Agency:
     require_administrator(user)
     agency = Agency.objects.filter(pk=agency_id).first()
     if agency is None:
@@ -158,7 +159,7 @@ def agency_for(user: Any, agency_id: int) -> Agency:
     return agency
 
 
-def agency_history(user: Any, agency: Agency) -> Timeline:
+def agency_history(user: User, agency: Agency) -> Timeline:
     require_administrator(user)
     content_type = ContentType.objects.get_for_model(Agency)
     records = ChangeRecord.objects.filter(content_type=content_type, object_id=str(agency.pk))
@@ -167,7 +168,7 @@ def agency_history(user: Any, agency: Agency) -> Timeline:
     )
 
 
-def merge_targets(user: Any, agency: Agency) -> list[Agency]:
+def merge_targets(user: User, agency: Agency) -> list[Agency]:
     require_administrator(user)
     return list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
 
@@ -218,7 +219,7 @@ class BackgroundWork:
         )
 
 
-def may_see_background_work(user: Any) -> bool:
+def may_see_background_work(user: User) -> bool:
     roles = roles_of(user)
     return roles.has(Role.COORDINATOR) or roles.has(Role.ADMINISTRATOR)
 
@@ -234,7 +235,7 @@ def _job_row(result: Any) -> JobRow:
     )
 
 
-def background_work_for(user: Any, *, limit: int = 100) -> BackgroundWork:
+def background_work_for(user: User, *, limit: int = 100) -> BackgroundWork:
     """Queued, running and recently failed background jobs, for coordinators and
     administrators (404 for anyone else). No arguments, results or tracebacks are read."""
     from django.tasks import TaskResultStatus

@@ -72,7 +72,7 @@ def _role_words(user: User) -> str:
     )
 
 
-def _invitation_send(user: User, *, by: Any) -> Invitation:
+def _invitation_send(user: User, *, by: User | None) -> Invitation:
     """A new invitation (earlier links stop working) and its e-mail. Sent inside the
     transaction: if the e-mail cannot be sent, nothing is saved and the error is shown."""
     invitation = Invitation.objects.create(user=user, invited_by=by, sent_at=timezone.now())
@@ -114,7 +114,7 @@ def _check_role(role: RoleInput) -> None:
 
 @transaction.atomic
 def person_invite(
-    *, email: str, full_name: str, role: RoleInput, by: Any, job_title: str = ""
+    *, email: str, full_name: str, role: RoleInput, by: User | None, job_title: str = ""
 ) -> Invitation:
     """An account with no password yet, its first role, and an e-mailed link to set one."""
     email = User.objects.normalize_email(email.strip()).lower()
@@ -139,7 +139,7 @@ def person_invite(
 
 
 @transaction.atomic
-def invitation_resend(*, person: User, by: Any) -> Invitation:
+def invitation_resend(*, person: User, by: User) -> Invitation:
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.has_usable_password():
         raise Refused(f"{person} has already set a password, so needs no invitation.")
@@ -171,13 +171,13 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 # --- A person's account ---------------------------------------------------------------------
 
 
-def _refuse_self(person: User, by: Any, what: str) -> None:
+def _refuse_self(person: User, by: User, what: str) -> None:
     if by is not None and person.pk == by.pk:
         raise Refused(f"You cannot {what} your own account: ask another administrator.")
 
 
 @transaction.atomic
-def person_deactivate(*, person: User, by: Any) -> User:
+def person_deactivate(*, person: User, by: User) -> User:
     """They can no longer sign in; their sessions end now. Their records and history stay."""
     _refuse_self(person, by, "deactivate")
     person = User.objects.select_for_update().get(pk=person.pk)
@@ -203,7 +203,7 @@ def person_reactivate(*, person: User) -> User:
 
 
 @transaction.atomic
-def person_authenticator_reset(*, person: User, reason: str, by: Any) -> int:
+def person_authenticator_reset(*, person: User, reason: str, by: User) -> int:
     """Remove the person's authenticator app and recovery codes (a lost phone), so they set
     up a new one at their next sign-in. The reason is kept in the history."""
     _refuse_self(person, by, "reset the authenticator of")
@@ -232,7 +232,7 @@ def person_role_add(*, person: User, role: RoleInput) -> RoleAssignment:
 
 
 @transaction.atomic
-def person_role_remove(*, assignment: RoleAssignment, by: Any) -> None:
+def person_role_remove(*, assignment: RoleAssignment, by: User) -> None:
     if by is not None and assignment.user_id == by.pk and assignment.role == Role.ADMINISTRATOR:
         raise Refused("You cannot remove your own administrator role: ask another administrator.")
     assignment.delete()

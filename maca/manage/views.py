@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from maca.accounts.models import Role
+from maca.accounts.requests import SignedInRequest
 from maca.manage import selectors, services
 from maca.manage.forms import (
     AgencyEditForm,
@@ -36,12 +37,12 @@ def _render(request: HttpRequest, template: str, status: int = 200, **context: A
     )
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     selectors.require_administrator(request.user)
     return _render(request, "index.html")
 
 
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: SignedInRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
@@ -49,7 +50,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return _render(request, "people.html", rows=rows, search=search, role=role, roles=Role.choices)
 
 
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: SignedInRequest) -> HttpResponse:
     selectors.require_administrator(request.user)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,7 @@ def _role_hints() -> dict[str, str]:
     return {str(role): hint for role, hint in ROLE_HINTS.items()}
 
 
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
+def person(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     history = selectors.person_history(request.user, row.person)
     return _render(request, "person.html", row=row, history=history)
@@ -86,7 +87,7 @@ def _refusal_message(request: HttpRequest, refusal: Refused) -> None:
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, person_id: int) -> HttpResponse:
+def invitation_resend(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     try:
         services.invitation_resend(person=row.person, by=request.user)
@@ -97,7 +98,7 @@ def invitation_resend(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("manage:person", person_id)
 
 
-def person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_deactivate(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     if request.method == "POST":
         try:
@@ -111,7 +112,7 @@ def person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_reactivate(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     try:
         services.person_reactivate(person=row.person)
@@ -122,7 +123,7 @@ def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("manage:person", person_id)
 
 
-def authenticator_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+def authenticator_reset(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     form = AuthenticatorResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def authenticator_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     return _render(request, "authenticator_reset.html", row=row, form=form)
 
 
-def role_add(request: HttpRequest, person_id: int) -> HttpResponse:
+def role_add(request: SignedInRequest, person_id: int) -> HttpResponse:
     row = selectors.person_for(request.user, person_id)
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +158,7 @@ def role_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-def role_remove(request: HttpRequest, person_id: int, role_id: int) -> HttpResponse:
+def role_remove(request: SignedInRequest, person_id: int, role_id: int) -> HttpResponse:
     assignment = selectors.role_assignment_for(request.user, person_id, role_id)
     try:
         services.person_role_remove(assignment=assignment, by=request.user)
@@ -171,11 +172,11 @@ def role_remove(request: HttpRequest, person_id: int, role_id: int) -> HttpRespo
 # --- Organisations --------------------------------------------------------------------------
 
 
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: SignedInRequest) -> HttpResponse:
     return _render(request, "organisations.html", agencies=selectors.agencies_for(request.user))
 
 
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     selectors.require_administrator(request.user)
     form = AgencyDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +190,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return _render(request, "organisation_form.html", form=form, agency=None)
 
 
-def organisation_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, agency_id: int) -> HttpResponse:
     agency = selectors.agency_for(request.user, agency_id)
     initial = {
         "name": agency.name,
@@ -213,7 +214,7 @@ def organisation_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     return _render(request, "organisation_form.html", form=form, agency=agency, history=history)
 
 
-def organisation_merge(request: HttpRequest, agency_id: int) -> HttpResponse:
+def organisation_merge(request: SignedInRequest, agency_id: int) -> HttpResponse:
     agency = selectors.agency_for(request.user, agency_id)
     form = MergeForm(request.POST or None, targets=selectors.merge_targets(request.user, agency))
     if request.method == "POST" and form.is_valid():
@@ -230,7 +231,7 @@ def organisation_merge(request: HttpRequest, agency_id: int) -> HttpResponse:
 # --- Background work ------------------------------------------------------------------------
 
 
-def background_work(request: HttpRequest) -> HttpResponse:
+def background_work(request: SignedInRequest) -> HttpResponse:
     work = selectors.background_work_for(request.user)
     return render(request, "manage/background_work.html", {"work": work, "nav_section": "audits"})
 

@@ -20,6 +20,7 @@ from maca.audits.models import (
     AgencyInvolvement,
     AgencyReturn,
     Answer,
+    Audit,
     AuditAgency,
     Case,
     Discrepancy,
@@ -191,6 +192,62 @@ def _outcome_counts(cells: Sequence[AnswerCell]) -> tuple[tuple[str, int], ...]:
 def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
     require_moderator(access)
     audit = access.audit
+    case = _moderated_case(audit, case_id)
+    final, pending, not_involved = _case_returns(audit, case)
+    sections = list(
+        ToolSection.objects.filter(version_id=audit.tool_version_id)
+        .select_related("grading_scale")
+        .order_by("order")
+    )
+    questions = list(
+        Question.objects.filter(section__version_id=audit.tool_version_id)
+        .select_related("scale", "learning_point__review")
+        .prefetch_related("applies_to_agencies")
+        .order_by("section__order", "order")
+    )
+    overall_scale = _overall_scale(audit, final)
+    discrepancies = tuple(
+        Discrepancy.objects.filter(case=case)
+        .select_related("question", "recorded_by")
+        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("short_name")))
+        .order_by("created_at", "id")
+    )
+    grid = _Grid.gather(case, final, sections, overall_scale, discrepancies)
+    questions_by_section: dict[int, list[Question]] = {}
+    for question in questions:
+        questions_by_section.setdefault(question.section_id, []).append(question)
+    views = tuple(
+        _section_view(section, questions_by_section.get(section.pk, []), grid)
+        for section in sections
+    )
+    findings = tuple(
+        Finding.objects.filter(audit=audit, cases=case)
+        .prefetch_related("agencies")
+        .order_by("heading", "order", "id")
+    )
+    previous_case, next_case = _neighbours(audit, case)
+    return CaseModeration(
+        case=case,
+        returns=final,
+        pending=pending,
+        not_involved=not_involved,
+        sections=views,
+        overall_spread=grade_spread(
+            ((row.agency.short_name, row.overall_grade) for row in final), overall_scale
+        ),
+        overall_agreed=grid.agreed.get(None),
+        overall_levels=tuple(
+            grid.levels_by_scale.get(overall_scale.pk, []) if overall_scale else []
+        ),
+        discrepancies=discrepancies,
+        findings=findings,
+        questions=tuple(questions),
+        previous_case=previous_case,
+        next_case=next_case,
+    )
+
+
+def _moderated_case(audit: Audit, case_id: int) -> Case:
     case = (
         Case.objects.filter(audit=audit, pk=case_id)
         .prefetch_related("needs")
@@ -212,7 +269,14 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
     )
     if case is None:
         raise Http404("No case found")
+    return case
 
+
+def _case_returns(
+    audit: Audit, case: Case
+) -> tuple[tuple[AgencyReturn, ...], tuple[AgencyReturn, ...], tuple[Agency, ...]]:
+    """The case's final and pending returns in the audit's agency order, and the agencies
+    that said they were not involved."""
     order = {
         link.agency_id: index
         for index, link in enumerate(AuditAgency.objects.filter(audit=audit).order_by("order"))
@@ -229,20 +293,62 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
             case=case, status=AgencyInvolvement.Status.NOT_INVOLVED
         ).select_related("agency")
     )
+    return final, pending, not_involved
 
-    sections = list(
-        ToolSection.objects.filter(version_id=audit.tool_version_id)
-        .select_related("grading_scale")
-        .order_by("order")
-    )
-    questions = list(
-        Question.objects.filter(section__version_id=audit.tool_version_id)
-        .select_related("scale", "learning_point__review")
-        .prefetch_related("applies_to_agencies")
-        .order_by("section__order", "order")
-    )
-    final_ids = [row.pk for row in final]
-    answers = {
+
+@dataclass(frozen=True)
+class _Grid:
+    """The final returns' answers and section summaries, the panel's agreed grades and the
+    discrepancies, looked up by return, question and section to lay out the comparison."""
+
+    final: tuple[AgencyReturn, ...]
+    answers: dict[tuple[int, int], Answer]
+    summaries: dict[tuple[int, int], SectionSummary]
+    agreed: dict[int | None, PanelGrade]
+    levels_by_scale: dict[int, list[GradeLevel]]
+    discrepancies_by_question: dict[int | None, list[Discrepancy]]
+
+    @classmethod
+    def gather(
+        cls,
+        case: Case,
+        final: tuple[AgencyReturn, ...],
+        sections: list[ToolSection],
+        overall_scale: GradingScale | None,
+        discrepancies: tuple[Discrepancy, ...],
+    ) -> _Grid:
+        final_ids = [row.pk for row in final]
+        scale_ids = {s.grading_scale_id for s in sections if s.grading_scale_id}
+        if overall_scale is not None:
+            scale_ids.add(overall_scale.pk)
+        levels_by_scale: dict[int, list[GradeLevel]] = {}
+        for level in GradeLevel.objects.filter(scale_id__in=scale_ids).order_by("scale", "value"):
+            levels_by_scale.setdefault(level.scale_id, []).append(level)
+        by_question: dict[int | None, list[Discrepancy]] = {}
+        for discrepancy in discrepancies:
+            by_question.setdefault(discrepancy.question_id, []).append(discrepancy)
+        return cls(
+            final=final,
+            answers=_final_answers(final_ids),
+            summaries={
+                (row.agency_return_id, row.section_id): row
+                for row in SectionSummary.objects.filter(
+                    agency_return_id__in=final_ids
+                ).select_related("grade")
+            },
+            agreed={
+                row.section_id: row
+                for row in PanelGrade.objects.filter(case=case).select_related(
+                    "grade", "recorded_by"
+                )
+            },
+            levels_by_scale=levels_by_scale,
+            discrepancies_by_question=by_question,
+        )
+
+
+def _final_answers(final_ids: list[int]) -> dict[tuple[int, int], Answer]:
+    return {
         (row.agency_return_id, row.question_id): row
         for row in Answer.objects.filter(agency_return_id__in=final_ids)
         .select_related("grade")
@@ -262,83 +368,47 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
             "grade__scale_id",
         )
     }
-    summaries = {
-        (row.agency_return_id, row.section_id): row
-        for row in SectionSummary.objects.filter(agency_return_id__in=final_ids).select_related(
-            "grade"
-        )
-    }
-    agreed = {
-        row.section_id: row
-        for row in PanelGrade.objects.filter(case=case).select_related("grade", "recorded_by")
-    }
-    scale_ids = {s.grading_scale_id for s in sections if s.grading_scale_id}
-    overall_scale = _overall_scale(audit, final)
-    if overall_scale is not None:
-        scale_ids.add(overall_scale.pk)
-    levels_by_scale: dict[int, list[GradeLevel]] = {}
-    for level in GradeLevel.objects.filter(scale_id__in=scale_ids).order_by("scale", "value"):
-        levels_by_scale.setdefault(level.scale_id, []).append(level)
-    discrepancies = tuple(
-        Discrepancy.objects.filter(case=case)
-        .select_related("question", "recorded_by")
-        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("short_name")))
-        .order_by("created_at", "id")
-    )
-    by_question: dict[int | None, list[Discrepancy]] = {}
-    for discrepancy in discrepancies:
-        by_question.setdefault(discrepancy.question_id, []).append(discrepancy)
 
-    questions_by_section: dict[int, list[Question]] = {}
+
+def _section_view(section: ToolSection, questions: list[Question], grid: _Grid) -> SectionView:
+    rows = []
     for question in questions:
-        questions_by_section.setdefault(question.section_id, []).append(question)
-
-    views = []
-    for section in sections:
-        rows = []
-        for question in questions_by_section.get(section.pk, []):
-            cells = tuple(
-                AnswerCell(row.agency, answers.get((row.pk, question.pk)))
-                for row in final
-                if question.applies_to(row.agency) or (row.pk, question.pk) in answers
-            )
-            rows.append(
-                QuestionRow(
-                    question,
-                    cells,
-                    _outcome_counts(cells),
-                    tuple(by_question.get(question.pk, [])),
-                )
-            )
-        cells_for_section = tuple(
-            SectionSummaryCell(row.agency, summaries.get((row.pk, section.pk))) for row in final
+        cells = tuple(
+            AnswerCell(row.agency, grid.answers.get((row.pk, question.pk)))
+            for row in grid.final
+            if question.applies_to(row.agency) or (row.pk, question.pk) in grid.answers
         )
-        spread = grade_spread(
-            (
-                (cell.agency.short_name, cell.summary.grade if cell.summary else None)
-                for cell in cells_for_section
-            ),
-            section.grading_scale,
-        )
-        views.append(
-            SectionView(
-                section=section,
-                summaries=cells_for_section,
-                spread=spread,
-                agreed=agreed.get(section.pk),
-                questions=tuple(rows),
-                levels=tuple(levels_by_scale.get(section.grading_scale_id or 0, [])),
+        rows.append(
+            QuestionRow(
+                question,
+                cells,
+                _outcome_counts(cells),
+                tuple(grid.discrepancies_by_question.get(question.pk, [])),
             )
         )
-
-    overall_spread = grade_spread(
-        ((row.agency.short_name, row.overall_grade) for row in final), overall_scale
+    cells_for_section = tuple(
+        SectionSummaryCell(row.agency, grid.summaries.get((row.pk, section.pk)))
+        for row in grid.final
     )
-    findings = tuple(
-        Finding.objects.filter(audit=audit, cases=case)
-        .prefetch_related("agencies")
-        .order_by("heading", "order", "id")
+    spread = grade_spread(
+        (
+            (cell.agency.short_name, cell.summary.grade if cell.summary else None)
+            for cell in cells_for_section
+        ),
+        section.grading_scale,
     )
+    return SectionView(
+        section=section,
+        summaries=cells_for_section,
+        spread=spread,
+        agreed=grid.agreed.get(section.pk),
+        questions=tuple(rows),
+        levels=tuple(grid.levels_by_scale.get(section.grading_scale_id or 0, [])),
+    )
+
+
+def _neighbours(audit: Audit, case: Case) -> tuple[Case | None, Case | None]:
+    """The cases before and after this one in the audit's order, for previous and next."""
     neighbours = [
         Case(pk=pk, pseudonym=pseudonym)
         for pk, pseudonym in Case.objects.filter(audit=audit)
@@ -346,20 +416,9 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
         .values_list("pk", "pseudonym")
     ]
     index = next(i for i, item in enumerate(neighbours) if item.pk == case.pk)
-    return CaseModeration(
-        case=case,
-        returns=final,
-        pending=pending,
-        not_involved=not_involved,
-        sections=tuple(views),
-        overall_spread=overall_spread,
-        overall_agreed=agreed.get(None),
-        overall_levels=tuple(levels_by_scale.get(overall_scale.pk, []) if overall_scale else []),
-        discrepancies=discrepancies,
-        findings=findings,
-        questions=tuple(questions),
-        previous_case=neighbours[index - 1] if index > 0 else None,
-        next_case=neighbours[index + 1] if index + 1 < len(neighbours) else None,
+    return (
+        neighbours[index - 1] if index > 0 else None,
+        neighbours[index + 1] if index + 1 < len(neighbours) else None,
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from maca.accounts.models import Agency
+from maca.accounts.models import Agency, User
 from maca.audits.models import Case, Discrepancy, GradeLevel, PanelGrade, Question, ToolSection
 from maca.audits.selectors import AuditAccess
 from maca.learning.models import Finding
@@ -46,7 +45,7 @@ def _require_tool_question(access: AuditAccess, question: Question | None) -> No
 
 @transaction.atomic
 def panel_grades_record(
-    *, access: AuditAccess, case: Case, grades: Sequence[AgreedGrade], by: Any
+    *, access: AuditAccess, case: Case, grades: Sequence[AgreedGrade], by: User
 ) -> int:
     """Record the panel's agreed grades; returns how many changed. All or nothing."""
     _require_case(access, case)
@@ -92,7 +91,7 @@ def discrepancy_record(
     agencies: Sequence[Agency],
     description: str,
     question: Question | None,
-    by: Any,
+    by: User,
 ) -> Discrepancy:
     _require_case(access, case)
     if len({agency.pk for agency in agencies}) < 2:

@@ -7,17 +7,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import audit_access_for
 from maca.moderation import selectors, services
 from maca.moderation.forms import AgreedGradesForm, CaseFindingForm, DiscrepancyForm
 
 
-def moderation_list(request: HttpRequest, slug: str) -> HttpResponse:
+def moderation_list(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     rows, graded_sections = selectors.moderation_rows(access)
     context = {
@@ -32,7 +33,7 @@ def moderation_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, slug: str, case_id: int, *, status: int = 200, **forms: Any
+    request: SignedInRequest, slug: str, case_id: int, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     moderation = selectors.case_moderation(access, case_id)
@@ -54,7 +55,7 @@ def _page(
     return render(request, "moderation/case.html", context, status=status)
 
 
-def moderate_case(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def moderate_case(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     return _page(request, slug, case_id)
 
 
@@ -71,7 +72,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 
 @require_POST
-def record_grades(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def record_grades(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     moderation = selectors.case_moderation(access, case_id)
     form = AgreedGradesForm(request.POST, moderation=moderation, prefix="grades")
@@ -98,7 +99,7 @@ def record_grades(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 
 
 @require_POST
-def record_discrepancy(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def record_discrepancy(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     moderation = selectors.case_moderation(access, case_id)
     form = DiscrepancyForm(request.POST, moderation=moderation, prefix="discrepancy")
@@ -121,7 +122,7 @@ def record_discrepancy(request: HttpRequest, slug: str, case_id: int) -> HttpRes
 
 
 @require_POST
-def record_finding(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def record_finding(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     moderation = selectors.case_moderation(access, case_id)
     form = CaseFindingForm(request.POST, moderation=moderation, prefix="finding")

@@ -37,22 +37,22 @@ from maca.planning.library import READY_TOOLS, ReadyTool
 # --- Who may do what ------------------------------------------------------------------------
 
 
-def require_tool_builder(user: Any) -> None:
+def require_tool_builder(user: User) -> None:
     """Any coordinator may build tools; everyone else is told there is nothing here."""
     if not roles_of(user).has(Role.COORDINATOR):
         raise Http404("No tools found")
 
 
-def may_start_audits(user: Any) -> bool:
+def may_start_audits(user: User) -> bool:
     return roles_of(user).has(Role.COORDINATOR)
 
 
-def require_audit_starter(user: Any) -> None:
+def require_audit_starter(user: User) -> None:
     if not may_start_audits(user):
         raise Http404("Not found")
 
 
-def setup_access_for(user: Any, slug: str) -> AuditAccess:
+def setup_access_for(user: User, slug: str) -> AuditAccess:
     """The audit, if this person coordinates it; 404 otherwise (even for its panel)."""
     access = audit_access_for(user, slug)
     if not access.is_coordinator:
@@ -72,7 +72,7 @@ def _versions_annotated() -> QuerySet[ToolVersion]:
     ).order_by("number")
 
 
-def tools_for(user: Any) -> list[AuditTool]:
+def tools_for(user: User) -> list[AuditTool]:
     """Every tool with its versions (`versions_list`), each annotated for the list page."""
     require_tool_builder(user)
     return list(
@@ -88,13 +88,13 @@ class ReadyToolRow:
     added: AuditTool | None
 
 
-def ready_tools_for(user: Any) -> list[ReadyToolRow]:
+def ready_tools_for(user: User) -> list[ReadyToolRow]:
     require_tool_builder(user)
     added = {tool.slug: tool for tool in AuditTool.objects.filter(slug__in=list(READY_TOOLS))}
     return [ReadyToolRow(ready, added.get(slug)) for slug, ready in READY_TOOLS.items()]
 
 
-def tool_for(user: Any, slug: str) -> AuditTool:
+def tool_for(user: User, slug: str) -> AuditTool:
     require_tool_builder(user)
     tool = (
         AuditTool.objects.filter(slug=slug)
@@ -109,7 +109,7 @@ def tool_for(user: Any, slug: str) -> AuditTool:
     return tool
 
 
-def version_for(user: Any, tool_slug: str, number: int) -> ToolVersion:
+def version_for(user: User, tool_slug: str, number: int) -> ToolVersion:
     require_tool_builder(user)
     version = (
         ToolVersion.objects.select_related("tool").filter(tool__slug=tool_slug, number=number)
@@ -153,7 +153,7 @@ class VersionEditor:
         return sum(len(getattr(section, "questions_list", [])) for section in self.sections)
 
 
-def version_editor(user: Any, tool_slug: str, number: int) -> VersionEditor:
+def version_editor(user: User, tool_slug: str, number: int) -> VersionEditor:
     """One version with everything the editor shows, in a fixed number of queries."""
     version = version_for(user, tool_slug, number)
     questions = Question.objects.select_related("scale", "learning_point__review").prefetch_related(

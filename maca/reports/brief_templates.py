@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maca.accounts.models import Role
+from maca.accounts.models import Role, User
 from maca.accounts.selectors import roles_of
 from maca.audits.models import Audit
 from maca.core import history
@@ -77,19 +76,19 @@ def template_for_audit(audit: Audit) -> tuple[str, tuple[BriefSection, ...]]:
     return choice.version.template.document_name, sections_of(choice.version)
 
 
-def require_template_builder(user: Any) -> None:
+def require_template_builder(user: User) -> None:
     """Any coordinator may shape briefs; everyone else is told there is nothing here."""
     if not roles_of(user).has(Role.COORDINATOR):
         raise Http404("No brief templates found")
 
 
-def brief_templates_for(user: Any) -> list[BriefTemplate]:
+def brief_templates_for(user: User) -> list[BriefTemplate]:
     require_template_builder(user)
     shipped_templates_ensure()
     return list(BriefTemplate.objects.prefetch_related("versions"))
 
 
-def brief_template_version_for(user: Any, slug: str, number: int) -> BriefTemplateVersion:
+def brief_template_version_for(user: User, slug: str, number: int) -> BriefTemplateVersion:
     require_template_builder(user)
     shipped_templates_ensure()
     version = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from maca.reports.brief import Brief, join_words, sentence
+from maca.reports.brief import Brief, sentence
 from maca.reports.brief_sections import SectionKind
 
 MAX_DETAIL = 4
@@ -221,11 +221,3 @@ def _questions(brief: Brief, limits: _Limits, detail: int) -> tuple[str, ...]:
         for theme in brief.themes[: max(1, limits.themes - 1)]
     ]
     return (*questions, *WANDSWORTH_PROMPTS[: 3 if detail < 3 else 2])
-
-
-def boxes_text(briefing: SevenMinuteBriefing) -> str:
-    """Everything the boxes say, for checks that nothing identifies a child."""
-    parts = []
-    for box in briefing.boxes:
-        parts += [box.title, *box.paragraphs, *box.bullets, *(title for title, _ in box.links)]
-    return join_words(parts)

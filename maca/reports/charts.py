@@ -54,10 +54,6 @@ class Table:
     columns: tuple[str, ...]  # the first heads the row labels
     rows: tuple[tuple[str, tuple[str, ...]], ...]
 
-    @property
-    def numeric_columns(self) -> tuple[str, ...]:
-        return self.columns[1:]
-
 
 @dataclass(frozen=True)
 class Chart:

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 
 from maca.accounts.models import Agency
 from maca.audits.models import (
+    PUBLIC_ESCALATION_FIELDS,
     AgencyReturn,
     Answer,
     Audit,
@@ -467,13 +468,7 @@ def escalation_figures(audit: Audit) -> EscalationFigures:
     items = tuple(
         Escalation.objects.filter(audit=audit)
         .only(
-            "id",
-            "audit_id",
-            "raised_at",
-            "urgency",
-            "status",
-            "public_summary",
-            "public_outcome",
+            *PUBLIC_ESCALATION_FIELDS,
             "acknowledge_by",
             "acknowledged_at",
             "resolved_at",

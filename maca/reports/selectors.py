@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from maca.audits.models import Escalation
+from maca.audits.models import PUBLIC_ESCALATION_FIELDS, Escalation
 from maca.audits.selectors import AuditAccess, require_learning
-
-# The only escalation fields a brief may show. `concern`, `outcome` and the case are never
-# loaded, so no renderer can print them by mistake.
-PUBLIC_ESCALATION_FIELDS = (
-    "id",
-    "audit_id",
-    "raised_at",
-    "urgency",
-    "status",
-    "public_summary",
-    "public_outcome",
-)
 
 
 def public_escalations(access: AuditAccess) -> QuerySet[Escalation]:

@@ -30,7 +30,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from maca.accounts.models import Role
+from maca.accounts.models import Role, User
 from maca.accounts.selectors import Roles
 from maca.audits.models import AUDIT_STATUS_ORDER, Audit, AuditStatus
 from maca.audits.selectors import AuditAccess, require_learning
@@ -176,7 +176,7 @@ def _published_content(audit: Audit, published_on: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def brief_snapshot_create(*, audit: Audit, by: Any = None) -> BriefSnapshot:
+def brief_snapshot_create(*, audit: Audit, by: User | None = None) -> BriefSnapshot:
     """Freeze what readers see as it is now, as the next version, and record who did."""
     now = timezone.now()
     published_on = _long_date(audit.published_on) if audit.published_on else ""
@@ -464,7 +464,7 @@ def _require_coordinator_of_published(access: AuditAccess) -> BriefSnapshot:
 
 
 @transaction.atomic
-def brief_publish_next(*, access: AuditAccess, by: Any) -> BriefSnapshot:
+def brief_publish_next(*, access: AuditAccess, by: User) -> BriefSnapshot:
     """Publish the draft as the next version: refused, as the first publication is, while the
     disclosure check has anything unresolved, and when nothing has changed."""
     from maca.reports.disclosure_check import run_check, unresolved_message
@@ -482,7 +482,7 @@ def brief_publish_next(*, access: AuditAccess, by: Any) -> BriefSnapshot:
 
 
 @transaction.atomic
-def brief_draft_discard(*, access: AuditAccess, by: Any) -> int:
+def brief_draft_discard(*, access: AuditAccess, by: User) -> int:
     """Put the findings, actions and resources back as the version readers see has them, by
     undoing each change made since it was published (or since the last discard). All or
     nothing: a change that cannot be undone refuses the whole discard."""

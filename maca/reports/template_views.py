@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from maca.accounts.requests import SignedInRequest
 from maca.planning.errors import Refused
 from maca.planning.selectors import setup_access_for
 from maca.reports import brief_templates as templates
@@ -21,13 +22,13 @@ def _version_url(version: BriefTemplateVersion) -> str:
     return reverse("brief_templates:version", args=[version.template.slug, version.number])
 
 
-def brief_template_list(request: HttpRequest) -> HttpResponse:
+def brief_template_list(request: SignedInRequest) -> HttpResponse:
     context = {**NAV, "brief_templates": templates.brief_templates_for(request.user)}
     return render(request, "reports/templates/list.html", context)
 
 
 def brief_template_version(
-    request: HttpRequest, template_slug: str, version_number: int
+    request: SignedInRequest, template_slug: str, version_number: int
 ) -> HttpResponse:
     version = templates.brief_template_version_for(request.user, template_slug, version_number)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -99,7 +100,7 @@ def _frozen(request: HttpRequest, version: BriefTemplateVersion, refusal: Refuse
     return response
 
 
-def brief_template_choice(request: HttpRequest, slug: str) -> HttpResponse:
+def brief_template_choice(request: SignedInRequest, slug: str) -> HttpResponse:
     """Which template the audit's brief follows (coordinators of the audit only)."""
     access = setup_access_for(request.user, slug)
     choices = templates.template_choices()

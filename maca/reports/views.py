@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
 
+from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Audit
 from maca.audits.selectors import (
     AuditAccess,
@@ -43,7 +44,7 @@ DOWNLOADS = [
 ]
 
 
-def brief(request: HttpRequest, slug: str) -> HttpResponse:
+def brief(request: SignedInRequest, slug: str) -> HttpResponse:
     """The brief: while the audit is published, its latest published version; `?version=N`
     shows an earlier one as it was published."""
     access = audit_access_for(request.user, slug)
@@ -80,7 +81,7 @@ def brief(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/brief.html", context)
 
 
-def brief_draft(request: HttpRequest, slug: str) -> HttpResponse:
+def brief_draft(request: SignedInRequest, slug: str) -> HttpResponse:
     """The draft of the next version beside the version readers see: what changed and since
     when, line by line; coordinators publish it (the disclosure check runs again) or discard
     it."""
@@ -106,7 +107,7 @@ def brief_draft(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _brief_draft_decide(
-    request: HttpRequest, access: AuditAccess, draft: snapshots.DraftState
+    request: SignedInRequest, access: AuditAccess, draft: snapshots.DraftState
 ) -> HttpResponse:
     if not access.is_coordinator:
         raise Http404("No audit found")
@@ -130,7 +131,7 @@ def _brief_draft_decide(
 
 
 @render_throttled
-def brief_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+def brief_download(request: SignedInRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, snapshot = published_brief(access)
     if snapshot is None:
@@ -170,7 +171,7 @@ def _report_and_version(
     return published_report(access)
 
 
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def report(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     audit_report, _ = _report_and_version(request, access)
     context = {
@@ -186,7 +187,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @render_throttled
-def report_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+def report_download(request: SignedInRequest, slug: str, extension: str) -> HttpResponse:
     from maca.reports.renderers.report import render_report_docx, render_report_pdf
 
     access = audit_access_for(request.user, slug)
@@ -212,7 +213,7 @@ def report_download(request: HttpRequest, slug: str, extension: str) -> HttpResp
 # --- Comparison with an earlier audit -------------------------------------------------------
 
 
-def compare(request: HttpRequest, slug: str) -> HttpResponse:
+def compare(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     require_learning(access)
     audit = access.audit
@@ -246,7 +247,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 # --- 7-minute briefing ----------------------------------------------------------------------
 
 
-def briefing(request: HttpRequest, slug: str) -> HttpResponse:
+def briefing(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, _ = published_brief(access)
     context = {
@@ -264,7 +265,7 @@ def briefing(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @render_throttled
-def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def briefing_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
     from maca.reports.renderers.briefing import render_briefing_pdf
 
     access = audit_access_for(request.user, slug)
@@ -292,7 +293,7 @@ def briefing_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Disclosure check -----------------------------------------------------------------------
 
 
-def disclosure(request: HttpRequest, slug: str) -> HttpResponse:
+def disclosure(request: SignedInRequest, slug: str) -> HttpResponse:
     """The disclosure check: what would identify a child in the brief (or the export), where
     it is, and the coordinators' decisions about each. Coordinators accept hits here."""
     access = audit_access_for(request.user, slug)

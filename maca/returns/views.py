@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from maca.accounts.requests import signed_in_user
 from maca.audits.models import Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.uploads import XLSX, upload_problem
@@ -50,7 +51,7 @@ from maca.returns.workbook import (
 
 
 def _context(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> ReturnContext:
-    access = audit_access_for(request.user, slug)
+    access = audit_access_for(signed_in_user(request), slug)
     context = selectors.return_context(access, case_id, agency_id, request.user)
     if not context.permissions.can_view:
         raise Http404("No return found")
@@ -402,7 +403,7 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
 
 
 def _audit(request: HttpRequest, slug: str) -> AuditAccess:
-    access = audit_access_for(request.user, slug)
+    access = audit_access_for(signed_in_user(request), slug)
     if not access.can_see_cases:
         raise Http404("No audit found")
     return access
@@ -410,7 +411,7 @@ def _audit(request: HttpRequest, slug: str) -> AuditAccess:
 
 def reminders_now(request: HttpRequest, slug: str) -> HttpResponse:
     """Preview who would get which reminder for this audit, and send them now."""
-    access = audit_access_for(request.user, slug)
+    access = audit_access_for(signed_in_user(request), slug)
     if not access.is_coordinator:
         raise Http404("No audit found")
     today = timezone.localdate()

@@ -3,12 +3,17 @@
 A collection year is named by the year it ends: 2024 means 1 April 2023 to 31 March 2024
 ("2023/24"). Code lists change between years (K3 added for 2023/24; SEX M/F/U from 2024/25;
 H5 and P2 removed and Z1 split into Z11–Z14 for 2025/26), so every check asks for the list of
-the year the file belongs to.
+the year the file belongs to. Legal status, placement type and provider labels are the case's
+(`maca.audits.codes`), so a case page and the import word them the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from maca.audits.codes import LEGAL_STATUS as LEGAL_STATUS
+from maca.audits.codes import PLACEMENT_PROVIDER as PLACEMENT_PROVIDER
+from maca.audits.codes import PLACEMENT_TYPE
 
 RNE = {
     "S": "Started to be looked after",
@@ -21,21 +26,6 @@ RNE = {
 PLACEMENT_CHANGE_RNE = frozenset({"P", "T", "B", "U"})
 NEW_PLACEMENT_RNE = PLACEMENT_CHANGE_RNE | {"S"}
 
-LEGAL_STATUS = {
-    "C1": "Interim care order",
-    "C2": "Full care order",
-    "D1": "Freeing order",
-    "E1": "Placement order",
-    "V2": "Accommodated under section 20 (single period)",
-    "V3": "Short breaks (episodes recorded)",
-    "V4": "Short breaks (agreements recorded)",
-    "L1": "Police protection",
-    "L2": "Emergency protection order",
-    "L3": "Child assessment order",
-    "J1": "Remanded",
-    "J2": "PACE accommodation",
-    "J3": "Youth rehabilitation order with residence or fostering requirement",
-}
 SHORT_BREAK_LS = frozenset({"V3", "V4"})
 
 CATEGORY_OF_NEED = {
@@ -47,50 +37,6 @@ CATEGORY_OF_NEED = {
     "N6": "Socially unacceptable behaviour",
     "N7": "Low income",
     "N8": "Absent parenting",
-}
-
-_PLACE_ALL = {
-    "A3": "Placed for adoption with consent, with current foster carer",
-    "A4": "Placed for adoption with consent, not with current foster carer",
-    "A5": "Placed for adoption under a placement order, with current foster carer",
-    "A6": "Placed for adoption under a placement order, not with current foster carer",
-    "H5": "Semi-independent accommodation not subject to children's homes regulations",
-    "K1": "Secure children's home",
-    "K2": "Children's home",
-    "K3": "Registered supported accommodation",
-    "P1": "With parents or person with parental responsibility",
-    "P2": "Independent living",
-    "P3": "Residential employment",
-    "R1": "Residential care home",
-    "R2": "NHS or health establishment",
-    "R3": "Family centre or mother and baby unit",
-    "R5": "Young offender institution",
-    "S1": "Residential school",
-    "T0": "Temporary move (all)",
-    "T1": "Temporary move: hospital",
-    "T2": "Temporary move: child's holiday",
-    "T3": "Temporary move: carer's holiday",
-    "T4": "Temporary move: 7 days or less, other",
-    "U1": "Foster placement with relative or friend, long term",
-    "U2": "Foster placement with relative or friend, fostering for adoption or concurrent",
-    "U3": "Foster placement with relative or friend, other",
-    "U4": "Foster placement with other carer, long term",
-    "U5": "Foster placement with other carer, fostering for adoption or concurrent",
-    "U6": "Foster placement with other carer, other",
-    "Z1": "Other placement",
-    "Z11": "Other placement (Z11)",
-    "Z12": "Other placement (Z12)",
-    "Z13": "Other placement (Z13)",
-    "Z14": "Other placement (Z14)",
-}
-
-PLACE_PROVIDER = {
-    "PR0": "Parent or person with parental responsibility",
-    "PR1": "Own local authority provision",
-    "PR2": "Other local authority provision",
-    "PR3": "Other public provision",
-    "PR4": "Private provision",
-    "PR5": "Voluntary or third sector provision",
 }
 
 REASON_PLACE_CHANGE = {
@@ -197,7 +143,7 @@ ZERO_ONE = frozenset({"0", "1"})
 PL_LOCATION = frozenset({"IN", "OUT"})
 
 
-ALL_PLACEMENT_CODES = frozenset(_PLACE_ALL)
+ALL_PLACEMENT_CODES = frozenset(PLACEMENT_TYPE)
 
 
 def sex_codes(year: int) -> frozenset[str]:
@@ -210,7 +156,7 @@ def sex_label(code: str | None) -> str:
 
 
 def placement_codes(year: int) -> frozenset[str]:
-    codes = set(_PLACE_ALL)
+    codes = set(PLACEMENT_TYPE)
     codes -= {"Z11", "Z12", "Z13", "Z14"}
     if year < 2024:
         codes.discard("K3")  # registered supported accommodation came with the October 2023 reforms
@@ -221,7 +167,7 @@ def placement_codes(year: int) -> frozenset[str]:
 
 
 def placement_label(code: str | None) -> str:
-    return _PLACE_ALL.get(code or "", code or "")
+    return PLACEMENT_TYPE.get(code or "", code or "")
 
 
 def year_label(year: int) -> str:

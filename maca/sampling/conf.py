@@ -1,23 +1,10 @@
-"""Settings the 903 import reads, each with a default so the app works before they are set.
-
-The lead's `config/settings.py` may define any of these; until it does, the environment is read
-directly, so a deployment can set them without a code change:
-
-- ``MACA_HOME_POSTCODE_DISTRICTS``: the partnership's own postcode districts (comma-separated,
-  e.g. ``Z1,Z2,Z3``), used to tell in-area from out-of-area placements when an extract does not
-  carry PL_LOCATION. An import can override it.
-- ``MACA_SAMPLING_DIR``: where validated extracts are kept (encrypted Arrow IPC files), one
-  folder per import. Must be shared by the web processes and the task worker.
-- ``MACA_CHILD_HMAC_KEY``: key for the keyed hash that matches a child across imports without
-  storing the CHILD id. Derived from the secret key when unset.
-- ``MACA_LA_CODE``: the LA's own three-digit code, which the placement rules 411 and 1015
-  compare PL_LA with. Taken from the extract when unset (docs/ssda903-rules.md).
-"""
+"""The 903 import's settings, read from `config/settings.py` (which documents them and reads
+the environment): `MACA_HOME_POSTCODE_DISTRICTS`, `MACA_SAMPLING_DIR`, `MACA_CHILD_HMAC_KEY`
+and `MACA_LA_CODE`, checked here where they are used."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -25,13 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
-
-
-def _setting(name: str) -> object:
-    value = getattr(settings, name, None)
-    if value is None or value == "":
-        value = os.environ.get(name)
-    return value
 
 
 def parse_districts(raw: object) -> list[str]:
@@ -58,20 +38,19 @@ def parse_districts(raw: object) -> list[str]:
 
 def home_postcode_districts() -> list[str]:
     try:
-        return parse_districts(_setting("MACA_HOME_POSTCODE_DISTRICTS"))
+        return parse_districts(settings.MACA_HOME_POSTCODE_DISTRICTS)
     except ValueError as error:
         raise ImproperlyConfigured(f"MACA_HOME_POSTCODE_DISTRICTS: {error}") from None
 
 
 def sampling_dir() -> Path:
-    raw = _setting("MACA_SAMPLING_DIR")
-    path = Path(str(raw)) if raw else Path(settings.BASE_DIR) / "var" / "sampling"
+    path = Path(settings.MACA_SAMPLING_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def child_hmac_key() -> bytes:
-    raw = _setting("MACA_CHILD_HMAC_KEY")
+    raw = settings.MACA_CHILD_HMAC_KEY
     if raw:
         return str(raw).encode()
     return hashlib.sha256(f"maca-903-child-match:{settings.SECRET_KEY}".encode()).digest()
@@ -80,5 +59,5 @@ def child_hmac_key() -> bytes:
 def own_la_code() -> str | None:
     """The LA's own three-digit code (MACA_LA_CODE), used by the placement rules 411 and 1015.
     Unset, it is taken from the extract (`rules.context`)."""
-    value = str(_setting("MACA_LA_CODE") or "").strip()
+    value = str(settings.MACA_LA_CODE or "").strip()
     return value or None

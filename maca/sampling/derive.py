@@ -265,7 +265,47 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
     """One row per child looked after on the census date (short breaks left out), with every
     fact the cohort filters and the compliance flags use."""
     window = Window.ending(census)
-    episodes = extract.episodes.lazy()
+    episodes = _episode_parts(extract.episodes.lazy(), census, window)
+    # Every child's reviews are judged, not only those of the children looked after on the
+    # census date: a child's schedule depends only on its own reviews and period start, so it
+    # can be worked out beside the other parts rather than after them.
+    covered_from = extract_start(extract)
+    in_calendar = _reviews_in_calendar(extract.reviews)
+    schedule = review_schedule(
+        extract.reviews, episodes["starts"], census, covered_from, every_child=True
+    )
+    # Worked out together, in parallel: each part reads a whole table (the episodes are a
+    # million rows in a national extract) and gives one row per child, except the UASC table,
+    # which may list a child twice.
+    parts = {
+        "current": episodes["current"],
+        "children": extract.children.lazy(),
+        "dob": extract.identity.lazy().select("child_idx", "dob"),
+        "starts": episodes["starts"],
+        "placement_start": episodes["placement_start"],
+        "movement": episodes["movement"],
+        "at_window_start": episodes["at_window_start"],
+        **_other_table_parts(extract, census, window),
+        "reviews": _review_totals(schedule),
+    }
+    collected = dict(zip(parts, pl.collect_all(list(parts.values())), strict=True))
+    uasc_part = collected.pop("uasc")
+    current_part = collected.pop("current")
+    joined = _join_one_per_child(
+        current_part, list(collected.values()), extract.children.height
+    ).join(uasc_part, on="child_idx", how="left", maintain_order="left")
+    frame = _with_counts_and_ages(joined.lazy(), census)
+    frame = _with_next_review(frame, census, covered_from, in_calendar)
+    return frame.drop(
+        "dob", "uasc_table", "uasc_flag", "looked_after_12m_ago", "first_review_due"
+    ).collect()
+
+
+def _episode_parts(
+    episodes: pl.LazyFrame, census: dt.date, window: Window
+) -> dict[str, pl.LazyFrame]:
+    """What the episodes say of each child: the episode open on the census date, when the
+    period of care and the placement began, moves in the year, and care a year before."""
     current = (
         episodes.filter(_open_on(census))
         .sort(child_date_key("child_idx", "decom"), maintain_order=True)
@@ -306,6 +346,19 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
         .unique()
         .with_columns(looked_after_12m_ago=pl.lit(True))
     )
+    return {
+        "current": current,
+        "starts": starts,
+        "placement_start": placement_start,
+        "movement": movement,
+        "at_window_start": at_window_start,
+    }
+
+
+def _other_table_parts(
+    extract: Extract, census: dt.date, window: Window
+) -> dict[str, pl.LazyFrame]:
+    """What the missing, UASC, OC2 and social worker tables say of each child."""
     missing = (
         extract.missing.lazy()
         .filter(window.contains("mis_start"))
@@ -327,42 +380,17 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
         .group_by("child_idx")
         .agg(social_worker_changes_12m=pl.len())
     )
-    # Every child's reviews are judged, not only those of the children looked after on the
-    # census date: a child's schedule depends only on its own reviews and period start, so it
-    # can be worked out beside the other parts rather than after them.
-    covered_from = extract_start(extract)
-    in_calendar = _reviews_in_calendar(extract.reviews)
-    schedule = review_schedule(extract.reviews, starts, census, covered_from, every_child=True)
-    # Worked out together, in parallel: each part reads a whole table (the episodes are a
-    # million rows in a national extract) and gives one row per child, except the UASC table,
-    # which may list a child twice.
-    parts = {
-        "current": current,
-        "children": extract.children.lazy(),
-        "dob": extract.identity.lazy().select("child_idx", "dob"),
-        "starts": starts,
-        "placement_start": placement_start,
-        "movement": movement,
-        "at_window_start": at_window_start,
-        "missing": missing,
-        "uasc": uasc,
-        "oc2": oc2,
-        "sw": sw,
-        "reviews": _review_totals(schedule),
-    }
-    collected = dict(zip(parts, pl.collect_all(list(parts.values())), strict=True))
-    uasc_part = collected.pop("uasc")
-    current_part = collected.pop("current")
-    joined = _join_one_per_child(
-        current_part, list(collected.values()), extract.children.height
-    ).join(uasc_part, on="child_idx", how="left", maintain_order="left")
-    frame = joined.lazy()
+    return {"missing": missing, "uasc": uasc, "oc2": oc2, "sw": sw}
+
+
+def _with_counts_and_ages(frame: pl.LazyFrame, census: dt.date) -> pl.LazyFrame:
+    """Ages and bands on the census date, and the year's counts with none read as 0."""
     age = age_years_expr(pl.col("dob"), census)
     # OC2 rules look at age on 31 March of the OC2 year (health checks under 5, SDQ 4 to 16).
     oc2_age = (
         pl.col("oc2_year") - pl.col("dob").dt.year() - (pl.col("dob").dt.month() > 3).cast(pl.Int32)
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         age_at_oc2_year_end=oc2_age.cast(pl.Int32),
         age_years=age,
         age_weeks=((pl.lit(census) - pl.col("dob")).dt.total_days() // 7).cast(pl.Int32),
@@ -383,8 +411,16 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
         reviews_assessed=pl.col("reviews_assessed").fill_null(0).cast(pl.Int32),
         reviews_on_time=pl.col("reviews_on_time").fill_null(0).cast(pl.Int32),
     )
-    # When the next review falls due: after the last one (3 months after the first, 6 after
-    # later ones), or 20 working days after the period began if there has been none.
+
+
+def _with_next_review(
+    frame: pl.LazyFrame,
+    census: dt.date,
+    covered_from: dt.date | None,
+    in_calendar: bool,
+) -> pl.LazyFrame:
+    """When the next review falls due: after the last one (3 months after the first, 6 after
+    later ones), or 20 working days after the period began if there has been none."""
     trusted_start = (
         pl.when(pl.col("period_start") >= covered_from).then(pl.col("period_start"))
         if covered_from is not None
@@ -394,16 +430,13 @@ def child_facts(extract: Extract, census: dt.date) -> pl.DataFrame:
     frame = calendar.add_working_days_expr(
         frame, "review_chain_start", FIRST_REVIEW_WORKING_DAYS, "first_review_due"
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         next_review_due=pl.when(pl.col("last_review").is_null())
         .then(pl.col("first_review_due"))
         .when((pl.col("last_number") == 1) & pl.col("review_chain_start").is_not_null())
         .then(calendar.add_months_expr("last_review", 3, in_calendar=in_calendar))
         .otherwise(calendar.add_months_expr("last_review", 6, in_calendar=in_calendar))
     ).with_columns(review_overdue=pl.col("next_review_due") < census)
-    return frame.drop(
-        "dob", "uasc_table", "uasc_flag", "looked_after_12m_ago", "first_review_due"
-    ).collect()
 
 
 def child_count(extract: Extract) -> int:

@@ -296,7 +296,7 @@ def _facts_json(
         "placement_type": row["place"],
         "placement_type_label": codes.placement_label(row["place"]),
         "placement_provider": row["place_provider"] or "",
-        "placement_provider_label": codes.label(codes.PLACE_PROVIDER, row["place_provider"])
+        "placement_provider_label": codes.label(codes.PLACEMENT_PROVIDER, row["place_provider"])
         if row["place_provider"]
         else "",
         "placement_start": _iso(row["placement_start"]),

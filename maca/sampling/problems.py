@@ -9,8 +9,6 @@ from typing import Any
 
 import polars as pl
 
-from maca.sampling.tables import IDENTIFYING_COLUMNS
-
 FATAL = "fatal"  # the import stops and nothing is stored
 ERROR = "error"  # the row (and its child) is left out, or the import refused
 WARNING = "warning"  # reported; the row is kept
@@ -83,18 +81,6 @@ def shape_of(value: str) -> str:
     """A value's shape without its content: digits become 9 and letters A, so a problem with a
     date of birth or a CHILD id can be shown ("99-99-9999") without disclosing it."""
     return re.sub(r"[A-Za-z]", "A", re.sub(r"[0-9]", "9", value))[:20]
-
-
-def display_value(column: str | None, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if column in IDENTIFYING_COLUMNS:
-        return f"(shape {shape_of(value)})"
-    return value[:40]
-
-
-def problems_frame(problems: list[Problem]) -> pl.DataFrame:
-    return pl.DataFrame([p.as_dict() for p in problems], schema=PROBLEM_SCHEMA)
 
 
 def problems_from_frame(frame: pl.DataFrame) -> list[Problem]:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from maca.accounts.models import User
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess, audit_access_for, require_cases
 from maca.sampling import cohort, derive
@@ -23,7 +24,7 @@ from maca.sampling.models import ImportBatch, SampleDraw
 from maca.sampling.problems import PROBLEM_SCHEMA
 
 
-def coordinator_access(user: Any, slug: str) -> AuditAccess:
+def coordinator_access(user: User, slug: str) -> AuditAccess:
     access = audit_access_for(user, slug)
     if not access.is_coordinator:
         raise Http404("No audit found")
@@ -258,7 +259,7 @@ def case_facts(case: Case) -> CaseFacts | None:
     )
 
 
-def case_for_facts(user: Any, slug: str, case_id: int) -> tuple[AuditAccess, Case]:
+def case_for_facts(user: User, slug: str, case_id: int) -> tuple[AuditAccess, Case]:
     access = audit_access_for(user, slug)
     require_cases(access)
     case = get_object_or_404(Case.objects.filter(audit=access.audit), pk=case_id)

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from maca.accounts.models import User
 from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.identifiers.models import ChildIdentity
 from maca.sampling import codes, cohort, conf, derive, facts, sample
 from maca.sampling.extract import (
+    Extract,
     ImportResult,
     build_extract,
     child_hmac,
@@ -68,7 +70,7 @@ def require_coordinator(access: AuditAccess) -> None:
 def import_903_start(
     *,
     access: AuditAccess,
-    user: Any,
+    user: User,
     files: list[tuple[UploadedFile, int]],
     home_districts: list[str],
 ) -> ImportBatch:
@@ -267,7 +269,7 @@ def import_903_local(
     files: list[SourceFile],
     home_districts: list[str],
     audit: Audit | None = None,
-    user: Any = None,
+    user: User | None = None,
     leave_out_problem_rows: bool = False,
 ) -> tuple[ImportBatch | None, ImportResult]:
     """The command-line import: files already on disk, run in this process. Fatal problems
@@ -299,7 +301,7 @@ def import_903_local(
 
 
 def import_903_decide(
-    *, access: AuditAccess, batch: ImportBatch, decision: str, user: Any
+    *, access: AuditAccess, batch: ImportBatch, decision: str, user: User
 ) -> ImportBatch:
     require_coordinator(access)
     if batch.audit_id != access.audit.pk:
@@ -373,7 +375,7 @@ def sample_draw(
     size: int,
     seed: int,
     exclusions: list[Exclusion],
-    user: Any,
+    user: User,
 ) -> SampleDraw:
     require_coordinator(access)
     if batch.audit_id != access.audit.pk:
@@ -401,10 +403,76 @@ def draw_for_audit(
     size: int,
     seed: int,
     exclusions: Iterable[Exclusion],
-    user: Any,
+    user: User | None,
 ) -> SampleDraw:
     """Build the cohort, leave out who must be left out (with reasons), draw, and turn each
     child drawn into a case with its identifiers in the separate store."""
+    _refuse_draw(audit=audit, batch=batch, method=method, stratify_by=stratify_by, size=size)
+    extract = load_extract(extract_store(batch.storage_name), batch.meta, with_identity=True)
+    child_frame = derive.child_facts(extract, filters.census_date)
+    built = cohort.build_cohort(
+        child_frame,
+        filters,
+        extract_children=extract.children.height,
+        location_source=batch.location_source,
+    )
+    frame = built.frame.join(
+        extract.identity.select("child_idx", "child_id"), on="child_idx", how="left"
+    )
+    frame = frame.with_columns(
+        pl.Series("child_hmac", child_hmac(frame["child_id"].to_list()), dtype=pl.String)
+    )
+    left_out = _LeftOut()
+    frame = _leave_out(frame, audit, exclusions, left_out)
+    if size > frame.height:
+        raise SamplingError(
+            f"The frame has {frame.height} children after exclusions; the sample cannot be "
+            f"larger than that.",
+            "size",
+        )
+    chosen, strata = _draw_members(frame, method, stratify_by, size, seed)
+    children = _chosen_children(extract, child_frame, frame, filters.census_date, chosen)
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit.pk)
+        taken = set(Case.objects.filter(audit=audit).values_list("pseudonym", flat=True))
+        names = sample.pseudonyms(taken, len(chosen))
+        next_order = (Case.objects.filter(audit=audit).aggregate(m=Max("order"))["m"] or 0) + 1
+        draw = SampleDraw.objects.create(
+            audit=audit,
+            batch=batch,
+            drawn_by=user,
+            census_date=filters.census_date,
+            filters=filters.as_dict(),
+            steps=[{"label": step.label, "count": step.count} for step in built.steps],
+            method=method,
+            stratify_by=stratify_by if method == SampleDraw.Method.STRATIFIED else "",
+            size=size,
+            seed=str(seed),
+            frame_size=frame.height,
+            strata=strata,
+            exclusions=left_out.as_list(),
+            record="",
+        )
+        for offset, (child, pseudonym) in enumerate(zip(children, names, strict=True)):
+            case = _create_case(audit, pseudonym, next_order + offset, child.details, draw)
+            _keep_identity(case, child.person)
+            SampledChild.objects.create(
+                draw=draw,
+                case=case,
+                child_hmac=child.hmac,
+                stratum=child.member.stratum,
+                order=offset + 1,
+            )
+        draw.record = draw_record(draw, batch, built, names)
+        draw.save(update_fields=["record"])
+        _note_sample_on_audit(audit, draw, filters)
+    return draw
+
+
+def _refuse_draw(
+    *, audit: Audit, batch: ImportBatch, method: str, stratify_by: str, size: int
+) -> None:
+    """Refuses a draw that cannot be made, before anything is read."""
     if not batch.is_usable:
         raise SamplingError("This import is not ready for sampling.")
     if audit.status not in SAMPLING_STATUSES:
@@ -425,31 +493,40 @@ def draw_for_audit(
         raise SamplingError("Choose what to stratify by.", "stratify_by")
     if size < 1:
         raise SamplingError("The sample must have at least 1 child.", "size")
-    extract = load_extract(extract_store(batch.storage_name), batch.meta, with_identity=True)
-    child_frame = derive.child_facts(extract, filters.census_date)
-    built = cohort.build_cohort(
-        child_frame,
-        filters,
-        extract_children=extract.children.height,
-        location_source=batch.location_source,
-    )
-    frame = built.frame.join(
-        extract.identity.select("child_idx", "child_id"), on="child_idx", how="left"
-    )
-    ids = frame["child_id"].to_list()
-    hmacs = child_hmac(ids)
-    frame = frame.with_columns(pl.Series("child_hmac", hmacs, dtype=pl.String))
 
-    excluded: dict[str, int] = {}
 
-    def leave_out(mask: pl.Series, reason: str) -> None:
-        nonlocal frame
+@dataclass
+class _LeftOut:
+    """How many children were left out of the frame, by reason, in the order they were."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    not_found: int = 0
+
+    def drop(self, frame: pl.DataFrame, mask: pl.Series, reason: str) -> pl.DataFrame:
         count = int(mask.sum())
-        if count:
-            excluded[reason] = excluded.get(reason, 0) + count
-            frame = frame.filter(~mask)
+        if not count:
+            return frame
+        self.counts[reason] = self.counts.get(reason, 0) + count
+        return frame.filter(~mask)
 
-    leave_out(
+    def as_list(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = [
+            {"reason": reason, "count": count} for reason, count in self.counts.items()
+        ]
+        if self.not_found:
+            rows.append(
+                {"reason": "Listed to leave out but not in the frame", "count": self.not_found}
+            )
+        return rows
+
+
+def _leave_out(
+    frame: pl.DataFrame, audit: Audit, exclusions: Iterable[Exclusion], left_out: _LeftOut
+) -> pl.DataFrame:
+    """The frame without rows with problems, children already sampled for the audit, and
+    those the coordinator listed."""
+    frame = left_out.drop(
+        frame,
         frame["has_problem"].fill_null(False),
         "Rows with problems in the 903 were left out at import",
     )
@@ -457,24 +534,26 @@ def draw_for_audit(
         SampledChild.objects.filter(draw__audit=audit).values_list("child_hmac", flat=True)
     )
     if already:
-        leave_out(frame["child_hmac"].is_in(sorted(already)), "Already in this audit's sample")
-    listed: dict[str, str] = {}
-    for item in exclusions:
-        listed[item.child_id] = item.reason
-    not_found = 0
+        frame = left_out.drop(
+            frame, frame["child_hmac"].is_in(sorted(already)), "Already in this audit's sample"
+        )
+    listed = {item.child_id: item.reason for item in exclusions}
     if listed:
         present = set(frame["child_id"].to_list())
-        not_found = sum(1 for child_id in listed if child_id not in present)
+        left_out.not_found = sum(1 for child_id in listed if child_id not in present)
         for reason in sorted(set(listed.values())):
             wanted = [child_id for child_id, why in listed.items() if why == reason]
-            leave_out(frame["child_id"].is_in(wanted), f"Left out by the coordinator: {reason}")
+            frame = left_out.drop(
+                frame, frame["child_id"].is_in(wanted), f"Left out by the coordinator: {reason}"
+            )
+    return frame
 
-    if size > frame.height:
-        raise SamplingError(
-            f"The frame has {frame.height} children after exclusions; the sample cannot be "
-            f"larger than that.",
-            "size",
-        )
+
+def _draw_members(
+    frame: pl.DataFrame, method: str, stratify_by: str, size: int, seed: int
+) -> tuple[list[sample.Member], list[dict[str, Any]]]:
+    """The children drawn, and for a stratified draw each stratum's share of frame and
+    sample."""
     strata_column: str = ""
     strata_order: list[str] = []
     strata_labels: dict[str, str] = {}
@@ -495,19 +574,6 @@ def draw_for_audit(
         chosen, allocations = sample.draw_stratified(members, size, seed, strata_order)
     else:
         chosen = sample.draw_random(members, size, seed)
-
-    details = facts.case_details(
-        extract, child_frame, filters.census_date, [member.child_idx for member in chosen]
-    )
-    identity = {
-        row["child_idx"]: row
-        for row in extract.identity.filter(
-            pl.col("child_idx").is_in([member.child_idx for member in chosen])
-        ).iter_rows(named=True)
-    }
-    hmac_by_idx = dict(
-        zip(frame["child_idx"].to_list(), frame["child_hmac"].to_list(), strict=True)
-    )
     strata = [
         {
             "stratum": allocation.stratum,
@@ -517,78 +583,82 @@ def draw_for_audit(
         }
         for allocation in allocations
     ]
-    exclusion_list = [{"reason": reason, "count": count} for reason, count in excluded.items()]
-    if not_found:
-        exclusion_list.append(
-            {"reason": "Listed to leave out but not in the frame", "count": not_found}
+    return chosen, strata
+
+
+@dataclass(frozen=True)
+class _ChosenChild:
+    member: sample.Member
+    details: dict[str, Any]  # the case's facts
+    person: dict[str, Any]  # identifiers, for the separate store only
+    hmac: str
+
+
+def _chosen_children(
+    extract: Extract,
+    child_frame: pl.DataFrame,
+    frame: pl.DataFrame,
+    census_date: dt.date,
+    chosen: list[sample.Member],
+) -> list[_ChosenChild]:
+    """What becomes of each child drawn: a case's facts, identifiers and keyed hash."""
+    indexes = [member.child_idx for member in chosen]
+    details = facts.case_details(extract, child_frame, census_date, indexes)
+    identity = {
+        row["child_idx"]: row
+        for row in extract.identity.filter(pl.col("child_idx").is_in(indexes)).iter_rows(named=True)
+    }
+    hmac_by_idx = dict(
+        zip(frame["child_idx"].to_list(), frame["child_hmac"].to_list(), strict=True)
+    )
+    return [
+        _ChosenChild(
+            member=member,
+            details=details[member.child_idx],
+            person=identity[member.child_idx],
+            hmac=hmac_by_idx[member.child_idx],
         )
-    with transaction.atomic():
-        audit = Audit.objects.select_for_update().get(pk=audit.pk)
-        taken = set(Case.objects.filter(audit=audit).values_list("pseudonym", flat=True))
-        names = sample.pseudonyms(taken, len(chosen))
-        next_order = (Case.objects.filter(audit=audit).aggregate(m=Max("order"))["m"] or 0) + 1
-        draw = SampleDraw.objects.create(
-            audit=audit,
-            batch=batch,
-            drawn_by=user,
-            census_date=filters.census_date,
-            filters=filters.as_dict(),
-            steps=[{"label": step.label, "count": step.count} for step in built.steps],
-            method=method,
-            stratify_by=stratify_by if method == SampleDraw.Method.STRATIFIED else "",
-            size=size,
-            seed=str(seed),
-            frame_size=frame.height,
-            strata=strata,
-            exclusions=exclusion_list,
-            record="",
-        )
-        for offset, (member, pseudonym) in enumerate(zip(chosen, names, strict=True)):
-            case = _create_case(
-                audit, pseudonym, next_order + offset, details[member.child_idx], draw
-            )
-            person = identity[member.child_idx]
-            dob = person["dob"]
-            ChildIdentity.objects.create(
-                case=case,
-                la_child_id=person["child_id"] or "",
-                upn=person["upn"] or "",
-                date_of_birth=dob.isoformat() if isinstance(dob, dt.date) else "",
-            )
-            SampledChild.objects.create(
-                draw=draw,
-                case=case,
-                child_hmac=hmac_by_idx[member.child_idx],
-                stratum=member.stratum,
-                order=offset + 1,
-            )
-        draw.record = draw_record(draw, batch, built, names)
-        draw.save(update_fields=["record"])
-        audit.sample_method = draw.get_method_display()[:100]
-        if draw.stratify_by:
-            audit.sample_method = (
-                f"Stratified random sample by {draw.get_stratify_by_display().lower()}"
-            )[:100]
-        audit.sample_frame_size = draw.frame_size
-        audit.sample_seed = draw.seed
-        audit.census_date = draw.census_date
-        audit.sample_notes = (
-            f"{audit.sample_notes}\n\n{draw.record}" if audit.sample_notes else draw.record
-        )
-        if not audit.cohort_definition:
-            audit.cohort_definition = "; ".join(cohort.describe_filters(filters))
-        audit.save(
-            update_fields=[
-                "sample_method",
-                "sample_frame_size",
-                "sample_seed",
-                "census_date",
-                "sample_notes",
-                "cohort_definition",
-                "updated_at",
-            ]
-        )
-    return draw
+        for member in chosen
+    ]
+
+
+def _keep_identity(case: Case, person: dict[str, Any]) -> None:
+    """The child's identifiers, in the separate store, never on the case."""
+    dob = person["dob"]
+    ChildIdentity.objects.create(
+        case=case,
+        la_child_id=person["child_id"] or "",
+        upn=person["upn"] or "",
+        date_of_birth=dob.isoformat() if isinstance(dob, dt.date) else "",
+    )
+
+
+def _note_sample_on_audit(audit: Audit, draw: SampleDraw, filters: cohort.CohortFilters) -> None:
+    """The audit's plan says how its sample was drawn."""
+    audit.sample_method = draw.get_method_display()[:100]
+    if draw.stratify_by:
+        audit.sample_method = (
+            f"Stratified random sample by {draw.get_stratify_by_display().lower()}"
+        )[:100]
+    audit.sample_frame_size = draw.frame_size
+    audit.sample_seed = draw.seed
+    audit.census_date = draw.census_date
+    audit.sample_notes = (
+        f"{audit.sample_notes}\n\n{draw.record}" if audit.sample_notes else draw.record
+    )
+    if not audit.cohort_definition:
+        audit.cohort_definition = "; ".join(cohort.describe_filters(filters))
+    audit.save(
+        update_fields=[
+            "sample_method",
+            "sample_frame_size",
+            "sample_seed",
+            "census_date",
+            "sample_notes",
+            "cohort_definition",
+            "updated_at",
+        ]
+    )
 
 
 def _create_case(

@@ -63,7 +63,7 @@ EPISODES = TableSpec(
         "LS": _fixed(codes.LEGAL_STATUS),
         "CIN": _fixed(codes.CATEGORY_OF_NEED),
         "PLACE": codes.placement_codes,
-        "PLACE_PROVIDER": _fixed(codes.PLACE_PROVIDER),
+        "PLACE_PROVIDER": _fixed(codes.PLACEMENT_PROVIDER),
         "REC": _fixed(codes.REC),
         "REASON_PLACE_CHANGE": _fixed(codes.REASON_PLACE_CHANGE),
         "PL_LOCATION": _fixed(codes.PL_LOCATION),

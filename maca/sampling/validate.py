@@ -14,6 +14,8 @@ in `rules/` and run with these (docs/ssda903-rules.md lists both).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from maca.sampling import codes
@@ -277,143 +279,181 @@ def _date_range_checks(frame: pl.DataFrame, column: str, year: int) -> list[Chec
 
 
 def _table_checks(name: str, frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    """The checks of one table across its rows (duplicates, dates in order, formats)."""
+    checks_of = _CHECKS_BY_TABLE.get(name)
+    return checks_of(frame, present, label) if checks_of else []
+
+
+def _header_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
     checks: list[Check] = []
-    if name == "Header":
-        # Every CHILD id in a Header has a child number, and only one: comparing the numbers
-        # costs less than comparing the ids.
-        if _has_duplicates(frame, pl.col("child_idx")):
-            checks.append(
-                Check(
-                    "duplicate-child",
-                    "CHILD",
-                    ERROR,
-                    pl.col("CHILD").is_not_null() & ~pl.col("CHILD").is_first_distinct(),
-                    pl.format(
-                        "This child appears more than once in the Header table (first at {} {}).",
-                        pl.lit(label),
-                        pl.col("__first"),
-                    ),
-                    {"__first": _first_row_of(["CHILD"])},
-                )
-            )
-        upn = pl.col("UPN")
+    # Every CHILD id in a Header has a child number, and only one: comparing the numbers
+    # costs less than comparing the ids.
+    if _has_duplicates(frame, pl.col("child_idx")):
         checks.append(
             Check(
-                "upn-format",
-                "UPN",
-                WARNING,
-                upn.is_not_null()
-                & ~upn.str.contains(r"^([A-Za-z][0-9]{11}[0-9A-Za-z]|[Uu][Nn][1-5])$"),
+                "duplicate-child",
+                "CHILD",
+                ERROR,
+                pl.col("CHILD").is_not_null() & ~pl.col("CHILD").is_first_distinct(),
                 pl.format(
-                    "{} is not a UPN (a letter, 11 digits and a digit or letter) or UN1–UN5.",
-                    _quoted("UPN"),
+                    "This child appears more than once in the Header table (first at {} {}).",
+                    pl.lit(label),
+                    pl.col("__first"),
                 ),
+                {"__first": _first_row_of(["CHILD"])},
             )
         )
-    elif name == "Episodes":
-        key = child_date_key("child_idx", date_col("DECOM"))
-        if _has_duplicate_pairs(frame, key):
-            checks.append(
-                Check(
-                    "duplicate-episode",
-                    "DECOM",
-                    ERROR,
-                    key.is_not_null() & ~key.is_first_distinct(),
-                    pl.format(
-                        "This child has another episode starting on the same date (at {} {}).",
-                        pl.lit(label),
-                        pl.col("__first"),
-                    ),
-                    {"__first": _first_row_of(key)},
-                )
-            )
-        checks.append(
-            Check(
-                "date-order",
-                "DEC",
-                ERROR,
-                pl.col(date_col("DEC")) < pl.col(date_col("DECOM")),
-                pl.lit("The episode ends (DEC) before it starts (DECOM)."),
-            )
+    upn = pl.col("UPN")
+    checks.append(
+        Check(
+            "upn-format",
+            "UPN",
+            WARNING,
+            upn.is_not_null()
+            & ~upn.str.contains(r"^([A-Za-z][0-9]{11}[0-9A-Za-z]|[Uu][Nn][1-5])$"),
+            pl.format(
+                "{} is not a UPN (a letter, 11 digits and a digit or letter) or UN1–UN5.",
+                _quoted("UPN"),
+            ),
         )
-        if "PL_DISTANCE" in present:
-            distance = pl.col(num_col("PL_DISTANCE"))
-            checks.append(
-                Check(
-                    "distance",
-                    "PL_DISTANCE",
-                    ERROR,
-                    pl.col("PL_DISTANCE").is_not_null()
-                    & (distance.is_null() | (distance < 0) | (distance > 999.9)),
-                    pl.format(
-                        "{} is not a distance in miles from 0 to 999.9.", _quoted("PL_DISTANCE")
-                    ),
-                )
-            )
-    elif name == "Missing":
+    )
+    return checks
+
+
+def _episodes_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    key = child_date_key("child_idx", date_col("DECOM"))
+    if _has_duplicate_pairs(frame, key):
         checks.append(
             Check(
-                "date-order",
-                "MIS_END",
+                "duplicate-episode",
+                "DECOM",
                 ERROR,
-                pl.col(date_col("MIS_END")) < pl.col(date_col("MIS_START")),
-                pl.lit("The missing episode ends (MIS_END) before it starts (MIS_START)."),
-            )
-        )
-    elif name == "OC2":
-        score = pl.col(num_col("SDQ_SCORE"))
-        checks.append(
-            Check(
-                "sdq-score",
-                "SDQ_SCORE",
-                ERROR,
-                pl.col("SDQ_SCORE").is_not_null() & (score.is_null() | ~score.is_between(0, 40)),
-                pl.format("{} is not an SDQ score from 0 to 40.", _quoted("SDQ_SCORE")),
-            )
-        )
-    elif name == "Reviews":
-        key = child_date_key("child_idx", date_col("REVIEW"))
-        if _has_duplicate_pairs(frame, key):
-            checks.append(
-                Check(
-                    "duplicate-review",
-                    "REVIEW",
-                    WARNING,
-                    key.is_not_null() & ~key.is_first_distinct(),
-                    pl.format(
-                        "The same review is recorded twice (first at {} {}); it is counted once.",
-                        pl.lit(label),
-                        pl.col("__first"),
-                    ),
-                    {"__first": _first_row_of(key)},
-                )
-            )
-    elif name == "PrevPerm":
-        checks.append(
-            Check(
-                "date-format",
-                "DATE_PERM",
-                ERROR,
-                pl.col("DATE_PERM").is_not_null()
-                & ~pl.col("DATE_PERM").str.contains(r"^([0-9]{2}|ZZ)/([0-9]{2}|ZZ)/[0-9]{4}$"),
+                key.is_not_null() & ~key.is_first_distinct(),
                 pl.format(
-                    "{} is not a date in the form DD/MM/YYYY (ZZ for an unknown day or month).",
-                    _quoted("DATE_PERM"),
+                    "This child has another episode starting on the same date (at {} {}).",
+                    pl.lit(label),
+                    pl.col("__first"),
                 ),
+                {"__first": _first_row_of(key)},
             )
         )
-    elif name == "SWEpisodes":
+    checks.append(
+        Check(
+            "date-order",
+            "DEC",
+            ERROR,
+            pl.col(date_col("DEC")) < pl.col(date_col("DECOM")),
+            pl.lit("The episode ends (DEC) before it starts (DECOM)."),
+        )
+    )
+    if "PL_DISTANCE" in present:
+        distance = pl.col(num_col("PL_DISTANCE"))
         checks.append(
             Check(
-                "sw-id",
-                "SW_ID",
-                WARNING,
-                pl.col("SW_ID").is_not_null()
-                & ~(pl.col("SW_ID").str.starts_with("SW") | pl.col("SW_ID").str.starts_with("XX")),
-                pl.lit("A social worker ID starts with SW, or XX when not known."),
+                "distance",
+                "PL_DISTANCE",
+                ERROR,
+                pl.col("PL_DISTANCE").is_not_null()
+                & (distance.is_null() | (distance < 0) | (distance > 999.9)),
+                pl.format("{} is not a distance in miles from 0 to 999.9.", _quoted("PL_DISTANCE")),
             )
         )
     return checks
+
+
+def _missing_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    checks.append(
+        Check(
+            "date-order",
+            "MIS_END",
+            ERROR,
+            pl.col(date_col("MIS_END")) < pl.col(date_col("MIS_START")),
+            pl.lit("The missing episode ends (MIS_END) before it starts (MIS_START)."),
+        )
+    )
+    return checks
+
+
+def _oc2_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    score = pl.col(num_col("SDQ_SCORE"))
+    checks.append(
+        Check(
+            "sdq-score",
+            "SDQ_SCORE",
+            ERROR,
+            pl.col("SDQ_SCORE").is_not_null() & (score.is_null() | ~score.is_between(0, 40)),
+            pl.format("{} is not an SDQ score from 0 to 40.", _quoted("SDQ_SCORE")),
+        )
+    )
+    return checks
+
+
+def _reviews_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    key = child_date_key("child_idx", date_col("REVIEW"))
+    if _has_duplicate_pairs(frame, key):
+        checks.append(
+            Check(
+                "duplicate-review",
+                "REVIEW",
+                WARNING,
+                key.is_not_null() & ~key.is_first_distinct(),
+                pl.format(
+                    "The same review is recorded twice (first at {} {}); it is counted once.",
+                    pl.lit(label),
+                    pl.col("__first"),
+                ),
+                {"__first": _first_row_of(key)},
+            )
+        )
+    return checks
+
+
+def _prev_perm_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    checks.append(
+        Check(
+            "date-format",
+            "DATE_PERM",
+            ERROR,
+            pl.col("DATE_PERM").is_not_null()
+            & ~pl.col("DATE_PERM").str.contains(r"^([0-9]{2}|ZZ)/([0-9]{2}|ZZ)/[0-9]{4}$"),
+            pl.format(
+                "{} is not a date in the form DD/MM/YYYY (ZZ for an unknown day or month).",
+                _quoted("DATE_PERM"),
+            ),
+        )
+    )
+    return checks
+
+
+def _sw_episodes_checks(frame: pl.DataFrame, present: set[str], label: str) -> list[Check]:
+    checks: list[Check] = []
+    checks.append(
+        Check(
+            "sw-id",
+            "SW_ID",
+            WARNING,
+            pl.col("SW_ID").is_not_null()
+            & ~(pl.col("SW_ID").str.starts_with("SW") | pl.col("SW_ID").str.starts_with("XX")),
+            pl.lit("A social worker ID starts with SW, or XX when not known."),
+        )
+    )
+    return checks
+
+
+_CHECKS_BY_TABLE: dict[str, Callable[[pl.DataFrame, set[str], str], list[Check]]] = {
+    "Header": _header_checks,
+    "Episodes": _episodes_checks,
+    "Missing": _missing_checks,
+    "OC2": _oc2_checks,
+    "Reviews": _reviews_checks,
+    "PrevPerm": _prev_perm_checks,
+    "SWEpisodes": _sw_episodes_checks,
+}
 
 
 def problems_for(

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from maca.accounts.requests import SignedInRequest
+from maca.audits.selectors import AuditAccess
 from maca.sampling import codes, selectors, services
 from maca.sampling.cohort import CohortFilters, describe_filters
 from maca.sampling.forms import CohortForm, DecisionForm, ImportForm, SampleForm
@@ -22,7 +24,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _base(access: Any, **extra: Any) -> dict[str, Any]:
+def _base(access: AuditAccess, **extra: Any) -> dict[str, Any]:
     return {
         "access": access,
         "audit": access.audit,
@@ -33,7 +35,7 @@ def _base(access: Any, **extra: Any) -> dict[str, Any]:
 
 
 @require_GET
-def imports(request: HttpRequest, slug: str) -> HttpResponse:
+def imports(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     context = _base(
         access,
@@ -44,7 +46,7 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def import_new(request: HttpRequest, slug: str) -> HttpResponse:
+def import_new(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +68,7 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def import_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def import_detail(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     context = _base(access, batch=batch, decision_form=DecisionForm())
@@ -74,7 +76,7 @@ def import_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
 
 
 @require_GET
-def import_status(request: HttpRequest, slug: str, public_id: str) -> JsonResponse:
+def import_status(request: SignedInRequest, slug: str, public_id: str) -> JsonResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     response = JsonResponse(
@@ -92,7 +94,7 @@ def import_status(request: HttpRequest, slug: str, public_id: str) -> JsonRespon
 
 
 @require_POST
-def import_decide(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def import_decide(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     form = DecisionForm(request.POST)
@@ -124,7 +126,7 @@ def _csv_safe(value: Any) -> Any:
 
 
 @require_GET
-def import_problems(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def import_problems(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -137,7 +139,11 @@ def import_problems(request: HttpRequest, slug: str, public_id: str) -> HttpResp
 
 
 def _cohort_context(
-    request: HttpRequest, access: Any, batch: ImportBatch, query: QueryDict, sample_form: SampleForm
+    request: HttpRequest,
+    access: AuditAccess,
+    batch: ImportBatch,
+    query: QueryDict,
+    sample_form: SampleForm,
 ) -> dict[str, Any]:
     census = selectors.default_census_date(batch)
     form = CohortForm(
@@ -176,7 +182,7 @@ def _cohort_context(
 
 
 @require_GET
-def cohort(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def cohort(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     context = _cohort_context(request, access, batch, request.GET, SampleForm())
@@ -184,7 +190,7 @@ def cohort(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
 
 
 @require_POST
-def sample(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def sample(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
     access = selectors.coordinator_access(request.user, slug)
     batch = selectors.import_for(access, public_id)
     cohort_form = CohortForm(request.POST)
@@ -212,7 +218,7 @@ def sample(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
 
 
 @require_GET
-def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def draw_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     from maca.audits.selectors import audit_access_for
 
     access = audit_access_for(request.user, slug)
@@ -222,7 +228,7 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-def case_facts(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def case_facts(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access, case = selectors.case_for_facts(request.user, slug, case_id)
     context = _base(access, case=case, facts=selectors.case_facts(case), tab="returns")
     return render(request, "sampling/case_facts.html", context)

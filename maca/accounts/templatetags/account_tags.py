@@ -22,7 +22,7 @@ def demo_totp_code() -> str:
 @register.filter
 def is_administrator(user: object) -> bool:
     """Whether to offer the administrator's pages; the pages check too."""
-    from maca.accounts.models import Role
+    from maca.accounts.models import Role, User
     from maca.accounts.selectors import roles_of
 
-    return roles_of(user).has(Role.ADMINISTRATOR)
+    return isinstance(user, User) and roles_of(user).has(Role.ADMINISTRATOR)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from drf_spectacular.generators import SchemaGenerator
 
+from maca.accounts.requests import SignedInRequest
 from maca.api.forms import TokenCreateForm
 from maca.api.selectors import api_tokens_for
 from maca.api.services import api_token_create, api_token_revoke
@@ -21,7 +22,7 @@ from maca.api.services import api_token_create, api_token_revoke
 # --- Tokens ---------------------------------------------------------------------------------
 
 
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
@@ -47,7 +48,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     token = api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, f"The token '{token.name}' has been revoked. It no longer works.")
     return redirect("api:tokens")

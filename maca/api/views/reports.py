@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from maca.api.serializers.reports import BriefSerializer, FiguresSerializer
 from maca.api.views.base import ApiView, AuditScoped
-from maca.audits.selectors import cohort_profile, require_learning
+from maca.audits.selectors import AuditAccess, cohort_profile, require_learning
 from maca.reports import figures
 from maca.reports.renderers.markdown import render_markdown
 from maca.reports.snapshots import published_brief, published_frozen
@@ -18,12 +18,12 @@ from maca.reports.snapshots import published_brief, published_frozen
 FROZEN_FIGURES = "api.figures"
 
 
-def frozen_figures(reader: Any) -> dict[str, Any]:
+def frozen_figures(reader: AuditAccess) -> dict[str, Any]:
     """The figures a reader gets once the audit is published, as they were then."""
     return dict(FiguresSerializer(_figures(reader)).data) | {"is_draft": False}
 
 
-def _figures(access: Any) -> dict[str, Any]:
+def _figures(access: AuditAccess) -> dict[str, Any]:
     """Every number of the audit report; no child is named, so no pseudonym appears."""
     require_learning(access)
     audit = access.audit

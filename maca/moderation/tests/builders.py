@@ -90,33 +90,9 @@ def build_moderated_audit(
     ofsted = GradingScale.objects.get(slug="ofsted-4")
     ynpna = GradingScale.objects.get(slug="ynpna")
 
-    tool = AuditTool.objects.create(name=f"Fictional tool {n}", slug=f"fictional-tool-{n}")
-    version = ToolVersion.objects.create(tool=tool, number=1)
-    section_rows = ToolSection.objects.bulk_create(
-        ToolSection(version=version, order=i + 1, title=f"Section {i + 1}", grading_scale=ofsted)
-        for i in range(sections)
+    version, section_rows, review, points, question_rows = _fictional_tool(
+        n, sections=sections, questions=questions, ofsted=ofsted, ynpna=ynpna
     )
-    review = Review.objects.create(
-        title=f"Fictional review {n}", short_name=f"FR{n}", kind=Review.Kind.CSPR
-    )
-    points = LearningPoint.objects.bulk_create(
-        LearningPoint(review=review, order=i + 1, text=f"Fictional learning point {i + 1}")
-        for i in range(2)
-    )
-    question_rows = Question.objects.bulk_create(
-        Question(
-            section=section_rows[i % sections],
-            order=i // sections + 1,
-            code=f"Q{i % sections + 1}.{i // sections + 1}",
-            text=f"Fictional question {i + 1}?",
-            kind=Question.Kind.COMPLIANCE,
-            scale=ynpna,
-            standard=f"Fictional standard {i % 4 + 1}",
-            learning_point=points[i % 2] if i < 4 else None,
-        )
-        for i in range(questions)
-    )
-
     audit = Audit.objects.create(
         slug=f"moderated-audit-{n}",
         title=f"Moderated audit {n}",
@@ -157,39 +133,8 @@ def build_moderated_audit(
     )
     returns: dict[tuple[int, int], AgencyReturn] = {}
     if with_returns:
-        good, improve = levels[("ofsted-4", "good")], levels[("ofsted-4", "requires-improvement")]
-        keys = [(c, a) for c in range(len(case_rows)) for a in range(len(agency_rows))]
-        rows = AgencyReturn.objects.bulk_create(
-            AgencyReturn(
-                case=case_rows[c],
-                agency=agency_rows[a],
-                status=ReturnStatus.ACCEPTED,
-                overall_grade=good if (c + a) % 3 else improve,
-                overall_reason="Fictional reason.",
-                submitted_at=dt.datetime(2024, 4, 1, 9, tzinfo=dt.UTC),
-            )
-            for c, a in keys
-        )
-        returns = dict(zip(keys, rows, strict=True))
-        Answer.objects.bulk_create(
-            Answer(
-                agency_return=returns[(c, a)],
-                question=question,
-                grade=levels[("ynpna", rule(c, a, q))],
-                evidence=f"Fictional evidence {c}-{a}-{q}",
-            )
-            for (c, a) in returns
-            for q, question in enumerate(question_rows)
-        )
-        SectionSummary.objects.bulk_create(
-            SectionSummary(
-                agency_return=returns[(c, a)],
-                section=section,
-                grade=good if (c + a + s) % 4 else improve,
-                grade_reason="Fictional section reason.",
-            )
-            for (c, a) in returns
-            for s, section in enumerate(section_rows)
+        returns = _accepted_returns(
+            case_rows, agency_rows, question_rows, section_rows, levels, rule
         )
     return ModeratedAudit(
         audit=audit,
@@ -204,3 +149,84 @@ def build_moderated_audit(
         levels=levels,
         returns=returns,
     )
+
+
+def _fictional_tool(
+    n: int, *, sections: int, questions: int, ofsted: GradingScale, ynpna: GradingScale
+) -> tuple[ToolVersion, list[ToolSection], Review, list[LearningPoint], list[Question]]:
+    """A tool of `sections` sections and `questions` questions, the first four linked to the
+    learning points of a fictional review."""
+    tool = AuditTool.objects.create(name=f"Fictional tool {n}", slug=f"fictional-tool-{n}")
+    version = ToolVersion.objects.create(tool=tool, number=1)
+    section_rows = ToolSection.objects.bulk_create(
+        ToolSection(version=version, order=i + 1, title=f"Section {i + 1}", grading_scale=ofsted)
+        for i in range(sections)
+    )
+    review = Review.objects.create(
+        title=f"Fictional review {n}", short_name=f"FR{n}", kind=Review.Kind.CSPR
+    )
+    points = LearningPoint.objects.bulk_create(
+        LearningPoint(review=review, order=i + 1, text=f"Fictional learning point {i + 1}")
+        for i in range(2)
+    )
+    question_rows = Question.objects.bulk_create(
+        Question(
+            section=section_rows[i % sections],
+            order=i // sections + 1,
+            code=f"Q{i % sections + 1}.{i // sections + 1}",
+            text=f"Fictional question {i + 1}?",
+            kind=Question.Kind.COMPLIANCE,
+            scale=ynpna,
+            standard=f"Fictional standard {i % 4 + 1}",
+            learning_point=points[i % 2] if i < 4 else None,
+        )
+        for i in range(questions)
+    )
+    return version, section_rows, review, points, question_rows
+
+
+def _accepted_returns(
+    case_rows: list[Case],
+    agency_rows: list[Agency],
+    question_rows: list[Question],
+    section_rows: list[ToolSection],
+    levels: dict[tuple[str, str], GradeLevel],
+    rule: AnswerRule,
+) -> dict[tuple[int, int], AgencyReturn]:
+    """An accepted return from every agency for every child, every question answered by
+    `rule` and every section summarised."""
+    good, improve = levels[("ofsted-4", "good")], levels[("ofsted-4", "requires-improvement")]
+    keys = [(c, a) for c in range(len(case_rows)) for a in range(len(agency_rows))]
+    rows = AgencyReturn.objects.bulk_create(
+        AgencyReturn(
+            case=case_rows[c],
+            agency=agency_rows[a],
+            status=ReturnStatus.ACCEPTED,
+            overall_grade=good if (c + a) % 3 else improve,
+            overall_reason="Fictional reason.",
+            submitted_at=dt.datetime(2024, 4, 1, 9, tzinfo=dt.UTC),
+        )
+        for c, a in keys
+    )
+    returns = dict(zip(keys, rows, strict=True))
+    Answer.objects.bulk_create(
+        Answer(
+            agency_return=returns[(c, a)],
+            question=question,
+            grade=levels[("ynpna", rule(c, a, q))],
+            evidence=f"Fictional evidence {c}-{a}-{q}",
+        )
+        for (c, a) in returns
+        for q, question in enumerate(question_rows)
+    )
+    SectionSummary.objects.bulk_create(
+        SectionSummary(
+            agency_return=returns[(c, a)],
+            section=section,
+            grade=good if (c + a + s) % 4 else improve,
+            grade_reason="Fictional section reason.",
+        )
+        for (c, a) in returns
+        for s, section in enumerate(section_rows)
+    )
+    return returns

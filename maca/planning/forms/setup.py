@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
-from maca.accounts.models import Agency, Sector
+from maca.accounts.models import Agency, Sector, User
 from maca.audits.models import Audit, GradingScale, ToolVersion
 from maca.learning.models import AuditReview, Review
 from maca.planning.forms.base import GovukDateField, GovukForm, LinesField, PartialDateField
@@ -392,7 +392,7 @@ class AuditPeopleForm(GovukForm):
         field.choices = [("", none), *choices] if none else choices
 
 
-def _person_label(person: Any) -> str:
+def _person_label(person: User) -> str:
     name = person.full_name or person.email
     inactive = "" if person.is_active else " (deactivated)"
     return f"{name}, {person.email}{inactive}" if person.full_name else f"{name}{inactive}"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from maca.accounts.models import Agency
+from maca.accounts.models import Agency, User
 from maca.audits.models import (
     AUDIT_STATUS_ORDER,
     AgencyInvolvement,
@@ -43,7 +42,7 @@ BACK = "back"
 
 
 @transaction.atomic
-def audit_create(*, title: str, theme: str, by: Any, slug: str = "") -> Audit:
+def audit_create(*, title: str, theme: str, by: User, slug: str = "") -> Audit:
     """A draft audit; the person who starts it becomes its coordinator."""
     if slug:
         _check_slug_free(slug)

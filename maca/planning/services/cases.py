@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from maca.accounts.models import User
 from maca.audits.models import (
     AgencyInvolvement,
     AgencyReturn,
@@ -180,7 +180,7 @@ class InvolvementResult:
 
 @transaction.atomic
 def involvement_set(
-    *, audit: Audit, statuses: Mapping[tuple[int, int], str], by: Any
+    *, audit: Audit, statuses: Mapping[tuple[int, int], str], by: User
 ) -> InvolvementResult:
     """Record whether each agency knew each child; (case id, agency id) → status.
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.db import transaction
 
-from maca.accounts.models import Role
+from maca.accounts.models import Role, User
 from maca.audits.models import Audit, PanelMembership
 from maca.planning.errors import Refused
 from maca.planning.selectors import people_with_role
@@ -20,7 +19,7 @@ def audit_people_set(
     coordinator_ids: Collection[int],
     panel_ids: Collection[int],
     chair_id: int | None,
-    by: Any,
+    by: User,
 ) -> None:
     """Make the audit's coordinators and panel exactly these; the chair sits on the panel.
 

@@ -19,16 +19,19 @@ def sector_labels(codes: list[str]) -> str:
 @register.filter
 def is_coordinator(user: object) -> bool:
     """Whether to offer coordinators' links (tools, starting an audit); the pages check too."""
+    from maca.accounts.models import User
     from maca.planning.selectors import may_start_audits
 
-    return may_start_audits(user)
+    return isinstance(user, User) and may_start_audits(user)
 
 
 @register.filter
 def reads_access_log(user: object) -> bool:
     """Whether to link the identifier access log (coordinators and administrators)."""
-    from maca.accounts.models import Role
+    from maca.accounts.models import Role, User
     from maca.accounts.selectors import roles_of
 
+    if not isinstance(user, User):
+        return False
     roles = roles_of(user)
     return roles.has(Role.COORDINATOR) or roles.has(Role.ADMINISTRATOR)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from maca.accounts.requests import SignedInRequest
 from maca.audits.models import AuditStatus
 from maca.audits.selectors import AuditAccess
 from maca.planning import selectors, services
@@ -37,7 +38,7 @@ def _context(access: AuditAccess, **extra: Any) -> dict[str, Any]:
     }
 
 
-def audit_create(request: HttpRequest) -> HttpResponse:
+def audit_create(request: SignedInRequest) -> HttpResponse:
     selectors.require_audit_starter(request.user)
     form = NewAuditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,13 +52,13 @@ def audit_create(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/setup/audit_new.html", {"form": form, "nav_section": "audits"})
 
 
-def setup(request: HttpRequest, slug: str) -> HttpResponse:
+def setup(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     summary = selectors.setup_summary(access)
     return render(request, "planning/setup/setup.html", _context(access, summary=summary))
 
 
-def plan(request: HttpRequest, slug: str) -> HttpResponse:
+def plan(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = PlanForm(request.POST or None, initial=PlanForm.initial_for(access.audit))
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/plan.html", _context(access, form=form))
 
 
-def status(request: HttpRequest, slug: str) -> HttpResponse:
+def status(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     audit = access.audit
     moves = []
@@ -82,7 +83,7 @@ def status(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/status.html", _context(access, moves=moves))
 
 
-def status_change(request: HttpRequest, slug: str, direction: str) -> HttpResponse:
+def status_change(request: SignedInRequest, slug: str, direction: str) -> HttpResponse:
     """Confirm, then move the audit one stage forward or back."""
     access = selectors.setup_access_for(request.user, slug)
     audit = access.audit
@@ -121,7 +122,7 @@ def status_change(request: HttpRequest, slug: str, direction: str) -> HttpRespon
     return render(request, "planning/setup/status_confirm.html", context)
 
 
-def agencies(request: HttpRequest, slug: str) -> HttpResponse:
+def agencies(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = AgenciesForm(request.POST or None, choices=selectors.agency_choices(access))
     if request.method == "POST" and form.is_valid():
@@ -135,7 +136,7 @@ def agencies(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/agencies.html", _context(access, form=form))
 
 
-def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
+def agency_create(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +154,7 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/agency_new.html", _context(access, form=form))
 
 
-def people(request: HttpRequest, slug: str) -> HttpResponse:
+def people(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = AuditPeopleForm(request.POST or None, people=selectors.audit_people_for_setup(access))
     if request.method == "POST" and form.is_valid():
@@ -173,7 +174,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/people.html", _context(access, form=form))
 
 
-def tool(request: HttpRequest, slug: str) -> HttpResponse:
+def tool(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     audit = access.audit
     form = ToolChoiceForm(
@@ -192,7 +193,7 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/tool.html", _context(access, form=form))
 
 
-def reviews(request: HttpRequest, slug: str) -> HttpResponse:
+def reviews(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = ReviewLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +208,7 @@ def reviews(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/reviews.html", _context(access, form=form, links=links))
 
 
-def review_create(request: HttpRequest, slug: str) -> HttpResponse:
+def review_create(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     form = NewReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +227,7 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/review_new.html", _context(access, form=form))
 
 
-def review_unlink(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+def review_unlink(request: SignedInRequest, slug: str, link_id: int) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     link = selectors.review_link_for_setup(access, link_id)
     if request.method != "POST":
@@ -239,13 +240,13 @@ def review_unlink(request: HttpRequest, slug: str, link_id: int) -> HttpResponse
 # --- Children -------------------------------------------------------------------------------
 
 
-def cases(request: HttpRequest, slug: str) -> HttpResponse:
+def cases(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     rows = selectors.cases_for_setup(access)
     return render(request, "planning/setup/cases.html", _context(access, cases=rows))
 
 
-def case_create(request: HttpRequest, slug: str) -> HttpResponse:
+def case_create(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     count = access.audit.cases.count()
     suggested = f"Child {chr(ord('A') + count)}" if count < 26 else ""
@@ -263,7 +264,7 @@ def case_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/setup/case_form.html", _context(access, form=form, case=None))
 
 
-def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def case_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     case = selectors.case_for_setup(access, case_id)
     form = CaseForm(request.POST or None, initial=CaseForm.initial_for(case))
@@ -278,7 +279,7 @@ def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     return render(request, "planning/setup/case_form.html", _context(access, form=form, case=case))
 
 
-def case_delete(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def case_delete(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     case = selectors.case_for_setup(access, case_id)
     refusal = None
@@ -296,7 +297,7 @@ def case_delete(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
 
 
-def involvement(request: HttpRequest, slug: str) -> HttpResponse:
+def involvement(request: SignedInRequest, slug: str) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     table = selectors.involvement_table(access)
     form = InvolvementForm(table, request.POST if request.method == "POST" else None)

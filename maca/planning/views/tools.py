@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Question, ToolSection, ToolVersion
 from maca.planning import selectors, services
 from maca.planning.errors import Refused, ToolVersionFrozen
@@ -36,13 +37,13 @@ def _frozen(request: HttpRequest, version: ToolVersion) -> HttpResponse:
     return render(request, "planning/tools/frozen.html", context, status=status)
 
 
-def tool_list(request: HttpRequest) -> HttpResponse:
+def tool_list(request: SignedInRequest) -> HttpResponse:
     tools = selectors.tools_for(request.user)
     context = {**NAV, "tools": tools, "ready_tools": selectors.ready_tools_for(request.user)}
     return render(request, "planning/tools/tool_list.html", context)
 
 
-def tool_create(request: HttpRequest) -> HttpResponse:
+def tool_create(request: SignedInRequest) -> HttpResponse:
     selectors.require_tool_builder(request.user)
     form = ToolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def tool_create(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/tools/tool_form.html", {**NAV, "form": form, "tool": None})
 
 
-def ready_tool_add(request: HttpRequest, slug: str) -> HttpResponse:
+def ready_tool_add(request: SignedInRequest, slug: str) -> HttpResponse:
     selectors.require_tool_builder(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -74,12 +75,12 @@ def ready_tool_add(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("planning:tool", tool.slug)
 
 
-def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def tool_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     tool = selectors.tool_for(request.user, slug)
     return render(request, "planning/tools/tool_detail.html", {**NAV, "tool": tool})
 
 
-def tool_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def tool_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     tool = selectors.tool_for(request.user, slug)
     initial = {"name": tool.name, "description": tool.description}
     form = ToolForm(request.POST or None, initial=initial)
@@ -98,7 +99,7 @@ def tool_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "planning/tools/tool_form.html", {**NAV, "form": form, "tool": tool})
 
 
-def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version_detail(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     editor = selectors.version_editor(request.user, slug, number)
     context = {
         **NAV,
@@ -109,7 +110,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     return render(request, "planning/tools/version.html", context)
 
 
-def version_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version_new(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Make the next version from this one ('Edit this tool' on a frozen version)."""
     version = selectors.version_for(request.user, slug, number)
     if request.method != "POST":
@@ -123,7 +124,7 @@ def version_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return redirect("planning:version", slug, copy.number)
 
 
-def tool_copy(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def tool_copy(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -132,7 +133,7 @@ def tool_copy(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return redirect("planning:version", tool.slug, 1)
 
 
-def version_notes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version_notes(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     form = VersionNotesForm(request.POST or None, initial={"notes": version.notes})
     if request.method == "POST" and form.is_valid():
@@ -146,7 +147,7 @@ def version_notes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 # --- Sections -------------------------------------------------------------------------------
 
 
-def section_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def section_create(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     if selectors.version_is_frozen(version):
         return _frozen(request, version)
@@ -161,7 +162,7 @@ def section_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
     return _section_page(request, version, form, None)
 
 
-def section_edit(request: HttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+def section_edit(request: SignedInRequest, slug: str, number: int, section_id: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     section = selectors.section_for(version, section_id)
     if selectors.version_is_frozen(version):
@@ -189,7 +190,9 @@ def _section_page(
     return render(request, "planning/tools/section_form.html", context)
 
 
-def section_delete(request: HttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+def section_delete(
+    request: SignedInRequest, slug: str, number: int, section_id: int
+) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     section = selectors.section_for(version, section_id)
     if selectors.version_is_frozen(version):
@@ -211,7 +214,7 @@ def section_delete(request: HttpRequest, slug: str, number: int, section_id: int
     return render(request, "planning/tools/confirm_delete.html", context)
 
 
-def section_move(request: HttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+def section_move(request: SignedInRequest, slug: str, number: int, section_id: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -236,7 +239,9 @@ def _question_form(request: HttpRequest, initial: dict[str, Any] | None = None) 
     )
 
 
-def question_create(request: HttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+def question_create(
+    request: SignedInRequest, slug: str, number: int, section_id: int
+) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     section = selectors.section_for(version, section_id)
     if selectors.version_is_frozen(version):
@@ -259,7 +264,9 @@ def question_create(request: HttpRequest, slug: str, number: int, section_id: in
     return _question_page(request, version, section, form, None)
 
 
-def question_edit(request: HttpRequest, slug: str, number: int, question_id: int) -> HttpResponse:
+def question_edit(
+    request: SignedInRequest, slug: str, number: int, question_id: int
+) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     question = selectors.question_for(version, question_id)
     if selectors.version_is_frozen(version):
@@ -296,7 +303,9 @@ def _question_page(
     return render(request, "planning/tools/question_form.html", context)
 
 
-def question_delete(request: HttpRequest, slug: str, number: int, question_id: int) -> HttpResponse:
+def question_delete(
+    request: SignedInRequest, slug: str, number: int, question_id: int
+) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     question = selectors.question_for(version, question_id)
     if selectors.version_is_frozen(version):
@@ -318,7 +327,9 @@ def question_delete(request: HttpRequest, slug: str, number: int, question_id: i
     return render(request, "planning/tools/confirm_delete.html", context)
 
 
-def question_move(request: HttpRequest, slug: str, number: int, question_id: int) -> HttpResponse:
+def question_move(
+    request: SignedInRequest, slug: str, number: int, question_id: int
+) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

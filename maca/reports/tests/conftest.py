@@ -15,7 +15,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from maca.accounts.models import Agency, Role, User
-from maca.audits.models import AuditAgency, Case, Escalation, Need
+from maca.audits.models import Audit, AuditAgency, Case, Escalation, Need
 from maca.core.partial_dates import PartialDate
 from maca.identifiers.models import ChildIdentity
 from maca.learning.models import (
@@ -62,6 +62,15 @@ def brief_audit(db: None) -> BriefAudit:
     for order, agency in enumerate(agencies):
         AuditAgency.objects.create(audit=audit, agency=agency, order=order)
 
+    cases, identities = _brief_cases(audit)
+    _brief_findings(audit, cases, agencies)
+    _brief_escalation_and_actions(audit, cases, agencies)
+    _brief_reviews_and_resources(audit)
+    return BriefAudit(audit, coordinator, agencies, cases, identities)
+
+
+def _brief_cases(audit: Audit) -> tuple[list[Case], list[ChildIdentity]]:
+    """Three children of different ages and needs, with identifiers the brief must not show."""
     needs = list(Need.objects.filter(code__in=["domestic-abuse", "neglect", "seeking-asylum"]))
     cases = []
     identities = []
@@ -76,7 +85,11 @@ def brief_audit(db: None) -> BriefAudit:
                 date_of_birth=["2022-01-25", "2014-05-17", "2005-11-02"][index],
             )
         )
+    return cases, identities
 
+
+def _brief_findings(audit: Audit, cases: list[Case], agencies: list[Agency]) -> None:
+    """Worries and good practice (one kept out of the brief each way) and a learning theme."""
     worry = Finding.objects.create(
         audit=audit, heading=Heading.WORRY, order=1, text="Frequent placement moves"
     )
@@ -117,6 +130,10 @@ def brief_audit(db: None) -> BriefAudit:
     )
     theme.taken_forward_by.set([agencies[2], agencies[1]])
 
+
+def _brief_escalation_and_actions(audit: Audit, cases: list[Case], agencies: list[Agency]) -> None:
+    """A resolved escalation whose private text must not reach the brief, and actions done,
+    open and internal."""
     Escalation.objects.create(
         audit=audit,
         case=cases[2],
@@ -154,6 +171,8 @@ def brief_audit(db: None) -> BriefAudit:
         include_in_brief=False,
     )
 
+
+def _brief_reviews_and_resources(audit: Audit) -> None:
     review = Review.objects.create(
         title="Serious case review: Georgia",
         short_name="SCR Georgia",
@@ -184,7 +203,6 @@ def brief_audit(db: None) -> BriefAudit:
         kind=Resource.Kind.SERVICE,
         url="https://example.org/off-the-record",
     )
-    return BriefAudit(audit, coordinator, agencies, cases, identities)
 
 
 # --- Reading each format back as text -------------------------------------------------------

@@ -16,9 +16,9 @@ from maca.core.partial_dates import PartialDate
 from maca.learning.models import Action, Resource
 from maca.planning.errors import Refused
 from maca.reports import brief_templates as templates
-from maca.reports.brief import audit_is_past, build_brief, system_access
+from maca.reports.brief import audit_is_past, build_brief, join_words, system_access
 from maca.reports.brief_sections import LEARNING_BRIEF, SHIPPED_TEMPLATES, SectionKind
-from maca.reports.briefing import boxes_text, build_briefing
+from maca.reports.briefing import SevenMinuteBriefing, build_briefing
 from maca.reports.models import BriefTemplateVersion
 from maca.reports.renderers import render
 from maca.reports.snapshots import brief_from_data, brief_snapshot_create, brief_to_data
@@ -372,3 +372,11 @@ def test_a_frozen_version_page_refuses_changes_and_offers_a_new_version(client, 
     assert version.sections.count() == 11 and row is not None
     made = client.post(url, {"action": "new-version"})
     assert made["Location"] == reverse("brief_templates:version", args=[own.slug, 2])
+
+
+def boxes_text(briefing: SevenMinuteBriefing) -> str:
+    """Everything the briefing's boxes say."""
+    parts = []
+    for box in briefing.boxes:
+        parts += [box.title, *box.paragraphs, *box.bullets, *(title for title, _ in box.links)]
+    return join_words(parts)

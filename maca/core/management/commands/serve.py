@@ -18,6 +18,7 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 MAX_WORKERS = 12
@@ -83,13 +84,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--bind",
-            default=os.environ.get("MACA_BIND", "127.0.0.1:8000"),
+            default=django_settings.SERVE_BIND,
             help="Address and port, or unix:PATH (default 127.0.0.1:8000, or MACA_BIND).",
         )
         parser.add_argument(
             "--workers",
             type=positive,
-            default=int(os.environ.get("MACA_WORKERS", "0") or 0) or None,
+            default=django_settings.SERVE_WORKERS or None,
             help=f"Worker processes (default 2 × CPUs + 1, at most {MAX_WORKERS}; MACA_WORKERS).",
         )
         parser.add_argument(
