@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -265,16 +265,40 @@ def _is_plain_date(text: str) -> bool:
     return True
 
 
-def document_sources(document: Any, path: str = "$") -> Iterator[Source]:
+def document_sources(document: Any, path: str = "$") -> list[Source]:
     """Every string in a JSON document, located by its JSON path."""
-    if isinstance(document, dict):
-        for key, value in document.items():
-            yield from document_sources(value, f"{path}.{key}")
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            yield from document_sources(value, f"{path}[{index}]")
-    elif isinstance(document, str) and document.strip():
-        yield Source(key=path, label=path, text=document, free_text=not _is_plain_date(document))
+    sources: list[Source] = []
+    # An export repeats most strings (grades, labels, dates): each is judged once.
+    free_text: dict[str, bool] = {}
+
+    def add(value: str, where: str) -> None:
+        if value not in free_text:
+            free_text[value] = not _is_plain_date(value)
+        sources.append(Source(key=where, label=where, text=value, free_text=free_text[value]))
+
+    # A path is only written out for the strings and the containers that hold them.
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            items: Iterable[tuple[Any, Any]] = value.items()
+            template = "{}.{}"
+        elif isinstance(value, list):
+            items = enumerate(value)
+            template = "{}[{}]"
+        else:
+            return
+        for key, item in items:
+            if isinstance(item, str):
+                if item.strip():
+                    add(item, template.format(where, key))
+            elif isinstance(item, (dict, list)):
+                walk(item, template.format(where, key))
+
+    if isinstance(document, str):
+        if document.strip():
+            add(document, path)
+    else:
+        walk(document, path)
+    return sources
 
 
 def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
@@ -285,7 +309,7 @@ def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list
     if document is None:
         document = audit_export(system_access(audit))
     # Through the same bytes the download writes, so what is checked is what leaves.
-    return list(document_sources(json.loads(export_bytes(document))))
+    return document_sources(json.loads(export_bytes(document)))
 
 
 # --- Running the check ----------------------------------------------------------------------
