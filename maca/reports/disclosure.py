@@ -518,7 +518,9 @@ def _name_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
     if first_words is None:
         return
     for token in first_words.finditer(text):
-        for words, case_matters in lookup.names[token[0].casefold()]:
+        folded = token[0].casefold()
+        key = folded if folded in lookup.names else _without_possessive(folded)
+        for words, case_matters in lookup.names[key]:
             end = _phrase_end(text, token, words, case_matters)
             if end is not None:
                 yield Match(Kind.CHILD_NAME, token.start(), end, text[token.start() : end])
@@ -530,7 +532,11 @@ def _first_words_written(text: str, lookup: _ChildLookup) -> re.Pattern[str] | N
     (in the texts of a check, most often none is)."""
     if not lookup.names:
         return None
-    written = {word for word in set(_TOKEN.findall(text)) if word.casefold() in lookup.names}
+    written = {
+        word
+        for word in set(_TOKEN.findall(text))
+        if word.casefold() in lookup.names or _without_possessive(word.casefold()) in lookup.names
+    }
     if not written:
         return None
     alternatives = "|".join(map(re.escape, sorted(written, key=lambda w: (-len(w), w))))
@@ -541,20 +547,27 @@ def _first_words_written(text: str, lookup: _ChildLookup) -> re.Pattern[str] | N
 _NEXT_TOKEN = re.compile(r"([^\w'’-]*)([\w'’-]+)")
 
 
+def _without_possessive(word: str) -> str:
+    return word[:-2] if len(word) > 2 and word[-2:] in {"'s", "’s"} else word
+
+
 def _phrase_end(
     text: str, first: re.Match[str], words: tuple[str, ...], case_matters: bool
 ) -> int | None:
-    """Where `words` end if they stand from the word `first` on, with only spaces between."""
-    if (first[0] if case_matters else first[0].casefold()) != words[0]:
-        return None
-    end = first.end()
-    for word in words[1:]:
-        following = _NEXT_TOKEN.match(text, end)
-        if following is None or following[1].strip():
-            return None
-        if (following[2] if case_matters else following[2].casefold()) != word:
-            return None
-        end = following.end()
+    """Where `words` end if they stand from the word `first` on, with only spaces between;
+    the last may be possessive ("Amira Khan's"), which is not part of the name."""
+    written, end = first[0], first.end()
+    for index, word in enumerate(words):
+        if index:
+            following = _NEXT_TOKEN.match(text, end)
+            if following is None or following[1].strip():
+                return None
+            written, end = following[2], following.end()
+        if not case_matters:
+            written = written.casefold()
+        if written != word:
+            last = index == len(words) - 1
+            return end - 2 if last and _without_possessive(written) == word else None
     return end
 
 
