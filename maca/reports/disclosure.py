@@ -729,22 +729,32 @@ class Source:
     log_label: str = ""  # when `label` quotes the text: the same place without the quote
 
 
-def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
-    # An export repeats many strings (labels, grades, agency names): each is read once, and
-    # all of them together.
+def matches_by_text(
+    texts: Iterable[tuple[str, bool]], rules: Rules
+) -> dict[tuple[str, bool], list[Match]]:
+    """The matches in each (text, free text or not): an export repeats many strings (labels,
+    grades, agency names), so each is read once, and all of them together."""
     seen: dict[tuple[str, bool], list[Match]] = {}
+    distinct = list(dict.fromkeys(key for key in texts if key[0]))
     for free_text in (True, False):
-        texts = list(dict.fromkeys(s.text for s in sources if s.text and s.free_text == free_text))
-        if texts:
-            matches = matches_in_each(texts, rules, free_text=free_text)
+        batch = [text for text, free in distinct if free == free_text]
+        if batch:
+            matches = matches_in_each(batch, rules, free_text=free_text)
             seen.update(
-                ((text, free_text), found) for text, found in zip(texts, matches, strict=True)
+                ((text, free_text), found) for text, found in zip(batch, matches, strict=True)
             )
+    return seen
+
+
+def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
+    return hits_in(sources, matches_by_text(((s.text, s.free_text) for s in sources), rules))
+
+
+def hits_in(sources: Iterable[Source], seen: dict[tuple[str, bool], list[Match]]) -> list[Hit]:
+    """Each source's matches (from `matches_by_text`) as hits, where they stand."""
     hits = []
     for source in sources:
-        if not source.text:
-            continue
-        for match in seen[(source.text, source.free_text)]:
+        for match in seen.get((source.text, source.free_text), ()):
             before, after = context_of(source.text, match.start, match.end)
             hits.append(
                 Hit(

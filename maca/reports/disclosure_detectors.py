@@ -228,8 +228,8 @@ _HONORIFIC = (
     r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
     r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister)\.?"
 )
-_RELATION = (
-    r"(?:mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
+_RELATION_WORDS = (
+    r"mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
     r"brother|sister|half-brother|half-sister|step-brother|step-sister|stepbrother|stepsister|"
     r"sibling|twin|grandmother|grandfather|grandma|grandad|granddad|grandpa|gran|nan|nana|nanna|"
     r"nanny|grandparent|aunt|auntie|aunty|uncle|cousin|niece|nephew|carer|foster\s+carer|"
@@ -239,8 +239,21 @@ _RELATION = (
     r"school\s+nurse|key\s*worker|youth\s+worker|support\s+worker|family\s+support\s+worker|"
     r"personal\s+adviser|mentor|advocate|childminder|officer|practitioner|manager|"
     r"paediatrician|psychiatrist|psychologist|therapist|counsellor|consultant|SENCo|DSL|"
-    r"named|called|known\s+as|aka|alias)"
+    r"named|called|known\s+as|aka|alias"
 )
+
+
+def _by_first_letter(alternatives: str) -> str:
+    """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
+    in their order: the engine then tries one group at a place rather than every word. (Where
+    a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
+_RELATION = _by_first_letter(_RELATION_WORDS)
 _OWNER = (
     r"(?:(?:his|her|their|the|a|an|its|child's|child’s|young\s+person's|mother's|father's)\s+)?"
 )
@@ -479,22 +492,31 @@ _NAMED_SETTING = re.compile(
     rf"(?P<setting>{_SETTING_WORD})(?![\w-])",
     re.IGNORECASE,
 )
-# The words a setting (its kind, as `_SETTING_WORD` has it) can start with, after a space.
-_SETTING_START = lowered_pattern(
-    r"(?<=\s)(?=(?:primary|secondary|infants?|juniors?|high|grammar|special|free|community|"
-    r"middle|prep|preparatory|independent|church|c|ce|cofe|rc|catholic|methodist|academy|"
-    r"school|nursery|pre-?school|playgroup|college|sixth|children['’]s|childrens|family|"
-    r"pupil|pru|day|kindergarten|montessori)(?![\w-]))"
+# Where the last part of a setting's kind (as `_SETTING_WORD` has it) starts, after a space:
+# "School" in "St Mary's Catholic Primary School" (the words before it that can describe a
+# setting are walked back over, see `_window_start`).
+_SETTING_KIND_START = lowered_pattern(
+    r"(?<=\s)(?=(?:school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|"
+    r"children['’]s\s+(?:home|centre)|childrens\s+home|family\s+centre|"
+    r"pupil\s+referral\s+unit|pru|day\s+nursery|kindergarten|montessori|primary|infants|"
+    r"juniors|high)(?![\w-]))"
+)
+# The words of what can come before it in the kind of setting ("Church of England Primary").
+_SETTING_DESCRIPTION_WORDS = frozenset(
+    """
+    primary secondary infant infants junior high grammar special free community middle prep
+    preparatory independent church of england c e ce cofe rc catholic methodist academy
+    """.split()  # noqa: SIM905 (a word list reads better as words)
 )
 # A setting's name is at most nine words ("Our Lady" is one of its four words, the last word
-# comes on top): a match starts no further back than that from its kind of setting.
+# comes on top): a match starts no further back than that before its kind of setting.
 _SETTING_NAME_CHUNKS = 9
-_CHUNKS = re.compile(rf"(?:\s*\S+){{0,{_SETTING_NAME_CHUNKS}}}")
+_CHUNK = re.compile(r"\S+")
 
 
 def _named_settings(text: str) -> Iterator[re.Match[str]]:
-    """`_NAMED_SETTING.finditer(text)`, searched only from a little before each word a setting
-    starts with (the pattern tried at every place in a long text costs seconds), in the text
+    """`_NAMED_SETTING.finditer(text)`, searched only from a little before each kind of
+    setting (the pattern tried at every place in a long text costs seconds), in the text
     lower-cased (as `matches_ignoring_case`: read what a match holds from `text`)."""
     lowered = _lowered(text)
     if lowered is None:
@@ -502,13 +524,13 @@ def _named_settings(text: str) -> Iterator[re.Match[str]]:
         return
     pattern = _lowered_twin(_NAMED_SETTING)
     resume = 0
-    for kind in _SETTING_START.finditer(lowered):
+    for kind in _SETTING_KIND_START.finditer(lowered):
         if kind.start() < resume:
             continue
         # No match crosses a boundary, so the search ends at the next one.
         end = text.find(BOUNDARY, kind.start())
         end = len(text) if end < 0 else end
-        match = pattern.search(lowered, _window_start(text, kind.start(), resume), end)
+        match = pattern.search(lowered, _window_start(lowered, kind.start(), resume), end)
         if match is None:
             resume = end
             continue
@@ -516,15 +538,19 @@ def _named_settings(text: str) -> Iterator[re.Match[str]]:
         yield match
 
 
-def _window_start(text: str, at: int, floor: int) -> int:
-    """Where the ninth word before `at` starts, not before `floor`. The first match at or
-    after `floor` starts there or later: it holds a word a setting starts with, which is
-    `at` or one after it."""
+def _window_start(lowered: str, at: int, floor: int) -> int:
+    """Where the ninth word before the description of the setting whose last part starts at
+    `at` starts, not before `floor`. The first match at or after `floor` starts there or
+    later: its own last part starts at `at` or after it."""
     reach_from = max(floor, at - 400)
-    backwards = text[reach_from:at][::-1]
-    reach = _CHUNKS.match(backwards)
-    assert reach is not None  # zero words match anything
-    return floor if reach.end() == len(backwards) else at - reach.end()
+    words = [word.span() for word in _CHUNK.finditer(lowered, reach_from, at)]
+    position = len(words)
+    while position and lowered[slice(*words[position - 1])] in _SETTING_DESCRIPTION_WORDS:
+        position -= 1
+    position -= _SETTING_NAME_CHUNKS
+    if position <= 0:
+        return floor  # as far back as the window reaches (not past what is already read)
+    return words[position][0]
 
 
 # Capitalised words that only describe a setting and name none.
@@ -613,14 +639,14 @@ def _setting_candidates(text: str) -> Iterator[Span]:
 
 # Capitals, digits and separators only, with at least three digits in a row.
 _REFERENCE_BODY = r"(?P<ref>(?-i:(?=[A-Z0-9/*-]*\d{3})[A-Z0-9][A-Z0-9/*-]*\d[A-Z0-9/*-]*))(?![\w-])"
-_POLICE_KEY = (
-    r"(?:crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
-    r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification)"
+_POLICE_KEY = _by_first_letter(
+    r"crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
+    r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification"
 )
-_CASE_KEY = (
-    r"(?:case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
+_CASE_KEY = _by_first_letter(
+    r"case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
     r"Capita|SystmOne|EMIS|RiO|Rio|CP|CIN|LAC|CLA|MASH|contact|assessment|plan|client|"
-    r"person|child|account|court)"
+    r"person|child|account|court"
 )
 _KEY_TAIL = r"s?(?:\s+(?:ref(?:erence)?s?|nos?|numbers?|num|IDs?|#)\.?)?(?:\s*(?:is|was|:|=|-))?\s*"
 _POLICE_KEYED = re.compile(rf"(?<![\w-]){_POLICE_KEY}{_KEY_TAIL}{_REFERENCE_BODY}", re.IGNORECASE)
