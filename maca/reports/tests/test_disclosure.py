@@ -281,6 +281,10 @@ PARTNERSHIP = Rules(
         ("Her older brother Jamie was not spoken to.", Kind.PERSON_NAME, "Jamie"),
         ("Mum, Sharon, declined.", Kind.PERSON_NAME, "Sharon"),
         ("The social worker, Mrs Okafor, left.", Kind.PERSON_NAME, "Mrs Okafor"),
+        # Relationship words written as one word: once passed over when nothing else in the
+        # text was a relationship word.
+        ("Her stepmum Zofrina declined.", Kind.PERSON_NAME, "Zofrina"),
+        ("His keyworker Quillon left.", Kind.PERSON_NAME, "Quillon"),
         ("The family moved to 14 Elm Road.", Kind.ADDRESS, "14 Elm Road"),
         ("Flat 3, Harbour Court was not visited.", Kind.ADDRESS, "Flat 3, Harbour Court"),
         (
