@@ -9,17 +9,24 @@ e-mail addresses), dates that could be a child's date of birth, and small counts
 
 Nothing here touches the database: `maca.reports.disclosure_check` gathers the texts and the
 children, and decides what has been accepted.
+
+The texts of a check are read together (`matches_in_each`): joined into one with
+`detectors.BOUNDARY` between them, each rule runs once over the whole, and its matches are
+then shared out to the texts they are in. An export holds tens of thousands of texts; one
+pass of each rule over all of them costs a fraction of one pass of every rule over each.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import enum
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from maca.reports import disclosure_detectors as detectors
 
@@ -191,7 +198,9 @@ def nhs_check_digit_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-_NHS = re.compile(r"(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
+# Each pattern below that starts with a lookahead for its first character does so for speed:
+# the engine then passes over every other place at once.
+_NHS = re.compile(r"(?=\d)(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
 
 
 def _nhs_numbers(text: str) -> Iterator[Match]:
@@ -203,7 +212,7 @@ def _nhs_numbers(text: str) -> Iterator[Match]:
 # --- UPNs, postcodes, phones, e-mails -------------------------------------------------------
 
 # A check letter (never I, O or S) and 12 digits; a temporary UPN ends in a letter instead.
-_UPN = re.compile(r"\b[A-HJ-NP-RT-Z]\d{11}[\dA-Z]\b")
+_UPN = re.compile(r"(?=[A-Z])\b[A-HJ-NP-RT-Z]\d{11}[\dA-Z]\b")
 
 # The full UK postcode (outward and inward parts). An outward code alone ("BS1") names an
 # area, which briefs do, so it is not a hit.
@@ -214,7 +223,9 @@ _POSTCODE = re.compile(
 )
 
 # 01, 02, 03 and 07 numbers, written with spaces, hyphens or brackets, or from +44.
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[1237](?:[\s)-]{0,2}\d){8,9}(?![\w-])")
+_PHONE = re.compile(
+    r"(?=[+(0])(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[1237](?:[\s)-]{0,2}\d){8,9}(?![\w-])"
+)
 
 _EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
 
@@ -227,6 +238,11 @@ def _phones(text: str) -> Iterator[Match]:
             digits = "0" + digits[2:]
         if len(digits) in {10, 11}:
             yield Match(Kind.PHONE, match.start(), match.end(), match[0])
+
+
+def _postcodes(text: str) -> Iterator[Match]:
+    for match in detectors.matches_ignoring_case(text, _POSTCODE):
+        yield Match(Kind.POSTCODE, match.start(), match.end(), text[match.start() : match.end()])
 
 
 def _pattern(kind: Kind, pattern: re.Pattern[str]) -> Callable[[str], Iterator[Match]]:
@@ -251,11 +267,11 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _DATE_PATTERNS = [
     # 2011-03-14, 2011/03/14
     re.compile(
-        r"(?<![\w/.-])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
+        r"(?=\d)(?<![\w/.-])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
     ),
     # 14/03/2011, 14.3.11, 14-03-2011 (day first, as in England)
     re.compile(
-        r"(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+        r"(?=\d)(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
         r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
     ),
     # 14 March 2011, 14th of Mar. 2011, 14 March, 2011
@@ -287,21 +303,31 @@ def _year(text: str, reference: dt.date | None) -> int:
     return year
 
 
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """Each date pattern's matches in turn (the first pattern to match at a place wins): read
+    what they matched from `text` (see `detectors.matches_ignoring_case`)."""
+    year_first, day_first, *with_month_names = _DATE_PATTERNS
+    yield from year_first.finditer(text)
+    yield from day_first.finditer(text)
+    for pattern in with_month_names:
+        yield from detectors.matches_ignoring_case(text, pattern)
+
+
 def find_dates(text: str, reference: dt.date | None = None) -> list[DateMatch]:
     """Every full day-month-year date written in a common way; impossible dates are skipped."""
     found: dict[int, DateMatch] = {}
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            if match.start() in found:
-                continue
-            groups = match.groupdict()
-            month_name = groups.get("month_name")
-            month = _MONTHS[month_name.casefold()] if month_name else int(groups["month"])
-            try:
-                date = dt.date(_year(groups["year"], reference), month, int(groups["day"]))
-            except ValueError:
-                continue
-            found[match.start()] = DateMatch(match.start(), match.end(), match[0], date)
+    for match in _date_matches(text):
+        if match.start() in found:
+            continue
+        groups = match.groupdict()
+        month_name = groups.get("month_name")
+        month = _MONTHS[month_name.casefold()] if month_name else int(groups["month"])
+        try:
+            date = dt.date(_year(groups["year"], reference), month, int(groups["day"]))
+        except ValueError:
+            continue
+        written = text[match.start() : match.end()]
+        found[match.start()] = DateMatch(match.start(), match.end(), written, date)
     return sorted(found.values(), key=lambda item: item.start)
 
 
@@ -330,7 +356,7 @@ _BIRTH_BEFORE = re.compile(r"\b(?:born|birth|dob|d\.o\.b|birthday)\b", re.IGNORE
 def _is_own_date(text: str, item: DateMatch, rules: Rules) -> bool:
     if item.date in rules.own_dates:
         return True
-    before = text[max(0, item.start - 60) : item.start]
+    before = text[max(0, item.start - 60) : item.start].rpartition(detectors.BOUNDARY)[2]
     if _BIRTH_BEFORE.search(before):
         return False
     return bool(_OWN_DATE_BEFORE.search(before))
@@ -364,8 +390,10 @@ _SMALL_NUMBER = re.compile(
 
 
 def _small_numbers(text: str) -> Iterator[Match]:
-    for match in _SMALL_NUMBER.finditer(text):
-        yield Match(Kind.SMALL_NUMBER, match.start(), match.end(), match[0])
+    for match in detectors.matches_ignoring_case(text, _SMALL_NUMBER):
+        yield Match(
+            Kind.SMALL_NUMBER, match.start(), match.end(), text[match.start() : match.end()]
+        )
 
 
 # --- The audited children -------------------------------------------------------------------
@@ -486,31 +514,61 @@ def _lookup_for(children: tuple[Child, ...]) -> _ChildLookup:
 
 
 def _name_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
-    if not lookup.names:
+    first_words = _first_words_written(text, lookup)
+    if first_words is None:
         return
-    tokens = list(_TOKEN.finditer(text))
-    for index, token in enumerate(tokens):
-        for words, case_matters in lookup.names.get(token[0].casefold(), ()):
-            end = _phrase_end(text, tokens, index, words, case_matters)
+    for token in first_words.finditer(text):
+        folded = token[0].casefold()
+        key = folded if folded in lookup.names else _without_possessive(folded)
+        for words, case_matters in lookup.names[key]:
+            end = _phrase_end(text, token, words, case_matters)
             if end is not None:
                 yield Match(Kind.CHILD_NAME, token.start(), end, text[token.start() : end])
                 break
 
 
-def _phrase_end(
-    text: str, tokens: list[re.Match[str]], index: int, words: tuple[str, ...], case_matters: bool
-) -> int | None:
-    """Where `words` end if they stand from token `index` on, with only spaces between."""
-    if index + len(words) > len(tokens):
+def _first_words_written(text: str, lookup: _ChildLookup) -> re.Pattern[str] | None:
+    """A pattern for each word of the text that a name starts with, as it is written there
+    (in the texts of a check, most often none is)."""
+    if not lookup.names:
         return None
-    for offset, word in enumerate(words):
-        token = tokens[index + offset]
-        written = token[0] if case_matters else token[0].casefold()
+    written = {
+        word
+        for word in set(_TOKEN.findall(text))
+        if word.casefold() in lookup.names or _without_possessive(word.casefold()) in lookup.names
+    }
+    if not written:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(written, key=lambda w: (-len(w), w))))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])")
+
+
+# The next word, and what stands before it.
+_NEXT_TOKEN = re.compile(r"([^\w'’-]*)([\w'’-]+)")
+
+
+def _without_possessive(word: str) -> str:
+    return word[:-2] if len(word) > 2 and word[-2:] in {"'s", "’s"} else word
+
+
+def _phrase_end(
+    text: str, first: re.Match[str], words: tuple[str, ...], case_matters: bool
+) -> int | None:
+    """Where `words` end if they stand from the word `first` on, with only spaces between;
+    the last may be possessive ("Amira Khan's"), which is not part of the name."""
+    written, end = first[0], first.end()
+    for index, word in enumerate(words):
+        if index:
+            following = _NEXT_TOKEN.match(text, end)
+            if following is None or following[1].strip():
+                return None
+            written, end = following[2], following.end()
+        if not case_matters:
+            written = written.casefold()
         if written != word:
-            return None
-        if offset and text[tokens[index + offset - 1].end() : token.start()].strip():
-            return None
-    return tokens[index + len(words) - 1].end()
+            last = index == len(words) - 1
+            return end - 2 if last and _without_possessive(written) == word else None
+    return end
 
 
 def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
@@ -543,9 +601,8 @@ def _children(text: str, rules: Rules) -> Iterator[Match]:
 _GENERAL: list[Callable[[str], Iterator[Match]]] = [
     _nhs_numbers,
     _pattern(Kind.UPN, _UPN),
-    _pattern(Kind.POSTCODE, _POSTCODE),
+    _postcodes,
     _phones,
-    _pattern(Kind.EMAIL, _EMAIL),
 ]
 
 
@@ -555,11 +612,10 @@ def _spans(kind: Kind, text: str, spans: Iterable[tuple[int, int]]) -> Iterator[
 
 
 def _undisclosed(text: str, rules: Rules) -> Iterator[Match]:
-    """What the audit was never told: other people's names, addresses, named settings, police
-    and case references (see `maca.reports.disclosure_detectors`)."""
+    """What the audit was never told: other people's names, addresses and named settings
+    (see `maca.reports.disclosure_detectors`; police and case references, which have digits,
+    are in `_with_digits`)."""
     allowed = rules.allowed_names
-    yield from _spans(Kind.POLICE_REFERENCE, text, detectors.police_reference_spans(text))
-    yield from _spans(Kind.CASE_REFERENCE, text, detectors.case_reference_spans(text))
     yield from _spans(Kind.ADDRESS, text, detectors.address_spans(text, allowed))
     yield from _spans(Kind.NAMED_SETTING, text, detectors.setting_spans(text, allowed))
     yield from _spans(Kind.PERSON_NAME, text, detectors.person_name_spans(text, allowed))
@@ -575,22 +631,71 @@ def find_matches(text: str, rules: Rules, *, free_text: bool = True) -> list[Mat
     "three children"): those are checked for the children and identifiers, but their dates
     and counts are not a person's choice of words, so they are not flagged as such.
     """
-    candidates: list[Match] = [*_children(text, rules)]
-    # Dates, NHS numbers, UPNs, postcodes and phone numbers all have digits.
-    if _ANY_DIGIT.search(text):
-        candidates.extend(_dates(text, rules, free_text))
-        for find in _GENERAL:
-            candidates.extend(find(text))
-    elif "@" in text:
-        candidates.extend(_pattern(Kind.EMAIL, _EMAIL)(text))
-    candidates.extend(_undisclosed(text, rules))
-    if free_text:
-        candidates.extend(_small_numbers(text))
+    return matches_in_each([text], rules, free_text=free_text)[0]
+
+
+def matches_in_each(
+    texts: Sequence[str], rules: Rules, *, free_text: bool = True
+) -> list[list[Match]]:
+    """`find_matches` for each of `texts`, read together: every rule over all of them, then
+    the rules for what has digits (dates, NHS numbers, references …) over those with digits."""
+    found: list[list[Match]] = [[] for _ in texts]
+    everything = range(len(texts))
+    with_digits = [index for index in everything if _ANY_DIGIT.search(texts[index])]
+    try:
+        for indices, rules_for in ((everything, _without_digits), (with_digits, _with_digits)):
+            for batch in _batches(texts, indices):
+                starts = list(
+                    itertools.accumulate((len(texts[i]) + 1 for i in batch[:-1]), initial=0)
+                )
+                joined = detectors.BOUNDARY.join(texts[index] for index in batch)
+                for match in rules_for(joined, rules, free_text):
+                    position = bisect.bisect_right(starts, match.start) - 1
+                    offset = starts[position]
+                    found[batch[position]].append(
+                        replace(match, start=match.start - offset, end=match.end - offset)
+                    )
+    finally:
+        detectors.forget_texts()
+    return [_most_specific(candidates) if candidates else [] for candidates in found]
+
+
+def _batches(texts: Sequence[str], indices: Iterable[int]) -> list[list[int]]:
+    """The texts read together, and on its own any that holds the boundary itself (it
+    cannot come from a form)."""
+    together = [index for index in indices if detectors.BOUNDARY not in texts[index]]
+    alone = [[index] for index in indices if detectors.BOUNDARY in texts[index]]
+    return [together, *alone] if together else alone
+
+
+def _most_specific(candidates: list[Match]) -> list[Match]:
     kept: list[Match] = []
     for match in sorted(candidates, key=lambda m: (_PRIORITY[m.kind], m.start, -m.end)):
         if not any(match.start < other.end and other.start < match.end for other in kept):
             kept.append(match)
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _without_digits(text: str, rules: Rules, free_text: bool) -> list[Match]:
+    """The rules that can match text without digits."""
+    candidates: list[Match] = [*_children(text, rules)]
+    if "@" in text:
+        candidates.extend(_pattern(Kind.EMAIL, _EMAIL)(text))
+    candidates.extend(_undisclosed(text, rules))
+    if free_text:
+        candidates.extend(_small_numbers(text))
+    return candidates
+
+
+def _with_digits(text: str, rules: Rules, free_text: bool) -> list[Match]:
+    """The rules whose every match has a digit: dates, NHS numbers, UPNs, postcodes, phone
+    numbers, police and case references."""
+    candidates: list[Match] = [*_dates(text, rules, free_text)]
+    for find in _GENERAL:
+        candidates.extend(find(text))
+    candidates.extend(_spans(Kind.POLICE_REFERENCE, text, detectors.police_reference_spans(text)))
+    candidates.extend(_spans(Kind.CASE_REFERENCE, text, detectors.case_reference_spans(text)))
+    return candidates
 
 
 def context_of(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
@@ -624,17 +729,32 @@ class Source:
     log_label: str = ""  # when `label` quotes the text: the same place without the quote
 
 
-def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
-    hits = []
-    # An export repeats many strings (labels, grades, agency names): each is read once.
+def matches_by_text(
+    texts: Iterable[tuple[str, bool]], rules: Rules
+) -> dict[tuple[str, bool], list[Match]]:
+    """The matches in each (text, free text or not): an export repeats many strings (labels,
+    grades, agency names), so each is read once, and all of them together."""
     seen: dict[tuple[str, bool], list[Match]] = {}
+    distinct = list(dict.fromkeys(key for key in texts if key[0]))
+    for free_text in (True, False):
+        batch = [text for text, free in distinct if free == free_text]
+        if batch:
+            matches = matches_in_each(batch, rules, free_text=free_text)
+            seen.update(
+                ((text, free_text), found) for text, found in zip(batch, matches, strict=True)
+            )
+    return seen
+
+
+def scan(sources: Sequence[Source], rules: Rules) -> list[Hit]:
+    return hits_in(sources, matches_by_text(((s.text, s.free_text) for s in sources), rules))
+
+
+def hits_in(sources: Iterable[Source], seen: dict[tuple[str, bool], list[Match]]) -> list[Hit]:
+    """Each source's matches (from `matches_by_text`) as hits, where they stand."""
+    hits = []
     for source in sources:
-        if not source.text:
-            continue
-        key = (source.text, source.free_text)
-        if key not in seen:
-            seen[key] = find_matches(source.text, rules, free_text=source.free_text)
-        for match in seen[key]:
+        for match in seen.get((source.text, source.free_text), ()):
             before, after = context_of(source.text, match.start, match.end)
             hits.append(
                 Hit(

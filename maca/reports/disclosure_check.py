@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +37,16 @@ from maca.learning.selectors import (
 )
 from maca.planning.errors import Refused
 from maca.reports.brief import build_brief, system_access
-from maca.reports.disclosure import Child, Hit, Rules, Source, normalised, scan
+from maca.reports.disclosure import (
+    Child,
+    Hit,
+    Rules,
+    Source,
+    hits_in,
+    matches_by_text,
+    normalised,
+    scan,
+)
 from maca.reports.models import DisclosureAcceptance, DisclosureScope
 from maca.reports.renderers.outline import Bullets, Link, Para, outline
 from maca.reports.renderers.outline import Heading as OutlineHeading
@@ -265,19 +274,64 @@ def _is_plain_date(text: str) -> bool:
     return True
 
 
-def document_sources(document: Any, path: str = "$") -> Iterator[Source]:
+# A string in a JSON document: the path of what holds it, its key or index there, how the two
+# make its own path ("{}.{}" or "{}[{}]"), and the string. Its own path is only written out
+# when it is needed: for an export's 150,000 strings that costs more than reading them.
+_Placed = tuple[str, Any, str, str]
+
+
+def _placed_strings(document: Any, path: str = "$") -> list[_Placed]:
+    found: list[_Placed] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            items: Iterable[tuple[Any, Any]] = value.items()
+            template = "{}.{}"
+        elif isinstance(value, list):
+            items = enumerate(value)
+            template = "{}[{}]"
+        else:
+            return
+        for key, item in items:
+            if isinstance(item, str):
+                if item.strip():
+                    found.append((where, key, template, item))
+            elif isinstance(item, (dict, list)):
+                walk(item, template.format(where, key))
+
+    if isinstance(document, str):
+        if document.strip():
+            found.append((path, "", "{}", document))
+    else:
+        walk(document, path)
+    return found
+
+
+def _free_text_of(placed: list[_Placed]) -> dict[str, bool]:
+    """Whether each different string is free text (not only a date); judged once each."""
+    return {text: not _is_plain_date(text) for text in {item[3] for item in placed}}
+
+
+def document_strings(document: Any, path: str = "$") -> list[tuple[str, str, bool]]:
+    """Every string in a JSON document: its JSON path, the string, and whether it is free
+    text (not only a date)."""
+    placed = _placed_strings(document, path)
+    free_text = _free_text_of(placed)
+    return [
+        (template.format(where, key), text, free_text[text])
+        for where, key, template, text in placed
+    ]
+
+
+def document_sources(document: Any, path: str = "$") -> list[Source]:
     """Every string in a JSON document, located by its JSON path."""
-    if isinstance(document, dict):
-        for key, value in document.items():
-            yield from document_sources(value, f"{path}.{key}")
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            yield from document_sources(value, f"{path}[{index}]")
-    elif isinstance(document, str) and document.strip():
-        yield Source(key=path, label=path, text=document, free_text=not _is_plain_date(document))
+    return [
+        Source(key=where, label=where, text=text, free_text=free_text)
+        for where, text, free_text in document_strings(document, path)
+    ]
 
 
-def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
+def _export_document(audit: Audit, document: dict[str, Any] | None) -> Any:
     """`document` is the export already built for a download, so it is not built twice."""
     # Imported here: the exchange app's views use this module to refuse an export.
     from maca.exchange.selectors import audit_export, export_bytes
@@ -285,7 +339,25 @@ def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list
     if document is None:
         document = audit_export(system_access(audit))
     # Through the same bytes the download writes, so what is checked is what leaves.
-    return list(document_sources(json.loads(export_bytes(document))))
+    return json.loads(export_bytes(document))
+
+
+def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
+    return document_sources(_export_document(audit, document))
+
+
+def _export_hits(audit: Audit, document: dict[str, Any] | None, rules: Rules) -> list[Hit]:
+    """The export's hits. A source is made only for the strings with a match: an export has
+    some 150,000 strings, and making a source for each costs more than reading them."""
+    placed = _placed_strings(_export_document(audit, document))
+    free_text = _free_text_of(placed)
+    seen = matches_by_text(((text, free_text[text]) for *_, text in placed), rules)
+    sources = []
+    for where, key, template, text in placed:
+        if seen[(text, free_text[text])]:
+            path = template.format(where, key)
+            sources.append(Source(key=path, label=path, text=text, free_text=free_text[text]))
+    return hits_in(sources, seen)
 
 
 # --- Running the check ----------------------------------------------------------------------
@@ -446,12 +518,12 @@ def run_check(
     audit: Audit, scope: str = DisclosureScope.PUBLISH, *, document: dict[str, Any] | None = None
 ) -> DisclosureResult:
     """The check for publishing (the brief's texts) or for export (the export's strings)."""
-    if scope == DisclosureScope.EXPORT:
-        sources = export_sources(audit, document)
-    else:
-        sources = brief_sources(audit)
     rules = audit_rules(audit, scope)
-    hits = [replace(hit, fingerprint=fingerprint(hit)) for hit in scan(sources, rules)]
+    if scope == DisclosureScope.EXPORT:
+        found = _export_hits(audit, document, rules)
+    else:
+        found = scan(brief_sources(audit), rules)
+    hits = [replace(hit, fingerprint=fingerprint(hit)) for hit in found]
     if scope == DisclosureScope.PUBLISH:
         hits = _without_repeats(hits)
     accepted = {

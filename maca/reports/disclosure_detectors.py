@@ -8,10 +8,17 @@ from the audit's records. Each returns spans; `maca.reports.disclosure` turns th
 
 Names the partnership uses for itself are not hits: its agencies, the partnership, the earlier
 reviews the audit links to ("Georgia" is the review, not a child), and the tool's own words.
+
+A whole-audit export holds thousands of texts, so the scanner joins them with `BOUNDARY` and
+reads them as one: no rule matches across it, and a rule that looks around a match stops at
+it. Patterns that ignore case are slow in Python's engine, so where one would run over the
+whole text, a case-sensitive search of the lower-cased text finds where a match can start
+(`starts_in_lowered`) and the exact pattern is tried only there.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -75,40 +82,144 @@ _CAPITALISED = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+# Between the texts of a batch read at once: no pattern matches it (it is neither a word
+# character, a space nor punctuation a pattern looks for), so no match runs from one text
+# into the next.
+BOUNDARY = "\x00"
+
+
+@functools.lru_cache(maxsize=4096)
 def _bare(word: str) -> str:
     return _POSSESSIVE.sub("", word).casefold()
 
 
 def _is_sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in ".!?:;\n•*-–—"
+    """Nothing but opening quotes and brackets between the start of the sentence (or of the
+    text) and `start`."""
+    index = start
+    while index > 0 and text[index - 1] in " \t\"'“‘(":
+        index -= 1
+    return index == 0 or text[index - 1] in ".!?:;\n•*-–—" + BOUNDARY
+
+
+@functools.lru_cache(maxsize=4)
+def _lowered(text: str) -> str | None:
+    """The text in lower case, for the searches that would otherwise ignore case; None when
+    lower-casing changes its length (a few letters outside English), as positions would no
+    longer line up. Kept for the few texts of the check under way."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def forget_texts() -> None:
+    """Let go of the texts kept while a check reads them (a whole export's are megabytes)."""
+    _lowered.cache_clear()
+    _allowed_spans.cache_clear()
+
+
+def lowered_pattern(source: str) -> re.Pattern[str]:
+    """A pattern written to ignore case, for lower-cased text: its letters in lower case. An
+    upper-case escape (\\S, \\W …) would change its meaning, and a negated set of letters
+    would refuse what it allowed, so neither may be in it."""
+    if re.search(r"\\[SWDBAZ]|\[\^[^\]]*[A-Za-z]", source):
+        raise ValueError(f"cannot lower-case this pattern: {source}")
+    lowered = source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+    return re.compile(lowered)
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    if "(?-i:" in pattern.pattern:
+        raise ValueError(f"the pattern does not ignore case throughout: {pattern.pattern}")
+    return lowered_pattern(pattern.pattern)
+
+
+def matches_ignoring_case(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that ignores case throughout, as a search of
+    the text in lower case, which Python's engine does several times faster. The matches and
+    their groups stand where they would in `text`, but hold the lower-cased text: read what
+    they matched from `text`."""
+    lowered = _lowered(text)
+    if lowered is None:
+        yield from pattern.finditer(text)
+    else:
+        yield from _lowered_twin(pattern).finditer(lowered)
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Every place where `pattern` could start in the text, found in the text lower-cased:
+    the whole pattern in lower case as a lookahead, so that places that overlap are all
+    found. Where the pattern matches, this does; it may match where the pattern does not
+    (where the pattern needs a capital), so each place is then tried with the pattern."""
+    return lowered_pattern(f"(?=(?:{pattern.pattern}))")
+
+
+def starts_in_lowered(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that ignores case, by a search of the text in
+    lower case for the places it could start (`_lowered_starts`), each tried in turn as
+    finditer would."""
+    lowered = _lowered(text)
+    if lowered is None:
+        yield from pattern.finditer(text)
+        return
+    resume = 0
+    for start in _lowered_starts(pattern).finditer(lowered):
+        if start.start() < resume:
+            continue
+        match = pattern.match(text, start.start())
+        if match is not None:
+            resume = match.end()
+            yield match
 
 
 # --- Allowed names --------------------------------------------------------------------------
 
 
 def allowed_spans(text: str, allowed: Iterable[str]) -> list[Span]:
-    """Where the partnership's own names (agencies, reviews, the partnership) stand."""
-    pattern = _allowed_pattern(tuple(allowed))
-    return [match.span() for match in pattern.finditer(text)] if pattern else []
+    """Where the partnership's own names (agencies, reviews, the partnership) stand, in order
+    and not overlapping (as `_inside` and `_overlaps` need)."""
+    return _allowed_spans(text, tuple(allowed))
+
+
+@functools.lru_cache(maxsize=4)
+def _allowed_spans(text: str, allowed: tuple[str, ...]) -> list[Span]:
+    # Kept for the text under way: three rules ask for the same names in the same text.
+    lowered = _lowered(text)
+    pattern = _allowed_pattern(allowed, lowered is not None)
+    if pattern is None:
+        return []
+    return [match.span() for match in pattern.finditer(text if lowered is None else lowered)]
 
 
 @functools.lru_cache(maxsize=16)
-def _allowed_pattern(allowed: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for all the names, longest first, compiled once for every text."""
+def _allowed_pattern(allowed: tuple[str, ...], for_lowered: bool) -> re.Pattern[str] | None:
+    """One pattern for all the names, longest first, compiled once for every text: in any
+    case, or in lower case for lower-cased text."""
     phrases = sorted({" ".join(phrase.split()) for phrase in allowed if phrase.split()}, key=len)
     if not phrases:
         return None
+    if for_lowered:
+        phrases = [phrase.lower() for phrase in phrases]
     bodies = [r"\s+".join(map(re.escape, phrase.split())) for phrase in reversed(phrases)]
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])", re.IGNORECASE)
+    source = rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])"
+    return re.compile(source) if for_lowered else re.compile(source, re.IGNORECASE)
 
 
-def _inside(span: Span, spans: Iterable[Span]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in spans)
+def _inside(span: Span, spans: list[Span]) -> bool:
+    """Within one of `spans` (in order, not overlapping)."""
+    index = bisect.bisect_right(spans, span[0], key=_start) - 1
+    return index >= 0 and spans[index][1] >= span[1]
 
 
-def _overlaps(span: Span, spans: Iterable[Span]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in spans)
+def _overlaps(span: Span, spans: list[Span]) -> bool:
+    """Overlapping one of `spans` (in order, not overlapping, so their ends are in order too)."""
+    index = bisect.bisect_left(spans, span[1], key=_start) - 1
+    return index >= 0 and spans[index][1] > span[0]
+
+
+def _start(span: Span) -> int:
+    return span[0]
 
 
 # --- People's names -------------------------------------------------------------------------
@@ -117,8 +228,8 @@ _HONORIFIC = (
     r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
     r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister)\.?"
 )
-_RELATION = (
-    r"(?:mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
+_RELATION_WORDS = (
+    r"mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
     r"brother|sister|half-brother|half-sister|step-brother|step-sister|stepbrother|stepsister|"
     r"sibling|twin|grandmother|grandfather|grandma|grandad|granddad|grandpa|gran|nan|nana|nanna|"
     r"nanny|grandparent|aunt|auntie|aunty|uncle|cousin|niece|nephew|carer|foster\s+carer|"
@@ -128,8 +239,21 @@ _RELATION = (
     r"school\s+nurse|key\s*worker|youth\s+worker|support\s+worker|family\s+support\s+worker|"
     r"personal\s+adviser|mentor|advocate|childminder|officer|practitioner|manager|"
     r"paediatrician|psychiatrist|psychologist|therapist|counsellor|consultant|SENCo|DSL|"
-    r"named|called|known\s+as|aka|alias)"
+    r"named|called|known\s+as|aka|alias"
 )
+
+
+def _by_first_letter(alternatives: str) -> str:
+    """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
+    in their order: the engine then tries one group at a place rather than every word. (Where
+    a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
+_RELATION = _by_first_letter(_RELATION_WORDS)
 _OWNER = (
     r"(?:(?:his|her|their|the|a|an|its|child's|child’s|young\s+person's|mother's|father's)\s+)?"
 )
@@ -141,7 +265,7 @@ _ADJECTIVE = (
 _GIVEN_THEN_SURNAME = rf"{_NAME}(?:\s+{_NAME})?(?!\w)"
 
 _AFTER_HONORIFIC = re.compile(
-    rf"(?<![\w-]){_HONORIFIC}\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
+    rf"(?=[A-Z])(?<![\w-]){_HONORIFIC}\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
 )
 _AFTER_RELATION = re.compile(
     rf"(?<![\w-]){_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
@@ -170,6 +294,7 @@ def _clean_name_span(text: str, start: int, end: int) -> Span:
     return (start, end - (len(match[0]) if match else 0))
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_listed(word: str) -> bool:
     """In the given-name or surname list, or a double name made of listed names ("Ellie-Mae",
     "Smith-Jones")."""
@@ -178,97 +303,91 @@ def _is_listed(word: str) -> bool:
     return any(part in given_names() or part in surnames() for part in {bare, *parts})
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_plain_word(word: str) -> bool:
     """A word the sentence could just as well mean as an ordinary word or a place."""
     bare = _bare(word)
     return bare in name_words() or bare in not_names()
 
 
-# The words of the honorifics and of the relationship words: a text with none of them is not
-# searched with the longer patterns.
-_HONORIFIC_WORDS = frozenset(re.findall(r"[A-Za-z]{2,}", _HONORIFIC))
-_RELATION_WORDS = frozenset(re.findall(r"[a-z]{2,}", _RELATION.casefold()))
-_LETTERS = re.compile(r"[A-Za-z]{2,}")
-
-
-def _context_patterns(text: str) -> Iterator[tuple[re.Pattern[str], bool]]:
-    words = set(_LETTERS.findall(text))
-    if words & _HONORIFIC_WORDS:
-        yield _AFTER_HONORIFIC, False
-    if {word.casefold() for word in words} & _RELATION_WORDS:
-        yield _AFTER_RELATION, True
-        yield _BEFORE_RELATION, True
+def _context_matches(text: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """Names after an honorific, and before or after a relationship word (where the name
+    must be written with a capital, though the relationship word need not be)."""
+    for match in _AFTER_HONORIFIC.finditer(text):
+        yield match, False
+    for match in starts_in_lowered(text, _AFTER_RELATION):
+        yield match, True
+    for match in _BEFORE_RELATION.finditer(text):
+        yield match, True
 
 
 def _context_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
-    for pattern, case_matters in _context_patterns(text):
-        for match in pattern.finditer(text):
-            start, end = match.span("name")
-            first = text[start:end].split()[0]
-            if case_matters and not first[:1].isupper():
-                continue
-            span = _clean_name_span(text, start, end)
-            if _overlaps(span, allowed):
-                continue
-            words = text[span[0] : span[1]].split()
-            # After "mum" or "the social worker" a name is a name even when it is also a
-            # word, but not a word that is only a word ("the social worker Team").
-            if case_matters and all(_bare(word) in not_names() for word in words):
-                continue
-            yield span
+    for match, case_matters in _context_matches(text):
+        start, end = match.span("name")
+        first = text[start:end].split()[0]
+        if case_matters and not first[:1].isupper():
+            continue
+        span = _clean_name_span(text, start, end)
+        if _overlaps(span, allowed):
+            continue
+        words = text[span[0] : span[1]].split()
+        # After "mum" or "the social worker" a name is a name even when it is also a word,
+        # but not a word that is only a word ("the social worker Team").
+        if case_matters and all(_bare(word) in not_names() for word in words):
+            continue
+        yield span
+
+
+# Capitalised words one space apart: "Jamie Smith", "Health Visitor Service".
+# (The lookahead for the first letter is for speed: other places are passed over at once.)
+_CAPITALISED_RUN = re.compile(rf"(?=[{_UPPER}]){_CAPITALISED.pattern}(?: {_CAPITALISED.pattern})*")
+LONGEST_RUN = 3
 
 
 def _listed_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
-    """Capitalised words the name lists hold, joined with a neighbouring name ("Jamie Smith")."""
-    tokens = [match for match in _CAPITALISED.finditer(text)]
-    index = 0
-    while index < len(tokens):
-        run = [tokens[index]]
-        while (
-            index + len(run) < len(tokens)
-            and text[run[-1].end() : tokens[index + len(run)].start()] == " "
-            and len(run) < 3
-        ):
-            run.append(tokens[index + len(run)])
-        index += 1
-        first = run[0]
-        if index > 1 and text[tokens[index - 2].end() : first.start()] == " ":
-            continue  # the middle of a run of capitalised words was judged with its start
-        span = _judge_run(text, run, allowed)
+    """Capitalised words the name lists hold, joined with a neighbouring name ("Jamie Smith"):
+    the first three words of each run of capitalised words are judged together."""
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run[0].split(" ", LONGEST_RUN)[:LONGEST_RUN]
+        if not any(map(_is_listed, words)):
+            continue  # the common case, decided without looking further
+        tokens = []
+        start = run.start()
+        for word in words:
+            tokens.append((start, start + len(word), word))
+            start += len(word) + 1
+        span = _judge_run(text, tokens, allowed)
         if span is not None:
-            index += len(run) - 1
             yield span
 
 
-def _judge_run(text: str, run: list[re.Match[str]], allowed: list[Span]) -> Span | None:
-    """A run of up to three capitalised words: a name if it holds a listed name that is not
-    also an ordinary word, or a listed word-name next to another name or followed by what a
-    person does."""
-    words = [token[0] for token in run]
+def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: list[Span]) -> Span | None:
+    """Up to three capitalised words (each where it starts and ends, and the word): a name if
+    it holds a listed name that is not also an ordinary word, or a listed word-name next to
+    another name or followed by what a person does."""
+    words = [word for _, _, word in run]
     listed = [_is_listed(word) for word in words]
     plain = [_is_plain_word(word) for word in words]
     sure = [is_listed and not is_plain for is_listed, is_plain in zip(listed, plain, strict=True)]
     chosen: list[int] = []
-    for position, token in enumerate(run):
-        if _inside(token.span(), allowed) or _bare(words[position]) in not_names():
+    for position, (start, end, word) in enumerate(run):
+        if _inside((start, end), allowed) or _bare(word) in not_names():
             continue
         if sure[position]:
             chosen.append(position)
         elif listed[position]:
             neighbours = [p for p in (position - 1, position + 1) if 0 <= p < len(run)]
-            followed = _PERSON_VERB.match(text[token.end() : token.end() + 30])
-            month_or_day = _bare(words[position]) in MONTHS_AND_DAYS
+            after = text[end : end + 30].partition(BOUNDARY)[0]
+            followed = _PERSON_VERB.match(after)
+            month_or_day = _bare(word) in MONTHS_AND_DAYS
             if any(sure[p] for p in neighbours) or (followed and not month_or_day):
                 chosen.append(position)
     if not chosen:
         return None
-    start = run[min(chosen)].start()
-    return _clean_name_span(text, start, run[max(chosen)].end())
+    return _clean_name_span(text, run[min(chosen)][0], run[max(chosen)][1])
 
 
 def person_name_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
-    if not _CAPITALISED.search(text):
-        return []
     allowed = allowed_spans(text, (*allowed_names, *TOOL_PHRASES))
     spans = [*_context_name_spans(text, allowed), *_listed_name_spans(text, allowed)]
     return _merged(spans)
@@ -319,15 +438,15 @@ _BUILDING_WORD = (
     r"(?:House|Tower|Towers|Court|Flats|Mansions|Lodge|Cottages|Villas|Buildings|Heights|"
     r"Point|Block|Estate|Hall)"
 )
-_STREET_NAME = (
-    r"(?:(?:St\.?|Saint|Old|New|Upper|Lower|Great|Little|North|South|East|West|"
-    r"[A-Z][a-z'’-]+)\s+){1,3}"
-)
+# "St", "Saint", "Old", "New", "Upper", "North" … are all capitalised words: listing them as
+# well only made the engine try each word again every way it could be read.
+_STREET_NAME = r"(?:(?:St\.|[A-Z][a-z'’-]+)\s+){1,3}"
 _AFTER_PREPOSITION = "|".join(
     rf"(?<=\b{word}\s)" for word in ("on", "in", "at", "to", "from", "off", "near", "of")
 )
 _ADDRESS = re.compile(
-    rf"(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Room|Maisonette)\.?\s+\d{{1,4}}[A-Za-z]?,?\s+"
+    # Every address starts with a capital or a digit: other places are passed over at once.
+    rf"(?=[A-Z\d])(?:(?<![\w-])(?:Flat|Apartment|Apt|Unit|Room|Maisonette)\.?\s+\d{{1,4}}[A-Za-z]?,?\s+"
     rf"(?:{_STREET_NAME}(?:{_STREET_WORD}|{_BUILDING_WORD})|[A-Z][a-z]+)"
     rf"|(?<![\w/.-])\d{{1,4}}[A-Za-z]?(?:\s*[-–]\s*\d{{1,4}})?,?\s+{_STREET_NAME}"
     rf"(?:{_STREET_WORD}|{_BUILDING_WORD})"
@@ -365,12 +484,75 @@ _SETTING_WORD = (
     r"Childrens\s+Home|Children['’]s\s+Centre|Family\s+Centre|Pupil\s+Referral\s+Unit|PRU|"
     r"Day\s+Nursery|Kindergarten|Montessori|Primary|Infants|Juniors|High)"
 )
-_SETTING_NAME_WORD = r"(?:St\.?|Saint|Our\s+Lady|The|[A-Z][\w'’-]*|of|the|and|&)"
+# "St", "Saint", "The", "of", "the", "and" are all words the last choice reads (the pattern
+# ignores case): listing them as well only made the engine try each word again every way.
+_SETTING_NAME_WORD = r"(?:St\.|Our\s+Lady|[A-Z][\w'’-]*|&)"
 _NAMED_SETTING = re.compile(
     rf"(?<![\w-])(?P<name>(?:{_SETTING_NAME_WORD}\s+){{0,4}}[A-Z][\w'’-]*)\s+"
     rf"(?P<setting>{_SETTING_WORD})(?![\w-])",
     re.IGNORECASE,
 )
+# Where the last part of a setting's kind (as `_SETTING_WORD` has it) starts, after a space:
+# "School" in "St Mary's Catholic Primary School" (the words before it that can describe a
+# setting are walked back over, see `_window_start`).
+_SETTING_KIND_START = lowered_pattern(
+    r"(?<=\s)(?=(?:school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|"
+    r"children['’]s\s+(?:home|centre)|childrens\s+home|family\s+centre|"
+    r"pupil\s+referral\s+unit|pru|day\s+nursery|kindergarten|montessori|primary|infants|"
+    r"juniors|high)(?![\w-]))"
+)
+# The words of what can come before it in the kind of setting ("Church of England Primary").
+_SETTING_DESCRIPTION_WORDS = frozenset(
+    """
+    primary secondary infant infants junior high grammar special free community middle prep
+    preparatory independent church of england c e ce cofe rc catholic methodist academy
+    """.split()  # noqa: SIM905 (a word list reads better as words)
+)
+# A setting's name is at most nine words ("Our Lady" is one of its four words, the last word
+# comes on top): a match starts no further back than that before its kind of setting.
+_SETTING_NAME_CHUNKS = 9
+_CHUNK = re.compile(r"\S+")
+
+
+def _named_settings(text: str) -> Iterator[re.Match[str]]:
+    """`_NAMED_SETTING.finditer(text)`, searched only from a little before each kind of
+    setting (the pattern tried at every place in a long text costs seconds), in the text
+    lower-cased (as `matches_ignoring_case`: read what a match holds from `text`)."""
+    lowered = _lowered(text)
+    if lowered is None:
+        yield from _NAMED_SETTING.finditer(text)
+        return
+    pattern = _lowered_twin(_NAMED_SETTING)
+    resume = 0
+    for kind in _SETTING_KIND_START.finditer(lowered):
+        if kind.start() < resume:
+            continue
+        # No match crosses a boundary, so the search ends at the next one.
+        end = text.find(BOUNDARY, kind.start())
+        end = len(text) if end < 0 else end
+        match = pattern.search(lowered, _window_start(lowered, kind.start(), resume), end)
+        if match is None:
+            resume = end
+            continue
+        resume = match.end()
+        yield match
+
+
+def _window_start(lowered: str, at: int, floor: int) -> int:
+    """Where the ninth word before the description of the setting whose last part starts at
+    `at` starts, not before `floor`. The first match at or after `floor` starts there or
+    later: its own last part starts at `at` or after it."""
+    reach_from = max(floor, at - 400)
+    words = [word.span() for word in _CHUNK.finditer(lowered, reach_from, at)]
+    position = len(words)
+    while position and lowered[slice(*words[position - 1])] in _SETTING_DESCRIPTION_WORDS:
+        position -= 1
+    position -= _SETTING_NAME_CHUNKS
+    if position <= 0:
+        return floor  # as far back as the window reaches (not past what is already read)
+    return words[position][0]
+
+
 # Capitalised words that only describe a setting and name none.
 GENERIC_SETTING_WORDS = frozenset(
     """
@@ -437,7 +619,7 @@ def setting_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
 
 
 def _setting_candidates(text: str) -> Iterator[Span]:
-    for match in _NAMED_SETTING.finditer(text):
+    for match in _named_settings(text):
         start = _name_start(text, match.start("name"), match.end("name"))
         name = text[start : match.end("name")]
         # The name must start with a capital, as names do ("went to school" is no name).
@@ -445,7 +627,7 @@ def _setting_candidates(text: str) -> Iterator[Span]:
             continue
         # "Track school moves": a sentence's first word before a lower-case setting word.
         if (
-            not match["setting"][:1].isupper()
+            not text[match.start("setting")].isupper()
             and len(name.split()) == 1
             and _is_sentence_start(text, start)
         ):
@@ -457,14 +639,14 @@ def _setting_candidates(text: str) -> Iterator[Span]:
 
 # Capitals, digits and separators only, with at least three digits in a row.
 _REFERENCE_BODY = r"(?P<ref>(?-i:(?=[A-Z0-9/*-]*\d{3})[A-Z0-9][A-Z0-9/*-]*\d[A-Z0-9/*-]*))(?![\w-])"
-_POLICE_KEY = (
-    r"(?:crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
-    r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification)"
+_POLICE_KEY = _by_first_letter(
+    r"crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
+    r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification"
 )
-_CASE_KEY = (
-    r"(?:case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
+_CASE_KEY = _by_first_letter(
+    r"case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
     r"Capita|SystmOne|EMIS|RiO|Rio|CP|CIN|LAC|CLA|MASH|contact|assessment|plan|client|"
-    r"person|child|account|court)"
+    r"person|child|account|court"
 )
 _KEY_TAIL = r"s?(?:\s+(?:ref(?:erence)?s?|nos?|numbers?|num|IDs?|#)\.?)?(?:\s*(?:is|was|:|=|-))?\s*"
 _POLICE_KEYED = re.compile(rf"(?<![\w-]){_POLICE_KEY}{_KEY_TAIL}{_REFERENCE_BODY}", re.IGNORECASE)
@@ -475,18 +657,19 @@ _CASE_KEYED = re.compile(
 )
 # Shapes police forces use without a label: 44/123456/22, CR/0123456/22, 22*123456.
 _POLICE_SHAPE = re.compile(
-    r"(?<![\w/-])(?:\d{2}[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|[A-Z]{2,4}/\d{5,8}/\d{2,4}"
+    r"(?=[A-Z\d])(?<![\w/-])(?:\d{2}[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|[A-Z]{2,4}/\d{5,8}/\d{2,4}"
     r"|\d{2}\*\d{5,8}|\d{2}[A-Z]{2}\d{6,10})(?![\w/-])"
 )
 # Shapes of case or referral numbers: MASH-2022-0412, CP/2021/0117, REF-123456.
 _CASE_SHAPE = re.compile(
-    r"(?<![\w/-])[A-Z]{2,6}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])|(?<![\w/-])[A-Z]{2,6}-\d{5,9}(?![\w/-])"
+    r"(?=[A-Z])(?:(?<![\w/-])[A-Z]{2,6}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])"
+    r"|(?<![\w/-])[A-Z]{2,6}-\d{5,9}(?![\w/-]))"
 )
 _YEAR_OR_SMALL = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)(?:s|/\d\d)?$|^\d{1,3}$")
 
 
 def _reference_spans(pattern: re.Pattern[str], text: str) -> Iterator[Span]:
-    for match in pattern.finditer(text):
+    for match in starts_in_lowered(text, pattern):
         value = match["ref"].rstrip("/-*")
         if _YEAR_OR_SMALL.match(value) or sum(ch.isdigit() for ch in value) < 4:
             continue

@@ -65,6 +65,10 @@ def matched(text: str, rules: Rules = RULES) -> list[tuple[Kind, str]]:
         ("PEREGRINE   tulliver-oakes moved school.", "PEREGRINE   tulliver-oakes"),
         ("Peregrine said he was happy.", "Peregrine"),
         ("The Tulliver-Oakes family moved.", "Tulliver-Oakes"),
+        # Possessive: the name without its "'s".
+        ("Peregrine's placement broke down.", "Peregrine"),
+        ("PEREGRINE’S placement broke down.", "PEREGRINE"),
+        ("Peregrine Tulliver-Oakes's school moved him.", "Peregrine Tulliver-Oakes"),
     ],
 )
 def test_finds_an_audited_childs_full_first_or_surname(text, expected):
@@ -277,6 +281,10 @@ PARTNERSHIP = Rules(
         ("Her older brother Jamie was not spoken to.", Kind.PERSON_NAME, "Jamie"),
         ("Mum, Sharon, declined.", Kind.PERSON_NAME, "Sharon"),
         ("The social worker, Mrs Okafor, left.", Kind.PERSON_NAME, "Mrs Okafor"),
+        # Relationship words written as one word: once passed over when nothing else in the
+        # text was a relationship word.
+        ("Her stepmum Zofrina declined.", Kind.PERSON_NAME, "Zofrina"),
+        ("His keyworker Quillon left.", Kind.PERSON_NAME, "Quillon"),
         ("The family moved to 14 Elm Road.", Kind.ADDRESS, "14 Elm Road"),
         ("Flat 3, Harbour Court was not visited.", Kind.ADDRESS, "Flat 3, Harbour Court"),
         (
@@ -698,6 +706,23 @@ def test_export_command_refuses_with_hits_and_names_only_kind_and_place(tmp_path
     _accept_all(built, DisclosureScope.EXPORT)
     call_command("export-audit", built.audit.slug, "-o", str(target))
     assert target.exists()
+
+
+@pytest.mark.django_db
+def test_brief_command_refuses_with_hits_and_names_only_kind_and_place(tmp_path):
+    built = _audit_with_children()
+    _plant(built, "Peregrine's placement broke down.")
+    target = tmp_path / "brief.md"
+    with pytest.raises(CommandError) as error:
+        call_command("brief", built.audit.slug, "--format", "md", "-o", str(target))
+    message = str(error.value)
+    assert "  - Name of a child in this audit in Finding 1: Text\n" in message
+    assert "disclosure check" in message and "Peregrine" not in message
+    assert not target.exists()
+
+    _accept_all(built)
+    call_command("brief", built.audit.slug, "--format", "md", "-o", str(target))
+    assert "Peregrine" in target.read_text()
 
 
 # --- The demo -------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """`maca brief <slug> --format pdf -o FILE`: write an audit's learning brief to a file.
 
 An operator tool: it runs without a signed-in person and sees the brief as the audit's
-coordinator does (drafts included), so it is for people with shell access to the server.
+coordinator does (drafts included), so it is for people with shell access to the server. A file
+written here goes to readers as surely as a published brief, so it is refused, as publishing
+is, while the disclosure check has anything unresolved.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maca.audits.models import Audit
 from maca.reports.brief import build_brief, system_access
+from maca.reports.disclosure_check import run_check, unresolved_message
 from maca.reports.renderers import FORMATS, render
 
 _KNOWN_SLUGS_SHOWN = 20
@@ -48,6 +51,7 @@ class Command(BaseCommand):
                 "give a file name with -o."
             )
 
+        _require_checked(audit)
         rendered = render(build_brief(system_access(audit)), extension)
 
         if output == "-":
@@ -60,6 +64,22 @@ class Command(BaseCommand):
             reason = error.strerror or str(error)
             raise CommandError(f"Cannot write the brief to {path}: {reason}.") from error
         self.stdout.write(f"Wrote {path.resolve()} ({_size(len(rendered.content))})")
+
+
+def _require_checked(audit: Audit) -> None:
+    check = run_check(audit)
+    if check.unresolved_count:
+        # Kind and place only (the place without the words it quotes): the match itself may
+        # be a child's name.
+        found = "\n".join(
+            f"  - {item.hit.kind.label} in {item.hit.log_label or item.hit.location}"
+            for item in check.unresolved
+        )
+        raise CommandError(
+            f"Not written: {unresolved_message(check.unresolved_count)}\n{found}\n"
+            f"Resolve them on the audit's disclosure check page "
+            f"(/audits/{audit.slug}/disclosure/), then write the brief again."
+        )
 
 
 def _audit_or_error(slug: str) -> Audit:
