@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "maca.identifiers",
     "maca.reports",
     "maca.sampling",
+    "maca.history",
     "rest_framework",
     "drf_spectacular",
     "maca.api",
