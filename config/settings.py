@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "maca.api",
     "maca.exchange",
     "maca.manage",
+    "maca.demo",
 ]
 
 MIDDLEWARE = [
