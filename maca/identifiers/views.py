@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from maca.accounts.reauth import recent_authentication_required
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.spreadsheets import safe_cell
 from maca.core.throttling import render_throttled
 from maca.identifiers import selectors, services
@@ -27,7 +28,6 @@ from maca.identifiers.forms import (
     RevealForm,
 )
 from maca.identifiers.models import FIELD_LABELS, IdentifierAccess
-from maca.planning.errors import Refused
 
 LOG_PAGE_SIZE = 50
 
