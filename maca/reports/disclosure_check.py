@@ -472,6 +472,13 @@ def unresolved_message(count: int) -> str:
     )
 
 
+def publication_blockers(audit: Audit) -> list[str]:
+    """What stops the audit being published: planning asks before moving it (registered in
+    ReportsConfig.ready)."""
+    unresolved = run_check(audit).unresolved_count
+    return [unresolved_message(unresolved)] if unresolved else []
+
+
 def acceptances_for(audit: Audit, scope: str) -> list[DisclosureAcceptance]:
     """Every acceptance recorded for the audit, including those whose match has since gone."""
     return list(
