@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -277,15 +278,32 @@ def document_sources(document: Any, path: str = "$") -> Iterator[Source]:
         yield Source(key=path, label=path, text=document, free_text=not _is_plain_date(document))
 
 
+@dataclass(frozen=True)
+class Exporter:
+    """How the whole-audit export is built and written: the exchange app, above this one,
+    registers its own in ExchangeConfig.ready, so the check reads exactly what a download
+    holds."""
+
+    build: Callable[[AuditAccess], dict[str, Any]]
+    to_bytes: Callable[[dict[str, Any]], bytes]
+
+
+_exporter: Exporter | None = None
+
+
+def register_exporter(exporter: Exporter) -> None:
+    global _exporter
+    _exporter = exporter
+
+
 def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
     """`document` is the export already built for a download, so it is not built twice."""
-    # Imported here: the exchange app's views use this module to refuse an export.
-    from maca.exchange.selectors import audit_export, export_bytes
-
+    if _exporter is None:
+        raise ImproperlyConfigured("No whole-audit export is registered (maca.exchange).")
     if document is None:
-        document = audit_export(system_access(audit))
+        document = _exporter.build(system_access(audit))
     # Through the same bytes the download writes, so what is checked is what leaves.
-    return list(document_sources(json.loads(export_bytes(document))))
+    return list(document_sources(json.loads(_exporter.to_bytes(document))))
 
 
 # --- Running the check ----------------------------------------------------------------------
