@@ -17,11 +17,12 @@ def sector_labels(codes: list[str]) -> str:
 
 
 @register.filter
-def is_coordinator(user: object) -> bool:
-    """Whether to offer coordinators' links (tools, starting an audit); the pages check too."""
-    from maca.planning.selectors import may_start_audits
+def may_start_audits(user: object) -> bool:
+    """Whether to offer the links of those who may start audits (tools, starting or importing
+    an audit); the pages check too."""
+    from maca.planning import selectors
 
-    return may_start_audits(user)
+    return selectors.may_start_audits(user)
 
 
 @register.filter
