@@ -11,7 +11,7 @@ ARGS ?=
 help:
 	@echo "make demo       run the demo site on http://127.0.0.1:8000 (logins are printed)"
 	@echo "make test       lint, types, migrations, tests on SQLite (+ browser) and PostgreSQL"
-	@echo "make lint       ruff check, ruff format --check and mypy"
+	@echo "make lint       ruff check, ruff format --check, mypy and the apps' layers (lint-imports)"
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make bench      run the benchmarks in tests/benchmarks/"
 	@echo "make faults     the fault tests (locked SQLite, full disk) on SQLite and PostgreSQL"
@@ -31,6 +31,7 @@ lint: bootstrap
 	$(VENV)/ruff check --extend-exclude static,.venv,.tools .
 	$(VENV)/ruff format --check --extend-exclude static,.venv,.tools .
 	$(VENV)/mypy .
+	$(VENV)/lint-imports --no-logo
 
 fmt: bootstrap
 	$(VENV)/ruff format --extend-exclude static,.venv,.tools .

@@ -163,11 +163,13 @@ INSTALLED_APPS = [
     "maca.identifiers",
     "maca.reports",
     "maca.sampling",
+    "maca.history",
     "rest_framework",
     "drf_spectacular",
     "maca.api",
     "maca.exchange",
     "maca.manage",
+    "maca.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything `make test` checks, in order, with a summary at the end:
 #
-#   ruff (lint and format), mypy, missing migrations, then pytest on SQLite (with the browser
-#   tests) and, beside it, pytest on PostgreSQL (without them) when a server is reachable.
+#   ruff (lint and format), mypy, the apps' layers (lint-imports), missing migrations, then
+#   pytest on SQLite (with the browser tests) and, beside it, pytest on PostgreSQL (without
+#   them) when a server is reachable.
 #
 # Every step runs even when an earlier one fails, so one run shows every problem.
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k returns -x`.
@@ -111,6 +112,7 @@ PY
 run "ruff check" "$BIN/ruff" check --extend-exclude static,.venv,.tools .
 run "ruff format --check" "$BIN/ruff" format --check --extend-exclude static,.venv,.tools .
 run "mypy" "$BIN/mypy" .
+run "layers (lint-imports)" "$BIN/lint-imports" --no-logo
 run "migrations up to date" "$PY" manage.py makemigrations --check --dry-run
 
 # The two passes share nothing (each builds its own test database, and files go to pytest's

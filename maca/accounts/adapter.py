@@ -10,7 +10,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
 from maca.accounts.reauth import authenticated_recently
-from maca.identifiers import crypto
+from maca.core import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):

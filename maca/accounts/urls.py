@@ -13,6 +13,7 @@ from django.urls import path
 from maca.accounts import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("sign-in/", account_views.login, name="sign-in"),
     path("sign-in/", account_views.login, name="account_login"),
     path("sign-out/", account_views.logout, name="sign-out"),

@@ -1,11 +1,29 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from maca.accounts.models import Role
 from maca.accounts.requests import SignedInRequest
-from maca.accounts.selectors import active_session_of, active_sessions_of, describe_user_agent
+from maca.accounts.selectors import (
+    active_session_of,
+    active_sessions_of,
+    describe_user_agent,
+    roles_of,
+)
 from maca.accounts.services import session_end, sessions_end_others
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page; once signed in, where that person's work begins."""
+    if request.user.is_authenticated:
+        # An administrator has no audits to see; their work is people and organisations.
+        if roles_of(request.user).roles == {Role.ADMINISTRATOR}:
+            return redirect("manage:index")
+        return redirect("audits:list")
+    return render(request, "core/home.html")
 
 
 @require_POST

@@ -33,15 +33,25 @@ from maca.audits.models import (
 PUBLISHED_STATUSES = AUDIT_STATUS_ORDER[AUDIT_STATUS_ORDER.index(AuditStatus.PUBLISHED) :]
 
 
+def role_scope(user: User, roles: Roles, *, audit_path: str, agency_path: str) -> Q:
+    """What someone works on, by their roles: coordinators the audits they coordinate, panel
+    members the audits on whose panel they sit, agency leads and auditors what concerns their
+    agencies. `audit_path` leads from the rows filtered to their audit ("" for audits
+    themselves, "audit__" for an action); `agency_path` to the agencies concerned. Readers'
+    published audits are not in it: each list adds them its own way."""
+    condition = Q(pk__in=[])
+    if roles.has(Role.COORDINATOR):
+        condition |= Q(**{f"{audit_path}coordinators": user})
+    if roles.has(Role.PANEL_MEMBER):
+        condition |= Q(**{f"{audit_path}panel_memberships__user": user})
+    if roles.agency_ids:
+        condition |= Q(**{f"{agency_path}__in": roles.agency_ids})
+    return condition
+
+
 def _visibility_filter(user: User, roles: Roles) -> Q | None:
     """The audits someone may open at all, or None for none."""
-    conditions = Q(pk__in=[])
-    if roles.has(Role.COORDINATOR):
-        conditions |= Q(coordinators=user)
-    if roles.has(Role.PANEL_MEMBER):
-        conditions |= Q(panel_memberships__user=user)
-    if roles.agency_ids:
-        conditions |= Q(audit_agencies__agency_id__in=roles.agency_ids)
+    conditions = role_scope(user, roles, audit_path="", agency_path="audit_agencies__agency_id")
     if roles.has(Role.READER):
         conditions |= Q(status__in=PUBLISHED_STATUSES)
     return conditions

@@ -5,8 +5,6 @@ from django.utils import timezone
 from maca.accounts.requests import SignedInRequest
 from maca.audits import selectors
 from maca.audits.models import AuditStatus, ReturnStatus
-from maca.learning.selectors import review_links_for_audit
-from maca.sampling.selectors import case_facts
 
 
 def audit_list(request: SignedInRequest) -> HttpResponse:
@@ -37,7 +35,6 @@ def audit_overview(request: SignedInRequest, slug: str) -> HttpResponse:
         "profile": selectors.cohort_profile(audit),
         "agencies": selectors.audit_agencies(audit),
         "lines_of_enquiry": list(audit.lines_of_enquiry.all()),
-        "review_links": review_links_for_audit(access) if access.can_see_learning else [],
         "statuses": selectors.status_steps(audit),
         "nav_section": "audits",
         "tab": "overview",
@@ -81,7 +78,6 @@ def case_detail(request: SignedInRequest, slug: str, case_id: int) -> HttpRespon
         "audit": access.audit,
         "detail": detail,
         "case": detail.case,
-        "facts": case_facts(detail.case),
         "nav_section": "audits",
         "tab": "returns",
     }

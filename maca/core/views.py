@@ -1,20 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from maca.accounts.models import Role
-from maca.accounts.selectors import roles_of
 from maca.core import data_inventory
-
-
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        # An administrator has no audits to see; their work is people and organisations.
-        if roles_of(request.user).roles == {Role.ADMINISTRATOR}:
-            return redirect("manage:index")
-        return redirect("audits:list")
-    return render(request, "core/home.html")
 
 
 @login_not_required

@@ -5,3 +5,10 @@ class ExchangeConfig(AppConfig):
     name = "maca.exchange"
     label = "exchange"
     verbose_name = "Whole-audit export and import"
+
+    def ready(self) -> None:
+        from maca.exchange.selectors import audit_export, export_bytes
+        from maca.reports.disclosure_check import Exporter, register_exporter
+
+        # The disclosure check (reports, below this app) reads the export as it is downloaded.
+        register_exporter(Exporter(build=audit_export, to_bytes=export_bytes))

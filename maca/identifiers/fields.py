@@ -4,11 +4,14 @@ from typing import Any
 
 from django.db import models
 
-from maca.identifiers import crypto
+from maca.core import crypto
 
 
 class EncryptedTextField(models.TextField):
     """Text that is encrypted before it reaches the database and decrypted on the way back."""
+
+    # Read by the privacy page (maca.core.data_inventory), which lists what is held encrypted.
+    encrypted_at_rest = True
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

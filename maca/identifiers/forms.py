@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 
 from maca.accounts.models import User
 from maca.audits.models import Audit
+from maca.core.form_base import GovukDateField, GovukForm
 from maca.identifiers.models import IdentifierAccess
 from maca.identifiers.selectors import AccessLogFilters, access_log_audits, access_log_people
 from maca.identifiers.services import REASON_MIN_LENGTH, REFERENCE_MAX_LENGTH
-from maca.planning.forms.base import GovukDateField, GovukForm
 
 
 class _ReasonField(forms.CharField):

@@ -9,6 +9,7 @@ and figures, so the brief and report read exactly as before. An audit with a hol
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,7 +18,23 @@ from django.utils import timezone
 from maca.audits.models import Audit, AuditStatus
 from maca.identifiers.models import AgencyReference, ChildIdentity, IdentifierAccess
 from maca.identifiers.selectors import retention_days, retention_of
-from maca.sampling.models import SampledChild
+
+
+@dataclass(frozen=True)
+class SampleHashes:
+    """Keyed hashes of a child's id that an app above identifiers keeps with an audit (the
+    sampling's `SampledChild.child_hmac`): counted and cleared with the identities. The app
+    registers them in its AppConfig.ready, as identifiers may not import it."""
+
+    count: Callable[[Audit], int]
+    clear: Callable[[Audit], None]
+
+
+_sample_hashes: dict[str, SampleHashes] = {}
+
+
+def register_sample_hashes(name: str, hashes: SampleHashes) -> None:
+    _sample_hashes[name] = hashes
 
 
 class Outcome:
@@ -76,7 +93,7 @@ def _counts(audit: Audit) -> tuple[int, int, int]:
     return (
         ChildIdentity.objects.filter(case__audit=audit).count(),
         AgencyReference.objects.filter(case__audit=audit).count(),
-        SampledChild.objects.filter(case__audit=audit).exclude(child_hmac="").count(),
+        sum(hashes.count(audit) for hashes in _sample_hashes.values()),
     )
 
 
@@ -112,7 +129,8 @@ def _purge(audit_id: int, today: dt.date) -> PurgeDecision:
         return decision
     ChildIdentity.objects.filter(case__audit=audit).delete()
     AgencyReference.objects.filter(case__audit=audit).delete()
-    SampledChild.objects.filter(case__audit=audit).exclude(child_hmac="").update(child_hmac="")
+    for hashes in _sample_hashes.values():
+        hashes.clear(audit)
     audit.identifiers_purged_at = timezone.now()
     audit.save(update_fields=["identifiers_purged_at"])
     IdentifierAccess.objects.create(

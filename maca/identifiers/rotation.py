@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from maca.identifiers import crypto
+from maca.core import crypto
 from maca.identifiers.models import IDENTITY_FIELDS, AgencyReference, ChildIdentity
 
 ENCRYPTED_FIELDS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (

@@ -18,6 +18,7 @@ from maca.accounts.reauth import recent_authentication_required
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.spreadsheets import safe_cell
 from maca.core.throttling import render_throttled
 from maca.identifiers import selectors, services
@@ -28,7 +29,6 @@ from maca.identifiers.forms import (
     RevealForm,
 )
 from maca.identifiers.models import FIELD_LABELS, IdentifierAccess
-from maca.planning.errors import Refused
 
 LOG_PAGE_SIZE = 50
 

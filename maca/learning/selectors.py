@@ -27,7 +27,12 @@ from maca.audits.models import (
     Escalation,
     Question,
 )
-from maca.audits.selectors import PUBLISHED_STATUSES, AuditAccess, require_learning
+from maca.audits.selectors import (
+    PUBLISHED_STATUSES,
+    AuditAccess,
+    require_learning,
+    role_scope,
+)
 from maca.learning.models import (
     Action,
     ActionStatus,
@@ -256,15 +261,8 @@ def is_overdue(action: Action | PublishedAction, today: dt.date) -> bool:
 
 
 def _action_scope(user: User) -> Q:
-    roles = roles_of(user)
-    condition = Q(pk__in=[])
-    if roles.has(Role.COORDINATOR):
-        condition |= Q(audit__coordinators=user)
-    if roles.has(Role.PANEL_MEMBER):
-        condition |= Q(audit__panel_memberships__user=user)
-    if roles.agency_ids:
-        condition |= Q(owners__in=roles.agency_ids)
-    return condition
+    # An agency's people work on the actions their agency owns.
+    return role_scope(user, roles_of(user), audit_path="audit__", agency_path="owners")
 
 
 def actions_visible_to(user: User) -> QuerySet[Action]:

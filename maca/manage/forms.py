@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role
+from maca.core.form_base import GovukForm
 from maca.manage.services import RoleInput
-from maca.planning.forms.base import GovukForm
 from maca.planning.forms.setup import AgencyDetailsForm
 
 ROLE_HINTS = {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from maca.accounts.models import Agency, Invitation, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
 from maca.core.models import ChangeRecord
-from maca.core.selectors import Timeline, timeline_of_records
+from maca.history.selectors import Timeline, timeline_of_records
 from maca.manage.services import invitation_expires_at
 
 

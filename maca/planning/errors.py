@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from maca.audits.models import ToolVersion
+from maca.core.errors import Refused
+
+__all__ = ["Refused", "ToolVersionFrozen"]
 
 
 class ToolVersionFrozen(Exception):
@@ -17,9 +18,3 @@ class ToolVersionFrozen(Exception):
             "and questions cannot change. Make a new version to edit the tool; audits using "
             f"version {version.number} keep it."
         )
-
-
-class Refused(ValidationError):
-    """A change the service will not make; the message says why and what to do instead.
-
-    A ValidationError, so a view can add it to its form (by field, when given a dict)."""

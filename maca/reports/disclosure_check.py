@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -331,15 +332,32 @@ def document_sources(document: Any, path: str = "$") -> list[Source]:
     ]
 
 
+@dataclass(frozen=True)
+class Exporter:
+    """How the whole-audit export is built and written: the exchange app, above this one,
+    registers its own in ExchangeConfig.ready, so the check reads exactly what a download
+    holds."""
+
+    build: Callable[[AuditAccess], dict[str, Any]]
+    to_bytes: Callable[[dict[str, Any]], bytes]
+
+
+_exporter: Exporter | None = None
+
+
+def register_exporter(exporter: Exporter) -> None:
+    global _exporter
+    _exporter = exporter
+
+
 def _export_document(audit: Audit, document: dict[str, Any] | None) -> Any:
     """`document` is the export already built for a download, so it is not built twice."""
-    # Imported here: the exchange app's views use this module to refuse an export.
-    from maca.exchange.selectors import audit_export, export_bytes
-
+    if _exporter is None:
+        raise ImproperlyConfigured("No whole-audit export is registered (maca.exchange).")
     if document is None:
-        document = audit_export(system_access(audit))
+        document = _exporter.build(system_access(audit))
     # Through the same bytes the download writes, so what is checked is what leaves.
-    return json.loads(export_bytes(document))
+    return json.loads(_exporter.to_bytes(document))
 
 
 def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
@@ -542,6 +560,13 @@ def unresolved_message(count: int) -> str:
         f"The disclosure check found {count} thing{'s' if count != 1 else ''} that could "
         "identify a child: resolve or accept each one."
     )
+
+
+def publication_blockers(audit: Audit) -> list[str]:
+    """What stops the audit being published: planning asks before moving it (registered in
+    ReportsConfig.ready)."""
+    unresolved = run_check(audit).unresolved_count
+    return [unresolved_message(unresolved)] if unresolved else []
 
 
 def acceptances_for(audit: Audit, scope: str) -> list[DisclosureAcceptance]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from maca.planning.forms.base import GovukForm
+from maca.core.form_base import GovukForm
 from maca.reports.brief_sections import SectionKind
 from maca.reports.models import BriefTemplateSection, BriefTemplateVersion
 

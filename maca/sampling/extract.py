@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
-from maca.identifiers import crypto
+from maca.core import crypto
 from maca.sampling import codes, conf
 from maca.sampling.ingest import ROW, Progress, RawExtract, RawTable, _no_progress
 from maca.sampling.parse import (

@@ -16,8 +16,8 @@ from maca.audits.models import (
     Case,
     ReturnStatus,
 )
-from maca.core.selectors import records_of
 from maca.demo import data
+from maca.history.selectors import records_of
 
 pytestmark = pytest.mark.django_db
 

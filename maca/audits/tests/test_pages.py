@@ -12,6 +12,7 @@ from django.urls import reverse
 from maca.accounts.models import Role
 from maca.audits.models import AgencyReturn, ReturnStatus
 from maca.audits.selectors import audit_access_for, returns_grid
+from maca.learning.models import AuditReview, Review
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +259,28 @@ def test_the_grid_filters_by_agency_return_state_and_lateness(client):
     ).text
     assert f"{len(accepted.rows)} of 4 children match." in page
     assert "Clear filters" in page
+
+
+def test_overview_shows_the_earlier_reviews_learning_links_to_the_audit(client):
+    built = build_audit(cases=1, status="returns_open")
+    review = Review.objects.create(title="Fictional SCR: Child Q", short_name="SCR Q", kind="scr")
+    AuditReview.objects.create(
+        audit=built.audit, review=review, relationship="related", note="Fictional note."
+    )
+    client.force_login(built.coordinator)
+    page = client.get(reverse("audits:overview", args=[built.audit.slug])).text
+    assert "Earlier reviews" in page
+    assert "Fictional SCR: Child Q" in page
+    assert "Fictional note." in page
+
+
+def test_case_page_shows_the_903_facts_of_a_case_drawn_from_an_extract(client):
+    built = build_audit(cases=2, status="returns_open")
+    drawn, by_hand = built.cases
+    drawn.facts = {"source": "SSDA903", "census_date": "2024-03-31", "age_years": 12}
+    drawn.save(update_fields=["facts"])
+    client.force_login(built.coordinator)
+    drawn_page = client.get(reverse("audits:case", args=[built.audit.slug, drawn.pk])).text
+    by_hand_page = client.get(reverse("audits:case", args=[built.audit.slug, by_hand.pk])).text
+    assert "From the 903 on 31 March 2024" in drawn_page
+    assert "From the 903 on" not in by_hand_page

@@ -123,7 +123,7 @@ def test_gunicorn_reads_the_options_maca_serve_passes(monkeypatch):
     import importlib
     import json
 
-    from maca.core import gunicorn_config
+    from maca import gunicorn_config
 
     options = serve.gunicorn_options(_options(workers=2))
     monkeypatch.setenv(serve.OPTIONS_VARIABLE, json.dumps(options))

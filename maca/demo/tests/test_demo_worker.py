@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-from maca.core.management.commands import demo
+from maca.demo.management.commands import demo
 
 
 def test_the_worker_command_is_maca_db_worker_and_it_runs():

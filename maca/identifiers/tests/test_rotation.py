@@ -121,7 +121,7 @@ def test_authenticator_app_secrets_move_to_the_new_key_too(
 ) -> None:
     from allauth.mfa.models import Authenticator
 
-    from maca.identifiers import crypto
+    from maca.core import crypto
     from tests.factories import TEST_TOTP_SECRET, UserFactory
 
     settings.IDENTIFIER_KEYS = [KEY_A]  # type: ignore[attr-defined]

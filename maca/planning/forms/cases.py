@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from maca.audits import codes
 from maca.audits.models import AgencyInvolvement, Case, Need
-from maca.planning.forms.base import GovukDateField, GovukForm
+from maca.core.form_base import GovukDateField, GovukForm
 from maca.planning.selectors import InvolvementTable
 from maca.planning.services import CaseInput, IdentifiersInput
 

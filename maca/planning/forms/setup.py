@@ -10,8 +10,8 @@ from django.core.validators import RegexValidator
 
 from maca.accounts.models import Agency, Sector, User
 from maca.audits.models import Audit, GradingScale, ToolVersion
+from maca.core.form_base import GovukDateField, GovukForm, LinesField, PartialDateField
 from maca.learning.models import AuditReview, Review
-from maca.planning.forms.base import GovukDateField, GovukForm, LinesField, PartialDateField
 from maca.planning.selectors import AgencyChoice, AuditPeople
 from maca.planning.services import AgencyInput, PlanInput, ReviewInput
 

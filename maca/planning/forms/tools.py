@@ -8,8 +8,8 @@ from django import forms
 
 from maca.accounts.models import Agency, Sector
 from maca.audits.models import GradingScale, Question
+from maca.core.form_base import GovukForm, LinesField
 from maca.learning.models import LearningPoint
-from maca.planning.forms.base import GovukForm, LinesField
 from maca.planning.services import QuestionInput
 from maca.planning.services.tools import DOWN, UP
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -134,6 +134,19 @@ def audit_status_target(audit: Audit, direction: str) -> str | None:
     return AUDIT_STATUS_ORDER[index] if 0 <= index < len(AUDIT_STATUS_ORDER) else None
 
 
+# What apps above planning check before an audit may move to a stage (the reports' disclosure
+# check before publishing): each registers in its AppConfig.ready, as planning may not import
+# them. A check returns its blockers, empty when it has none.
+StageCheck = Callable[[Audit], list[str]]
+_stage_checks: dict[str, dict[str, StageCheck]] = {}
+
+
+def register_stage_check(target: str, name: str, check: StageCheck) -> None:
+    """Run `check` before an audit moves to `target`; `name` keeps a second registration from
+    running it twice."""
+    _stage_checks.setdefault(target, {})[name] = check
+
+
 def audit_status_blockers(audit: Audit, target: str) -> list[str]:
     """Why the audit cannot move to `target` yet; empty when it can."""
     blockers = []
@@ -153,13 +166,8 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
                 f"{open_count} escalation{'s are' if open_count != 1 else ' is'} still open: "
                 "record each outcome first."
             )
-    if target == AuditStatus.PUBLISHED:
-        # Imported here: the check reads learning and reports, which read the planning app.
-        from maca.reports.disclosure_check import run_check, unresolved_message
-
-        unresolved = run_check(audit).unresolved_count
-        if unresolved:
-            blockers.append(unresolved_message(unresolved))
+    for check in _stage_checks.get(target, {}).values():
+        blockers.extend(check(audit))
     return blockers
 
 

@@ -17,12 +17,13 @@ def sector_labels(codes: list[str]) -> str:
 
 
 @register.filter
-def is_coordinator(user: object) -> bool:
-    """Whether to offer coordinators' links (tools, starting an audit); the pages check too."""
+def may_start_audits(user: object) -> bool:
+    """Whether to offer the links of those who may start audits (tools, starting or importing
+    an audit); the pages check too."""
     from maca.accounts.models import User
-    from maca.planning.selectors import may_start_audits
+    from maca.planning import selectors
 
-    return isinstance(user, User) and may_start_audits(user)
+    return isinstance(user, User) and selectors.may_start_audits(user)
 
 
 @register.filter

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maca.audits.models import Case
+from maca.core.form_base import GovukDateField, GovukForm, parse_partial_date
 from maca.core.partial_dates import PartialDate
-from maca.planning.forms.base import GovukDateField, GovukForm, parse_partial_date
 from maca.planning.forms.cases import (
     CaseForm,
     nhs_number_is_valid,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from maca.accounts.models import Agency
+from maca.accounts.models import Agency, Role
 from maca.audits.models import (
     AgencyReturn,
     Answer,
@@ -21,9 +21,22 @@ from maca.learning.models import AuditReview, LearningPoint, Review
 from maca.planning import services
 from maca.planning.errors import Refused
 from maca.planning.tests.helpers import answer_question, first_question
-from tests.factories import AgencyFactory, build_audit
+from tests.factories import AgencyFactory, build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"), [(Role.COORDINATOR, True), (Role.READER, False), (Role.AGENCY_LEAD, False)]
+)
+def test_only_those_who_may_start_audits_are_offered_tools_starting_and_importing(
+    client, role, offered
+):
+    agency = AgencyFactory.create() if role == Role.AGENCY_LEAD else None
+    client.force_login(person_with_role(role, agency))
+    page = client.get(reverse("audits:list")).text
+    for link in ("Start a new audit", "Import an audit from a file", reverse("planning:tools")):
+        assert (link in page) is offered, link
 
 
 def test_coordinator_starts_an_audit_and_becomes_its_coordinator(client, coordinator):

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from maca.audits.models import AgencyReturn, ReturnStatus
 from maca.core.models import ChangeRecord
-from maca.core.selectors import records_of
+from maca.history.selectors import records_of
 from tests.factories import build_audit
 
 BEFORE = [("returns", "0001_history_and_reminders"), ("core", "0001_change_record")]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from maca.audits.models import AgencyReturn, Answer, ReturnStatus, ToolVersion
-from maca.core.selectors import records_of
+from maca.history.selectors import records_of
 from maca.returns import services
 from maca.returns.structure import AnswerInput
 from maca.returns.tests.conftest import World, complete_post, return_url

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 MAX_WORKERS = 12
 WSGI_APP = "config.wsgi:application"
-CONFIG_MODULE = "python:maca.core.gunicorn_config"
+CONFIG_MODULE = "python:maca.gunicorn_config"
 OPTIONS_VARIABLE = "MACA_GUNICORN_OPTIONS"
 # Remote address, time, request line, status, bytes, duration in microseconds, request id.
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus id=%({x-request-id}o)s'

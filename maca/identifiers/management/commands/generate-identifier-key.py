@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from maca.identifiers import crypto
+from maca.core import crypto
 
 
 class Command(BaseCommand):

@@ -21,8 +21,20 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from maca.audits.models import (
+    AgencyInvolvement,
+    AgencyReturn,
+    Answer,
+    Case,
+    Discrepancy,
+    Escalation,
+    PanelGrade,
+    SectionSummary,
+)
 from maca.core.history import REDACTED, registered_model
 from maca.core.models import ChangeRecord
+from maca.identifiers.models import ChildIdentity
+from maca.learning.models import Action, Finding
 
 DEFAULT_LIMIT = 30
 CHANGED = "changed"
@@ -103,18 +115,6 @@ def _labelled(
 
 def _subjects(obj: models.Model) -> Subjects:
     """The object and its children, by model: the ids whose records make up its timeline."""
-    from maca.audits.models import (
-        AgencyInvolvement,
-        AgencyReturn,
-        Answer,
-        Case,
-        Discrepancy,
-        Escalation,
-        PanelGrade,
-        SectionSummary,
-    )
-    from maca.identifiers.models import ChildIdentity
-
     answer = "Answer to “{}”"
     summary = "Summary of section “{}”"
     subjects: Subjects = {type(obj): {str(obj.pk): ""}}
@@ -149,8 +149,6 @@ def _subjects(obj: models.Model) -> Subjects:
 
 
 def _audit_id_of(obj: models.Model) -> int | None:
-    from maca.audits.models import AgencyReturn
-
     if isinstance(obj, AgencyReturn):
         return obj.case.audit_id
     return getattr(obj, "audit_id", None)
@@ -160,9 +158,6 @@ def _require_visible(obj: models.Model, access: Any) -> None:
     """History is shown only of what the person may see: never across audits, a case's whole
         history only to those who see every agency, a return only to its agency or them, learning
     only to those who write it and an action's owning agencies (never to readers)."""
-    from maca.audits.models import AgencyReturn, Case, Escalation
-    from maca.learning.models import Action, Finding
-
     if access is None or _audit_id_of(obj) != access.audit.pk:
         raise Http404("No history found")
     if isinstance(obj, Case):

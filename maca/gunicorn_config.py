@@ -1,7 +1,9 @@
 """gunicorn's settings when started by `maca serve`, which passes them as JSON in
 MACA_GUNICORN_OPTIONS (gunicorn reads this module's names that are its settings).
 
-Imports nothing of maca or Django: gunicorn's master stays free of the application's code."""
+Imports nothing of maca or Django: gunicorn's master stays free of the application's code.
+Beside maca.cli rather than in an app: like the command line, it is an entry point that may
+start any layer (the workers' hook warms up the reports' chart engine)."""
 
 from __future__ import annotations
 

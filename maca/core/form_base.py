@@ -1,4 +1,4 @@
-"""Form plumbing shared by the planning pages: GOV.UK error wording and GOV.UK field types.
+"""Form plumbing shared by every app's forms: GOV.UK error wording and GOV.UK field types.
 
 Every error names its field ("Enter the title", "Look-back period must be a whole number"),
 because the error summary lists errors away from their fields.
@@ -14,8 +14,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
-from maca.planning.errors import Refused
 
 
 def plain_label(label: str) -> str:

@@ -1,4 +1,5 @@
-"""Encryption at rest for child identifiers.
+"""Encryption at rest for child identifiers (and the authenticator secrets of accounts' MFA,
+which share the keys: so it sits in core, below both).
 
 Keys come from MACA_IDENTIFIER_KEYS (Fernet keys, newest first). MultiFernet decrypts with
 any listed key and encrypts with the first, so a key is rotated by prepending a new one and

@@ -1,6 +1,6 @@
 """`{% history_timeline obj %}`: the history of an object, for the pages that show it.
 
-The timeline comes from `maca.core.selectors.timeline_for`, scoped with the page's `access`
+The timeline comes from `maca.history.selectors.timeline_for`, scoped with the page's `access`
 (or, on pages without one, the audit access of the person asking); anyone who may not see the
 object's history gets nothing rendered, not an error.
 """
@@ -12,7 +12,8 @@ from typing import Any
 from django import template
 from django.http import Http404
 
-from maca.core.selectors import timeline_for
+from maca.audits.selectors import audit_access_for
+from maca.history.selectors import timeline_for
 
 register = template.Library()
 
@@ -24,8 +25,6 @@ def history_timeline(context: template.Context, obj: Any) -> dict[str, Any]:
     request = context.get("request")
     access = context.get("access")
     if access is None and request is not None and getattr(obj, "audit", None) is not None:
-        from maca.audits.selectors import audit_access_for
-
         try:
             access = audit_access_for(request.user, obj.audit.slug)
         except Http404:

@@ -14,7 +14,7 @@ from maca.audits.models import AgencyReturn, Answer, Escalation, Question, Retur
 from maca.audits.selectors import audit_access_for
 from maca.core.history import acting_as
 from maca.core.models import ChangeRecord
-from maca.core.selectors import CHANGED, records_of, timeline_for
+from maca.history.selectors import CHANGED, records_of, timeline_for
 from maca.identifiers.models import ChildIdentity
 from maca.learning.models import ActionStatus
 from maca.returns.tests.conftest import build_world
