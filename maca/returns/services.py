@@ -667,6 +667,34 @@ def escalation_resolve(
     )
 
 
+@transaction.atomic
+def escalation_withdraw(
+    *, access: AuditAccess, user: Any, escalation: Escalation, reason: str
+) -> Escalation:
+    """Take back an escalation raised in error or twice, with the reason, in its history. It
+    stays on the list as withdrawn and no longer counts as outstanding."""
+    if not escalation_permissions(access, escalation, user).can_withdraw:
+        raise PermissionDenied("You cannot withdraw this escalation")
+    if not reason.strip():
+        raise ReturnError("Enter why the escalation is being withdrawn")
+    return _escalation_step(
+        escalation=escalation,
+        user=user,
+        allowed_from={
+            Escalation.Status.RAISED,
+            Escalation.Status.ACKNOWLEDGED,
+            Escalation.Status.ACTIONED,
+        },
+        to_status=Escalation.Status.WITHDRAWN,
+        action="withdrawn",
+        values={
+            "withdrawal_reason": reason.strip(),
+            "withdrawn_at": timezone.now(),
+            "withdrawn_by": user,
+        },
+    )
+
+
 def reminders_send_now(*, audit: Any, today: Any) -> None:
     """Queue the reminders a coordinator previewed for one audit; the worker sends them."""
     from maca.returns.tasks import send_reminders_now

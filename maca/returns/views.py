@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from maca.audits.models import Escalation
+from maca.audits.models import AgencyReturn, Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, notify, selectors, services
@@ -29,6 +29,7 @@ from maca.returns.forms import (
     ResolveForm,
     SendBackForm,
     UploadForm,
+    WithdrawForm,
     build_form_view,
     build_readonly_view,
     field_view,
@@ -469,39 +470,21 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
         agencies=choices.agencies,
         raising_agencies=choices.raising_agencies,
     )
+    duplicates: list[Escalation] = []
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
-        cases = {case.pk: case for case in choices.cases}
-        agencies = {agency.pk: agency for agency in choices.agencies}
-        raised_by = agencies.get(cleaned["raised_by_agency"] or 0)
-        if from_return is not None and from_return.case_id != cleaned["case"]:
-            from_return = None
-        try:
-            escalation = services.escalation_raise(
-                access=access,
-                user=request.user,
-                request=services.EscalationRequest(
-                    case=cases[cleaned["case"]],
-                    raised_to_agency=agencies[cleaned["raised_to_agency"]],
-                    raised_by_agency=raised_by,
-                    from_return=from_return,
-                    urgency=cleaned["urgency"],
-                    concern=cleaned["concern"],
-                    public_summary=cleaned["public_summary"],
-                    disagreement_policy_used=cleaned["disagreement_policy_used"],
-                ),
+        if request.POST.get("confirm_duplicate") != "yes":
+            duplicates = selectors.open_escalations_like(
+                access,
+                case_id=cleaned["case"],
+                agency_id=cleaned["raised_to_agency"],
+                urgency=cleaned["urgency"],
+                summary=cleaned["public_summary"],
             )
-        except services.ReturnError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            deadline = timezone.localtime(escalation.acknowledge_by)
-            messages.success(
-                request,
-                f"Escalation raised. The leads of {escalation.raised_to_agency.short_name} and the "
-                f"audit's coordinator have been told; it must be acknowledged by the end of "
-                f"{deadline:%A} {deadline.day} {deadline:%B %Y}.",
-            )
-            return redirect("returns:escalation", slug=slug, escalation_id=escalation.pk)
+        if not duplicates:
+            raised = _raise_escalation(request, access, form, choices, from_return)
+            if raised is not None:
+                return raised
     fields = _escalation_fields(form, bool(choices.raising_agencies))
     return render(
         request,
@@ -511,11 +494,54 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
             "audit": access.audit,
             "fields": fields,
             "from_return": from_return,
+            "duplicates": duplicates,
             "error_list": form_errors(form, fields),
             "nav_section": "audits",
             "tab": "escalations",
         },
     )
+
+
+def _raise_escalation(
+    request: HttpRequest,
+    access: AuditAccess,
+    form: EscalationForm,
+    choices: selectors.RaiseChoices,
+    from_return: AgencyReturn | None,
+) -> HttpResponse | None:
+    """Raise it and go to its page; None (with the refusal on the form) if refused."""
+    cleaned = form.cleaned_data
+    cases = {case.pk: case for case in choices.cases}
+    agencies = {agency.pk: agency for agency in choices.agencies}
+    raised_by = agencies.get(cleaned["raised_by_agency"] or 0)
+    if from_return is not None and from_return.case_id != cleaned["case"]:
+        from_return = None
+    try:
+        escalation = services.escalation_raise(
+            access=access,
+            user=request.user,
+            request=services.EscalationRequest(
+                case=cases[cleaned["case"]],
+                raised_to_agency=agencies[cleaned["raised_to_agency"]],
+                raised_by_agency=raised_by,
+                from_return=from_return,
+                urgency=cleaned["urgency"],
+                concern=cleaned["concern"],
+                public_summary=cleaned["public_summary"],
+                disagreement_policy_used=cleaned["disagreement_policy_used"],
+            ),
+        )
+    except services.ReturnError as refusal:
+        form.add_error(None, refusal.message)
+        return None
+    deadline = timezone.localtime(escalation.acknowledge_by)
+    messages.success(
+        request,
+        f"Escalation raised. The leads of {escalation.raised_to_agency.short_name} and the "
+        f"audit's coordinator have been told; it must be acknowledged by the end of "
+        f"{deadline:%A} {deadline.day} {deadline:%B %Y}.",
+    )
+    return redirect("returns:escalation", slug=access.audit.slug, escalation_id=escalation.pk)
 
 
 def _escalation_fields(form: EscalationForm, has_raising_agencies: bool) -> list[FieldView]:
@@ -546,22 +572,26 @@ def _render_escalation(
     acknowledge: AcknowledgeForm | None = None,
     action: ActionForm | None = None,
     resolve: ResolveForm | None = None,
+    withdraw: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    permissions = selectors.escalation_permissions(access, escalation)
+    permissions = selectors.escalation_permissions(access, escalation, request.user)
     acknowledge = acknowledge or AcknowledgeForm()
     action = action or ActionForm()
     resolve = resolve or ResolveForm()
+    withdraw = withdraw or WithdrawForm()
     acknowledge_fields = [field_view(acknowledge["note"], "textarea", label_class="govuk-label--s")]
     action_fields = [field_view(action["action_taken"], "textarea", label_class="govuk-label--s")]
     resolve_fields = [
         field_view(resolve["outcome"], "textarea", label_class="govuk-label--s"),
         field_view(resolve["public_outcome"], "input", label_class="govuk-label--s"),
     ]
+    withdraw_fields = [field_view(withdraw["reason"], "textarea", label_class="govuk-label--s")]
     error_list = (
         form_errors(acknowledge, acknowledge_fields)
         + form_errors(action, action_fields)
         + form_errors(resolve, resolve_fields)
+        + form_errors(withdraw, withdraw_fields)
     )
     return render(
         request,
@@ -575,6 +605,7 @@ def _render_escalation(
             "acknowledge_fields": acknowledge_fields,
             "action_fields": action_fields,
             "resolve_fields": resolve_fields,
+            "withdraw_fields": withdraw_fields,
             "error_list": error_list,
             "nav_section": "audits",
             "tab": "escalations",
@@ -588,11 +619,12 @@ def _escalation_step(
 ) -> HttpResponse:
     access = _audit(request, slug)
     escalation = selectors.escalation_detail(access, escalation_id)
-    permissions = selectors.escalation_permissions(access, escalation)
+    permissions = selectors.escalation_permissions(access, escalation, request.user)
     allowed = {
         "acknowledge": permissions.can_acknowledge,
         "action": permissions.can_record_action,
         "resolve": permissions.can_resolve,
+        "withdraw": permissions.can_withdraw,
     }[step]
     if not allowed:
         raise Http404("No escalation found")
@@ -602,6 +634,7 @@ def _escalation_step(
         "acknowledge": AcknowledgeForm(request.POST),
         "action": ActionForm(request.POST),
         "resolve": ResolveForm(request.POST),
+        "withdraw": WithdrawForm(request.POST),
     }
     form = forms_by_step[step]
     if not form.is_valid():
@@ -622,6 +655,11 @@ def _escalation_step(
                 action_taken=cleaned["action_taken"],
             )
             done = "Action recorded."
+        elif step == "withdraw":
+            services.escalation_withdraw(
+                access=access, user=request.user, escalation=escalation, reason=cleaned["reason"]
+            )
+            done = "Escalation withdrawn. It stays on the list, marked withdrawn."
         else:
             services.escalation_resolve(
                 access=access,
@@ -648,6 +686,10 @@ def escalation_action(request: HttpRequest, slug: str, escalation_id: int) -> Ht
 
 def escalation_resolve(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     return _escalation_step(request, slug, escalation_id, "resolve")
+
+
+def escalation_withdraw(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    return _escalation_step(request, slug, escalation_id, "withdraw")
 
 
 # --- Dashboard ------------------------------------------------------------------------------
