@@ -31,6 +31,7 @@ from maca.audits.models import (
 )
 from maca.audits.selectors import AuditAccess
 from maca.core.history import recorded_as
+from maca.core.templatetags.time_tags import clock_time
 from maca.returns import deadlines
 from maca.returns.selectors import (
     EDITABLE_STATUSES,
@@ -96,8 +97,8 @@ def _when(moment: dt.datetime | None) -> str:
         return "just now"
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
-        return f"at {local:%H:%M}"
-    return f"on {local.day} {local:%B} at {local:%H:%M}"
+        return f"at {clock_time(local)}"
+    return f"on {local.day} {local:%B} at {clock_time(local)}"
 
 
 # --- Saving a return ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from maca.audits.models import AgencyReturn, Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.templatetags.time_tags import clock_time
 from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, notify, selectors, services
 from maca.returns.forms import (
@@ -172,7 +173,7 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
         )
         return redirect(_urls(context)["return"])
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
-    note = f"Your answers were saved as a draft at {saved_at:%H:%M}."
+    note = f"Your answers were saved as a draft at {clock_time(saved_at)}."
     if data.immediate_concern:
         note += " You marked an immediate concern: raise an escalation now if you have not."
     messages.success(request, note)
@@ -251,7 +252,7 @@ def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
         )
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
     return JsonResponse(
-        {"saved": True, "revision": agency_return.revision, "saved_at": f"{saved_at:%H:%M}"}
+        {"saved": True, "revision": agency_return.revision, "saved_at": clock_time(saved_at)}
     )
 
 
