@@ -613,6 +613,7 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
                 "acknowledged_at": "moment",
                 "actioned_at": "moment",
                 "resolved_at": "moment",
+                "withdrawn_at": "moment",
             },
         )
 

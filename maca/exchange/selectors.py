@@ -412,6 +412,8 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
                 "outcome": row.outcome,
                 "public_outcome": row.public_outcome,
                 "resolved_at": datetime_text(row.resolved_at),
+                "withdrawn_at": datetime_text(row.withdrawn_at),
+                "withdrawal_reason": row.withdrawal_reason,
                 "disagreement_policy_used": row.disagreement_policy_used,
             }
             for row in escalations
