@@ -6,6 +6,8 @@ from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 
+from maca.accounts.models import EmailFrequency
+
 
 class SignInForm(LoginForm):
     """Sign in with an email address and password; errors name the field, as GOV.UK forms do."""
@@ -52,3 +54,16 @@ class TotpActivateForm(ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _govuk_code_field(self, "Code from your authenticator app")
+
+
+class EmailFrequencyForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label="How do you want to receive maca's e-mails?",
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Urgent e-mails, about an immediate safeguarding escalation or one past its "
+            "deadline, always arrive at once."
+        ),
+        error_messages={"required": "Choose how you want to receive maca's e-mails"},
+    )

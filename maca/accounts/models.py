@@ -73,6 +73,11 @@ class EmailUserManager(UserManager["User"]):
         return user
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", "As things happen"
+    DAILY = "daily", "Once a day, gathered into one e-mail"
+
+
 class User(AbstractUser):
     """Someone who signs in. Email is the sign-in name; roles come from RoleAssignment."""
 
@@ -80,6 +85,12 @@ class User(AbstractUser):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
+    email_frequency = models.CharField(
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+        help_text="Whether maca's e-mails reach them one by one or in a daily digest.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -153,3 +164,21 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.user}"
+
+
+class DigestEntry(models.Model):
+    """A notification kept for someone who reads maca's e-mails once a day. The daily run sends
+    the day's entries in one e-mail and stamps them, so none goes twice."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digest_entries")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recipient", "queued_at", "id"]
+        indexes = [models.Index(fields=["sent_at", "recipient"], name="digest_entry_unsent")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -23,6 +23,7 @@ urlpatterns = [
     path("account/reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("account/password/", account_views.password_change, name="account_change_password"),
     path("account/sessions/", views.sessions, name="usersessions_list"),
+    path("account/notifications/", views.email_frequency, name="email-frequency"),
     path("account/sessions/<int:session_id>/end/", views.session_end_view, name="session-end"),
     path("account/two-factor/", mfa_views.index, name="mfa_index"),
     path("account/two-factor/code/", mfa_views.authenticate, name="mfa_authenticate"),

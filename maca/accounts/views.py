@@ -4,7 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from maca.accounts.forms import EmailFrequencyForm
 from maca.accounts.models import Role
+from maca.accounts.notifications import email_frequency_set
 from maca.accounts.requests import SignedInRequest
 from maca.accounts.selectors import (
     active_session_of,
@@ -65,3 +67,17 @@ def session_end_view(request: SignedInRequest, session_id: int) -> HttpResponse:
         return redirect("sign-in")
     messages.success(request, "That session has been signed out")
     return redirect("usersessions_list")
+
+
+def email_frequency(request: HttpRequest) -> HttpResponse:
+    """Choose e-mails as things happen (the default) or one daily digest."""
+    user = request.user
+    form = EmailFrequencyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email_frequency": getattr(user, "email_frequency", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        email_frequency_set(user=user, frequency=form.cleaned_data["email_frequency"])  # type: ignore[arg-type]
+        messages.success(request, "Your choice of e-mails has been saved")
+        return redirect("mfa_index")
+    return render(request, "account/email_frequency.html", {"form": form, "nav_section": "account"})

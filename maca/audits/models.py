@@ -580,6 +580,7 @@ class Escalation(TimeStampedModel):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         ACTIONED = "actioned", "Action taken"
         RESOLVED = "resolved", "Resolved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="escalations")
     case = models.ForeignKey(
@@ -624,6 +625,13 @@ class Escalation(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     disagreement_policy_used = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Why it was withdrawn, e.g. raised in error or a duplicate."
+    )
 
     objects = HistoryManager()
 
@@ -646,6 +654,9 @@ PUBLIC_ESCALATION_FIELDS = (
     "public_summary",
     "public_outcome",
 )
+
+# An escalation in one of these needs nothing more from anyone.
+ESCALATION_CLOSED_STATUSES = frozenset({Escalation.Status.RESOLVED, Escalation.Status.WITHDRAWN})
 
 
 # --- Moderation -----------------------------------------------------------------------------

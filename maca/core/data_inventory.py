@@ -120,6 +120,8 @@ MODEL_CATEGORIES: dict[str, str] = {
     "identifiers.IdentifierAccess": "records_of_use",
     "reports.DisclosureAcceptance": "records_of_use",
     "returns.ReminderSent": "records_of_use",
+    "returns.EscalationOverdueNotice": "records_of_use",
+    "accounts.DigestEntry": "records_of_use",
     "learning.ActionReminder": "records_of_use",
     "api.ApiCallLog": "records_of_use",
     "django_tasks_database.DBTaskResult": "records_of_use",

@@ -258,6 +258,7 @@ class EscalationSpec:
     action_taken: str = ""
     outcome: str = ""
     public_outcome: str = ""
+    withdrawal_reason: str = ""
 
 
 ESCALATIONS = (
@@ -320,6 +321,18 @@ ESCALATIONS = (
         0,
         "The school was not told of the second missing episode and marked the absence as illness.",
         "A school was not told about a missing episode",
+    ),
+    EscalationSpec(
+        "Child S",
+        "Social Care",
+        "Camhs",
+        Escalation.Urgency.PRACTICE,
+        Escalation.Status.WITHDRAWN,
+        5,
+        "No Camhs appointment appears on the record since the referral in the spring.",
+        "A referral to mental health services was not followed up",
+        withdrawal_reason="Raised in error: the appointments are in the health record, which "
+        "the auditor had not seen.",
     ),
 )
 
@@ -556,7 +569,8 @@ class _Loader:
                 # "today", which may not have come yet when the demo is loaded early.
                 raised_at = _moment(working_days_before(self.day0, 1), 16, 30)
             status = spec.status
-            acknowledged = status != Escalation.Status.RAISED
+            acknowledged = status not in {Escalation.Status.RAISED, Escalation.Status.WITHDRAWN}
+            withdrawn = status == Escalation.Status.WITHDRAWN
             step = dt.timedelta(hours=20)
             lead = self.users[data.lead_email(spec.raised_to)]
             coordinator = self.users[data.COORDINATOR]
@@ -592,6 +606,11 @@ class _Loader:
                     "public_outcome": spec.public_outcome,
                     "resolved_at": raised_at + 4 * step if resolved else None,
                     "resolved_by": coordinator if resolved else None,
+                    "withdrawn_at": raised_at + step if withdrawn else None,
+                    "withdrawn_by": self.users[data.auditor_email(spec.raised_by)]
+                    if withdrawn
+                    else None,
+                    "withdrawal_reason": spec.withdrawal_reason,
                     "disagreement_policy_used": False,
                 },
             )

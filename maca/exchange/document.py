@@ -670,6 +670,7 @@ def _check_escalations(c: _Checker) -> set[str]:
                 "acknowledged_at": "moment",
                 "actioned_at": "moment",
                 "resolved_at": "moment",
+                "withdrawn_at": "moment",
             },
         )
     return escalations

@@ -447,6 +447,8 @@ def _panel_defs(c: dict[str, list[str]]) -> dict[str, Any]:
                 "outcome": text,
                 "public_outcome": _string(300),
                 "resolved_at": _nullable(REF["datetime"]),
+                "withdrawn_at": _nullable(REF["datetime"]),
+                "withdrawal_reason": text,
                 "disagreement_policy_used": {"type": "boolean"},
             },
             ["ref", "raised_to_agency", "raised_at", "urgency", "status", "concern"],

@@ -436,6 +436,8 @@ def _escalation(row: Escalation, ref: str, cases: _Cases, refs: _References) -> 
         "outcome": row.outcome,
         "public_outcome": row.public_outcome,
         "resolved_at": datetime_text(row.resolved_at),
+        "withdrawn_at": datetime_text(row.withdrawn_at),
+        "withdrawal_reason": row.withdrawal_reason,
         "disagreement_policy_used": row.disagreement_policy_used,
     }
 

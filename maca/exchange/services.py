@@ -617,6 +617,8 @@ def _escalations(state: _Import, audit: Audit) -> None:
             outcome=row.get("outcome", ""),
             public_outcome=row.get("public_outcome", ""),
             resolved_at=_moment(row.get("resolved_at")),
+            withdrawn_at=_moment(row.get("withdrawn_at")),
+            withdrawal_reason=row.get("withdrawal_reason", ""),
             disagreement_policy_used=row.get("disagreement_policy_used", False),
         )
 

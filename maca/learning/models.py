@@ -200,19 +200,30 @@ class ActionUpdate(models.Model):
         ordering = ["action", "at", "id"]
 
 
+class ActionReminderKind(models.TextChoices):
+    FALLING_DUE = "falling_due", "Falling due"
+    OVERDUE = "overdue", "Overdue"
+
+
 class ActionReminder(models.Model):
-    """An overdue reminder sent for an action. One per action and due date, so the daily task
-    never sends the same reminder twice; a new due date earns a new reminder."""
+    """A reminder sent for an action: one that it falls due soon, one that it is overdue. One
+    of each per action and due date, so the daily task never sends the same reminder twice; a
+    new due date earns new reminders."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
     due = PartialDateField(help_text="The due date the reminder was about.")
+    kind = models.CharField(
+        max_length=12, choices=ActionReminderKind.choices, default=ActionReminderKind.OVERDUE
+    )
     sent_at = models.DateTimeField()
     recipients = models.JSONField(default=list, help_text="E-mail addresses it went to.")
 
     class Meta:
         ordering = ["action", "sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "due"], name="action_reminder_once_per_due")
+            models.UniqueConstraint(
+                fields=["action", "due", "kind"], name="action_reminder_once_per_due"
+            )
         ]
 
 

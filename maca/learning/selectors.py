@@ -33,6 +33,7 @@ from maca.audits.selectors import (
     require_learning,
     role_scope,
 )
+from maca.core.partial_dates import PartialDate
 from maca.learning.models import (
     Action,
     ActionStatus,
@@ -248,6 +249,30 @@ def overdue_q(today: dt.date) -> Q:
 
 def overdue_actions(*, today: dt.date) -> QuerySet[Action]:
     return Action.objects.annotate(due_length=Length("due")).filter(overdue_q(today))
+
+
+# How long before its due date an action's owners hear that it falls due.
+FALLING_DUE_DAYS = 7
+
+
+def actions_falling_due(*, today: dt.date) -> list[Action]:
+    """Open actions whose due date ends within the next week (a month-precise date: the end
+    of that month), earliest first. Few actions are open at once, so the window is worked out
+    here rather than in SQL over the partial-date text."""
+    horizon = today + dt.timedelta(days=FALLING_DUE_DAYS)
+    actions = (
+        Action.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(due__isnull=True)
+        .exclude(due="")
+        .select_related("audit", "lead")
+        .prefetch_related("owners", "audit__coordinators")
+    )
+    due_soon: list[tuple[dt.date, int, Action]] = []
+    for action in actions:
+        due = action.due
+        if isinstance(due, PartialDate) and today <= due.latest() <= horizon:
+            due_soon.append((due.latest(), action.pk, action))
+    return [action for _, _, action in sorted(due_soon, key=lambda row: row[:2])]
 
 
 def is_overdue(action: Action | PublishedAction, today: dt.date) -> bool:

@@ -11,15 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from maca.accounts.models import Agency, Role, RoleAssignment, User
+from maca.accounts.notifications import notify_emails
 from maca.audits.models import Audit, AuditAgency, AuditStatus, Case, Escalation, LineOfEnquiry
 from maca.audits.models import Question as ToolQuestion
 from maca.audits.selectors import AuditAccess
@@ -27,6 +26,7 @@ from maca.core.partial_dates import PartialDate
 from maca.learning.models import (
     Action,
     ActionReminder,
+    ActionReminderKind,
     ActionStatus,
     ActionUpdate,
     AuditReview,
@@ -38,6 +38,7 @@ from maca.learning.models import (
 from maca.learning.selectors import (
     NEXT_STATUSES,
     ActionRights,
+    actions_falling_due,
     overdue_actions,
     require_coordinator,
     require_learning_editor,
@@ -434,19 +435,30 @@ class ReminderResult:
 
 
 def action_reminders_send(*, today: dt.date) -> ReminderResult:
-    """E-mail the lead and the owner agencies' leads of every overdue action, once per action
-    and due date. Each reminder is recorded and sent in its own transaction, so a mail failure
-    leaves no record and the next run tries again; the unique (action, due) row means a second
-    run, or a second worker running at the same time, never sends it twice."""
-    sent = skipped = 0
+    """E-mail the lead, the owner agencies' leads and the coordinators of every overdue
+    action, once per action and due date."""
     candidates = (
         overdue_actions(today=today)
         .select_related("audit", "lead")
         .prefetch_related("owners", "audit__coordinators")
     )
-    already = set(ActionReminder.objects.values_list("action_id", "due"))
+    return _reminders_send(list(candidates), ActionReminderKind.OVERDUE)
+
+
+def action_falling_due_reminders_send(*, today: dt.date) -> ReminderResult:
+    """E-mail the same people a week before an action falls due, once per action and due
+    date; a due date moved later earns a new reminder."""
+    return _reminders_send(actions_falling_due(today=today), ActionReminderKind.FALLING_DUE)
+
+
+def _reminders_send(actions: list[Action], kind: str) -> ReminderResult:
+    """Each reminder is recorded and sent in its own transaction, so a mail failure leaves no
+    record and the next run tries again; the unique (action, due, kind) row means a second
+    run, or a second worker running at the same time, never sends it twice."""
+    sent = skipped = 0
+    already = set(ActionReminder.objects.filter(kind=kind).values_list("action_id", "due"))
     lead_emails = _agency_lead_emails()
-    for action in candidates:
+    for action in actions:
         due = action.due
         assert isinstance(due, PartialDate)
         if (action.pk, due.isoformat()) in already:
@@ -459,14 +471,10 @@ def action_reminders_send(*, today: dt.date) -> ReminderResult:
         try:
             with transaction.atomic():
                 ActionReminder.objects.create(
-                    action=action, due=due, sent_at=timezone.now(), recipients=recipients
+                    action=action, due=due, kind=kind, sent_at=timezone.now(), recipients=recipients
                 )
-                send_mail(
-                    subject=f"Overdue action: {action.description[:60]}",
-                    message=_reminder_text(action, due),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=recipients,
-                )
+                subject, body = _reminder_text(action, due, kind)
+                notify_emails(recipients, subject, body)
         except IntegrityError:
             skipped += 1  # another worker sent it first
             continue
@@ -494,10 +502,18 @@ def _reminder_recipients(action: Action, lead_emails: dict[int, list[str]]) -> l
     return sorted(set(recipients))
 
 
-def _reminder_text(action: Action, due: PartialDate) -> str:
+def _reminder_text(action: Action, due: PartialDate, kind: str) -> tuple[str, str]:
     owners = ", ".join(agency.short_name for agency in action.owners.all())
+    if kind == ActionReminderKind.OVERDUE:
+        subject = f"Overdue action: {action.description[:60]}"
+        opening = (
+            f"This action from the audit '{action.audit.title}' was due {due} and is not done yet."
+        )
+    else:
+        subject = f"Action due {due}: {action.description[:60]}"
+        opening = f"This action from the audit '{action.audit.title}' is due {due}."
     lines = [
-        f"This action from the audit '{action.audit.title}' was due {due} and is not done yet.",
+        opening,
         "",
         f"Action: {action.description}",
         f"Owners: {owners}",
@@ -510,7 +526,7 @@ def _reminder_text(action: Action, due: PartialDate) -> str:
         "Please record progress in the action tracker, or agree a new due date with the "
         "audit's coordinator.",
     ]
-    return "\n".join(lines)
+    return subject, "\n".join(lines)
 
 
 # --- Follow-up audits -----------------------------------------------------------------------

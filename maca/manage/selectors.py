@@ -189,6 +189,7 @@ TASK_NAMES = {
     "maca.returns.tasks.send_reminders_now": "Return reminders sent by a coordinator",
     "maca.identifiers.tasks.purge_identifiers_due": "Purging identifiers past retention",
     "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",
+    "maca.manage.tasks.run_daily": "Daily e-mails: reminders, overdue escalations, digests",
     "maca.sampling.tasks.import_903_task": "Checking and importing a 903 extract",
 }
 FAILED_SHOWN_DAYS = 30

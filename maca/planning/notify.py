@@ -5,11 +5,11 @@ they name no child and link to pages behind sign-in."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
 from maca.accounts.models import AGENCY_ROLES, User
+from maca.accounts.notifications import notify
 from maca.audits.models import AgencyReturn, Audit, AuditStatus
 
 
@@ -48,7 +48,7 @@ def send_returns_open(audit_id: int) -> int:
             f"Sign in and open Your work to start:\n{_link('returns:dashboard')}\n"
         )
         for user in _agency_people([link.agency_id]):
-            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            notify(user, subject, body)
             sent += 1
     return sent
 
@@ -71,5 +71,5 @@ def send_brief_published(audit_id: int) -> int:
         f"{_link('reports:brief', audit.slug)}\n"
     )
     for user in sorted(people.values(), key=lambda user: user.email):
-        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+        notify(user, subject, body)
     return len(people)

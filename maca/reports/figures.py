@@ -465,8 +465,10 @@ class EscalationFigures:
 
 
 def escalation_figures(audit: Audit) -> EscalationFigures:
+    # A withdrawn escalation was raised in error or twice: it is no finding of the audit.
     items = tuple(
         Escalation.objects.filter(audit=audit)
+        .exclude(status=Escalation.Status.WITHDRAWN)
         .only(
             *PUBLIC_ESCALATION_FIELDS,
             "acknowledge_by",
@@ -490,7 +492,11 @@ def escalation_figures(audit: Audit) -> EscalationFigures:
         by_urgency=tuple(
             (str(label), urgency[value]) for value, label in Escalation.Urgency.choices
         ),
-        by_status=tuple((str(label), status[value]) for value, label in Escalation.Status.choices),
+        by_status=tuple(
+            (str(label), status[value])
+            for value, label in Escalation.Status.choices
+            if value != Escalation.Status.WITHDRAWN
+        ),
         acknowledged_in_time=len(in_time),
         with_deadline=len(with_deadline),
         resolved=status[Escalation.Status.RESOLVED],

@@ -844,3 +844,14 @@ def form_errors(form: forms.Form, views: list[FieldView]) -> list[tuple[str, str
     for error in form.non_field_errors():
         found.append(("", str(error)))
     return found
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        help_text="For example, raised in error or a duplicate of another escalation. Kept in "
+        "its history.",
+        widget=forms.Textarea,
+        max_length=TEXT_LIMIT,
+        error_messages={"required": "Enter why the escalation is being withdrawn"},
+    )

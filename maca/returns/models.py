@@ -44,3 +44,18 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.working_days} for {self.agency} due {self.due_date}"
+
+
+class EscalationOverdueNotice(models.Model):
+    """The e-mail saying an escalation was not acknowledged by its deadline. One per
+    escalation (the unique key stops a second, even with two workers running), whoever it
+    went to."""
+
+    escalation = models.OneToOneField(
+        "audits.Escalation", on_delete=models.CASCADE, related_name="overdue_notice"
+    )
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list, help_text="E-mail addresses it went to.")
+
+    def __str__(self) -> str:
+        return f"Overdue notice for escalation {self.escalation_id}"

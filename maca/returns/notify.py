@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from maca.accounts.models import Agency, Role, User
+from maca.accounts.notifications import notify
 from maca.audits.models import (
     AgencyInvolvement,
     AgencyReturn,
@@ -28,7 +28,7 @@ from maca.audits.models import (
     Escalation,
 )
 from maca.returns import conf, deadlines
-from maca.returns.models import ReminderKind, ReminderSent
+from maca.returns.models import EscalationOverdueNotice, ReminderKind, ReminderSent
 from maca.returns.selectors import COMPLETE_STATUSES
 
 
@@ -40,8 +40,8 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _send(subject: str, body: str, to: str) -> None:
-    EmailMessage(subject=subject, body=body, to=[to]).send()
+def _send(subject: str, body: str, to: User, *, urgent: bool = False) -> None:
+    notify(to, subject, body, urgent=urgent)
 
 
 def agency_people(agency_id: int, roles: tuple[str, ...]) -> list[User]:
@@ -98,8 +98,9 @@ def send_escalation_raised(escalation_id: int) -> int:
         "This e-mail does not contain the details of the concern.\n"
     )
     recipients = escalation_recipients(escalation)
+    urgent = escalation.urgency == Escalation.Urgency.IMMEDIATE
     for user in recipients:
-        _send(subject, body, user.email)
+        _send(subject, body, user, urgent=urgent)
     return len(recipients)
 
 
@@ -126,8 +127,60 @@ def send_escalation_acknowledged(escalation_id: int) -> int:
     )
     recipients = sorted(people.values(), key=lambda user: user.email)
     for user in recipients:
-        _send(subject, body, user.email)
+        _send(subject, body, user)
     return len(recipients)
+
+
+def _escalation_overdue_text(escalation: Escalation) -> tuple[str, str]:
+    child = escalation.case.pseudonym if escalation.case else "a child"
+    agency = escalation.raised_to_agency
+    assert escalation.acknowledge_by is not None
+    deadline = _long_date(timezone.localtime(escalation.acknowledge_by).date())
+    subject = f"Overdue: the escalation about {child} was not acknowledged by {deadline}"
+    body = (
+        f"The escalation ({escalation.get_urgency_display().lower()}) about {child}, raised to "
+        f"{agency.name} during the audit '{escalation.audit.title}', should have been "
+        f"acknowledged by {deadline} and has not been.\n\n"
+        f"Sign in to read the concern and acknowledge it, or, as coordinator, follow it up "
+        f"with {agency.short_name}:\n"
+        f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n\n"
+        "This e-mail does not contain the details of the concern.\n"
+    )
+    return subject, body
+
+
+def send_escalations_overdue(now: dt.datetime) -> dict[str, int]:
+    """Tell the receiving agency's leads and the coordinators, at once whatever their e-mail
+    choice, about each escalation still not acknowledged past its deadline: once per
+    escalation, recorded in the same transaction as the sending so a failure is retried on
+    the next run and a second run (or worker) sends nothing."""
+    overdue = (
+        Escalation.objects.filter(
+            status=Escalation.Status.RAISED,
+            acknowledge_by__lt=now,
+            overdue_notice__isnull=True,
+        )
+        .select_related("audit", "case", "raised_to_agency")
+        .order_by("acknowledge_by", "pk")
+    )
+    sent = skipped = 0
+    for escalation in overdue:
+        recipients = escalation_recipients(escalation)
+        subject, body = _escalation_overdue_text(escalation)
+        try:
+            with transaction.atomic():
+                EscalationOverdueNotice.objects.create(
+                    escalation=escalation,
+                    sent_at=now,
+                    recipients=[user.email for user in recipients],
+                )
+                for user in recipients:
+                    _send(subject, body, user, urgent=True)
+        except IntegrityError:
+            skipped += 1  # another worker sent it first
+            continue
+        sent += 1
+    return {"sent": sent, "already_sent": skipped}
 
 
 # --- Submitted and signed off ---------------------------------------------------------------
@@ -157,7 +210,7 @@ def send_return_submitted(return_id: int) -> int:
     )
     recipients = agency_people(agency_return.agency_id, (Role.AGENCY_LEAD,))
     for user in recipients:
-        _send(subject, body, user.email)
+        _send(subject, body, user)
     return len(recipients)
 
 
@@ -183,7 +236,7 @@ def send_return_signed_off(return_id: int) -> int:
     )
     recipients = _auditors_of(agency_return)
     for user in recipients:
-        _send(subject, body, user.email)
+        _send(subject, body, user)
     return len(recipients)
 
 
@@ -211,7 +264,7 @@ def send_return_sent_back(return_id: int) -> int:
         f"Sign in to read what needs to change, then edit and submit it again:\n{link}\n"
     )
     for user in recipients:
-        _send(subject, body, user.email)
+        _send(subject, body, user)
     return len(recipients)
 
 
@@ -338,7 +391,7 @@ def send_reminders_now(audit_id: int, today: dt.date) -> int:
         kind = ReminderKind.AFTER if preview.group.due < today else ReminderKind.BEFORE
         subject, body = _reminder_text(preview.group, kind)
         for user in preview.recipients:
-            _send(subject, body, user.email)
+            _send(subject, body, user)
             sent += 1
     return sent
 
@@ -373,7 +426,7 @@ def send_return_reminders(today: dt.date) -> dict[str, int]:
                     )
                     # Sent inside the transaction: if sending fails, the record goes too and
                     # tomorrow's run tries again.
-                    _send(subject, body, user.email)
+                    _send(subject, body, user)
             except IntegrityError:
                 skipped += 1
                 continue

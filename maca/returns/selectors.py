@@ -17,6 +17,7 @@ from django.utils import timezone
 from maca.accounts.models import Agency, Role
 from maca.audits.models import (
     AUDIT_STATUS_ORDER,
+    ESCALATION_CLOSED_STATUSES,
     AgencyInvolvement,
     AgencyReturn,
     Answer,
@@ -223,6 +224,7 @@ class EscalationPermissions:
     can_acknowledge: bool
     can_record_action: bool
     can_resolve: bool
+    can_withdraw: bool = False
 
 
 def escalation_rows(access: AuditAccess) -> list[EscalationRow]:
@@ -236,7 +238,14 @@ def escalation_detail(access: AuditAccess, escalation_id: int) -> Escalation:
     require_cases(access)
     escalation = (
         escalations_for_audit(access)
-        .select_related("from_return", "raised_by", "acknowledged_by", "actioned_by", "resolved_by")
+        .select_related(
+            "from_return",
+            "raised_by",
+            "acknowledged_by",
+            "actioned_by",
+            "resolved_by",
+            "withdrawn_by",
+        )
         .filter(pk=escalation_id)
         .first()
     )
@@ -245,7 +254,12 @@ def escalation_detail(access: AuditAccess, escalation_id: int) -> Escalation:
     return escalation
 
 
-def escalation_permissions(access: AuditAccess, escalation: Escalation) -> EscalationPermissions:
+def escalation_permissions(
+    access: AuditAccess, escalation: Escalation, user: Any = None
+) -> EscalationPermissions:
+    """What the person may do next. Withdrawing (with a reason) is for whoever raised it and
+    the coordinators, while it is still open."""
+    raised_it = user is not None and escalation.raised_by_id == getattr(user, "pk", None)
     receives = (
         escalation.raised_to_agency_id in access.agency_ids
         and escalation.raised_to_agency_id in access.roles.lead_agency_ids()
@@ -257,7 +271,26 @@ def escalation_permissions(access: AuditAccess, escalation: Escalation) -> Escal
         can_record_action=may_act and status == Escalation.Status.ACKNOWLEDGED,
         can_resolve=may_act
         and status in {Escalation.Status.ACKNOWLEDGED, Escalation.Status.ACTIONED},
+        can_withdraw=(access.is_coordinator or raised_it)
+        and status not in ESCALATION_CLOSED_STATUSES,
     )
+
+
+def open_escalations_like(
+    access: AuditAccess, *, case_id: int, agency_id: int, urgency: str, summary: str
+) -> list[Escalation]:
+    """Open escalations a new one would repeat: the same child, the same receiving agency, and
+    the same urgency or the same summary (compared without case or spacing)."""
+    same = [
+        escalation
+        for escalation in escalations_for_audit(access)
+        .filter(case_id=case_id, raised_to_agency_id=agency_id)
+        .exclude(status__in=ESCALATION_CLOSED_STATUSES)
+        .order_by("raised_at", "pk")
+        if escalation.urgency == urgency
+        or " ".join(escalation.public_summary.lower().split()) == " ".join(summary.lower().split())
+    ]
+    return same
 
 
 @dataclass(frozen=True)
@@ -396,7 +429,7 @@ def dashboard_for(user: Any) -> Dashboard:
         board.returns_to_review = [item for item in items if item.status in REVIEWABLE_STATUSES]
         open_escalations = (
             Escalation.objects.filter(audit__in=coordinated)
-            .exclude(status=Escalation.Status.RESOLVED)
+            .exclude(status__in=ESCALATION_CLOSED_STATUSES)
             .select_related("audit", "case", "raised_to_agency", "raised_by_agency")
             .order_by("acknowledge_by", "raised_at")
         )

@@ -31,6 +31,7 @@ from maca.audits.models import (
 )
 from maca.audits.selectors import AuditAccess
 from maca.core.history import recorded_as
+from maca.core.templatetags.time_tags import clock_time
 from maca.returns import deadlines
 from maca.returns.selectors import (
     EDITABLE_STATUSES,
@@ -96,8 +97,8 @@ def _when(moment: dt.datetime | None) -> str:
         return "just now"
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
-        return f"at {local:%H:%M}"
-    return f"on {local.day} {local:%B} at {local:%H:%M}"
+        return f"at {clock_time(local)}"
+    return f"on {local.day} {local:%B} at {clock_time(local)}"
 
 
 # --- Saving a return ------------------------------------------------------------------------
@@ -663,6 +664,34 @@ def escalation_resolve(
             "public_outcome": public_outcome.strip(),
             "resolved_at": timezone.now(),
             "resolved_by": user,
+        },
+    )
+
+
+@transaction.atomic
+def escalation_withdraw(
+    *, access: AuditAccess, user: Any, escalation: Escalation, reason: str
+) -> Escalation:
+    """Take back an escalation raised in error or twice, with the reason, in its history. It
+    stays on the list as withdrawn and no longer counts as outstanding."""
+    if not escalation_permissions(access, escalation, user).can_withdraw:
+        raise PermissionDenied("You cannot withdraw this escalation")
+    if not reason.strip():
+        raise ReturnError("Enter why the escalation is being withdrawn")
+    return _escalation_step(
+        escalation=escalation,
+        user=user,
+        allowed_from={
+            Escalation.Status.RAISED,
+            Escalation.Status.ACKNOWLEDGED,
+            Escalation.Status.ACTIONED,
+        },
+        to_status=Escalation.Status.WITHDRAWN,
+        action="withdrawn",
+        values={
+            "withdrawal_reason": reason.strip(),
+            "withdrawn_at": timezone.now(),
+            "withdrawn_by": user,
         },
     )
 

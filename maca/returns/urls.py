@@ -37,4 +37,9 @@ urlpatterns = [
         views.escalation_resolve,
         name="escalation-resolve",
     ),
+    path(
+        f"{ESCALATIONS}<int:escalation_id>/withdraw/",
+        views.escalation_withdraw,
+        name="escalation-withdraw",
+    ),
 ]

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maca.accounts.requests import signed_in_user
-from maca.audits.models import Escalation
+from maca.audits.models import AgencyReturn, Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.templatetags.time_tags import clock_time
 from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, notify, selectors, services
 from maca.returns.forms import (
@@ -30,6 +31,7 @@ from maca.returns.forms import (
     ResolveForm,
     SendBackForm,
     UploadForm,
+    WithdrawForm,
     build_form_view,
     build_readonly_view,
     field_view,
@@ -172,7 +174,7 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
         )
         return redirect(_urls(context)["return"])
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
-    note = f"Your answers were saved as a draft at {saved_at:%H:%M}."
+    note = f"Your answers were saved as a draft at {clock_time(saved_at)}."
     if data.immediate_concern:
         note += " You marked an immediate concern: raise an escalation now if you have not."
     messages.success(request, note)
@@ -251,7 +253,7 @@ def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
         )
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
     return JsonResponse(
-        {"saved": True, "revision": agency_return.revision, "saved_at": f"{saved_at:%H:%M}"}
+        {"saved": True, "revision": agency_return.revision, "saved_at": clock_time(saved_at)}
     )
 
 
@@ -470,39 +472,21 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
         agencies=choices.agencies,
         raising_agencies=choices.raising_agencies,
     )
+    duplicates: list[Escalation] = []
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
-        cases = {case.pk: case for case in choices.cases}
-        agencies = {agency.pk: agency for agency in choices.agencies}
-        raised_by = agencies.get(cleaned["raised_by_agency"] or 0)
-        if from_return is not None and from_return.case_id != cleaned["case"]:
-            from_return = None
-        try:
-            escalation = services.escalation_raise(
-                access=access,
-                user=request.user,
-                request=services.EscalationRequest(
-                    case=cases[cleaned["case"]],
-                    raised_to_agency=agencies[cleaned["raised_to_agency"]],
-                    raised_by_agency=raised_by,
-                    from_return=from_return,
-                    urgency=cleaned["urgency"],
-                    concern=cleaned["concern"],
-                    public_summary=cleaned["public_summary"],
-                    disagreement_policy_used=cleaned["disagreement_policy_used"],
-                ),
+        if request.POST.get("confirm_duplicate") != "yes":
+            duplicates = selectors.open_escalations_like(
+                access,
+                case_id=cleaned["case"],
+                agency_id=cleaned["raised_to_agency"],
+                urgency=cleaned["urgency"],
+                summary=cleaned["public_summary"],
             )
-        except services.ReturnError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            deadline = timezone.localtime(escalation.acknowledge_by)
-            messages.success(
-                request,
-                f"Escalation raised. The leads of {escalation.raised_to_agency.short_name} and the "
-                f"audit's coordinator have been told; it must be acknowledged by the end of "
-                f"{deadline:%A} {deadline.day} {deadline:%B %Y}.",
-            )
-            return redirect("returns:escalation", slug=slug, escalation_id=escalation.pk)
+        if not duplicates:
+            raised = _raise_escalation(request, access, form, choices, from_return)
+            if raised is not None:
+                return raised
     fields = _escalation_fields(form, bool(choices.raising_agencies))
     return render(
         request,
@@ -512,11 +496,54 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
             "audit": access.audit,
             "fields": fields,
             "from_return": from_return,
+            "duplicates": duplicates,
             "error_list": form_errors(form, fields),
             "nav_section": "audits",
             "tab": "escalations",
         },
     )
+
+
+def _raise_escalation(
+    request: HttpRequest,
+    access: AuditAccess,
+    form: EscalationForm,
+    choices: selectors.RaiseChoices,
+    from_return: AgencyReturn | None,
+) -> HttpResponse | None:
+    """Raise it and go to its page; None (with the refusal on the form) if refused."""
+    cleaned = form.cleaned_data
+    cases = {case.pk: case for case in choices.cases}
+    agencies = {agency.pk: agency for agency in choices.agencies}
+    raised_by = agencies.get(cleaned["raised_by_agency"] or 0)
+    if from_return is not None and from_return.case_id != cleaned["case"]:
+        from_return = None
+    try:
+        escalation = services.escalation_raise(
+            access=access,
+            user=request.user,
+            request=services.EscalationRequest(
+                case=cases[cleaned["case"]],
+                raised_to_agency=agencies[cleaned["raised_to_agency"]],
+                raised_by_agency=raised_by,
+                from_return=from_return,
+                urgency=cleaned["urgency"],
+                concern=cleaned["concern"],
+                public_summary=cleaned["public_summary"],
+                disagreement_policy_used=cleaned["disagreement_policy_used"],
+            ),
+        )
+    except services.ReturnError as refusal:
+        form.add_error(None, refusal.message)
+        return None
+    deadline = timezone.localtime(escalation.acknowledge_by)
+    messages.success(
+        request,
+        f"Escalation raised. The leads of {escalation.raised_to_agency.short_name} and the "
+        f"audit's coordinator have been told; it must be acknowledged by the end of "
+        f"{deadline:%A} {deadline.day} {deadline:%B %Y}.",
+    )
+    return redirect("returns:escalation", slug=access.audit.slug, escalation_id=escalation.pk)
 
 
 def _escalation_fields(form: EscalationForm, has_raising_agencies: bool) -> list[FieldView]:
@@ -547,22 +574,26 @@ def _render_escalation(
     acknowledge: AcknowledgeForm | None = None,
     action: ActionForm | None = None,
     resolve: ResolveForm | None = None,
+    withdraw: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    permissions = selectors.escalation_permissions(access, escalation)
+    permissions = selectors.escalation_permissions(access, escalation, request.user)
     acknowledge = acknowledge or AcknowledgeForm()
     action = action or ActionForm()
     resolve = resolve or ResolveForm()
+    withdraw = withdraw or WithdrawForm()
     acknowledge_fields = [field_view(acknowledge["note"], "textarea", label_class="govuk-label--s")]
     action_fields = [field_view(action["action_taken"], "textarea", label_class="govuk-label--s")]
     resolve_fields = [
         field_view(resolve["outcome"], "textarea", label_class="govuk-label--s"),
         field_view(resolve["public_outcome"], "input", label_class="govuk-label--s"),
     ]
+    withdraw_fields = [field_view(withdraw["reason"], "textarea", label_class="govuk-label--s")]
     error_list = (
         form_errors(acknowledge, acknowledge_fields)
         + form_errors(action, action_fields)
         + form_errors(resolve, resolve_fields)
+        + form_errors(withdraw, withdraw_fields)
     )
     return render(
         request,
@@ -576,6 +607,7 @@ def _render_escalation(
             "acknowledge_fields": acknowledge_fields,
             "action_fields": action_fields,
             "resolve_fields": resolve_fields,
+            "withdraw_fields": withdraw_fields,
             "error_list": error_list,
             "nav_section": "audits",
             "tab": "escalations",
@@ -589,11 +621,12 @@ def _escalation_step(
 ) -> HttpResponse:
     access = _audit(request, slug)
     escalation = selectors.escalation_detail(access, escalation_id)
-    permissions = selectors.escalation_permissions(access, escalation)
+    permissions = selectors.escalation_permissions(access, escalation, request.user)
     allowed = {
         "acknowledge": permissions.can_acknowledge,
         "action": permissions.can_record_action,
         "resolve": permissions.can_resolve,
+        "withdraw": permissions.can_withdraw,
     }[step]
     if not allowed:
         raise Http404("No escalation found")
@@ -603,6 +636,7 @@ def _escalation_step(
         "acknowledge": AcknowledgeForm(request.POST),
         "action": ActionForm(request.POST),
         "resolve": ResolveForm(request.POST),
+        "withdraw": WithdrawForm(request.POST),
     }
     form = forms_by_step[step]
     if not form.is_valid():
@@ -623,6 +657,11 @@ def _escalation_step(
                 action_taken=cleaned["action_taken"],
             )
             done = "Action recorded."
+        elif step == "withdraw":
+            services.escalation_withdraw(
+                access=access, user=request.user, escalation=escalation, reason=cleaned["reason"]
+            )
+            done = "Escalation withdrawn. It stays on the list, marked withdrawn."
         else:
             services.escalation_resolve(
                 access=access,
@@ -649,6 +688,10 @@ def escalation_action(request: HttpRequest, slug: str, escalation_id: int) -> Ht
 
 def escalation_resolve(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     return _escalation_step(request, slug, escalation_id, "resolve")
+
+
+def escalation_withdraw(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    return _escalation_step(request, slug, escalation_id, "withdraw")
 
 
 # --- Dashboard ------------------------------------------------------------------------------

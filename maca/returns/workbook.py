@@ -26,6 +26,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -79,10 +80,19 @@ class RowSpec:
     evidence: str | None = None  # None: no evidence cell on this row
     reason: str | None = None  # None: no reason cell on this row
     reason_label: str = ""
+    reason_required: bool = False
     item: QuestionItem | None = None
 
     @property
     def allowed(self) -> str:
+        """What the answer may be and, on rows with a reason cell, whether it is needed."""
+        if self.reason is None:
+            return self._answer_allowed
+        needed = "required" if self.reason_required else "optional"
+        return f"{self._answer_allowed}\nReason in column H: {needed}"
+
+    @property
+    def _answer_allowed(self) -> str:
         if self.kind == "option" or self.kind == "yes_no":
             return "One of: " + ", ".join(option.label for option in self.options)
         if self.kind == "multi":
@@ -129,7 +139,7 @@ def _rows(context: ReturnContext, data: ReturnInput) -> list[RowSpec]:
                 RowSpec(f"{prefix}:grade", title, "", "Section grade (give the reason in H)",
                         kind="option", options=section.grade_options,
                         answer=option.label if option else "", reason=summary.grade_reason,
-                        reason_label="Reason for the section grade")
+                        reason_label="Reason for the section grade", reason_required=True)
             )  # fmt: skip
     summary_title = "Summary"
     for name in ("good_practice", "areas_for_development", "recommendations"):
@@ -142,7 +152,7 @@ def _rows(context: ReturnContext, data: ReturnInput) -> list[RowSpec]:
             RowSpec("o:overall_grade", summary_title, "", "Overall grade (give the reason in H)",
                     kind="option", options=structure.overall_options,
                     answer=option.label if option else "", reason=data.overall_reason,
-                    reason_label="Reason for the overall grade")
+                    reason_label="Reason for the overall grade", reason_required=True)
         )  # fmt: skip
     rows.append(
         RowSpec("o:immediate_concern", summary_title, "",
@@ -180,6 +190,7 @@ def _question_row(title: str, item: QuestionItem, answer: AnswerInput) -> RowSpe
         answer=value,
         evidence=answer.evidence if item.shows_evidence else None,
         reason=answer.reason if item.shows_reason else None,
+        reason_required=item.needs_reason,
         item=item,
     )
 
@@ -304,9 +315,10 @@ def _write_intro(sheet: Worksheet, context: ReturnContext) -> None:
         (f"Returns due: {due.day} {due:%B %Y}" if due else "Returns due: not set", False),
         (
             "Fill in the shaded cells in columns F (answer), G (evidence) and H (reason) only. "
-            "Choose answers from the drop-down lists. Do not type formulas. Upload the file on "
-            "the return's page in maca; it is checked cell by cell and nothing is saved unless "
-            "every cell is right.",
+            "Where column E says 'Reason in column H: required', give a reason. Choose answers "
+            "from the drop-down lists. Do not type formulas. Upload the file on the return's "
+            "page in maca; every problem is listed at once, by sheet, row and column, and "
+            "nothing is saved until every cell is right.",
             False,
         ),
     ]
@@ -342,18 +354,33 @@ def workbook_filename(context: ReturnContext) -> str:
 # --- Reading --------------------------------------------------------------------------------
 
 
+COLUMN_NAMES = {ANSWER: "Answer", EVIDENCE: "Evidence", REASON: "Reason", KEY: "Key"}
+
+
+def cell_place(sheet: str, cell: str) -> str:
+    """Where a cell is, as a person looks for it: "Sheet Return, row 12, column F (Answer)"."""
+    column, row = coordinate_from_string(cell)
+    name = COLUMN_NAMES.get(column) if sheet == SHEET else None
+    return f"Sheet {sheet}, row {row}, column {column}" + (f" ({name})" if name else "")
+
+
 @dataclass
 class _Reader:
     context: ReturnContext
     errors: list[str] = field(default_factory=list)
+    # Cells whose value was refused: "missing" would only repeat what is already said there.
+    refused: set[str] = field(default_factory=set)
 
     def error(self, cell: str, message: str) -> None:
-        self.errors.append(f"{SHEET}!{cell}: {message}")
+        self.refused.add(cell)
+        self.errors.append(f"{cell_place(SHEET, cell)}: {message}")
 
 
 def read_return_workbook(context: ReturnContext, content: bytes) -> tuple[ReturnInput, int]:
     """The values in a filled workbook and the revision it was made from, or `WorkbookInvalid`
-    listing every problem with its cell."""
+    listing every problem with its sheet, row and column, all found in one pass: a refused
+    value, a formula, a missing answer or reason, a workbook out of date. Only a workbook that
+    cannot be read at all, or is for another return, stops at the first problem."""
     workbook = _open(content)
     if SHEET not in workbook.sheetnames:
         names = ", ".join(f"'{name}'" for name in workbook.sheetnames)
@@ -368,9 +395,11 @@ def read_return_workbook(context: ReturnContext, content: bytes) -> tuple[Return
             [f"The workbook has no '{META}' sheet, so maca cannot tell which return it is for. "
              "Download a fresh workbook from this return's page."]
         )  # fmt: skip
-    revision = _check_meta(context, workbook[META])
+    revision, out_of_date = _check_meta(context, workbook[META])
     sheet = workbook[SHEET]
     reader = _Reader(context)
+    if out_of_date:
+        reader.errors.append(out_of_date)
     _check_formulas(reader, sheet)
     rows_by_key = _rows_by_key(reader, sheet)
     specs = _rows(context, ReturnInput())
@@ -385,11 +414,13 @@ def read_return_workbook(context: ReturnContext, content: bytes) -> tuple[Return
             )
             continue
         _read_row(reader, sheet, spec, row, data, cells)
-    if reader.errors:
-        raise WorkbookInvalid(reader.errors)
     for problem in problems_for_submit(context.structure, data):
         cell = cells.get(problem.key)
-        reader.errors.append(f"{SHEET}!{cell}: {problem.message}" if cell else problem.message)
+        if cell in reader.refused:
+            continue
+        reader.errors.append(
+            f"{cell_place(SHEET, cell)}: {problem.message}" if cell else problem.message
+        )
     if reader.errors:
         raise WorkbookInvalid(reader.errors)
     return data, revision
@@ -413,14 +444,17 @@ def _open(content: bytes) -> Any:
         raise not_xlsx from None
 
 
-def _check_meta(context: ReturnContext, meta: Worksheet) -> int:
+def _check_meta(context: ReturnContext, meta: Worksheet) -> tuple[int, str]:
+    """The revision the workbook was made from, and the problem if the return has been saved
+    since (reported with the rest, not alone); refuses at once a workbook that is not for this
+    return."""
     values = {
         str(meta.cell(row=row, column=1).value or ""): meta.cell(row=row, column=2).value
         for row in range(1, 10)
     }
     if values.get("format") != FORMAT:
         raise WorkbookInvalid(
-            [f"{META}!B1: this is not a maca return workbook. Download a fresh one."]
+            [f"{cell_place(META, 'B1')}: this is not a maca return workbook. Download a fresh one."]
         )
     try:
         case_id = int(values.get("case_id") or 0)
@@ -433,20 +467,18 @@ def _check_meta(context: ReturnContext, meta: Worksheet) -> int:
     if case_id != context.case.pk or agency_id != context.agency.pk:
         raise WorkbookInvalid(
             [
-                f"{META}!B3: this workbook is for a different child or agency, not "
+                f"{cell_place(META, 'B3')}: this workbook is for a different child or agency, not "
                 f"{context.agency.short_name}'s return for {context.case.pseudonym}."
             ]
         )
     if revision != context.revision:
-        raise WorkbookInvalid(
-            [
-                f"{META}!B5: the return has been saved since this workbook was downloaded "
-                f"(the workbook is of version {revision}; the return is now at version "
-                f"{context.revision}). Nothing has been saved. Download a fresh workbook, "
-                "copy your answers into it and upload that."
-            ]
+        return revision, (
+            f"{cell_place(META, 'B5')}: the return has been saved since this workbook was "
+            f"downloaded (the workbook is of version {revision}; the return is now at version "
+            f"{context.revision}). Nothing has been saved. Download a fresh workbook, copy your "
+            "answers into it and upload that."
         )
-    return revision
+    return revision, ""
 
 
 def _check_formulas(reader: _Reader, sheet: Worksheet) -> None:

@@ -1,5 +1,5 @@
-"""Nobody with a child-level role reaches a child-level page before setting up two-factor
-authentication; readers and administrators are not forced."""
+"""Nobody with a child-level role reaches a child-level page, and no administrator reaches the
+people pages, before setting up two-factor authentication; readers are not forced."""
 
 from __future__ import annotations
 
@@ -154,11 +154,24 @@ def test_setting_up_shows_recovery_codes_once_and_then_lets_them_in(client, buil
     assert client.get(reverse("audits:list")).status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.READER, Role.ADMINISTRATOR])
-def test_readers_and_administrators_are_not_forced(client, role):
-    client.force_login(person_with_role(role, mfa=False))
+def test_readers_are_not_forced(client):
+    client.force_login(person_with_role(Role.READER, mfa=False))
     assert client.get(reverse("audits:list")).status_code == 200
     assert client.get(reverse("tracker:list")).status_code == 200
+
+
+def test_administrators_must_set_up_before_managing_people(client):
+    admin = person_with_role(Role.ADMINISTRATOR, mfa=False)
+    client.force_login(admin)
+    mark_recently_authenticated(client, admin)
+    set_up = reverse("mfa_activate_totp")
+    for url in (reverse("manage:people"), reverse("manage:organisations"), reverse("audits:list")):
+        assert client.get(url)["Location"] == set_up, url
+
+
+def test_an_administrator_with_an_authenticator_manages_people(client):
+    client.force_login(person_with_role(Role.ADMINISTRATOR))
+    assert client.get(reverse("manage:people")).status_code == 200
 
 
 def test_the_api_refuses_their_browser_session(client, built):

@@ -333,14 +333,14 @@ def test_overdue_reminders_go_once_per_due_date():
 
     first = action_reminders_send(today=TODAY)
     assert first.sent == 1
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert "Overdue" in message.subject
-    assert lead.email in message.to and built.coordinator.email in message.to
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [lead.email, built.coordinator.email]
+    )
+    assert all("Overdue" in message.subject for message in mail.outbox)
     assert ActionReminder.objects.get().action == overdue
 
     second = action_reminders_send(today=TODAY + dt.timedelta(days=1))
-    assert second.sent == 0 and len(mail.outbox) == 1
+    assert second.sent == 0 and len(mail.outbox) == 2
 
     # A new due date that also passes earns one new reminder.
     overdue.due = cast(Any, PartialDate(2024, 9, 1))
@@ -355,7 +355,7 @@ def test_reminder_command_queues_the_task_and_can_send_now():
     out = StringIO()
     call_command("action_reminders", stdout=out)  # the test backend runs tasks at once
     assert "Queued the overdue action reminders" in out.getvalue()
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 1  # the coordinator: the owner agency has no lead
     out = StringIO()
     call_command("action_reminders", "--now", stdout=out)
     assert "Sent 0 overdue reminder(s)" in out.getvalue()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from maca.accounts.models import Agency, User
 from maca.audits.models import (
     AUDIT_STATUS_ORDER,
+    ESCALATION_CLOSED_STATUSES,
     AgencyInvolvement,
     AgencyReturn,
     Answer,
@@ -160,7 +161,7 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
     if target == AuditStatus.MODERATION and not audit.panel_memberships.exists():
         blockers.append("Name the audit's panel (set-up: Coordinators and panel) first.")
     if target == AuditStatus.CLOSED:
-        open_count = audit.escalations.exclude(status=Escalation.Status.RESOLVED).count()
+        open_count = audit.escalations.exclude(status__in=ESCALATION_CLOSED_STATUSES).count()
         if open_count:
             blockers.append(
                 f"{open_count} escalation{'s are' if open_count != 1 else ' is'} still open: "

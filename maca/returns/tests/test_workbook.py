@@ -151,7 +151,10 @@ def test_answer_outside_the_allowed_list_is_refused_with_its_cell(client, world:
     row = row_of(workbook, world, "Q2.1")
     workbook["Return"][f"F{row}"].value = "Maybe"
     page = _refused(client, world, workbook)
-    assert f"Return!F{row}: &#x27;Maybe&#x27; is not one of Yes, No, Partial, N/A" in page
+    assert (
+        f"Sheet Return, row {row}, column F (Answer): &#x27;Maybe&#x27; is not one of Yes, No, "
+        "Partial, N/A" in page
+    )
 
 
 def test_missing_required_value_is_refused_with_its_cell(client, world: World):
@@ -163,8 +166,11 @@ def test_missing_required_value_is_refused_with_its_cell(client, world: World):
     workbook["Return"][f"H{q24}"].value = None
     workbook["Return"][f"F{q21}"].value = None
     page = _refused(client, world, workbook)
-    assert f"Return!H{q24}: Q2.4: give a reason for the grade" in page
-    assert f"Return!F{q21}: Q2.1 Was a transfer document sent?: choose an answer" in page
+    assert f"Sheet Return, row {q24}, column H (Reason): Q2.4: give a reason for the grade" in page
+    assert (
+        f"Sheet Return, row {q21}, column F (Answer): Q2.1 Was a transfer document sent?: "
+        "choose an answer" in page
+    )
 
 
 def test_formula_in_a_cell_is_refused(client, world: World):
@@ -174,7 +180,7 @@ def test_formula_in_a_cell_is_refused(client, world: World):
     row = row_of(workbook, world, "Q1.1")
     workbook["Return"][f"G{row}"].value = '=HYPERLINK("http://example.org","x")'
     page = _refused(client, world, workbook)
-    assert f"Return!G{row}: contains a formula" in page
+    assert f"Sheet Return, row {row}, column G (Evidence): contains a formula" in page
 
 
 def test_wrong_sheet_is_refused(client, world: World):
@@ -231,3 +237,66 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(client, world: World
     assert sheet[f"F{rows['o:good_practice']}"].quotePrefix
     for row in sheet.iter_rows():
         assert all(c.data_type != "f" for c in row)
+
+
+def test_every_problem_is_reported_on_the_first_upload(client, world: World):
+    """A workbook with problems of every kind (a value not allowed, a date that is no date, a
+    formula, answers and reasons left out, and saved online since it was downloaded) is
+    refused once, listing all of them with sheet, row and column."""
+    client.force_login(world.auditor_a)
+    workbook = download(client, world)
+    fill(workbook, world)
+    sheet = workbook["Return"]
+    rows = rows_by_key(sheet)
+    q12, q21, q24, q11 = (
+        row_of(workbook, world, code) for code in ("Q1.2", "Q2.1", "Q2.4", "Q1.1")
+    )
+    sheet[f"F{q21}"].value = "Maybe"
+    sheet[f"F{q12}"].value = "last spring"
+    sheet[f"G{q11}"].value = "=1+1"
+    sheet[f"H{q24}"].value = None
+    sheet[f"F{rows['h:auditor_role']}"].value = None
+    sheet[f"H{rows['o:overall_grade']}"].value = None
+    services.return_save_draft(
+        context=world.context(world.auditor_a),
+        user=world.lead_a,
+        data=services.ReturnInput(auditor_role="Saved online"),
+        revision=0,
+    )
+    page = upload(client, world, workbook).text
+    expected = [
+        "Sheet Meta, row 5, column B: the return has been saved since",
+        f"Sheet Return, row {q11}, column G (Evidence): contains a formula",
+        f"Sheet Return, row {q21}, column F (Answer): &#x27;Maybe&#x27; is not one of",
+        f"Sheet Return, row {q12}, column F (Answer): &#x27;last spring&#x27; is not a date",
+        f"Sheet Return, row {q24}, column H (Reason): Q2.4: give a reason for the grade",
+        f"Sheet Return, row {rows['h:auditor_role']}, column F (Answer): Your role",
+        f"Sheet Return, row {rows['o:overall_grade']}, column H (Reason): Overall grade: give a "
+        "reason",
+    ]
+    missing = [text for text in expected if text not in page]
+    assert not missing, missing
+    # A refused value is not also reported as missing.
+    assert f"row {q21}, column F (Answer): Q2.1 Was a transfer document sent?: choose" not in page
+    assert AgencyReturn.objects.get(case=world.case, agency=world.agency_a).auditor_role == (
+        "Saved online"
+    )
+
+
+def test_the_workbook_says_which_rows_need_a_reason(client, world: World):
+    client.force_login(world.auditor_a)
+    sheet = download(client, world)["Return"]
+    rows = rows_by_key(sheet)
+    allowed = {key: str(sheet[f"E{row}"].value) for key, row in rows.items()}
+    q24, q21, q11 = (row_of_key(world, code) for code in ("Q2.4", "Q2.1", "Q1.1"))
+    assert allowed[q24].endswith("Reason in column H: required")  # a graded question
+    assert allowed[q21].endswith("Reason in column H: optional")  # compliance
+    assert "Reason in column H" not in allowed[q11]  # no reason cell
+    assert allowed["o:overall_grade"].endswith("Reason in column H: required")
+    assert "Reason in column H: required" in str(sheet["A4"].value)
+
+
+def row_of_key(world: World, code: str) -> str:
+    from maca.audits.models import Question
+
+    return f"q:{Question.objects.get(section__version=world.version, code=code).pk}"
