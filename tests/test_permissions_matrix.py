@@ -160,6 +160,7 @@ ROWS: dict[str, str] = {
     "planning:case-edit": "login ok    404   404   404   404   404   404   404",
     "planning:case-new": "login ok    404   404   404   404   404   404   404",
     "planning:cases": "login ok    404   404   404   404   404   404   404",
+    "planning:figures": "login ok    404   404   404   404   404   404   404",
     "planning:involvement": "login ok    404   404   404   404   404   404   404",
     "planning:people": "login ok    404   404   404   404   404   404   404",
     "planning:plan": "login ok    404   404   404   404   404   404   404",

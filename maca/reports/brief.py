@@ -18,13 +18,22 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
 from maca.accounts.models import Role
 from maca.accounts.selectors import Roles
-from maca.audits.models import Audit
-from maca.audits.selectors import AuditAccess, CohortProfile, audit_agencies, cohort_profile
+from maca.audits.models import UNIT_WORDS, Audit
+from maca.audits.selectors import (
+    AuditAccess,
+    Breakdown,
+    CohortProfile,
+    StatedFigures,
+    audit_agencies,
+    cohort_profile,
+    stated_figures,
+)
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import Action, ActionStatus, AuditReview, Finding
 from maca.learning.selectors import (
@@ -205,6 +214,16 @@ class BriefResource:
 
 
 @dataclass(frozen=True)
+class BriefGrades:
+    """Grade results as counts of a stated base, each with its percentage; `rounding` says how
+    the percentages were rounded, so a reader can check them."""
+
+    lead: str  # "Of the 45 assessments graded for the quality of practice:"
+    counts: tuple[str, ...]  # "Good or outstanding: 31 of 45 (69%)"
+    rounding: str
+
+
+@dataclass(frozen=True)
 class Brief:
     slug: str
     title: str
@@ -230,6 +249,10 @@ class Brief:
     sections: tuple[BriefSection, ...] = LEARNING_BRIEF.sections
     document_name: str = LEARNING_BRIEF.document_name
     scope: tuple[tuple[str, str], ...] = ()
+    # Added with the audit's figures: the cohort as stated (beyond what case rows give) and
+    # the grade results.
+    cohort_figures: tuple[str, ...] = ()
+    grades: BriefGrades | None = None
 
     @property
     def document_title(self) -> str:
@@ -262,7 +285,8 @@ def section_is_empty(brief: Brief, section: BriefSection) -> bool:
     content: dict[str, object] = {
         SectionKind.INTRO: brief.intro,
         SectionKind.SCOPE: brief.scope,
-        SectionKind.COHORT: brief.children or brief.needs,
+        SectionKind.COHORT: brief.children or brief.needs or brief.cohort_figures,
+        SectionKind.GRADES: brief.grades,
         SectionKind.WORRIES: brief.worries,
         SectionKind.GOOD_PRACTICE: brief.good_practice,
         SectionKind.THEMES: brief.themes,
@@ -297,6 +321,7 @@ def build_brief(access: AuditAccess) -> Brief:
     agencies = tuple(agency.short_name for agency in audit_agencies(audit))
     count = profile.case_count
     is_past = audit_is_past(audit)
+    figures = stated_figures(audit, case_count=count)
 
     return Brief(
         slug=audit.slug,
@@ -327,6 +352,8 @@ def build_brief(access: AuditAccess) -> Brief:
         sections=sections,
         document_name=document_name,
         scope=_scope(audit) if any(s.kind == SectionKind.SCOPE for s in sections) else (),
+        cohort_figures=_cohort_figures(figures, is_past=is_past),
+        grades=_grades(figures),
     )
 
 
@@ -344,6 +371,67 @@ def _children_sentences(profile: CohortProfile, count: int) -> tuple[str, ...]:
     if youngest is None or oldest is None:
         return ()
     return (_ages_sentence(count, youngest.age_display, oldest.age_display),)
+
+
+def _cohort_figures(figures: StatedFigures, *, is_past: bool) -> tuple[str, ...]:
+    """The cohort as the audit stated it, in the words of its unit; the count and ages are
+    left to the case rows' sentence when the audit has them."""
+    sentences = []
+    if not figures.count_from_case_rows and (
+        figures.count or figures.description or figures.age_range
+    ):
+        what = unit_words(figures.unit, figures.count)
+        if figures.count:
+            what = f"{number_words(figures.count)} {what}"
+        if figures.description:
+            what = f"{what} {figures.description}"
+        if figures.age_range:
+            what = f"{what} aged {figures.age_range}"
+        verb = "looked at" if is_past else "will look at"
+        sentences.append(sentence(f"The audit {verb} {what}"))
+    sentences += [_breakdown_sentence(breakdown) for breakdown in figures.breakdowns]
+    return tuple(sentences)
+
+
+def _breakdown_sentence(breakdown: Breakdown) -> str:
+    counts = join_words(f"{item.count} {item.label}" for item in breakdown.counts)
+    return sentence(f"{breakdown.group.strip() or 'Of these'}: {counts}")
+
+
+def _grades(figures: StatedFigures) -> BriefGrades | None:
+    base = figures.grades_base
+    if not base or not figures.grades:
+        return None
+    graded = f"{number_words(base)} {unit_words(figures.unit, base)} graded"
+    if figures.grades_of:
+        graded = f"{graded} for {figures.grades_of}"
+    merged = tuple(
+        f"{item.label[:1].upper()}{item.label[1:]} (together): {item.count} of {base} "
+        f"({percent(item.count, base)})"
+        for item in figures.merged_grades
+    )
+    return BriefGrades(
+        lead=f"Of the {graded}:",
+        counts=tuple(
+            f"{item.label[:1].upper()}{item.label[1:]}: {item.count} of {base} "
+            f"({percent(item.count, base)})"
+            for item in figures.grades
+        )
+        + merged,
+        rounding=f"Percentages are of the {base} graded, rounded to the nearest whole number.",
+    )
+
+
+def percent(count: int, base: int) -> str:
+    """'69%': rounded half up, as people round by hand, not to the even neighbour."""
+    value = (Decimal(100) * count / base).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def unit_words(unit: str, count: int | None) -> str:
+    """'child' or 'children', 'family' or 'families': the unit the audit counted."""
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    return one if count == 1 else many
 
 
 def _escalations(access: AuditAccess) -> tuple[BriefEscalation, ...]:

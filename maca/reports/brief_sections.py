@@ -20,6 +20,7 @@ class SectionKind(models.TextChoices):
     INTRO = "intro", "What the audit did and why"
     SCOPE = "scope", "The audit's scope: theme, terms of reference, lines of enquiry, sample"
     COHORT = "cohort", "The children in the audit (cohort)"
+    GRADES = "grades", "Grade results"
     WORRIES = "worries", "Findings: worries"
     GOOD_PRACTICE = "good_practice", "Findings: good practice"
     THEMES = "themes", "Findings: themes for learning"
@@ -94,8 +95,10 @@ SEVEN_MINUTE_BRIEFING = ShippedTemplate(
     document_name="7-minute briefing",
     sections=(
         S(K.INTRO, "Background"),
+        S(K.COHORT, "Who the audit looked at"),
         S(K.TEXT, "Why it matters"),
         S(K.WORRIES, "What we found"),
+        S(K.GRADES, "How the work was graded"),
         S(K.GOOD_PRACTICE, "What we found working well"),
         S(K.THEMES, "What it means for practice"),
         S(K.ACTIONS, "What to do: our expectations"),
@@ -114,6 +117,11 @@ BOARD_REPORT = ShippedTemplate(
         S(K.INTRO, "Background"),
         S(K.SCOPE, "Scope of the audit"),
         S(K.COHORT, "The cohort"),
+        S(
+            K.GRADES,
+            "Grades",
+            lead_in="How the audited work was graded, as counts and percentages.",
+        ),
         S(K.THEMES, "Key findings"),
         S(K.GOOD_PRACTICE, "Strengths"),
         S(K.WORRIES, "Areas for development"),

@@ -45,6 +45,7 @@ from maca.reports.brief import (
     Brief,
     BriefAction,
     BriefEscalation,
+    BriefGrades,
     BriefItem,
     BriefLearningCheck,
     BriefResource,
@@ -130,6 +131,14 @@ def _template_fields(data: dict[str, Any]) -> dict[str, Any]:
         )
     if "scope" in data:
         fields["scope"] = tuple((str(label), str(value)) for label, value in data["scope"])
+    # Versions published before the audit's figures have neither and print none.
+    if "cohort_figures" in data:
+        fields["cohort_figures"] = _strings(data["cohort_figures"])
+    if data.get("grades"):
+        grades = data["grades"]
+        fields["grades"] = BriefGrades(
+            lead=grades["lead"], counts=_strings(grades["counts"]), rounding=grades["rounding"]
+        )
     return fields
 
 

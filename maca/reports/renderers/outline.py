@@ -98,9 +98,18 @@ def _scope(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
 
 def _cohort(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield from (para(text) for text in brief.children)
+    yield from (para(text) for text in brief.cohort_figures)
     if brief.needs:
         yield para(W.needs_lead_in)
         yield Bullets(tuple((Text(need),) for need in brief.needs))
+
+
+def _grades(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    if brief.grades is None:
+        return
+    yield para(brief.grades.lead)
+    yield Bullets(tuple((Text(count),) for count in brief.grades.counts))
+    yield para(brief.grades.rounding)
 
 
 def _worries(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
@@ -179,6 +188,7 @@ _SECTION_BLOCKS: dict[str, Callable[[b.Brief, BriefSection], Iterator[Block]]] =
     K.INTRO: _intro,
     K.SCOPE: _scope,
     K.COHORT: _cohort,
+    K.GRADES: _grades,
     K.WORRIES: _worries,
     K.GOOD_PRACTICE: _good_practice,
     K.THEMES: _themes,
