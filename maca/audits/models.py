@@ -11,7 +11,7 @@ from maca.accounts.models import Agency
 from maca.audits import codes
 from maca.core.history import HistoryManager
 from maca.core.models import TimeStampedModel
-from maca.core.partial_dates import PartialDateField
+from maca.core.partial_dates import PartialDate, PartialDateField, range_text
 
 # --- Grading scales -------------------------------------------------------------------------
 
@@ -239,8 +239,16 @@ class Audit(TimeStampedModel):
     lawful_basis = models.TextField(
         blank=True, help_text="e.g. 'Children Act 2004 s16H information request'."
     )
+    partnership_names = models.TextField(
+        blank=True,
+        help_text="The partnership or partnerships that ran the audit, one a line; blank "
+        "means this deployment's partnership.",
+    )
     audit_date = PartialDateField(
         blank=True, help_text="When the audit took place, to the day or the month."
+    )
+    audit_date_until = PartialDateField(
+        blank=True, help_text="Where the audit ran over a time: when it ended."
     )
     returns_due = models.DateField(null=True, blank=True)
     panel_date = models.DateField(null=True, blank=True)
@@ -298,6 +306,21 @@ class Audit(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return AUDIT_STATUS_ORDER.index(self.status) >= AUDIT_STATUS_ORDER.index("published")
+
+    @property
+    def partnerships(self) -> tuple[str, ...]:
+        """Who ran the audit, as it says; the deployment's partnership when it says none."""
+        names = tuple(line.strip() for line in self.partnership_names.splitlines() if line.strip())
+        return names or (settings.PARTNERSHIP_NAME,)
+
+    @property
+    def date_text(self) -> str:
+        """When it took place as people write it: '8 March 2022', '2016/17', '15–19 January
+        2024'; empty when not known."""
+        start, end = self.audit_date, self.audit_date_until
+        if not isinstance(start, PartialDate):
+            return ""
+        return range_text(start, end if isinstance(end, PartialDate) else None)
 
 
 class LineOfEnquiry(models.Model):

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-
 from maca.accounts.models import Role
 from maca.accounts.selectors import Roles
 from maca.audits.models import UNIT_WORDS, Audit
@@ -34,7 +32,7 @@ from maca.audits.selectors import (
     cohort_profile,
     stated_figures,
 )
-from maca.core.partial_dates import PartialDate
+from maca.core.partial_dates import PartialDate, when_text
 from maca.learning.models import Action, ActionStatus, AuditReview, Finding
 from maca.learning.selectors import (
     actions_for_audit,
@@ -151,6 +149,10 @@ class BriefAction:
     is_verified: bool
     done_on: str
     measure_of_success: str
+    # Added with lead owners: the organisation that leads and those that contribute, each a
+    # listed agency or as written. Actions without a lead list their owners as before.
+    lead_owner: str = ""
+    contributors: tuple[str, ...] = ()
 
     @property
     def status_text(self) -> str:
@@ -169,7 +171,11 @@ class BriefAction:
         """Label and value pairs, in the order every format shows them; what the action does
         not record is left out rather than described."""
         rows = []
-        if self.owners:
+        if self.lead_owner:
+            rows.append(("Lead organisation", self.lead_owner))
+            if self.contributors:
+                rows.append(("With", join_words(self.contributors)))
+        elif self.owners:
             rows.append(("Owners" if len(self.owners) > 1 else "Owner", self.owners_text))
         if self.lead_name:
             rows.append(("Lead", self.lead_name))
@@ -327,8 +333,8 @@ def build_brief(access: AuditAccess) -> Brief:
         slug=audit.slug,
         title=audit.title,
         theme=audit.theme,
-        partnership_name=settings.PARTNERSHIP_NAME,
-        date_text=str(audit.audit_date) if audit.audit_date else "",
+        partnership_name=join_words(audit.partnerships),
+        date_text=audit.date_text,
         published_on="" if not audit.is_published else _long_date(audit.published_on),
         is_draft=not audit.is_published,
         intro=_intro(audit, count, review_links, is_past=is_past),
@@ -362,7 +368,7 @@ def audit_is_past(audit: Audit, today: dt.date | None = None) -> bool:
     whole of its date (a day, a month or a year) has gone by."""
     if audit.is_published:
         return True
-    date = _partial(audit.audit_date)
+    date = _partial(audit.audit_date_until) or _partial(audit.audit_date)
     return date is not None and date.latest() < (today or dt.date.today())
 
 
@@ -510,7 +516,7 @@ def _intro(
         if kept:
             intro.append(" ".join(kept))
     if audit.follow_up_of_id is not None and (earlier := audit.follow_up_of) is not None:
-        when = f" ({earlier.audit_date})" if earlier.audit_date else ""
+        when = f" ({earlier.date_text})" if earlier.date_text else ""
         intro.append(f"This audit followed up the earlier audit “{earlier.title}”{when}.")
     return tuple(intro)
 
@@ -518,7 +524,7 @@ def _intro(
 def _opening_sentence(audit: Audit, count: int, *, is_past: bool) -> str:
     """What the audit did, in the past once it is over, and only what the audit holds: the
     number of children only when their records are in it."""
-    when = f" of {audit.audit_date}" if audit.audit_date else ""
+    when = f" of {audit.date_text}" if audit.date_text else ""
     who = _who(audit.cohort_definition)
     if count:
         if count == 1:
@@ -531,11 +537,8 @@ def _opening_sentence(audit: Audit, count: int, *, is_past: bool) -> str:
         return sentence(f"The audit{when} {verb} children {who}")
     date = _partial(audit.audit_date)
     if date is not None:
-        return (
-            f"The audit took place {_when(date)}."
-            if is_past
-            else (f"The audit will take place {_when(date)}.")
-        )
+        when = when_text(date, _partial(audit.audit_date_until))
+        return f"The audit took place {when}." if is_past else f"The audit will take place {when}."
     return ""
 
 
@@ -621,9 +624,12 @@ def _action(action: Action) -> BriefAction:
         # Only a name: an e-mail address does not belong in a published brief.
         lead = action.lead.full_name
     is_done = action.status in {ActionStatus.DONE, ActionStatus.VERIFIED}
+    lead_owner, contributors = _owners(action)
     return BriefAction(
         description=action.description.strip(),
-        owners=tuple(agency.short_name for agency in action.owners.all()),
+        owners=(lead_owner, *contributors) if lead_owner else contributors,
+        lead_owner=lead_owner,
+        contributors=contributors if lead_owner else (),
         lead_name=lead,
         due=str(action.due) if action.due else "No date set",
         # An unrecorded status is not described: the brief says nothing it does not know.
@@ -633,6 +639,18 @@ def _action(action: Action) -> BriefAction:
         done_on=_when(done_on) if is_done and (done_on := _partial(action.done_on)) else "",
         measure_of_success=" ".join(paragraphs(action.measure_of_success)),
     )
+
+
+def _owners(action: Action) -> tuple[str, tuple[str, ...]]:
+    """(the lead organisation, the others): listed agencies by their short names, the rest
+    exactly as written."""
+    listed = list(action.owners.all())
+    lead = action.lead_owner_name.strip()
+    if action.lead_owner_id is not None:
+        lead = next((a.short_name for a in listed if a.pk == action.lead_owner_id), "")
+        lead = lead or (action.lead_owner.short_name if action.lead_owner else "")
+    others = [a.short_name for a in listed if a.pk != action.lead_owner_id]
+    return lead, (*others, *action.other_owner_names)
 
 
 def _review(link: AuditReview, check: ReviewCheck | None) -> BriefReview:
@@ -661,8 +679,8 @@ def _reaudit_sentence(due: PartialDate | None) -> str:
 
 
 def _when(date: PartialDate) -> str:
-    """'on 8 March 2022', 'in March 2022' or 'in 2022'."""
-    return f"on {date}" if date.precision == "day" else f"in {date}"
+    """'on 8 March 2022', 'in March 2022', 'in 2022' or 'in 2016/17'."""
+    return when_text(date)
 
 
 def _partial(value: object) -> PartialDate | None:

@@ -97,7 +97,13 @@ def brief_from_data(data: dict[str, Any]) -> Brief:
             ),
             "escalations": tuple(BriefEscalation(**item) for item in data["escalations"]),
             "actions": tuple(
-                BriefAction(**{**action, "owners": _strings(action["owners"])})
+                BriefAction(
+                    **{
+                        **action,
+                        "owners": _strings(action["owners"]),
+                        "contributors": _strings(action.get("contributors")),
+                    }
+                )
                 for action in data["actions"]
             ),
             "reviews": tuple(
