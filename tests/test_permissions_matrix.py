@@ -191,6 +191,7 @@ ROWS: dict[str, str] = {
     "privacy": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "reports:brief": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-draft": "login 404   404   404   404   404   404   404   404",
+    "reports:brief-audits": "login ok    404   404   404   404   404   404   404",
     "reports:brief-template-choice": "login ok    404   404   404   404   404   404   404",
     "reports:brief-docx": "login ok    404   ok    404   404   404   404   404",
     "reports:brief-md": "login ok    404   ok    404   404   404   404   404",

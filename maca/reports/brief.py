@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from maca.accounts.models import Role
 from maca.accounts.selectors import Roles
@@ -42,7 +43,7 @@ from maca.learning.selectors import (
 )
 from maca.reports.brief_sections import LEARNING_BRIEF, BriefSection, SectionKind
 from maca.reports.figures import ReviewCheck, learning_embedded
-from maca.reports.selectors import public_escalations
+from maca.reports.selectors import linked_audits_for_brief, public_escalations
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Wording:
     )
     needs_lead_in: str = "The children have a range of needs including:"
     relationship: str = "How this audit relates to it"
+    audit_relationship: str = "How it relates to this audit"
     learning_points_lead_in: str = "Its learning points:"
     embedded_lead_in: str = (
         "How far this learning was embedded, from every agency's answers about each child "
@@ -230,6 +232,32 @@ class BriefGrades:
 
 
 @dataclass(frozen=True)
+class BriefLinkedAudit:
+    """Another audit the brief covers: its scope and figures, and how it relates."""
+
+    title: str
+    date_text: str
+    relationship: str
+    note: tuple[str, ...]
+    scope: tuple[tuple[str, str], ...]
+    cohort: tuple[str, ...]
+    grades: BriefGrades | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} ({self.date_text})" if self.date_text else self.title
+
+
+@dataclass(frozen=True)
+class BriefComparison:
+    """The audits side by side: one column each, one row per figure any of them holds."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Brief:
     slug: str
     title: str
@@ -259,6 +287,9 @@ class Brief:
     # the grade results.
     cohort_figures: tuple[str, ...] = ()
     grades: BriefGrades | None = None
+    # Added with programmes: the other audits the brief covers.
+    linked_audits: tuple[BriefLinkedAudit, ...] = ()
+    comparison: BriefComparison | None = None
 
     @property
     def document_title(self) -> str:
@@ -293,6 +324,7 @@ def section_is_empty(brief: Brief, section: BriefSection) -> bool:
         SectionKind.SCOPE: brief.scope,
         SectionKind.COHORT: brief.children or brief.needs or brief.cohort_figures,
         SectionKind.GRADES: brief.grades,
+        SectionKind.PROGRAMME: brief.linked_audits,
         SectionKind.WORRIES: brief.worries,
         SectionKind.GOOD_PRACTICE: brief.good_practice,
         SectionKind.THEMES: brief.themes,
@@ -360,6 +392,7 @@ def build_brief(access: AuditAccess) -> Brief:
         scope=_scope(audit) if any(s.kind == SectionKind.SCOPE for s in sections) else (),
         cohort_figures=_cohort_figures(figures, is_past=is_past),
         grades=_grades(figures),
+        **_programme(access, figures),
     )
 
 
@@ -379,11 +412,72 @@ def _children_sentences(profile: CohortProfile, count: int) -> tuple[str, ...]:
     return (_ages_sentence(count, youngest.age_display, oldest.age_display),)
 
 
-def _cohort_figures(figures: StatedFigures, *, is_past: bool) -> tuple[str, ...]:
+def _programme(access: AuditAccess, figures: StatedFigures) -> dict[str, Any]:
+    """The linked audits and the table comparing them with this one, when there are any."""
+    links = linked_audits_for_brief(access)
+    if not links:
+        return {}
+    audit = access.audit
+    others = [
+        (link, stated_figures(link.other, case_count=link.case_count))  # type: ignore[attr-defined]
+        for link in links
+    ]
+    linked = tuple(
+        BriefLinkedAudit(
+            title=link.other.title,
+            date_text=link.other.date_text,
+            relationship=link.get_relationship_display(),
+            note=paragraphs(link.note),
+            scope=_scope(link.other),
+            cohort=_cohort_figures(stated, is_past=True, with_count_from_rows=True),
+            grades=_grades(stated),
+        )
+        for link, stated in others
+    )
+    columns = [(audit, figures), *((link.other, stated) for link, stated in others)]
+    return {"linked_audits": linked, "comparison": _comparison(columns)}
+
+
+def _comparison(columns: list[tuple[Audit, StatedFigures]]) -> BriefComparison:
+    def cohort(figures: StatedFigures) -> str:
+        if not figures.count:
+            return ""
+        return f"{figures.count} {unit_words(figures.unit, figures.count)}"
+
+    def grade(figures: StatedFigures, label: str) -> str:
+        base = figures.grades_base or 0
+        found = [item for item in (*figures.grades, *figures.merged_grades) if item.label == label]
+        if not base or not found:
+            return ""
+        return f"{found[0].count} of {base} ({percent(found[0].count, base)})"
+
+    labels: list[str] = []
+    for _, figures in columns:
+        for item in (*figures.grades, *figures.merged_grades):
+            if item.label not in labels:
+                labels.append(item.label)
+    rows = [("When", tuple(audit.date_text for audit, _ in columns))]
+    rows.append(("How many", tuple(cohort(figures) for _, figures in columns)))
+    rows += [
+        (f"{label[:1].upper()}{label[1:]}", tuple(grade(figures, label) for _, figures in columns))
+        for label in labels
+    ]
+    return BriefComparison(
+        caption="The audits side by side. Percentages are of each audit's own base, rounded "
+        "to the nearest whole number; a blank cell is a figure the audit did not record.",
+        columns=tuple(audit.title for audit, _ in columns),
+        rows=tuple((label, values) for label, values in rows if any(values)),
+    )
+
+
+def _cohort_figures(
+    figures: StatedFigures, *, is_past: bool, with_count_from_rows: bool = False
+) -> tuple[str, ...]:
     """The cohort as the audit stated it, in the words of its unit; the count and ages are
-    left to the case rows' sentence when the audit has them."""
+    left to the case rows' sentence when the audit has them (unless asked for, as for another
+    audit the brief covers, which has no such sentence)."""
     sentences = []
-    if not figures.count_from_case_rows and (
+    if (with_count_from_rows or not figures.count_from_case_rows) and (
         figures.count or figures.description or figures.age_range
     ):
         what = unit_words(figures.unit, figures.count)

@@ -130,7 +130,7 @@ def _shown_brief(brief: Brief) -> Brief:
     for kind, field in _FIELDS_OF_KIND.items():
         if kind not in kinds:
             value = getattr(brief, field)
-            hidden[field] = None if value is None or field == "grades" else type(value)()
+            hidden[field] = None if field == "grades" else type(value)()
     return replace(brief, **hidden)  # type: ignore[arg-type]
 
 
@@ -138,6 +138,7 @@ _FIELDS_OF_KIND = {
     SectionKind.INTRO: "intro",
     SectionKind.COHORT: "cohort_figures",
     SectionKind.GRADES: "grades",
+    SectionKind.PROGRAMME: "linked_audits",
     SectionKind.WORRIES: "worries",
     SectionKind.GOOD_PRACTICE: "good_practice",
     SectionKind.THEMES: "themes",
@@ -159,6 +160,9 @@ def _background(brief: Brief, limits: _Limits) -> list[str]:
     background = [shorten(brief.intro[0], limits.words * 2)] if brief.intro else []
     # The cohort as the audit stated it; case rows' count is already in the introduction.
     background += brief.cohort_figures
+    if brief.linked_audits:
+        covered = join_words(linked.heading for linked in brief.linked_audits)
+        background.append(f"This briefing also covers {covered}.")
     return background + ([brief.agencies_text] if brief.agencies_text else [])
 
 
