@@ -11,7 +11,7 @@ from maca.accounts.models import Agency
 from maca.audits import codes
 from maca.core.history import HistoryManager
 from maca.core.models import TimeStampedModel
-from maca.core.partial_dates import PartialDateField
+from maca.core.partial_dates import PartialDate, PartialDateField, range_text
 
 # --- Grading scales -------------------------------------------------------------------------
 
@@ -239,8 +239,16 @@ class Audit(TimeStampedModel):
     lawful_basis = models.TextField(
         blank=True, help_text="e.g. 'Children Act 2004 s16H information request'."
     )
+    partnership_names = models.TextField(
+        blank=True,
+        help_text="The partnership or partnerships that ran the audit, one a line; blank "
+        "means this deployment's partnership.",
+    )
     audit_date = PartialDateField(
         blank=True, help_text="When the audit took place, to the day or the month."
+    )
+    audit_date_until = PartialDateField(
+        blank=True, help_text="Where the audit ran over a time: when it ended."
     )
     returns_due = models.DateField(null=True, blank=True)
     panel_date = models.DateField(null=True, blank=True)
@@ -298,6 +306,21 @@ class Audit(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return AUDIT_STATUS_ORDER.index(self.status) >= AUDIT_STATUS_ORDER.index("published")
+
+    @property
+    def partnerships(self) -> tuple[str, ...]:
+        """Who ran the audit, as it says; the deployment's partnership when it says none."""
+        names = tuple(line.strip() for line in self.partnership_names.splitlines() if line.strip())
+        return names or (settings.PARTNERSHIP_NAME,)
+
+    @property
+    def date_text(self) -> str:
+        """When it took place as people write it: '8 March 2022', '2016/17', '15–19 January
+        2024'; empty when not known."""
+        start, end = self.audit_date, self.audit_date_until
+        if not isinstance(start, PartialDate):
+            return ""
+        return range_text(start, end if isinstance(end, PartialDate) else None)
 
 
 class LineOfEnquiry(models.Model):
@@ -706,3 +729,100 @@ class Discrepancy(TimeStampedModel):
 
     class Meta:
         verbose_name_plural = "discrepancies"
+
+
+# --- The audit's own figures ----------------------------------------------------------------
+
+
+class CohortUnit(models.TextChoices):
+    """What the audit counted; the brief's words follow it ("60 referrals", "one family")."""
+
+    CHILDREN = "children", "Children"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    FAMILIES = "families", "Families"
+    REFERRALS = "referrals", "Referrals"
+    ASSESSMENTS = "assessments", "Assessments"
+    RECORDS = "records", "Records"
+    EPISODES = "episodes", "Episodes"
+
+
+# (one, many) for each unit, as a sentence uses them.
+UNIT_WORDS: dict[str, tuple[str, str]] = {
+    CohortUnit.CHILDREN: ("child", "children"),
+    CohortUnit.YOUNG_PEOPLE: ("young person", "young people"),
+    CohortUnit.FAMILIES: ("family", "families"),
+    CohortUnit.REFERRALS: ("referral", "referrals"),
+    CohortUnit.ASSESSMENTS: ("assessment", "assessments"),
+    CohortUnit.RECORDS: ("record", "records"),
+    CohortUnit.EPISODES: ("episode", "episodes"),
+}
+
+
+class AuditFigures(models.Model):
+    """What an audit states as figures rather than as one row per child: a past audit known
+    only from its published report ("45 early help assessments", "69% good or outstanding"),
+    or an audit adding what its case rows do not hold. Where case rows exist, the cohort's
+    count and ages come from them instead (maca.audits.selectors.cohort_figures)."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="figures")
+    cohort_count = models.PositiveIntegerField(null=True, blank=True)
+    cohort_unit = models.CharField(
+        max_length=20, choices=CohortUnit.choices, default=CohortUnit.CHILDREN
+    )
+    cohort_description = models.CharField(
+        max_length=200, blank=True, help_text="After the unit, e.g. 'to the front door'."
+    )
+    age_range = models.CharField(
+        max_length=100, blank=True, help_text="As the audit gave it: 'under 2', '14 to 17'."
+    )
+    grades_of = models.CharField(
+        max_length=200, blank=True, help_text="What was graded, e.g. 'the quality of practice'."
+    )
+    grades_base = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many were graded: the base of every percentage."
+    )
+
+    objects = HistoryManager()
+
+    class Meta:
+        verbose_name_plural = "audit figures"
+
+    def __str__(self) -> str:
+        return f"Figures for {self.audit}"
+
+
+class CohortBreakdown(models.Model):
+    """One count of the cohort by a characteristic, e.g. 9 boys (group 'Gender')."""
+
+    figures = models.ForeignKey(AuditFigures, on_delete=models.CASCADE, related_name="breakdowns")
+    order = models.PositiveIntegerField()
+    group = models.CharField(max_length=100, blank=True)
+    label = models.CharField(max_length=100)
+    count = models.PositiveIntegerField()
+
+    objects = HistoryManager()
+
+    class Meta:
+        ordering = ["figures", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.label}"
+
+
+class GradeCount(models.Model):
+    """How many were given one grade. Bands sharing a `merged_into` label are also reported
+    together ("good or outstanding"), as audits often publish them."""
+
+    figures = models.ForeignKey(AuditFigures, on_delete=models.CASCADE, related_name="grades")
+    order = models.PositiveIntegerField()
+    label = models.CharField(max_length=100)
+    count = models.PositiveIntegerField()
+    merged_into = models.CharField(max_length=100, blank=True)
+
+    objects = HistoryManager()
+
+    class Meta:
+        ordering = ["figures", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.label}"

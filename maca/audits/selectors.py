@@ -23,10 +23,13 @@ from maca.audits.models import (
     AgencyReturn,
     Audit,
     AuditAgency,
+    AuditFigures,
     AuditStatus,
     Case,
+    CohortUnit,
     Escalation,
     Need,
+    PanelGrade,
     ReturnStatus,
 )
 
@@ -239,6 +242,89 @@ def cohort_profile(audit: Audit) -> CohortProfile:
         out_of_area_count=sum(1 for case in cases if case.placed_out_of_area),
         uasc_count=sum(1 for case in cases if case.is_uasc),
     )
+
+
+@dataclass(frozen=True)
+class CountOf:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    group: str  # "Gender"; empty when the audit gave none
+    counts: tuple[CountOf, ...]
+
+
+@dataclass(frozen=True)
+class StatedFigures:
+    """The audit's cohort and grades as figures, each from the case rows where they hold it
+    and otherwise as the coordinator stated it; `None` and empty where neither does."""
+
+    count: int | None
+    unit: str
+    description: str
+    age_range: str  # only as stated; ages from case rows are in `CohortProfile`
+    breakdowns: tuple[Breakdown, ...]
+    count_from_case_rows: bool
+    grades_of: str
+    grades_base: int | None
+    grades: tuple[CountOf, ...]
+    merged_grades: tuple[CountOf, ...]
+    grades_from_case_rows: bool
+
+
+def stated_figures(audit: Audit, *, case_count: int) -> StatedFigures:
+    """What the audit holds as figures. Case rows win: with any, the count is theirs and the
+    grades are the panel's overall grades of the children, if it recorded any."""
+    stated = audit_figures_row(audit)
+    panel = Counter(
+        (grade.grade.value, grade.grade.label)
+        for grade in PanelGrade.objects.filter(
+            case__audit=audit, section__isnull=True
+        ).select_related("grade")
+    )
+    breakdowns: dict[str, list[CountOf]] = {}
+    for row in stated.breakdowns.all() if stated else ():
+        breakdowns.setdefault(row.group, []).append(CountOf(row.label, row.count))
+    if panel:
+        grades = tuple(CountOf(label, count) for (_, label), count in sorted(panel.items()))
+        merged: tuple[CountOf, ...] = ()
+        base: int | None = sum(panel.values())
+        grades_of = "the overall grade the panel agreed for each child"
+    else:
+        rows = list(stated.grades.all()) if stated else []
+        grades = tuple(CountOf(row.label, row.count) for row in rows)
+        merged = _merged(rows)
+        base = stated.grades_base if stated and grades else None
+        grades_of = stated.grades_of.strip() if stated else ""
+    return StatedFigures(
+        count=case_count or (stated.cohort_count if stated else None),
+        unit=CohortUnit.CHILDREN if case_count or not stated else stated.cohort_unit,
+        description=stated.cohort_description.strip() if stated else "",
+        age_range="" if case_count or not stated else stated.age_range.strip(),
+        breakdowns=tuple(Breakdown(group, tuple(counts)) for group, counts in breakdowns.items()),
+        count_from_case_rows=bool(case_count),
+        grades_of=grades_of,
+        grades_base=base,
+        grades=grades,
+        merged_grades=merged,
+        grades_from_case_rows=bool(panel),
+    )
+
+
+def audit_figures_row(audit: Audit) -> AuditFigures | None:
+    """The figures as the coordinator stated them, for the page that edits them."""
+    return AuditFigures.objects.filter(audit=audit).prefetch_related("breakdowns", "grades").first()
+
+
+def _merged(rows: list[Any]) -> tuple[CountOf, ...]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row.merged_into.strip():
+            label = row.merged_into.strip()
+            totals[label] = totals.get(label, 0) + row.count
+    return tuple(CountOf(label, count) for label, count in totals.items())
 
 
 def audit_agencies(audit: Audit) -> list[Agency]:

@@ -20,6 +20,9 @@ class CoreConfig(AppConfig):
             ("audits.PanelGrade", "case__audit_id"),
             ("audits.PanelMembership", "audit_id"),
             ("audits.Discrepancy", "case__audit_id"),
+            ("audits.AuditFigures", "audit_id"),
+            ("audits.CohortBreakdown", "figures__audit_id"),
+            ("audits.GradeCount", "figures__audit_id"),
             ("reports.DisclosureAcceptance", "audit_id"),
         ]:
             history.track(label, audit_path=audit_path)

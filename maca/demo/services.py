@@ -49,6 +49,7 @@ from maca.demo import (
     data_learning,
     data_returns,
     earlier_audit,
+    programme,
     returns,
 )
 from maca.demo.data import AgencySpec, CaseSpec, at
@@ -145,6 +146,7 @@ def demo_load() -> DemoSummary:
     earlier_audit.load_earlier_audit(load.tally, later=load.the_audit)
     current = current_audit.load_current_audit(load.tally, tool_from=load.the_audit)
     brief_template.load_partnership_template(load.tally, audit=current)
+    programme.load_programme(load.tally)
     return DemoSummary(
         audit_slug=data.AUDIT_SLUG,
         audit_title=load.the_audit.title,

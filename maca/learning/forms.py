@@ -250,6 +250,9 @@ class LeadChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+NO_OWNER = "Choose at least one owner agency, or write the lead organisation"
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="Action",
@@ -259,11 +262,32 @@ class ActionForm(forms.Form):
     owners = AgencyChoiceField(
         label="Owner agencies",
         queryset=Agency.objects.none(),
+        required=False,
+        help_text="Every listed agency that owns the action; they see it in the tracker.",
         error_messages={
-            "required": "Choose at least one owner agency",
             "invalid_choice": "Choose owner agencies from the list",
             "invalid_pk_value": "Choose owner agencies from the list",
         },
+    )
+    lead_owner = forms.ModelChoiceField(
+        label="Lead organisation",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="No lead, or not a listed agency",
+        help_text="Optional. The owner that leads; the others contribute.",
+        error_messages={"invalid_choice": "Choose the lead organisation from the list"},
+    )
+    lead_owner_name = forms.CharField(
+        label="Lead organisation, if it is not listed",
+        required=False,
+        max_length=200,
+        help_text="Optional. As the organisation calls itself; it is kept as you write it.",
+    )
+    other_owners = forms.CharField(
+        label="Other contributing organisations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Organisations that are not listed agencies, one a line.",
     )
     lead_name = forms.CharField(
         label="Named lead",
@@ -295,7 +319,15 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["owners"].queryset = agencies
+        fields["lead_owner"].queryset = agencies
         fields["lead"].queryset = leads
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        named = cleaned.get("lead_owner") or cleaned.get("lead_owner_name", "").strip()
+        if "owners" in cleaned and not cleaned["owners"] and not named:
+            self.add_error("owners", NO_OWNER)
+        return cleaned
 
 
 class ActionStatusForm(forms.Form):

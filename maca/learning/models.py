@@ -21,6 +21,11 @@ class Review(TimeStampedModel):
         CSPR = "cspr", "Child safeguarding practice review"
         RAPID_REVIEW = "rapid_review", "Rapid review"
         DHR = "dhr", "Domestic homicide review"
+        NATIONAL_PANEL = "national_panel", "National panel review"
+        THEMATIC = "thematic", "Thematic review"
+        # Several reviews read together and linked as one ("relevant reviews from across
+        # the country"), so an audit can check learning no single review holds.
+        GROUP = "group", "A group of reviews"
         AUDIT = "audit", "Earlier audit"
         INSPECTION = "inspection", "Inspection"
         OTHER = "other", "Other"
@@ -159,7 +164,23 @@ class Action(TimeStampedModel):
     findings = models.ManyToManyField(Finding, blank=True, related_name="actions")
     order = models.PositiveIntegerField(default=0)
     description = models.TextField()
+    # Every listed agency that owns the action, the lead among them; they see it in the
+    # tracker. Organisations that are not listed agencies are kept as written, not matched.
     owners = models.ManyToManyField(Agency, related_name="actions")
+    lead_owner = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The listed agency that leads; it is one of the owners.",
+    )
+    lead_owner_name = models.CharField(
+        max_length=200, blank=True, help_text="The lead organisation when it is not listed."
+    )
+    other_owners = models.TextField(
+        blank=True, help_text="Contributing organisations that are not listed, one a line."
+    )
     lead_name = models.CharField(max_length=200, blank=True, help_text="Named lead.")
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -184,6 +205,10 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def other_owner_names(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.other_owners.splitlines() if line.strip())
 
 
 class ActionUpdate(models.Model):

@@ -256,6 +256,9 @@ class ActionFields:
     description: str
     owners: Sequence[Agency]
     lead_name: str = ""
+    lead_owner: Agency | None = None
+    lead_owner_name: str = ""
+    other_owners: str = ""
     lead: Any = None
     due: PartialDate | None = None
     measure_of_success: str = ""
@@ -277,8 +280,12 @@ def _check_action_fields(fields: ActionFields) -> None:
     errors = {}
     if not fields.description.strip():
         errors["description"] = "Enter what the action is"
-    if not fields.owners:
-        errors["owners"] = "Choose at least one owner agency"
+    if not (fields.owners or fields.lead_owner or fields.lead_owner_name.strip()):
+        errors["owners"] = "Choose at least one owner agency, or write the lead organisation"
+    if fields.lead_owner and fields.lead_owner_name.strip():
+        errors["lead_owner_name"] = (
+            "Give the lead organisation once: choose it from the list or write it, not both"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -299,12 +306,15 @@ def action_create(
         description=fields.description.strip(),
         lead_name=fields.lead_name.strip(),
         lead=fields.lead,
+        lead_owner=fields.lead_owner,
+        lead_owner_name=fields.lead_owner_name.strip(),
+        other_owners=_owner_lines(fields.other_owners),
         due=cast(Any, fields.due),  # a PartialDateField; django-stubs sees its CharField
         measure_of_success=fields.measure_of_success.strip(),
         include_in_brief=fields.include_in_brief,
         status=ActionStatus.PROPOSED,
     )
-    action.owners.set(list(fields.owners))
+    action.owners.set(_all_owners(fields))
     action.findings.set(findings)
     _log(action, by=by, text="Action proposed.", after=ActionStatus.PROPOSED)
     return action
@@ -318,7 +328,22 @@ _FIELD_LABELS = {
     "measure_of_success": "measure of success",
     "include_in_brief": "whether it is in the brief",
     "owners": "owner agencies",
+    "lead_owner": "lead organisation",
+    "lead_owner_name": "lead organisation",
+    "other_owners": "other owners",
 }
+
+
+def _all_owners(fields: ActionFields) -> list[Agency]:
+    """The listed owners, the lead among them: owning agencies see the action."""
+    owners = list(fields.owners)
+    if fields.lead_owner is not None and fields.lead_owner not in owners:
+        owners.insert(0, fields.lead_owner)
+    return owners
+
+
+def _owner_lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 @transaction.atomic
@@ -333,6 +358,9 @@ def action_update(
         "description": fields.description.strip(),
         "lead_name": fields.lead_name.strip(),
         "lead": fields.lead,
+        "lead_owner": fields.lead_owner,
+        "lead_owner_name": fields.lead_owner_name.strip(),
+        "other_owners": _owner_lines(fields.other_owners),
         "due": fields.due,
         "measure_of_success": fields.measure_of_success.strip(),
         "include_in_brief": fields.include_in_brief,
@@ -341,9 +369,9 @@ def action_update(
         if getattr(action, name) != value:
             setattr(action, name, value)
             changed.append(name)
-    owner_ids = {agency.pk for agency in fields.owners}
-    if owner_ids != set(action.owners.values_list("pk", flat=True)):
-        action.owners.set(list(fields.owners))
+    owners = _all_owners(fields)
+    if {agency.pk for agency in owners} != set(action.owners.values_list("pk", flat=True)):
+        action.owners.set(owners)
         changed.append("owners")
     if changed:
         action.save()

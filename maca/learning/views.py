@@ -202,6 +202,9 @@ def _action_fields(form: ActionForm) -> services.ActionFields:
     return services.ActionFields(
         description=data["description"],
         owners=list(data["owners"]),
+        lead_owner=data["lead_owner"],
+        lead_owner_name=data["lead_owner_name"],
+        other_owners=data["other_owners"],
         lead_name=data["lead_name"],
         lead=data["lead"],
         due=data["due"],
@@ -413,6 +416,9 @@ def action_edit(request: SignedInRequest, action_id: int) -> HttpResponse:
     initial = {
         "description": action.description,
         "owners": [agency.pk for agency in action.owners.all()],
+        "lead_owner": action.lead_owner_id,
+        "lead_owner_name": action.lead_owner_name,
+        "other_owners": action.other_owners,
         "lead_name": action.lead_name,
         "lead": action.lead_id,
         "due": action.due,

@@ -49,6 +49,7 @@ urlpatterns = [
     path(SETUP + "agencies/new/", setup.agency_create, name="agency-new"),
     path(SETUP + "tool/", setup.tool, name="tool-choice"),
     path(SETUP + "people/", setup.people, name="people"),
+    path(SETUP + "figures/", setup.figures, name="figures"),
     path(SETUP + "reviews/", setup.reviews, name="reviews"),
     path(SETUP + "reviews/new/", setup.review_create, name="review-new"),
     path(SETUP + "reviews/<int:link_id>/remove/", setup.review_unlink, name="review-unlink"),

@@ -18,14 +18,22 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from django.conf import settings
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from maca.accounts.models import Role
 from maca.accounts.selectors import Roles
-from maca.audits.models import Audit
-from maca.audits.selectors import AuditAccess, CohortProfile, audit_agencies, cohort_profile
-from maca.core.partial_dates import PartialDate
+from maca.audits.models import UNIT_WORDS, Audit
+from maca.audits.selectors import (
+    AuditAccess,
+    Breakdown,
+    CohortProfile,
+    StatedFigures,
+    audit_agencies,
+    cohort_profile,
+    stated_figures,
+)
+from maca.core.partial_dates import PartialDate, when_text
 from maca.learning.models import Action, ActionStatus, AuditReview, Finding
 from maca.learning.selectors import (
     actions_for_audit,
@@ -35,7 +43,7 @@ from maca.learning.selectors import (
 )
 from maca.reports.brief_sections import LEARNING_BRIEF, BriefSection, SectionKind
 from maca.reports.figures import ReviewCheck, learning_embedded
-from maca.reports.selectors import public_escalations
+from maca.reports.selectors import linked_audits_for_brief, public_escalations
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Wording:
     )
     needs_lead_in: str = "The children have a range of needs including:"
     relationship: str = "How this audit relates to it"
+    audit_relationship: str = "How it relates to this audit"
     learning_points_lead_in: str = "Its learning points:"
     embedded_lead_in: str = (
         "How far this learning was embedded, from every agency's answers about each child "
@@ -142,6 +151,10 @@ class BriefAction:
     is_verified: bool
     done_on: str
     measure_of_success: str
+    # Added with lead owners: the organisation that leads and those that contribute, each a
+    # listed agency or as written. Actions without a lead list their owners as before.
+    lead_owner: str = ""
+    contributors: tuple[str, ...] = ()
 
     @property
     def status_text(self) -> str:
@@ -160,7 +173,11 @@ class BriefAction:
         """Label and value pairs, in the order every format shows them; what the action does
         not record is left out rather than described."""
         rows = []
-        if self.owners:
+        if self.lead_owner:
+            rows.append(("Lead organisation", self.lead_owner))
+            if self.contributors:
+                rows.append(("With", join_words(self.contributors)))
+        elif self.owners:
             rows.append(("Owners" if len(self.owners) > 1 else "Owner", self.owners_text))
         if self.lead_name:
             rows.append(("Lead", self.lead_name))
@@ -205,6 +222,42 @@ class BriefResource:
 
 
 @dataclass(frozen=True)
+class BriefGrades:
+    """Grade results as counts of a stated base, each with its percentage; `rounding` says how
+    the percentages were rounded, so a reader can check them."""
+
+    lead: str  # "Of the 45 assessments graded for the quality of practice:"
+    counts: tuple[str, ...]  # "Good or outstanding: 31 of 45 (69%)"
+    rounding: str
+
+
+@dataclass(frozen=True)
+class BriefLinkedAudit:
+    """Another audit the brief covers: its scope and figures, and how it relates."""
+
+    title: str
+    date_text: str
+    relationship: str
+    note: tuple[str, ...]
+    scope: tuple[tuple[str, str], ...]
+    cohort: tuple[str, ...]
+    grades: BriefGrades | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} ({self.date_text})" if self.date_text else self.title
+
+
+@dataclass(frozen=True)
+class BriefComparison:
+    """The audits side by side: one column each, one row per figure any of them holds."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Brief:
     slug: str
     title: str
@@ -230,6 +283,13 @@ class Brief:
     sections: tuple[BriefSection, ...] = LEARNING_BRIEF.sections
     document_name: str = LEARNING_BRIEF.document_name
     scope: tuple[tuple[str, str], ...] = ()
+    # Added with the audit's figures: the cohort as stated (beyond what case rows give) and
+    # the grade results.
+    cohort_figures: tuple[str, ...] = ()
+    grades: BriefGrades | None = None
+    # Added with programmes: the other audits the brief covers.
+    linked_audits: tuple[BriefLinkedAudit, ...] = ()
+    comparison: BriefComparison | None = None
 
     @property
     def document_title(self) -> str:
@@ -262,7 +322,9 @@ def section_is_empty(brief: Brief, section: BriefSection) -> bool:
     content: dict[str, object] = {
         SectionKind.INTRO: brief.intro,
         SectionKind.SCOPE: brief.scope,
-        SectionKind.COHORT: brief.children or brief.needs,
+        SectionKind.COHORT: brief.children or brief.needs or brief.cohort_figures,
+        SectionKind.GRADES: brief.grades,
+        SectionKind.PROGRAMME: brief.linked_audits,
         SectionKind.WORRIES: brief.worries,
         SectionKind.GOOD_PRACTICE: brief.good_practice,
         SectionKind.THEMES: brief.themes,
@@ -297,13 +359,14 @@ def build_brief(access: AuditAccess) -> Brief:
     agencies = tuple(agency.short_name for agency in audit_agencies(audit))
     count = profile.case_count
     is_past = audit_is_past(audit)
+    figures = stated_figures(audit, case_count=count)
 
     return Brief(
         slug=audit.slug,
         title=audit.title,
         theme=audit.theme,
-        partnership_name=settings.PARTNERSHIP_NAME,
-        date_text=str(audit.audit_date) if audit.audit_date else "",
+        partnership_name=join_words(audit.partnerships),
+        date_text=audit.date_text,
         published_on="" if not audit.is_published else _long_date(audit.published_on),
         is_draft=not audit.is_published,
         intro=_intro(audit, count, review_links, is_past=is_past),
@@ -327,6 +390,9 @@ def build_brief(access: AuditAccess) -> Brief:
         sections=sections,
         document_name=document_name,
         scope=_scope(audit) if any(s.kind == SectionKind.SCOPE for s in sections) else (),
+        cohort_figures=_cohort_figures(figures, is_past=is_past),
+        grades=_grades(figures),
+        **_programme(access, figures),
     )
 
 
@@ -335,7 +401,7 @@ def audit_is_past(audit: Audit, today: dt.date | None = None) -> bool:
     whole of its date (a day, a month or a year) has gone by."""
     if audit.is_published:
         return True
-    date = _partial(audit.audit_date)
+    date = _partial(audit.audit_date_until) or _partial(audit.audit_date)
     return date is not None and date.latest() < (today or dt.date.today())
 
 
@@ -344,6 +410,128 @@ def _children_sentences(profile: CohortProfile, count: int) -> tuple[str, ...]:
     if youngest is None or oldest is None:
         return ()
     return (_ages_sentence(count, youngest.age_display, oldest.age_display),)
+
+
+def _programme(access: AuditAccess, figures: StatedFigures) -> dict[str, Any]:
+    """The linked audits and the table comparing them with this one, when there are any."""
+    links = linked_audits_for_brief(access)
+    if not links:
+        return {}
+    audit = access.audit
+    others = [
+        (link, stated_figures(link.other, case_count=link.case_count))  # type: ignore[attr-defined]
+        for link in links
+    ]
+    linked = tuple(
+        BriefLinkedAudit(
+            title=link.other.title,
+            date_text=link.other.date_text,
+            relationship=link.get_relationship_display(),
+            note=paragraphs(link.note),
+            scope=_scope(link.other),
+            cohort=_cohort_figures(stated, is_past=True, with_count_from_rows=True),
+            grades=_grades(stated),
+        )
+        for link, stated in others
+    )
+    columns = [(audit, figures), *((link.other, stated) for link, stated in others)]
+    return {"linked_audits": linked, "comparison": _comparison(columns)}
+
+
+def _comparison(columns: list[tuple[Audit, StatedFigures]]) -> BriefComparison:
+    def cohort(figures: StatedFigures) -> str:
+        if not figures.count:
+            return ""
+        return f"{figures.count} {unit_words(figures.unit, figures.count)}"
+
+    def grade(figures: StatedFigures, label: str) -> str:
+        base = figures.grades_base or 0
+        found = [item for item in (*figures.grades, *figures.merged_grades) if item.label == label]
+        if not base or not found:
+            return ""
+        return f"{found[0].count} of {base} ({percent(found[0].count, base)})"
+
+    labels: list[str] = []
+    for _, figures in columns:
+        for item in (*figures.grades, *figures.merged_grades):
+            if item.label not in labels:
+                labels.append(item.label)
+    rows = [("When", tuple(audit.date_text for audit, _ in columns))]
+    rows.append(("How many", tuple(cohort(figures) for _, figures in columns)))
+    rows += [
+        (f"{label[:1].upper()}{label[1:]}", tuple(grade(figures, label) for _, figures in columns))
+        for label in labels
+    ]
+    return BriefComparison(
+        caption="The audits side by side. Percentages are of each audit's own base, rounded "
+        "to the nearest whole number; a blank cell is a figure the audit did not record.",
+        columns=tuple(audit.title for audit, _ in columns),
+        rows=tuple((label, values) for label, values in rows if any(values)),
+    )
+
+
+def _cohort_figures(
+    figures: StatedFigures, *, is_past: bool, with_count_from_rows: bool = False
+) -> tuple[str, ...]:
+    """The cohort as the audit stated it, in the words of its unit; the count and ages are
+    left to the case rows' sentence when the audit has them (unless asked for, as for another
+    audit the brief covers, which has no such sentence)."""
+    sentences = []
+    if (with_count_from_rows or not figures.count_from_case_rows) and (
+        figures.count or figures.description or figures.age_range
+    ):
+        what = unit_words(figures.unit, figures.count)
+        if figures.count:
+            what = f"{number_words(figures.count)} {what}"
+        if figures.description:
+            what = f"{what} {figures.description}"
+        if figures.age_range:
+            what = f"{what} aged {figures.age_range}"
+        verb = "looked at" if is_past else "will look at"
+        sentences.append(sentence(f"The audit {verb} {what}"))
+    sentences += [_breakdown_sentence(breakdown) for breakdown in figures.breakdowns]
+    return tuple(sentences)
+
+
+def _breakdown_sentence(breakdown: Breakdown) -> str:
+    counts = join_words(f"{item.count} {item.label}" for item in breakdown.counts)
+    return sentence(f"{breakdown.group.strip() or 'Of these'}: {counts}")
+
+
+def _grades(figures: StatedFigures) -> BriefGrades | None:
+    base = figures.grades_base
+    if not base or not figures.grades:
+        return None
+    graded = f"{number_words(base)} {unit_words(figures.unit, base)} graded"
+    if figures.grades_of:
+        graded = f"{graded} for {figures.grades_of}"
+    merged = tuple(
+        f"{item.label[:1].upper()}{item.label[1:]} (together): {item.count} of {base} "
+        f"({percent(item.count, base)})"
+        for item in figures.merged_grades
+    )
+    return BriefGrades(
+        lead=f"Of the {graded}:",
+        counts=tuple(
+            f"{item.label[:1].upper()}{item.label[1:]}: {item.count} of {base} "
+            f"({percent(item.count, base)})"
+            for item in figures.grades
+        )
+        + merged,
+        rounding=f"Percentages are of the {base} graded, rounded to the nearest whole number.",
+    )
+
+
+def percent(count: int, base: int) -> str:
+    """'69%': rounded half up, as people round by hand, not to the even neighbour."""
+    value = (Decimal(100) * count / base).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def unit_words(unit: str, count: int | None) -> str:
+    """'child' or 'children', 'family' or 'families': the unit the audit counted."""
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    return one if count == 1 else many
 
 
 def _escalations(access: AuditAccess) -> tuple[BriefEscalation, ...]:
@@ -422,7 +610,7 @@ def _intro(
         if kept:
             intro.append(" ".join(kept))
     if audit.follow_up_of_id is not None and (earlier := audit.follow_up_of) is not None:
-        when = f" ({earlier.audit_date})" if earlier.audit_date else ""
+        when = f" ({earlier.date_text})" if earlier.date_text else ""
         intro.append(f"This audit followed up the earlier audit “{earlier.title}”{when}.")
     return tuple(intro)
 
@@ -430,7 +618,7 @@ def _intro(
 def _opening_sentence(audit: Audit, count: int, *, is_past: bool) -> str:
     """What the audit did, in the past once it is over, and only what the audit holds: the
     number of children only when their records are in it."""
-    when = f" of {audit.audit_date}" if audit.audit_date else ""
+    when = f" of {audit.date_text}" if audit.date_text else ""
     who = _who(audit.cohort_definition)
     if count:
         if count == 1:
@@ -443,11 +631,8 @@ def _opening_sentence(audit: Audit, count: int, *, is_past: bool) -> str:
         return sentence(f"The audit{when} {verb} children {who}")
     date = _partial(audit.audit_date)
     if date is not None:
-        return (
-            f"The audit took place {_when(date)}."
-            if is_past
-            else (f"The audit will take place {_when(date)}.")
-        )
+        when = when_text(date, _partial(audit.audit_date_until))
+        return f"The audit took place {when}." if is_past else f"The audit will take place {when}."
     return ""
 
 
@@ -533,9 +718,12 @@ def _action(action: Action) -> BriefAction:
         # Only a name: an e-mail address does not belong in a published brief.
         lead = action.lead.full_name
     is_done = action.status in {ActionStatus.DONE, ActionStatus.VERIFIED}
+    lead_owner, contributors = _owners(action)
     return BriefAction(
         description=action.description.strip(),
-        owners=tuple(agency.short_name for agency in action.owners.all()),
+        owners=(lead_owner, *contributors) if lead_owner else contributors,
+        lead_owner=lead_owner,
+        contributors=contributors if lead_owner else (),
         lead_name=lead,
         due=str(action.due) if action.due else "No date set",
         # An unrecorded status is not described: the brief says nothing it does not know.
@@ -545,6 +733,18 @@ def _action(action: Action) -> BriefAction:
         done_on=_when(done_on) if is_done and (done_on := _partial(action.done_on)) else "",
         measure_of_success=" ".join(paragraphs(action.measure_of_success)),
     )
+
+
+def _owners(action: Action) -> tuple[str, tuple[str, ...]]:
+    """(the lead organisation, the others): listed agencies by their short names, the rest
+    exactly as written."""
+    listed = list(action.owners.all())
+    lead = action.lead_owner_name.strip()
+    if action.lead_owner_id is not None:
+        lead = next((a.short_name for a in listed if a.pk == action.lead_owner_id), "")
+        lead = lead or (action.lead_owner.short_name if action.lead_owner else "")
+    others = [a.short_name for a in listed if a.pk != action.lead_owner_id]
+    return lead, (*others, *action.other_owner_names)
 
 
 def _review(link: AuditReview, check: ReviewCheck | None) -> BriefReview:
@@ -573,8 +773,8 @@ def _reaudit_sentence(due: PartialDate | None) -> str:
 
 
 def _when(date: PartialDate) -> str:
-    """'on 8 March 2022', 'in March 2022' or 'in 2022'."""
-    return f"on {date}" if date.precision == "day" else f"in {date}"
+    """'on 8 March 2022', 'in March 2022', 'in 2022' or 'in 2016/17'."""
+    return when_text(date)
 
 
 def _partial(value: object) -> PartialDate | None:

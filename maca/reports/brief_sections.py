@@ -20,6 +20,8 @@ class SectionKind(models.TextChoices):
     INTRO = "intro", "What the audit did and why"
     SCOPE = "scope", "The audit's scope: theme, terms of reference, lines of enquiry, sample"
     COHORT = "cohort", "The children in the audit (cohort)"
+    GRADES = "grades", "Grade results"
+    PROGRAMME = "programme", "The other audits the brief covers, with a comparison table"
     WORRIES = "worries", "Findings: worries"
     GOOD_PRACTICE = "good_practice", "Findings: good practice"
     THEMES = "themes", "Findings: themes for learning"
@@ -94,8 +96,10 @@ SEVEN_MINUTE_BRIEFING = ShippedTemplate(
     document_name="7-minute briefing",
     sections=(
         S(K.INTRO, "Background"),
+        S(K.COHORT, "Who the audit looked at"),
         S(K.TEXT, "Why it matters"),
         S(K.WORRIES, "What we found"),
+        S(K.GRADES, "How the work was graded"),
         S(K.GOOD_PRACTICE, "What we found working well"),
         S(K.THEMES, "What it means for practice"),
         S(K.ACTIONS, "What to do: our expectations"),
@@ -114,6 +118,11 @@ BOARD_REPORT = ShippedTemplate(
         S(K.INTRO, "Background"),
         S(K.SCOPE, "Scope of the audit"),
         S(K.COHORT, "The cohort"),
+        S(
+            K.GRADES,
+            "Grades",
+            lead_in="How the audited work was graded, as counts and percentages.",
+        ),
         S(K.THEMES, "Key findings"),
         S(K.GOOD_PRACTICE, "Strengths"),
         S(K.WORRIES, "Areas for development"),
@@ -125,6 +134,27 @@ BOARD_REPORT = ShippedTemplate(
     ),
 )
 
+PROGRAMME_BRIEFING = ShippedTemplate(
+    slug="programme-briefing",
+    name="Programme briefing",
+    description="One briefing for several audits: a programme of audits, or this year's "
+    "audit beside last year's, each with its scope and a table comparing their figures.",
+    document_name="Programme briefing",
+    sections=(
+        S(K.INTRO, "About this audit"),
+        S(K.SCOPE, "Its scope"),
+        S(K.COHORT, "Who it looked at"),
+        S(K.GRADES, "How the work was graded"),
+        S(K.PROGRAMME, "The audits this briefing covers"),
+        S(K.THEMES, "Key findings"),
+        S(K.GOOD_PRACTICE, "What is working well"),
+        S(K.WORRIES, "Areas for development"),
+        S(K.ACTIONS, "Recommendations"),
+        S(K.RESOURCES, "Further information"),
+    ),
+)
+
 SHIPPED_TEMPLATES = {
-    template.slug: template for template in (LEARNING_BRIEF, SEVEN_MINUTE_BRIEFING, BOARD_REPORT)
+    template.slug: template
+    for template in (LEARNING_BRIEF, SEVEN_MINUTE_BRIEFING, BOARD_REPORT, PROGRAMME_BRIEFING)
 }

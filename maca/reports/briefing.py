@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from maca.reports.brief import Brief, sentence
+from maca.reports.brief import Brief, join_words, sentence
 from maca.reports.brief_sections import SectionKind
 
 MAX_DETAIL = 4
@@ -129,12 +129,16 @@ def _shown_brief(brief: Brief) -> Brief:
     hidden: dict[str, object] = {}
     for kind, field in _FIELDS_OF_KIND.items():
         if kind not in kinds:
-            hidden[field] = "" if isinstance(getattr(brief, field), str) else ()
+            value = getattr(brief, field)
+            hidden[field] = None if field == "grades" else type(value)()
     return replace(brief, **hidden)  # type: ignore[arg-type]
 
 
 _FIELDS_OF_KIND = {
     SectionKind.INTRO: "intro",
+    SectionKind.COHORT: "cohort_figures",
+    SectionKind.GRADES: "grades",
+    SectionKind.PROGRAMME: "linked_audits",
     SectionKind.WORRIES: "worries",
     SectionKind.GOOD_PRACTICE: "good_practice",
     SectionKind.THEMES: "themes",
@@ -154,6 +158,11 @@ def _written(brief: Brief, kind: str) -> tuple[str, ...]:
 
 def _background(brief: Brief, limits: _Limits) -> list[str]:
     background = [shorten(brief.intro[0], limits.words * 2)] if brief.intro else []
+    # The cohort as the audit stated it; case rows' count is already in the introduction.
+    background += brief.cohort_figures
+    if brief.linked_audits:
+        covered = join_words(linked.heading for linked in brief.linked_audits)
+        background.append(f"This briefing also covers {covered}.")
     return background + ([brief.agencies_text] if brief.agencies_text else [])
 
 
@@ -165,6 +174,10 @@ def _why(brief: Brief, limits: _Limits) -> list[str]:
 def _found(brief: Brief, limits: _Limits, detail: int) -> list[str]:
     good_bullets = [shorten(item.text, limits.words) for item in brief.good_practice[: limits.good]]
     found = []
+    if brief.grades is not None:
+        # Never shortened: a percentage without its base or rounding would mislead.
+        counts = "; ".join(brief.grades.counts)
+        found.append(f"{brief.grades.lead} {counts}. {brief.grades.rounding}")
     if good_bullets:
         found.append(
             "Good practice: " + "; ".join(sentence(b).rstrip(".") for b in good_bullets) + "."

@@ -130,7 +130,7 @@ def build_comparison(baseline_access: AuditAccess, current_access: AuditAccess) 
 
 
 def _date(audit: Audit) -> str:
-    return str(audit.audit_date) if audit.audit_date else "Not set"
+    return audit.date_text or "Not set"
 
 
 def _sum(rows: tuple[f.Distribution, ...], width: int) -> f.Distribution:

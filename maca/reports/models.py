@@ -170,3 +170,33 @@ class AuditBriefTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit}: {self.version}"
+
+
+class AuditLink(models.Model):
+    """Another audit the brief covers with its own, and how they relate: a programme of audits
+    published as one briefing, or this year's audit beside last year's. The audit's own
+    `follow_up_of` needs no link; it is printed anyway."""
+
+    class Relationship(models.TextChoices):
+        SAME_PROGRAMME = "same_programme", "Part of the same programme"
+        FOLLOWS_UP = "follows_up", "This audit follows it up"
+        REAUDIT = "reaudit", "This audit re-audits it"
+        COMPARED = "compared", "Compared with it, year on year"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="brief_links")
+    other = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    note = models.TextField(blank=True, help_text="What the brief says of it, if anything.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["audit", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "other"], name="audit_link_once"),
+            models.CheckConstraint(
+                condition=~models.Q(audit=models.F("other")), name="audit_link_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} – {self.other}"

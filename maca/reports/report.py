@@ -142,7 +142,7 @@ def _scope(
     rows = [
         ("Theme", audit.theme),
         ("Cohort", audit.cohort_definition or "Not defined"),
-        ("Audit date", str(audit.audit_date) if audit.audit_date else "Not set"),
+        ("Audit date", audit.date_text or "Not set"),
         ("Children", str(cases)),
         ("Agencies", join_words(agencies) or "None yet"),
         ("Returns counted", f"{counted} of {total} (submitted, signed off or accepted)"),

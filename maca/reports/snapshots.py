@@ -44,9 +44,12 @@ from maca.planning.errors import Refused
 from maca.reports.brief import (
     Brief,
     BriefAction,
+    BriefComparison,
     BriefEscalation,
+    BriefGrades,
     BriefItem,
     BriefLearningCheck,
+    BriefLinkedAudit,
     BriefResource,
     BriefReview,
     BriefTheme,
@@ -96,7 +99,13 @@ def brief_from_data(data: dict[str, Any]) -> Brief:
             ),
             "escalations": tuple(BriefEscalation(**item) for item in data["escalations"]),
             "actions": tuple(
-                BriefAction(**{**action, "owners": _strings(action["owners"])})
+                BriefAction(
+                    **{
+                        **action,
+                        "owners": _strings(action["owners"]),
+                        "contributors": _strings(action.get("contributors")),
+                    }
+                )
                 for action in data["actions"]
             ),
             "reviews": tuple(
@@ -130,7 +139,40 @@ def _template_fields(data: dict[str, Any]) -> dict[str, Any]:
         )
     if "scope" in data:
         fields["scope"] = tuple((str(label), str(value)) for label, value in data["scope"])
+    # Versions published before the audit's figures have neither and print none.
+    if "cohort_figures" in data:
+        fields["cohort_figures"] = _strings(data["cohort_figures"])
+    if data.get("grades"):
+        fields["grades"] = _grades_from_data(data["grades"])
+    if data.get("linked_audits"):
+        fields["linked_audits"] = tuple(
+            BriefLinkedAudit(
+                **{
+                    **linked,
+                    "note": _strings(linked["note"]),
+                    "scope": tuple((str(k), str(v)) for k, v in linked["scope"]),
+                    "cohort": _strings(linked["cohort"]),
+                    "grades": _grades_from_data(linked.get("grades")),
+                }
+            )
+            for linked in data["linked_audits"]
+        )
+    if data.get("comparison"):
+        comparison = data["comparison"]
+        fields["comparison"] = BriefComparison(
+            caption=comparison["caption"],
+            columns=_strings(comparison["columns"]),
+            rows=tuple((str(label), _strings(values)) for label, values in comparison["rows"]),
+        )
     return fields
+
+
+def _grades_from_data(grades: dict[str, Any] | None) -> BriefGrades | None:
+    if not grades:
+        return None
+    return BriefGrades(
+        lead=grades["lead"], counts=_strings(grades["counts"]), rounding=grades["rounding"]
+    )
 
 
 # --- Taking a snapshot ----------------------------------------------------------------------

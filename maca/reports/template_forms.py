@@ -1,4 +1,5 @@
-"""Forms for brief templates: one per section on the template's page, and the audit's choice."""
+"""Forms for brief templates: one per section on the template's page, the audit's choice, and
+the other audits its brief covers."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 from django import forms
 
+from maca.audits.models import Audit
 from maca.core.form_base import GovukForm
 from maca.reports.brief_sections import SectionKind
-from maca.reports.models import BriefTemplateSection, BriefTemplateVersion
+from maca.reports.models import AuditLink, BriefTemplateSection, BriefTemplateVersion
 
 
 class SectionForm(GovukForm):
@@ -74,3 +76,27 @@ class TemplateChoiceForm(GovukForm):
             .select_related("template")
             .order_by("-template__is_shipped", "template__name", "-number")
         )
+
+
+class AuditLinkForm(GovukForm):
+    other = forms.TypedChoiceField(label="Audit", coerce=int, choices=())
+    relationship = forms.ChoiceField(
+        label="How it relates to this audit",
+        choices=AuditLink.Relationship.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="What the brief says of it (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, which part of the programme it was.",
+    )
+
+    def __init__(self, *args: Any, audits: list[Audit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["other"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Choose an audit")] + [
+            (audit.pk, f"{audit.title} ({audit.date_text})" if audit.date_text else audit.title)
+            for audit in audits
+        ]

@@ -12,8 +12,15 @@ from maca.accounts.requests import SignedInRequest
 from maca.planning.errors import Refused
 from maca.planning.selectors import setup_access_for
 from maca.reports import brief_templates as templates
+from maca.reports import programmes
 from maca.reports.models import BriefTemplateVersion
-from maca.reports.template_forms import AddSectionForm, SectionForm, TemplateChoiceForm
+from maca.reports.selectors import audit_links_for
+from maca.reports.template_forms import (
+    AddSectionForm,
+    AuditLinkForm,
+    SectionForm,
+    TemplateChoiceForm,
+)
 
 NAV = {"nav_section": "tools"}
 
@@ -121,3 +128,36 @@ def brief_template_choice(request: SignedInRequest, slug: str) -> HttpResponse:
 
 def _learning_brief_pk(choices: list[BriefTemplateVersion]) -> int | None:
     return next((v.pk for v in choices if v.template.slug == "learning-brief"), None)
+
+
+def brief_audit_links(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The other audits the brief covers (coordinators of the audit only)."""
+    access = setup_access_for(request.user, slug)
+    audit = access.audit
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        try:
+            programmes.audit_link_remove(audit=audit, link_id=int(request.POST.get("link", 0)))
+        except (Refused, ValueError):
+            messages.error(request, "That audit is no longer part of this brief.")
+        else:
+            messages.success(request, "Audit taken out of the brief.")
+        return redirect("reports:brief-audits", audit.slug)
+    form = AuditLinkForm(
+        request.POST or None, audits=programmes.audits_to_link(request.user, audit)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programmes.audit_link_add(user=request.user, audit=audit, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Audit added to the brief.")
+            return redirect("reports:brief-audits", audit.slug)
+    context = {
+        "access": access,
+        "audit": audit,
+        "form": form,
+        "links": audit_links_for(access),
+        "nav_section": "audits",
+    }
+    return render(request, "reports/templates/audit_links.html", context)

@@ -10,6 +10,7 @@ urlpatterns = [
         template_views.brief_template_choice,
         name="brief-template-choice",
     ),
+    path("<slug:slug>/brief/audits/", template_views.brief_audit_links, name="brief-audits"),
     path("<slug:slug>/brief/draft/", views.brief_draft, name="brief-draft"),
     path("<slug:slug>/brief.pdf", views.brief_download, {"extension": "pdf"}, name="brief-pdf"),
     path("<slug:slug>/brief.docx", views.brief_download, {"extension": "docx"}, name="brief-docx"),

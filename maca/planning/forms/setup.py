@@ -85,6 +85,13 @@ class PlanForm(GovukForm):
         help_text="How far back agencies look in their records, for example 12.",
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    partnership_names = forms.CharField(
+        label="Partnerships that ran the audit (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One a line, as the brief should name them. Left blank, the brief names "
+        "this site's partnership.",
+    )
     lawful_basis = forms.CharField(
         label="Lawful basis",
         required=False,
@@ -94,7 +101,14 @@ class PlanForm(GovukForm):
     audit_date = PartialDateField(
         label="Audit date",
         required=False,
-        help_text="A day or a month, for example 8 March 2022 or March 2022.",
+        help_text="A day, a month, a year or a financial year, for example 8 March 2022, "
+        "March 2022 or 2016/17 (write 'academic year 2016/17' for an academic year).",
+    )
+    audit_date_until = PartialDateField(
+        label="Audit ended (optional)",
+        required=False,
+        help_text="Only if the audit ran over a time, for example 19 January 2024 for an "
+        "audit held from 15 to 19 January 2024.",
     )
     returns_due = GovukDateField(
         label="Returns due",

@@ -34,6 +34,12 @@ from maca.planning.services.cases import (
     case_update,
     involvement_set,
 )
+from maca.planning.services.figures import (
+    BreakdownInput,
+    FiguresInput,
+    GradeInput,
+    audit_figures_set,
+)
 from maca.planning.services.people import audit_people_set
 from maca.planning.services.tools import (
     DOWN,
@@ -63,7 +69,10 @@ __all__ = [
     "FORWARD",
     "UP",
     "AgencyInput",
+    "BreakdownInput",
     "CaseInput",
+    "FiguresInput",
+    "GradeInput",
     "IdentifiersInput",
     "InvolvementRefused",
     "InvolvementResult",
@@ -73,6 +82,7 @@ __all__ = [
     "agency_create",
     "audit_agencies_set",
     "audit_create",
+    "audit_figures_set",
     "audit_people_set",
     "audit_plan_update",
     "audit_review_link",

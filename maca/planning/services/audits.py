@@ -68,7 +68,9 @@ class PlanInput:
     lines_of_enquiry: Sequence[str] = ()
     lookback_months: int | None = None
     lawful_basis: str = ""
+    partnership_names: str = ""
     audit_date: PartialDate | None = None
+    audit_date_until: PartialDate | None = None
     returns_due: dt.date | None = None
     panel_date: dt.date | None = None
     reaudit_due: PartialDate | None = None
@@ -83,7 +85,9 @@ class PlanInput:
         "cohort_definition",
         "lookback_months",
         "lawful_basis",
+        "partnership_names",
         "audit_date",
+        "audit_date_until",
         "returns_due",
         "panel_date",
         "reaudit_due",
@@ -95,6 +99,7 @@ def audit_plan_update(*, audit: Audit, data: PlanInput) -> Audit:
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     if data.slug != audit.slug:
         _check_slug_free(data.slug, exclude=audit.pk)
+    _check_date_range(data.audit_date, data.audit_date_until)
     old_due = audit.returns_due
     for name in PlanInput.FIELDS:
         setattr(audit, name, getattr(data, name))
@@ -105,6 +110,15 @@ def audit_plan_update(*, audit: Audit, data: PlanInput) -> Audit:
         for link in AuditAgency.objects.filter(audit=audit, returns_due__isnull=True):
             _move_due_dates(audit, link.agency_id, old_due, audit.returns_due)
     return audit
+
+
+def _check_date_range(start: PartialDate | None, end: PartialDate | None) -> None:
+    if end is None:
+        return
+    if start is None:
+        raise Refused({"audit_date": "Enter when the audit started, or leave when it ended blank"})
+    if end.latest() < start.earliest():
+        raise Refused({"audit_date_until": "When the audit ended must be after it started"})
 
 
 def _replace_lines_of_enquiry(audit: Audit, lines: list[str]) -> None:

@@ -45,6 +45,7 @@ SETUP_URLS = [
     ("planning:agencies", ("audit",)),
     ("planning:agency-new", ("audit",)),
     ("planning:tool-choice", ("audit",)),
+    ("planning:figures", ("audit",)),
     ("planning:reviews", ("audit",)),
     ("planning:review-new", ("audit",)),
     ("planning:review-unlink", ("audit", "link")),

@@ -328,3 +328,38 @@ def test_linking_an_existing_review_and_recording_a_new_one(client, coordinator)
     assert not AuditReview.objects.filter(pk=link.pk).exists()
     assert Review.objects.filter(pk=review.pk).exists()
     assert LearningPoint.objects.filter(review=new).count() == 2
+
+
+def _plan_form(**dates: str) -> dict[str, str]:
+    return {
+        "title": "Fictional audit",
+        "theme": "Fictional theme",
+        "slug": "fictional-plan",
+        **dates,
+    }
+
+
+def test_plan_keeps_a_financial_year_and_a_range_as_written(client):
+    built = build_audit(cases=0, agencies=0)
+    client.force_login(built.coordinator)
+    url = reverse("planning:plan", args=[built.audit.slug])
+    assert client.post(url, _plan_form(audit_date="2016/17")).status_code == 302
+    audit = Audit.objects.get(pk=built.audit.pk)
+    assert audit.audit_date == PartialDate(2016, year_kind="financial")
+    assert audit.date_text == "2016/17"
+    url = reverse("planning:plan", args=["fictional-plan"])
+    assert 'value="2016/17"' in client.get(url).text
+    form = _plan_form(audit_date="15 January 2024", audit_date_until="19 January 2024")
+    assert client.post(url, form).status_code == 302
+    assert Audit.objects.get(pk=built.audit.pk).date_text == "15–19 January 2024"
+
+
+def test_plan_refuses_a_range_that_ends_before_it_starts(client):
+    built = build_audit(cases=0, agencies=0)
+    client.force_login(built.coordinator)
+    url = reverse("planning:plan", args=[built.audit.slug])
+    form = _plan_form(audit_date="March 2024", audit_date_until="February 2024")
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "When the audit ended must be after it started" in response.text
+    assert Audit.objects.get(pk=built.audit.pk).audit_date_until is None

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import AuditStatus
-from maca.audits.selectors import AuditAccess
+from maca.audits.selectors import AuditAccess, audit_figures_row, cohort_profile
 from maca.planning import selectors, services
 from maca.planning.errors import Refused
 from maca.planning.forms.cases import CaseForm, InvolvementForm
+from maca.planning.forms.figures import FiguresForm
 from maca.planning.forms.setup import (
     AgenciesForm,
     AgencyForm,
@@ -191,6 +192,26 @@ def tool(request: SignedInRequest, slug: str) -> HttpResponse:
             messages.success(request, "Tool and scale saved.")
             return redirect("planning:setup", slug)
     return render(request, "planning/setup/tool.html", _context(access, form=form))
+
+
+def figures(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The cohort and grades as figures, for audits known by their figures rather than (or
+    as well as) by one row per child."""
+    access = selectors.setup_access_for(request.user, slug)
+    form = FiguresForm(
+        request.POST or None, initial=FiguresForm.initial_for(audit_figures_row(access.audit))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_figures_set(audit=access.audit, data=form.to_input())
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Figures saved.")
+            return redirect("planning:setup", access.audit.slug)
+    case_count = cohort_profile(access.audit).case_count
+    context = _context(access, form=form, case_count=case_count)
+    return render(request, "planning/setup/figures.html", context)
 
 
 def reviews(request: SignedInRequest, slug: str) -> HttpResponse:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from maca.reports.brief import Brief
-from maca.reports.renderers.outline import Bullets, Heading, Inline, Link, Para, Text, outline
+from maca.reports.renderers.outline import (
+    Bullets,
+    Heading,
+    Inline,
+    Link,
+    Para,
+    Table,
+    Text,
+    outline,
+)
 
 # Characters that would otherwise turn a practitioner's words into markup.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -50,4 +59,18 @@ def render_markdown(brief: Brief) -> str:
             chunks.append(f"*{text}*" if block.subtitle else text)
         elif isinstance(block, Bullets):
             chunks.append("\n".join(f"- {_inline(item)}" for item in block.items))
+        elif isinstance(block, Table):
+            chunks.append(_table(block))
     return "\n\n".join(chunks) + "\n"
+
+
+def _table(table: Table) -> str:
+    """A GitHub-flavoured table after its caption; CommonMark shows it as plain lines."""
+
+    def row(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(escape(cell) for cell in cells) + " |"
+
+    lines = [escape(table.caption), "", row(table.header)]
+    lines.append("|" + "|".join(" --- " for _ in table.header) + "|")
+    lines += [row(cells) for cells in table.rows]
+    return "\n".join(lines)

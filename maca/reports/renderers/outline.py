@@ -51,7 +51,14 @@ class Bullets:
     items: tuple[tuple[Inline, ...], ...]
 
 
-Block = Heading | Para | Bullets
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]  # the first cell heads the row labels
+    rows: tuple[tuple[str, ...], ...]  # each row: its label, then one cell a column
+
+
+Block = Heading | Para | Bullets | Table
 
 
 def para(text: str, **kwargs: bool) -> Para:
@@ -98,9 +105,39 @@ def _scope(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
 
 def _cohort(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
     yield from (para(text) for text in brief.children)
+    yield from (para(text) for text in brief.cohort_figures)
     if brief.needs:
         yield para(W.needs_lead_in)
         yield Bullets(tuple((Text(need),) for need in brief.needs))
+
+
+def _grades(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    if brief.grades is None:
+        return
+    yield para(brief.grades.lead)
+    yield Bullets(tuple((Text(count),) for count in brief.grades.counts))
+    yield para(brief.grades.rounding)
+
+
+def _programme(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
+    for linked in brief.linked_audits:
+        yield Heading(3, linked.heading)
+        yield para(f"{W.audit_relationship}: {linked.relationship}.")
+        yield from (para(text) for text in linked.note)
+        for label, value in linked.scope:
+            yield Para((Text(f"{label}: ", bold=True), Text(value)))
+        yield from (para(text) for text in linked.cohort)
+        if linked.grades is not None:
+            yield para(linked.grades.lead)
+            yield Bullets(tuple((Text(count),) for count in linked.grades.counts))
+            yield para(linked.grades.rounding)
+    if brief.comparison is not None:
+        comparison = brief.comparison
+        yield Table(
+            caption=comparison.caption,
+            header=("", *comparison.columns),
+            rows=tuple((label, *values) for label, values in comparison.rows),
+        )
 
 
 def _worries(brief: b.Brief, section: BriefSection) -> Iterator[Block]:
@@ -179,6 +216,8 @@ _SECTION_BLOCKS: dict[str, Callable[[b.Brief, BriefSection], Iterator[Block]]] =
     K.INTRO: _intro,
     K.SCOPE: _scope,
     K.COHORT: _cohort,
+    K.GRADES: _grades,
+    K.PROGRAMME: _programme,
     K.WORRIES: _worries,
     K.GOOD_PRACTICE: _good_practice,
     K.THEMES: _themes,

@@ -19,7 +19,16 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from maca.reports.brief import Brief
-from maca.reports.renderers.outline import Bullets, Heading, Inline, Link, Para, Text, outline
+from maca.reports.renderers.outline import (
+    Bullets,
+    Heading,
+    Inline,
+    Link,
+    Para,
+    Table,
+    Text,
+    outline,
+)
 
 FONT = "Arial"
 TEXT_COLOUR = RGBColor(0x0B, 0x0C, 0x0C)
@@ -52,6 +61,8 @@ def render_docx(brief: Brief) -> bytes:
         elif isinstance(block, Bullets):
             for item in block.items:
                 _add_runs(document.add_paragraph(style="List Bullet"), item)
+        elif isinstance(block, Table):
+            _add_table(document, block)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -120,3 +131,22 @@ def _add_hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
     run.append(text_element)
     hyperlink.append(run)
     paragraph._p.append(hyperlink)
+
+
+def _add_table(document: WordDocument, table: Table) -> None:
+    """The caption as a paragraph, then the table with its header row marked to repeat, so
+    screen readers and Word treat it as one."""
+    document.add_paragraph(table.caption)
+    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    grid.style = "Table Grid"
+    for row_index, cells in enumerate((table.header, *table.rows)):
+        for column, text in enumerate(cells):
+            cell = grid.cell(row_index, column)
+            cell.text = text
+            if row_index == 0 or column == 0:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    header = grid.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
