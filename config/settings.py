@@ -132,8 +132,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "django_tasks_db",
+    # Before django_tasks_db, so `maca db_worker` is maca's (it settles jobs a dead worker left).
     "maca.core",
+    "django_tasks_db",
     "maca.accounts",
     "maca.audits",
     "maca.planning",
