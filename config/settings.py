@@ -154,6 +154,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every later log line carries the request's id.
     "maca.core.request_id.RequestIdMiddleware",
+    # A connection lost part-way through a request: a clear 503, not a server error.
+    "maca.core.database_lost.DatabaseLostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -356,3 +356,94 @@ def test_worker_killed_mid_email_run_sends_the_rest_once(worker_env):
     assert recipients == [f"lead{n}@test.maca.test".encode() for n in range(5)]
     outcome = _step(env, "check-reminders")
     assert outcome == {"recorded": 5, "task": "SUCCESSFUL", "attempts": 2}
+
+
+# --- The database connection lost while a return is saved -----------------------------------
+# What a PostgreSQL restart does to a client, done safely on the shared test server: the
+# request's own backend is ended (pg_terminate_backend, from a second connection) part-way
+# through the save, after the return's row is written and before its section summaries are.
+
+
+def _end_this_connections_backend() -> None:
+    import psycopg
+
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server only")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_database_lost_mid_save_is_a_clear_error_and_nothing_half_written(
+    client, monkeypatch, accept
+):
+    from maca.audits.models import AgencyReturn, Answer, SectionSummary
+    from maca.audits.selectors import audit_access_for
+    from maca.core.database_lost import MESSAGE
+    from maca.returns import selectors as return_selectors
+    from maca.returns import services as return_services
+    from maca.returns.tests.conftest import build_world, complete_post, return_url
+
+    world = build_world()
+    client.force_login(world.auditor_a)
+    url = return_url(world)
+    access = audit_access_for(world.auditor_a, world.audit.slug)
+
+    def posted(**overrides: Any) -> dict[str, Any]:
+        context = return_selectors.return_context(
+            access, world.case.pk, world.agency_a.pk, world.auditor_a
+        )
+        return complete_post(context, **overrides)
+
+    assert client.post(url, posted()).status_code in (200, 302)
+    saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
+    before = (
+        saved.revision,
+        saved.overall_reason,
+        sorted(Answer.objects.filter(agency_return=saved).values_list("pk", "text_value")),
+        sorted(
+            SectionSummary.objects.filter(agency_return=saved).values_list("pk", "grade_reason")
+        ),
+    )
+
+    real = return_services._write_summaries
+
+    def lost_part_way(*args: Any, **kwargs: Any) -> Any:
+        _end_this_connections_backend()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(return_services, "_write_summaries", lost_part_way)
+    target = url if accept == "text/html" else reverse_autosave(world)
+    changed = posted(overall_reason="Changed after the first save (fictional).")
+    response = client.post(target, changed, HTTP_ACCEPT=accept)
+    assert response.status_code == 503 and response["Retry-After"]
+    if accept == "application/json":
+        assert response.json() == {"saved": False, "message": MESSAGE}
+    else:
+        assert MESSAGE in response.content.decode()
+
+    # Nothing of the interrupted save was kept: not the row, not the answers.
+    saved.refresh_from_db()
+    after = (
+        saved.revision,
+        saved.overall_reason,
+        sorted(Answer.objects.filter(agency_return=saved).values_list("pk", "text_value")),
+        sorted(
+            SectionSummary.objects.filter(agency_return=saved).values_list("pk", "grade_reason")
+        ),
+    )
+    assert after == before
+
+    # The next request opens a new connection, and saving again works.
+    monkeypatch.setattr(return_services, "_write_summaries", real)
+    again = client.post(target, changed, HTTP_ACCEPT=accept)
+    assert again.status_code in (200, 302)
+    saved.refresh_from_db()
+    assert saved.overall_reason == "Changed after the first save (fictional)."
+
+
+def reverse_autosave(world: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("returns:autosave", args=[world.audit.slug, world.case.pk, world.agency_a.pk])
