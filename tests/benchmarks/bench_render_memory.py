@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import time
 from pathlib import Path
@@ -63,6 +64,8 @@ def main() -> None:
     from django.urls import reverse
 
     settings.ALLOWED_HOSTS = ["*"]
+    # Each render is a job; its two log lines would bury the figures.
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
