@@ -14,7 +14,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, mypy and the apps' layers (lint-imports)"
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make bench      run the benchmarks in tests/benchmarks/"
-	@echo "make faults     the fault tests (locked SQLite, full disk) on SQLite and PostgreSQL"
+	@echo "make faults     the fault tests (locked SQLite, full disk, killed worker, lost database) on SQLite and PostgreSQL"
 	@echo "make bootstrap  only prepare .venv"
 	@echo "make clean      remove .venv, .tools and caches (not the demo database)"
 

@@ -152,8 +152,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "django_tasks_db",
+    # Before django_tasks_db, so `maca db_worker` is maca's (it settles jobs a dead worker left).
     "maca.core",
+    "django_tasks_db",
     "maca.accounts",
     "maca.audits",
     "maca.planning",
@@ -175,6 +176,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every later log line carries the request's id.
     "maca.core.request_id.RequestIdMiddleware",
+    # A connection lost part-way through a request: a clear 503, not a server error.
+    "maca.core.database_lost.DatabaseLostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -4,13 +4,27 @@
   busy timeout, and transactions that take the write lock when they begin), so nobody is shown
   "database is locked";
 - the disk full while an extract is stored: a clear error, the previous good version still
-  read, and no partial file left, on a local folder and on object storage alike.
+  read, and no partial file left, on a local folder and on object storage alike;
+- the worker killed with SIGKILL in the middle of a 903 import, a render and an e-mail run: a
+  new worker marks the import and the render failed with a clear message and nothing of them
+  kept, and takes the e-mail run up again, sending what was not sent, once.
 """
 
 from __future__ import annotations
 
 import errno
+import json
+import os
+import re
+import shutil
+import signal
+import socketserver
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +33,15 @@ from django.core.files.storage import InMemoryStorage
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
+from maca.reports import draft_renders
 from maca.sampling import extract
+from maca.sampling import services as sampling_services
 from maca.sampling.extract import Store, build_extract, load_extract, save_extract
 from maca.sampling.generate import generate
 from maca.sampling.ingest import SourceFile, read_extract
 
 pytestmark = pytest.mark.faults
+ROOT = Path(__file__).resolve().parents[1]
 
 WRITERS = 6
 WRITES_EACH = 15
@@ -158,3 +175,275 @@ def test_disk_full_on_object_storage_keeps_the_previous_extract(two_extracts, mo
         save_extract(newer.extract, newer.problems, store)
     assert sorted(_files_under(storage, "import-2")) == before
     assert load_extract(store, {}).episodes.equals(good.extract.episodes)
+
+
+# --- The worker killed in the middle of a job -----------------------------------------------
+# A real worker (`maca db_worker`) in its own process, against a database file and folders of
+# its own, is killed with SIGKILL part-way through a job; a new worker is then started, as
+# systemd or a supervisor would. The steps that queue and check run in processes of their own
+# too (tests/fault_jobs.py), as a web server would.
+
+SECONDS_TO_WAIT = 300
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("worker-db") / "maca.sqlite3"
+    _maca(_worker_env(database.parent, database), "migrate", "-v0")
+    return database
+
+
+@pytest.fixture
+def worker_env(migrated_database: Path, tmp_path: Path) -> dict[str, str]:
+    database = tmp_path / "maca.sqlite3"
+    shutil.copy(migrated_database, database)
+    return _worker_env(tmp_path, database)
+
+
+def _worker_env(folder: Path, database: Path, **extra: str) -> dict[str, str]:
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("MACA_", "DATABASE_URL", "DJANGO_"))
+    }
+    return {
+        **kept,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "MACA_DEBUG": "false",
+        "MACA_SSL_REDIRECT": "false",
+        "MACA_SECRET_KEY": "fictional-secret-key-for-the-fault-tests-0123456789",
+        "MACA_SAMPLING_DIR": str(folder / "extracts"),
+        "MACA_RENDERS_STORAGE_OPTIONS": json.dumps({"location": str(folder / "renders")}),
+        **extra,
+    }
+
+
+def _maca(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "maca.cli", *args], env=env, cwd=ROOT, check=True, timeout=600
+    )
+
+
+def _step(env: dict[str, str], step: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.fault_jobs", step],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "maca.cli", "db_worker", "--no-reload", "--interval", "0.1"]
+    return subprocess.Popen([*command, *args], env=env, cwd=ROOT)
+
+
+def _wait_for(env: dict[str, str], sql: str, worker: subprocess.Popen[bytes]) -> None:
+    """Until `sql` finds a row in the worker's database (the job part-way)."""
+    database = env["DATABASE_URL"].removeprefix("sqlite:///")
+    deadline = time.monotonic() + SECONDS_TO_WAIT
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, "the worker stopped by itself"
+        with closing(sqlite3.connect(database, timeout=30)) as db:
+            if db.execute(sql).fetchone():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the job never got part-way: {sql}")
+
+
+def _kill_then_start_again(env: dict[str, str], sql: str) -> None:
+    worker = _worker(env)
+    try:
+        _wait_for(env, sql, worker)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    # The new worker settles what the dead one left, runs what is queued, and stops.
+    again = _worker(env, "--batch")
+    assert again.wait(timeout=SECONDS_TO_WAIT) == 0
+
+
+def test_worker_killed_mid_import_marks_it_failed_and_keeps_nothing(worker_env):
+    _step(worker_env, "queue-import")
+    _kill_then_start_again(
+        worker_env, "SELECT 1 FROM sampling_importbatch WHERE status = 'running' AND progress > 1"
+    )
+    outcome = _step(worker_env, "check-import")
+    assert outcome["status"] == "failed" and outcome["task"] == "FAILED"
+    assert outcome["messages"] == [sampling_services.ABANDONED_MESSAGE]
+    assert outcome["uploads_left"] == [] and not outcome["extract_kept"]
+
+
+def test_worker_killed_mid_render_marks_it_failed_and_keeps_no_file(worker_env):
+    _step(worker_env, "queue-render")
+    _kill_then_start_again(
+        worker_env, "SELECT 1 FROM reports_draftrender WHERE status = 'running' AND progress >= 30"
+    )
+    outcome = _step(worker_env, "check-render")
+    assert outcome["status"] == "failed" and outcome["task"] == "FAILED"
+    assert outcome["error"] == draft_renders.ABANDONED_MESSAGE and outcome["files"] == []
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend. Once `accept` messages are in, the next one is
+    never answered: the worker sending it hangs there until it is killed."""
+
+    server: _SmtpServer
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 fictional.test\r\n")
+        while line := self.rfile.readline():
+            command = line.strip().upper()
+            if command == b"DATA":
+                self.wfile.write(b"354 End with .\r\n")
+                body = b"".join(iter(self.rfile.readline, b".\r\n"))
+                if len(self.server.messages) >= self.server.accept:
+                    self.rfile.read()  # no answer: wait for the connection to drop
+                    return
+                self.server.messages.append(body)
+                self.wfile.write(b"250 Accepted\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 Bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 fictional.test\r\n")
+
+
+class _SmtpServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, accept: int) -> None:
+        super().__init__(("127.0.0.1", 0), _Smtp)
+        self.accept = accept
+        self.messages: list[bytes] = []
+
+
+def test_worker_killed_mid_email_run_sends_the_rest_once(worker_env):
+    server = _SmtpServer(accept=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        **worker_env,
+        "MACA_EMAIL_HOST": "127.0.0.1",
+        "MACA_EMAIL_PORT": str(server.server_address[1]),
+    }
+    try:
+        _step(env, "queue-reminders")
+        worker = _worker(env)
+        try:
+            deadline = time.monotonic() + SECONDS_TO_WAIT
+            while len(server.messages) < 2 and time.monotonic() < deadline:
+                assert worker.poll() is None, "the worker stopped by itself"
+                time.sleep(0.05)
+            time.sleep(0.5)  # the third is being sent, and never answered
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        assert len(server.messages) == 2
+        server.accept = 100
+        again = _worker(env, "--batch")
+        assert again.wait(timeout=SECONDS_TO_WAIT) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    recipients = sorted(re.search(rb"^To: (\S+)", m, re.M)[1] for m in server.messages)  # type: ignore[index]
+    # Every lead has their reminder, once: the run was taken up again, not from the start.
+    assert recipients == [f"lead{n}@test.maca.test".encode() for n in range(5)]
+    outcome = _step(env, "check-reminders")
+    assert outcome == {"recorded": 5, "task": "SUCCESSFUL", "attempts": 2}
+
+
+# --- The database connection lost while a return is saved -----------------------------------
+# What a PostgreSQL restart does to a client, done safely on the shared test server: the
+# request's own backend is ended (pg_terminate_backend, from a second connection) part-way
+# through the save, after the return's row is written and before its section summaries are.
+
+
+def _end_this_connections_backend() -> None:
+    import psycopg
+
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server only")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_database_lost_mid_save_is_a_clear_error_and_nothing_half_written(
+    client, monkeypatch, accept
+):
+    from maca.audits.models import AgencyReturn, Answer, SectionSummary
+    from maca.audits.selectors import audit_access_for
+    from maca.core.database_lost import MESSAGE
+    from maca.returns import selectors as return_selectors
+    from maca.returns import services as return_services
+    from maca.returns.tests.conftest import build_world, complete_post, return_url
+
+    world = build_world()
+    client.force_login(world.auditor_a)
+    url = return_url(world)
+    access = audit_access_for(world.auditor_a, world.audit.slug)
+
+    def posted(**overrides: Any) -> dict[str, Any]:
+        context = return_selectors.return_context(
+            access, world.case.pk, world.agency_a.pk, world.auditor_a
+        )
+        return complete_post(context, **overrides)
+
+    assert client.post(url, posted()).status_code in (200, 302)
+    saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
+    before = (
+        saved.revision,
+        saved.overall_reason,
+        sorted(Answer.objects.filter(agency_return=saved).values_list("pk", "text_value")),
+        sorted(
+            SectionSummary.objects.filter(agency_return=saved).values_list("pk", "grade_reason")
+        ),
+    )
+
+    real = return_services._write_summaries
+
+    def lost_part_way(*args: Any, **kwargs: Any) -> Any:
+        _end_this_connections_backend()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(return_services, "_write_summaries", lost_part_way)
+    target = url if accept == "text/html" else reverse_autosave(world)
+    changed = posted(overall_reason="Changed after the first save (fictional).")
+    response = client.post(target, changed, HTTP_ACCEPT=accept)
+    assert response.status_code == 503 and response["Retry-After"]
+    if accept == "application/json":
+        assert response.json() == {"saved": False, "message": MESSAGE}
+    else:
+        assert MESSAGE in response.content.decode()
+
+    # Nothing of the interrupted save was kept: not the row, not the answers.
+    saved.refresh_from_db()
+    after = (
+        saved.revision,
+        saved.overall_reason,
+        sorted(Answer.objects.filter(agency_return=saved).values_list("pk", "text_value")),
+        sorted(
+            SectionSummary.objects.filter(agency_return=saved).values_list("pk", "grade_reason")
+        ),
+    )
+    assert after == before
+
+    # The next request opens a new connection, and saving again works.
+    monkeypatch.setattr(return_services, "_write_summaries", real)
+    again = client.post(target, changed, HTTP_ACCEPT=accept)
+    assert again.status_code in (200, 302)
+    saved.refresh_from_db()
+    assert saved.overall_reason == "Changed after the first save (fictional)."
+
+
+def reverse_autosave(world: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("returns:autosave", args=[world.audit.slug, world.case.pk, world.agency_a.pk])

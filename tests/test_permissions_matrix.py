@@ -200,6 +200,10 @@ ROWS: dict[str, str] = {
     "reports:briefing-pdf": "login ok    404   ok    404   404   404   404   404",
     "reports:compare": "login ok    404   ok    404   404   404   404   404",
     "reports:disclosure": "login ok    404   ok    404   404   404   404   404",
+    # A draft's file being made: only for the person who asked (`public_id` is no one's here).
+    "reports:draft-render": "login 404   404   404   404   404   404   404   404",
+    "reports:draft-render-download": "login 404   404   404   404   404   404   404   404",
+    "reports:draft-render-status": "login 404   404   404   404   404   404   404   404",
     "reports:report": "login ok    404   ok    404   404   404   404   404",
     "reports:report-docx": "login ok    404   ok    404   404   404   404   404",
     "reports:report-pdf": "login ok    404   ok    404   404   404   404   404",

@@ -119,6 +119,7 @@ MODEL_CATEGORIES: dict[str, str] = {
     "core.ChangeRecord": "records_of_use",
     "identifiers.IdentifierAccess": "records_of_use",
     "reports.DisclosureAcceptance": "records_of_use",
+    "reports.DraftRender": "records_of_use",
     "returns.ReminderSent": "records_of_use",
     "returns.EscalationOverdueNotice": "records_of_use",
     "accounts.DigestEntry": "records_of_use",

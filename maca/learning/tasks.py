@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
+from maca.core import jobs
 from maca.learning import services
 
 
@@ -17,3 +18,8 @@ from maca.learning import services
 def send_overdue_action_reminders() -> dict[str, int]:
     result = services.action_reminders_send(today=timezone.localdate())
     return {"sent": result.sent, "skipped": result.skipped}
+
+
+# Run again if its worker dies part-way: each reminder is recorded as it is sent, so only the
+# ones not sent yet go out.
+jobs.retry_when_abandoned(send_overdue_action_reminders)

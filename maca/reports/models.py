@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -200,3 +202,52 @@ class AuditLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit} – {self.other}"
+
+
+# --- Downloads of drafts, made by the worker ------------------------------------------------
+
+
+class DraftRender(models.Model):
+    """A PDF or Word file of a draft (the live brief, report or 7-minute briefing), made by
+    the task worker while the person watches its progress, then downloaded from the `renders`
+    storage. Only the person who asked sees it; a newer request replaces it."""
+
+    class Kind(models.TextChoices):
+        BRIEF = "brief", "Learning brief"
+        REPORT = "report", "Audit report"
+        BRIEFING = "briefing", "7-minute briefing"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be made"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="draft_renders")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    extension = models.CharField(max_length=5)
+    brief_url = models.CharField(
+        max_length=500, blank=True, help_text="The brief's address, printed in a briefing."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    stored_name = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.extension}) of {self.audit}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)

@@ -20,6 +20,17 @@ urlpatterns = [
     path(
         "<slug:slug>/report.docx", views.report_download, {"extension": "docx"}, name="report-docx"
     ),
+    path("<slug:slug>/drafts/<uuid:public_id>/", views.draft_render, name="draft-render"),
+    path(
+        "<slug:slug>/drafts/<uuid:public_id>/status/",
+        views.draft_render_status,
+        name="draft-render-status",
+    ),
+    path(
+        "<slug:slug>/drafts/<uuid:public_id>/download/",
+        views.draft_render_download,
+        name="draft-render-download",
+    ),
     path("<slug:slug>/disclosure/", views.disclosure, name="disclosure"),
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/7-minute-briefing/", views.briefing, name="briefing"),

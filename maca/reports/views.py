@@ -6,7 +6,7 @@ it to a renderer; everything else lives in `brief.py`, `report.py`, `comparison.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
@@ -21,7 +21,7 @@ from maca.audits.selectors import (
 )
 from maca.core.throttling import render_throttled
 from maca.planning.errors import Refused
-from maca.reports import snapshots
+from maca.reports import draft_renders, snapshots
 from maca.reports.briefing import build_briefing
 from maca.reports.comparison import build_comparison
 from maca.reports.disclosure_check import (
@@ -31,7 +31,7 @@ from maca.reports.disclosure_check import (
     run_check,
 )
 from maca.reports.kept_renders import kept_render, name_for
-from maca.reports.models import BriefSnapshot, DisclosureScope
+from maca.reports.models import BriefSnapshot, DisclosureScope, DraftRender
 from maca.reports.renderers import FORMATS, render
 from maca.reports.renderers.page import brief_context
 from maca.reports.report import AuditReport, build_report
@@ -134,6 +134,8 @@ def _brief_draft_decide(
 def brief_download(request: SignedInRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, snapshot = published_brief(access)
+    if snapshot is None and extension in draft_renders.FORMATS[DraftRender.Kind.BRIEF]:
+        return _draft_render_start(request, access, DraftRender.Kind.BRIEF, extension)
     if snapshot is None:
         rendered = render(learning_brief, extension)
         content, filename = rendered.content, rendered.filename
@@ -192,17 +194,15 @@ def report_download(request: SignedInRequest, slug: str, extension: str) -> Http
 
     access = audit_access_for(request.user, slug)
     audit_report, snapshot = _report_and_version(request, access)
+    if snapshot is None:
+        return _draft_render_start(request, access, DraftRender.Kind.REPORT, extension)
 
     def make() -> bytes:
         if extension == "pdf":
             return render_report_pdf(audit_report)
         return render_report_docx(audit_report)
 
-    content = (
-        make()
-        if snapshot is None
-        else kept_render(snapshot.report, name_for("report", extension), make)
-    )
+    content = kept_render(snapshot.report, name_for("report", extension), make)
     response = HttpResponse(content, content_type=_REPORT_TYPES[extension])
     filename = f"{audit_report.filename_stem}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -271,21 +271,89 @@ def briefing_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, snapshot = published_brief(access)
     brief_url = request.build_absolute_uri(reverse("reports:brief", args=[slug]))
+    if snapshot is None:
+        return _draft_render_start(
+            request, access, DraftRender.Kind.BRIEFING, "pdf", brief_url=brief_url
+        )
 
     def make() -> bytes:
         return render_briefing_pdf(
             lambda detail: build_briefing(learning_brief, brief_url=brief_url, detail=detail)
         )
 
-    if snapshot is None:
-        content = make()
-    else:
-        content = kept_render(
-            snapshot.brief, name_for("briefing", "pdf", varies_by=brief_url), make
-        )
+    content = kept_render(snapshot.brief, name_for("briefing", "pdf", varies_by=brief_url), make)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{slug}-7-minute-briefing.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Files of drafts, made by the worker ----------------------------------------------------
+
+
+def _draft_render_start(
+    request: HttpRequest, access: AuditAccess, kind: str, extension: str, *, brief_url: str = ""
+) -> HttpResponse:
+    job = draft_renders.draft_render_request(
+        access=access, by=request.user, kind=kind, extension=extension, brief_url=brief_url
+    )
+    return redirect("reports:draft-render", access.audit.slug, job.public_id)
+
+
+def draft_render(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
+    """The file being made: its progress (followed by a script, or by reloading), then the
+    link to download it."""
+    access = audit_access_for(request.user, slug)
+    job = draft_renders.draft_render_for(access, request.user, public_id)
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "job": job,
+        "back_url": reverse(_DRAFT_PAGES[job.kind], args=[slug]),
+        "nav_section": "audits",
+        "tab": job.kind,
+    }
+    response = render_page(request, "reports/draft_render.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+_DRAFT_PAGES: dict[str, str] = {
+    DraftRender.Kind.BRIEF: "reports:brief",
+    DraftRender.Kind.REPORT: "reports:report",
+    DraftRender.Kind.BRIEFING: "reports:briefing",
+}
+
+
+def draft_render_status(request: SignedInRequest, slug: str, public_id: str) -> JsonResponse:
+    access = audit_access_for(request.user, slug)
+    job = draft_renders.draft_render_for(access, request.user, public_id)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "message": job.progress_message,
+            "finished": job.is_finished,
+            "url": reverse("reports:draft-render", args=[slug, job.public_id]),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def draft_render_download(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
+    access = audit_access_for(request.user, slug)
+    job = draft_renders.draft_render_for(access, request.user, public_id)
+    content_type = (
+        FORMATS[job.extension].content_type
+        if job.kind == DraftRender.Kind.BRIEF
+        else _REPORT_TYPES[job.extension]
+    )
+    response = HttpResponse(draft_renders.draft_render_content(job), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    # A draft changes as the panel writes; never let a cache serve an old one.
     response["Cache-Control"] = "private, no-store"
     return response
 

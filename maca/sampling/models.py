@@ -9,14 +9,12 @@ decide: status, progress, the problems found, and the record of each draw for in
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 
 from maca.audits.models import Audit, Case
 from maca.core.models import TimeStampedModel
-from maca.sampling import conf
 
 
 class ImportBatch(TimeStampedModel):
@@ -82,8 +80,9 @@ class ImportBatch(TimeStampedModel):
         return f"import-{self.public_id}"
 
     @property
-    def upload_dir(self) -> Path:
-        return conf.sampling_dir() / f"upload-{self.public_id}"
+    def upload_folder(self) -> str:
+        """Where the uploaded files wait for the worker, in the `extracts` storage."""
+        return f"uploads/{self.public_id}"
 
     @property
     def is_finished(self) -> bool:

@@ -11,7 +11,7 @@ import datetime as dt
 import errno
 import hashlib
 import logging
-import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -36,7 +37,9 @@ from maca.sampling.extract import (
     ImportResult,
     build_extract,
     child_hmac,
+    decrypt_bytes,
     delete_extract,
+    encrypt_bytes,
     extract_store,
     load_extract,
     save_extract,
@@ -44,6 +47,7 @@ from maca.sampling.extract import (
 from maca.sampling.ingest import SourceFile, read_extract
 from maca.sampling.models import ImportBatch, SampledChild, SampleDraw
 from maca.sampling.problems import ExtractError, Problem
+from maca.sampling.storage import extract_storage
 
 logger = logging.getLogger(__name__)
 PROBLEM_SAMPLE_SIZE = 200
@@ -80,15 +84,17 @@ def import_903_start(
         batch = ImportBatch.objects.create(
             audit=access.audit, created_by=user, home_districts=home_districts
         )
-    batch.upload_dir.mkdir(parents=True, exist_ok=True)
     uploads = []
     for number, (upload, year) in enumerate(files, start=1):
         name = upload.name or f"file-{number}"
         stored = f"{number:02d}-{get_valid_filename(Path(name).name) or 'file'}"
-        with (batch.upload_dir / stored).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        uploads.append({"stored": stored, "name": Path(name).name, "year": year})
+        # Kept where the worker can read them, whichever machine it runs on (the `extracts`
+        # storage), and encrypted like the extract: they hold identifiers in the clear.
+        saved = extract_storage().save(
+            f"{batch.upload_folder}/{stored}",
+            ContentFile(encrypt_bytes(b"".join(upload.chunks()))),
+        )
+        uploads.append({"stored": stored, "saved": saved, "name": Path(name).name, "year": year})
     ImportBatch.objects.filter(pk=batch.pk).update(uploads=uploads)
     from maca.sampling.tasks import import_903_task
 
@@ -228,11 +234,35 @@ def import_903_run(*, batch_id: int) -> None:
     ImportBatch.objects.filter(pk=batch_id).update(
         status=ImportBatch.Status.RUNNING, started_at=timezone.now(), progress=1
     )
-    files = [
-        SourceFile(batch.upload_dir / item["stored"], int(item["year"]), item["name"])
-        for item in batch.uploads
-    ]
+    with tempfile.TemporaryDirectory(prefix="maca-903-") as local:
+        _import_903_uploads(batch, Path(local))
+
+
+def _uploads_to_local(batch: ImportBatch, folder: Path) -> list[SourceFile]:
+    """The uploaded files, from the `extracts` storage into a private folder on this machine
+    (the files are read by path), decrypted."""
+    storage = extract_storage()
+    files = []
+    for item in batch.uploads:
+        with storage.open(item["saved"]) as kept:
+            (folder / item["stored"]).write_bytes(decrypt_bytes(kept.read()))
+        files.append(SourceFile(folder / item["stored"], int(item["year"]), item["name"]))
+    return files
+
+
+def _delete_uploads(batch: ImportBatch) -> None:
+    storage = extract_storage()
+    for item in batch.uploads:
+        try:
+            storage.delete(item["saved"])
+        except OSError:
+            logger.warning("Could not delete an upload of 903 import %s", batch.public_id)
+
+
+def _import_903_uploads(batch: ImportBatch, local: Path) -> None:
+    batch_id = batch.pk
     try:
+        files = _uploads_to_local(batch, local)
         fingerprint = extract_fingerprint(files)
         result = run_pipeline(
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
@@ -254,11 +284,33 @@ def import_903_run(*, batch_id: int) -> None:
         delete_extract(extract_store(batch.storage_name))
         return
     finally:
-        # The uploaded files hold identifiers in the clear; they go as soon as they are read.
-        shutil.rmtree(batch.upload_dir, ignore_errors=True)
+        # The uploaded files hold identifiers; they go as soon as they are read.
+        _delete_uploads(batch)
     batch.refresh_from_db()
     _record_result(batch, result)
     _note_earlier_import(batch, fingerprint)
+    with transaction.atomic():
+        batch.uploads = []
+        batch.save()
+
+
+ABANDONED_MESSAGE = (
+    "The import stopped part-way (the background worker was stopped, perhaps for lack of "
+    "memory); nothing was kept and any earlier import is unchanged. Import the files again; "
+    "if it stops again, tell your system administrator the import number."
+)
+
+
+def import_903_abandoned(*, batch_id: int) -> None:
+    """The worker running the import died: mark it failed, and remove what it left behind
+    (a half-written extract version is never read, but takes room; the uploads hold
+    identifiers)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.is_finished:
+        return
+    delete_extract(extract_store(batch.storage_name))
+    _delete_uploads(batch)
+    _record_fatal(batch, [Problem("fatal", "(import)", "internal", ABANDONED_MESSAGE)])
     with transaction.atomic():
         batch.uploads = []
         batch.save()

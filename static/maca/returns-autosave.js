@@ -41,6 +41,8 @@ if (form) {
           say(result.message);
           // Someone else saved: stop, so the person compares versions on an ordinary save.
           if (result.stale || response.status === 409) stopped = true;
+          // The database connection was lost for a moment: nothing saved; try again shortly.
+          if (response.status === 503) dirty = true;
         }
       })
       .catch(() => {

@@ -1,4 +1,4 @@
-// Progress for 903 imports. Without JavaScript the form posts normally and the import page
+// Progress for 903 imports and for files of drafts being made. Without JavaScript the form posts normally and the import page
 // offers a refresh link; with it, the upload shows its progress and the page then follows the
 // import task's progress until it finishes.
 
@@ -22,7 +22,7 @@ function follow(statusUrl, panel, offset, scale) {
       if (!response.ok) throw new Error(String(response.status));
       data = await response.json();
     } catch {
-      show(panel, offset, "Lost contact with the server. Refresh the page to see how the import is going.");
+      show(panel, offset, "Lost contact with the server. Refresh the page to see how it is going.");
       return;
     }
     show(panel, Math.round(offset + (data.progress * scale) / 100), `${data.message || data.status_label} (${data.progress}%)`);
@@ -67,7 +67,8 @@ if (form && window.FormData && window.XMLHttpRequest) {
   });
 }
 
-const running = document.querySelector("[data-import-status]");
+// The same for any job a page follows: a 903 import, or a file of a draft being made.
+const running = document.querySelector("[data-import-status], [data-job-status]");
 if (running) {
-  follow(running.dataset.importStatus, running, 0, 100);
+  follow(running.dataset.importStatus || running.dataset.jobStatus, running, 0, 100);
 }

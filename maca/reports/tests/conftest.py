@@ -252,3 +252,14 @@ def markdown_text(markdown: str) -> str:
     text = re.sub(r"(?<!\\)\*", "", text)  # emphasis markers, not escaped asterisks
     text = re.sub(r"\\(.)", r"\1", text)
     return normalise(text)
+
+
+def download(client: Any, url: str) -> Any:
+    """A download as a person gets it: a draft's file is made by the worker (inline in the
+    tests) and then fetched from the page that followed its progress."""
+    response = client.get(url)
+    if response.status_code == 302 and "/drafts/" in response.url:
+        page = client.get(response.url)
+        assert page.status_code == 200 and "Your file is ready" in page.content.decode()
+        return client.get(f"{response.url}download/")
+    return response

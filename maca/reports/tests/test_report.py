@@ -23,7 +23,7 @@ from maca.reports import figures
 from maca.reports.brief import build_brief, system_access
 from maca.reports.renderers import render
 from maca.reports.report import build_report
-from maca.reports.tests.conftest import docx_text, markdown_text, pdf_text
+from maca.reports.tests.conftest import docx_text, download, markdown_text, pdf_text
 from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -164,14 +164,14 @@ def test_every_chart_has_a_text_alternative_and_a_table(client):
 def test_report_downloads_as_a_tagged_pdf_and_a_word_document_with_alt_text(client):
     built = _small()
     client.force_login(built.coordinator)
-    pdf = client.get(reverse("reports:report-pdf", args=[built.audit.slug]))
+    pdf = download(client, reverse("reports:report-pdf", args=[built.audit.slug]))
     assert pdf["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.content))
     assert "/StructTreeRoot" in cast(Any, reader.trailer["/Root"])
     text = pdf_text(pdf.content)
     assert "Compliance with standards" in text and "Fictional standard 1" in text
 
-    docx = client.get(reverse("reports:report-docx", args=[built.audit.slug]))
+    docx = download(client, reverse("reports:report-docx", args=[built.audit.slug]))
     document = Document(io.BytesIO(docx.content))
     descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     drawn = [c for c in build_report(system_access(built.audit)).charts if c.table.rows]

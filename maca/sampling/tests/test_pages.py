@@ -9,7 +9,7 @@ import errno
 import re
 
 import pytest
-from django.core.files.storage import storages
+from django.core.files.storage import InMemoryStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +25,7 @@ from maca.sampling.tests.conftest import EPISODE_COLUMNS
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
+IN_MEMORY = "django.core.files.storage.InMemoryStorage"
 
 
 def _upload(client, audit, paths, year=2024, districts="Z1,Z2,Z3,Z4,Z5,Z6,Z7,Z8,Z9"):
@@ -33,6 +34,11 @@ def _upload(client, audit, paths, year=2024, districts="Z1,Z2,Z3,Z4,Z5,Z6,Z7,Z8,
         reverse("sampling:import-new", args=[audit.slug]),
         {"extract_files": files, "year": year, "home_districts": districts},
     )
+
+
+def _uploads_left(batch: ImportBatch) -> list[str]:
+    storage = storages["extracts"]
+    return storage.listdir(batch.upload_folder)[1] if storage.exists(batch.upload_folder) else []
 
 
 @pytest.fixture
@@ -63,8 +69,26 @@ def test_upload_runs_the_import_and_shows_the_result(client, built, ready):
     page = client.get(reverse("sampling:import", args=[built.audit.slug, ready.public_id]))
     assert "Ready for sampling" in page.text
     assert "episodes.csv" in page.text
-    assert not ready.upload_dir.exists()  # uploads are deleted once read
+    assert not _uploads_left(ready)  # uploads are deleted once read
     assert extract_exists(extract_store(ready.storage_name))
+
+
+def test_uploads_and_extracts_go_to_whichever_storage_is_configured(
+    client, built, generated, sampling_dir, settings
+):
+    """A second storage location in place of the local folder (as object storage shared by
+    several machines would be): the web request, the worker and the cohort page use it, and
+    nothing is written to the local folder."""
+    settings.STORAGES = {**settings.STORAGES, "extracts": {"BACKEND": IN_MEMORY}}
+    client.force_login(built.coordinator)
+    assert _upload(client, built.audit, generated(children=30, seed=4)).status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.READY, batch.fatal_problems
+    assert isinstance(storages["extracts"], InMemoryStorage)
+    assert extract_exists(extract_store(batch.storage_name)) and not _uploads_left(batch)
+    assert not sampling_dir.exists() or not any(sampling_dir.rglob("*"))
+    cohort = client.get(reverse("sampling:cohort", args=[built.audit.slug, batch.public_id]))
+    assert cohort.status_code == 200
 
 
 def test_fatal_upload_keeps_nothing(client, built, write, sampling_dir):
@@ -74,8 +98,8 @@ def test_fatal_upload_keeps_nothing(client, built, write, sampling_dir):
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert batch.status == ImportBatch.Status.FAILED
-    assert not extract_exists(extract_store(batch.storage_name)) and not batch.upload_dir.exists()
-    assert [p.name for p in sampling_dir.iterdir()] == []
+    assert not extract_exists(extract_store(batch.storage_name)) and not _uploads_left(batch)
+    assert [p for p in sampling_dir.rglob("*") if p.is_file()] == []
     page = client.get(response["Location"])
     assert "Why the files cannot be imported" in page.text
     assert "episodes.csv" in page.text and "row 1" in page.text
@@ -181,7 +205,7 @@ def test_a_full_disk_while_keeping_the_extract_is_a_clear_error(
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.FAILED
     assert not extract_exists(extract_store(batch.storage_name))
-    assert not any(sampling_dir.rglob("*.enc")) and not batch.upload_dir.exists()
+    assert not any(sampling_dir.rglob("*.enc")) and not _uploads_left(batch)
     page = client.get(response["Location"])
     assert "no room left to keep the checked extract" in page.text
 

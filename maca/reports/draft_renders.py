@@ -1,0 +1,206 @@
+"""PDF and Word files of drafts, made by the task worker rather than in the web request.
+
+A draft changes as people write, so its files cannot be kept the way a published version's
+are (`kept_renders`); and making one takes seconds. Asking for one queues a `DraftRender`;
+the worker makes the file from the live data, writing its progress as it goes, and keeps it
+in the `renders` storage under `drafts/`, where the person who asked downloads it. Their next
+request for the same file replaces it, so drafts do not pile up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.reports.kept_renders import RENDERS
+from maca.reports.models import DraftRender
+
+log = logging.getLogger(__name__)
+Kind = DraftRender.Kind
+Status = DraftRender.Status
+
+# What the worker can make: the formats that take seconds. Markdown is made in the request.
+FORMATS: dict[str, tuple[str, ...]] = {
+    Kind.BRIEF: ("pdf", "docx"),
+    Kind.REPORT: ("pdf", "docx"),
+    Kind.BRIEFING: ("pdf",),
+}
+FAILED_MESSAGE = (
+    "The file could not be made. Try again; if it fails again, tell your system "
+    "administrator the time you asked."
+)
+
+
+# --- Requests, from the web ----------------------------------------------------------------
+
+
+def draft_render_request(
+    *, access: AuditAccess, by: Any, kind: str, extension: str, brief_url: str = ""
+) -> DraftRender:
+    """Queue the file, or return the same request still waiting or being made (a second
+    click or a reload must not make it twice)."""
+    if extension not in FORMATS.get(kind, ()):
+        raise Http404("No such download")
+    waiting = DraftRender.objects.filter(
+        audit=access.audit,
+        requested_by=by,
+        kind=kind,
+        extension=extension,
+        brief_url=brief_url,
+        status__in=[Status.QUEUED, Status.RUNNING],
+    ).first()
+    if waiting is not None:
+        return waiting
+    _forget_earlier(access, by, kind, extension)
+    from maca.reports.tasks import render_draft_task
+
+    with transaction.atomic():
+        job = DraftRender.objects.create(
+            audit=access.audit,
+            requested_by=by,
+            kind=kind,
+            extension=extension,
+            brief_url=brief_url,
+        )
+    # Queued after the job is committed, so the worker always finds it.
+    render_draft_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _forget_earlier(access: AuditAccess, by: Any, kind: str, extension: str) -> None:
+    """Earlier finished files of the same kind for the same person: replaced by the new one."""
+    earlier = DraftRender.objects.filter(
+        audit=access.audit,
+        requested_by=by,
+        kind=kind,
+        extension=extension,
+        status__in=[Status.READY, Status.FAILED],
+    )
+    storage = storages[RENDERS]
+    for job in earlier:
+        if job.stored_name:
+            try:
+                storage.delete(job.stored_name)
+            except OSError:
+                log.warning("Could not delete the draft file %s", job.stored_name, exc_info=True)
+        job.delete()
+
+
+def draft_render_for(access: AuditAccess, by: Any, public_id: str) -> DraftRender:
+    """One of the person's own draft files of this audit; anyone else's is a 404."""
+    job = DraftRender.objects.filter(
+        audit=access.audit, requested_by=by, public_id=public_id
+    ).first()
+    if job is None:
+        raise Http404("No such download")
+    return job
+
+
+def draft_render_content(job: DraftRender) -> bytes:
+    if job.status != Status.READY:
+        raise Http404("The file is not ready")
+    try:
+        with storages[RENDERS].open(job.stored_name, "rb") as kept:
+            return bytes(kept.read())
+    except OSError as error:
+        raise Http404("The file is no longer kept; ask for it again") from error
+
+
+# --- Making the file, in the worker ---------------------------------------------------------
+
+
+def draft_render_run(*, job_id: int) -> None:
+    """Make the file. A job already started or finished is left alone, so a task that is run
+    again never makes a second file over the first."""
+    claimed = DraftRender.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, progress=5, progress_message="Reading the audit"
+    )
+    if not claimed:
+        return
+    job = DraftRender.objects.select_related("audit", "requested_by").get(pk=job_id)
+    try:
+        # Access is checked again: the person may have lost it since asking.
+        access = audit_access_for(job.requested_by, job.audit.slug)
+        content, filename = _make(job, access, _progress(job.pk))
+        _progress(job.pk)(90, "Keeping the file")
+        stored = storages[RENDERS].save(f"drafts/{job.public_id}/{filename}", ContentFile(content))
+    except Exception:
+        log.exception("Draft render %s failed", job.public_id)
+        _finish(job.pk, status=Status.FAILED, error=FAILED_MESSAGE)
+        return
+    _finish(job.pk, status=Status.READY, stored_name=stored, filename=filename)
+
+
+ABANDONED_MESSAGE = (
+    "Making the file stopped part-way (the background worker was stopped). Ask for it again; "
+    "if it stops again, tell your system administrator the time you asked."
+)
+
+
+def draft_render_abandoned(*, job_id: int) -> None:
+    """The worker making the file died: say so on the progress page, and remove the file if
+    it died between keeping it and marking the job ready."""
+    job = DraftRender.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    storage, folder = storages[RENDERS], f"drafts/{job.public_id}"
+    if storage.exists(folder):
+        for name in storage.listdir(folder)[1]:
+            storage.delete(f"{folder}/{name}")
+    _finish(job.pk, status=Status.FAILED, error=ABANDONED_MESSAGE, stored_name="")
+
+
+def _progress(job_id: int) -> Callable[[int, str], None]:
+    def write(percent: int, message: str) -> None:
+        DraftRender.objects.filter(pk=job_id).update(
+            progress=max(0, min(percent, 99)), progress_message=message[:200]
+        )
+
+    return write
+
+
+def _finish(job_id: int, **fields: Any) -> None:
+    DraftRender.objects.filter(pk=job_id).update(
+        progress=100,
+        progress_message="Finished",
+        finished_at=timezone.now(),
+        **fields,
+    )
+
+
+def _make(
+    job: DraftRender, access: AuditAccess, progress: Callable[[int, str], None]
+) -> tuple[bytes, str]:
+    """The file and its download name, made from the live data as the request would."""
+    from maca.reports.briefing import build_briefing
+    from maca.reports.renderers import render
+    from maca.reports.snapshots import published_brief
+
+    if job.kind == Kind.REPORT:
+        from maca.reports.renderers.report import render_report_docx, render_report_pdf
+        from maca.reports.report import build_report
+
+        audit_report = build_report(access)
+        progress(30, "Drawing the charts and laying out the pages")
+        make = render_report_pdf if job.extension == "pdf" else render_report_docx
+        return make(audit_report), f"{audit_report.filename_stem}.{job.extension}"
+    learning_brief, _ = published_brief(access)
+    progress(30, "Laying out the pages")
+    if job.kind == Kind.BRIEF:
+        rendered = render(learning_brief, job.extension)
+        return rendered.content, rendered.filename
+    from maca.reports.renderers.briefing import render_briefing_pdf
+
+    content = render_briefing_pdf(
+        lambda detail: build_briefing(learning_brief, brief_url=job.brief_url, detail=detail)
+    )
+    return content, f"{job.audit.slug}-7-minute-briefing.pdf"
