@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from maca.api.models import ApiCallLog, ApiToken
+from maca.core.errors import Refused
 
 TOKEN_PREFIX = "maca_"
 NAME_LIMIT = 100
@@ -46,7 +46,7 @@ def api_token_create(
     if not 1 <= expires_in_days <= limit:
         errors["expires_in_days"] = f"A token must expire in between 1 and {limit} days"
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
     now = now or timezone.now()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

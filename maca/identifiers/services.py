@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from maca.accounts.models import Agency
 from maca.audits.models import Audit, AuditStatus, Case
+from maca.core.errors import Refused
 from maca.identifiers.models import (
     FIELD_LABELS,
     IDENTITY_FIELDS,
@@ -22,7 +23,6 @@ from maca.identifiers.models import (
     IdentifierAccess,
 )
 from maca.identifiers.selectors import AccessLogFilters, identity_of
-from maca.planning.errors import Refused
 
 REASON_MIN_LENGTH = 10
 REFERENCE_MAX_LENGTH = 100

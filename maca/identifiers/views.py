@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from maca.accounts.reauth import recent_authentication_required
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused, add_refusal
 from maca.core.spreadsheets import safe_cell
 from maca.core.throttling import render_throttled
 from maca.identifiers import selectors, services
@@ -27,7 +28,6 @@ from maca.identifiers.forms import (
     RevealForm,
 )
 from maca.identifiers.models import FIELD_LABELS, IdentifierAccess
-from maca.planning.errors import Refused
 
 LOG_PAGE_SIZE = 50
 
@@ -65,7 +65,7 @@ def _reveal_confirmed(request: HttpRequest, access: AuditAccess, case: Case) -> 
                 ip_address=services.client_ip(request),
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
     context = {
         "access": access,
         "audit": access.audit,
@@ -172,7 +172,7 @@ def agency_reference(request: HttpRequest, slug: str, case_id: int, agency_id: i
                 case=case, agency=agency, reference=form.cleaned_data["reference"]
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -206,7 +206,7 @@ def retention(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             change(audit=audit, user=request.user, reason=form.cleaned_data["reason"])
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Hold lifted." if lifting else "Hold set.")
             return redirect("identifiers:retention", audit.slug)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -23,6 +22,7 @@ from maca.accounts.models import Agency, Role, RoleAssignment
 from maca.audits.models import Audit, AuditAgency, AuditStatus, Case, Escalation, LineOfEnquiry
 from maca.audits.models import Question as ToolQuestion
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import (
     Action,
@@ -94,7 +94,7 @@ def finding_create(
 ) -> Finding:
     require_learning_editor(access)
     if heading not in Heading.values:
-        raise ValidationError({"heading": "Choose the heading the finding goes under"})
+        raise Refused({"heading": "Choose the heading the finding goes under"})
     finding = Finding.objects.create(
         audit=access.audit,
         heading=heading,
@@ -168,7 +168,7 @@ def finding_move(*, access: AuditAccess, finding: Finding, direction: str) -> No
     require_learning_editor(access)
     _require_same_audit(access, finding)
     if direction not in {"up", "down"}:
-        raise ValidationError({"direction": "Choose to move the finding up or down"})
+        raise Refused({"direction": "Choose to move the finding up or down"})
     siblings = _renumber(access.audit, heading=finding.heading)
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == finding.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -187,7 +187,7 @@ def finding_merge(*, access: AuditAccess, into: Finding, other: Finding) -> Find
     _require_same_audit(access, into)
     _require_same_audit(access, other)
     if into.pk == other.pk:
-        raise ValidationError({"other": "Choose a different finding to merge into this one"})
+        raise Refused({"other": "Choose a different finding to merge into this one"})
     into.title = into.title or other.title
     into.text = _join_text(into.text, other.text)
     into.needs_to_happen = _join_text(into.needs_to_happen, other.needs_to_happen)
@@ -244,7 +244,7 @@ def _renumber(audit: Audit, heading: str | None = None) -> list[Finding]:
 
 def _require_same_audit(access: AuditAccess, item: Finding | Action) -> None:
     if item.audit_id != access.audit.pk:
-        raise ValidationError("That item belongs to another audit")
+        raise Refused("That item belongs to another audit")
 
 
 # --- Actions --------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def _check_action_fields(fields: ActionFields) -> None:
     if not fields.owners:
         errors["owners"] = "Choose at least one owner agency"
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
 
 
 @transaction.atomic
@@ -323,7 +323,7 @@ _FIELD_LABELS = {
 @transaction.atomic
 def action_update(*, rights: ActionRights, action: Action, by: Any, fields: ActionFields) -> Action:
     if not rights.can_edit:
-        raise ValidationError("You cannot change this action")
+        raise Refused("You cannot change this action")
     _check_action_fields(fields)
     changed = []
     values = {
@@ -360,12 +360,12 @@ def action_status_change(
     today: dt.date,
 ) -> Action:
     if not rights.can_update_progress:
-        raise ValidationError("You cannot update this action")
+        raise Refused("You cannot update this action")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if status == ActionStatus.VERIFIED:
-        raise ValidationError({"status": "Only the coordinator verifies, with evidence of impact"})
+        raise Refused({"status": "Only the coordinator verifies, with evidence of impact"})
     if status not in NEXT_STATUSES[action.status]:
-        raise ValidationError(
+        raise Refused(
             {"status": f"A {action.get_status_display().lower()} action cannot become that"}
         )
     before = action.status
@@ -384,9 +384,9 @@ def action_status_change(
 @transaction.atomic
 def action_note_add(*, rights: ActionRights, action: Action, by: Any, text: str) -> ActionUpdate:
     if not rights.can_update_progress:
-        raise ValidationError("You cannot update this action")
+        raise Refused("You cannot update this action")
     if not text.strip():
-        raise ValidationError({"text": "Enter the update"})
+        raise Refused({"text": "Enter the update"})
     return ActionUpdate.objects.create(
         action=action, at=timezone.now(), by=by, text=text.strip(), status_before=""
     )
@@ -399,12 +399,12 @@ def action_verify(
     """Close an action: only the audit's coordinator, only once it is done, only with evidence
     of impact."""
     if not rights.can_verify:
-        raise ValidationError("Only the audit's coordinator can verify an action")
+        raise Refused("Only the audit's coordinator can verify an action")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.status != ActionStatus.DONE:
-        raise ValidationError("Only an action marked done can be verified")
+        raise Refused("Only an action marked done can be verified")
     if not evidence_of_impact.strip():
-        raise ValidationError(
+        raise Refused(
             {"evidence_of_impact": "Enter the evidence of impact that shows the action worked"}
         )
     action.status = ActionStatus.VERIFIED
@@ -523,7 +523,7 @@ def audit_follow_up_create(
     require_coordinator(access)
     baseline = access.audit
     if not title.strip():
-        raise ValidationError({"title": "Enter a title for the re-audit"})
+        raise Refused({"title": "Enter a title for the re-audit"})
     follow_up = Audit.objects.create(
         slug=_unique_slug(title),
         kind=baseline.kind,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maca.audits.selectors import audit_access_for
+from maca.core.errors import Refused, add_refusal
 from maca.moderation import selectors, services
 from maca.moderation.forms import AgreedGradesForm, CaseFindingForm, DiscrepancyForm
 
@@ -62,14 +62,6 @@ def _case_url(slug: str, case_id: int, anchor: str) -> str:
     return f"{reverse('moderation:case', args=[slug, case_id])}#{anchor}"
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_POST
 def record_grades(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
@@ -86,8 +78,8 @@ def record_grades(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
                 ],
                 by=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -112,8 +104,8 @@ def record_discrepancy(request: HttpRequest, slug: str, case_id: int) -> HttpRes
                 question=form.cleaned_data["question"],
                 by=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Discrepancy recorded")
             return redirect(_case_url(slug, case_id, "discrepancies"))
@@ -139,8 +131,8 @@ def record_finding(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
                 question=data["question"],
                 include_in_brief=data["include_in_brief"],
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Finding recorded")
             return redirect(

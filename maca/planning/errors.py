@@ -1,14 +1,17 @@
-"""What planning services refuse, with messages a coordinator can act on."""
+"""What planning services refuse beyond the plain `Refused`, with messages a coordinator can
+act on."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from maca.audits.models import ToolVersion
+from maca.core.errors import Refused
 
 
-class ToolVersionFrozen(Exception):
-    """The version has answers (or was frozen when the first was saved), so it cannot change."""
+class ToolVersionFrozen(Refused):
+    """The version has answers (or was frozen when the first was saved), so it cannot change.
+
+    Its own type because the editor answers it with the "make a new version" page, not a form
+    error."""
 
     def __init__(self, version: ToolVersion) -> None:
         self.version = version
@@ -17,9 +20,3 @@ class ToolVersionFrozen(Exception):
             "and questions cannot change. Make a new version to edit the tool; audits using "
             f"version {version.number} keep it."
         )
-
-
-class Refused(ValidationError):
-    """A change the service will not make; the message says why and what to do instead.
-
-    A ValidationError, so a view can add it to its form (by field, when given a dict)."""

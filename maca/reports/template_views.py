@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maca.planning.errors import Refused
+from maca.core.errors import Refused
 from maca.planning.selectors import setup_access_for
 from maca.reports import brief_templates as templates
 from maca.reports.models import BriefTemplateVersion
@@ -93,7 +93,7 @@ def _changes(forms: list[SectionForm]) -> list[templates.SectionChange]:
 
 
 def _frozen(request: HttpRequest, version: BriefTemplateVersion, refusal: Refused) -> HttpResponse:
-    messages.error(request, " ".join(refusal.messages))
+    messages.error(request, refusal.text)
     response = redirect(_version_url(version))
     response.status_code = 303
     return response
