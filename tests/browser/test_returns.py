@@ -1,11 +1,11 @@
 """Returns and escalations in a real browser, every page checked by axe-core.
 
 An auditor signs in, fills in a return part by part from its task list, then on one page
-(autosave included), submits it, and raises an
-escalation from it; the receiving agency's lead acknowledges it; the coordinator sees the
-return on the grid, sends it back with a comment, records the action taken and closes the
-escalation. Each page, including forms showing their errors, has no WCAG 2.2 AA violations
-axe can find, and loads with no browser error (so nothing broke the CSP).
+(autosave included), submits it, and raises an escalation from it; the receiving agency's
+lead acknowledges it; the coordinator sees the return on the grid, sends it back with a
+comment, records the action taken and closes the escalation. Each page, including forms
+showing their errors, has no WCAG 2.2 AA violations axe can find, and loads with no browser
+error (so nothing broke the CSP).
 """
 
 from __future__ import annotations
