@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -218,6 +220,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms and fields Django draws itself come out as GOV.UK markup (templates/govuk/).
+FORM_RENDERER = "maca.core.forms.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -238,6 +238,7 @@ def url_kwargs(world: World) -> dict[str, Any]:
         "slug": world.audit_a.slug,
         "case_id": world.case_a.pk,
         "agency_id": world.return_a.agency_id,
+        "part_slug": "about",
         "escalation_id": world.escalation_a.pk,
         "finding_id": world.finding_a.pk,
         "action_id": world.action_a.pk,

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from maca.accounts.models import User
 from maca.api.models import ApiCallLog, ApiToken
+from maca.core.errors import Refused
 
 TOKEN_PREFIX = "maca_"
 NAME_LIMIT = 100
@@ -47,7 +47,7 @@ def api_token_create(
     if not 1 <= expires_in_days <= limit:
         errors["expires_in_days"] = f"A token must expire in between 1 and {limit} days"
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
     now = now or timezone.now()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

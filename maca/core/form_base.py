@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 
 
@@ -39,14 +38,6 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             _name_the_field(field, str(field.label or name))
-
-    def add_refusal(self, refusal: Refused) -> None:
-        """Put a service's refusal on the fields it names (or the whole form)."""
-        if hasattr(refusal, "error_dict"):
-            for name, errors in refusal.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, refusal.messages)
 
 
 _DEFAULTS: dict[str, str] = {

@@ -84,5 +84,17 @@ def import_audit(request: SignedInRequest) -> HttpResponse:
                 return redirect("audits:overview", result.audit.slug)
     else:
         form = ImportForm()
-    context = {"form": form, "problems": problems, "more": more, "nav_section": "audits"}
+    context = {
+        "form": form,
+        "problems": problems,
+        "more": more,
+        "problems_summary": _problems_summary(len(problems) + more),
+        "problem_links": [("problems", "See the problems in the file")],
+        "nav_section": "audits",
+    }
     return render(request, "exchange/import.html", context)
+
+
+def _problems_summary(count: int) -> str:
+    what = "problem" if count == 1 else f"{count} problems"
+    return f"Nothing has been saved. Put right the {what} listed below, then upload the file again."

@@ -18,7 +18,7 @@ from maca.accounts.reauth import recent_authentication_required
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess
-from maca.core.errors import Refused
+from maca.core.errors import Refused, add_refusal
 from maca.core.spreadsheets import safe_cell
 from maca.core.throttling import render_throttled
 from maca.identifiers import selectors, services
@@ -66,7 +66,7 @@ def _reveal_confirmed(request: SignedInRequest, access: AuditAccess, case: Case)
                 ip_address=services.client_ip(request),
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
     context = {
         "access": access,
         "audit": access.audit,
@@ -175,7 +175,7 @@ def agency_reference(
                 case=case, agency=agency, reference=form.cleaned_data["reference"]
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -209,7 +209,7 @@ def retention(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             change(audit=audit, user=request.user, reason=form.cleaned_data["reason"])
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Hold lifted." if lifting else "Hold set.")
             return redirect("identifiers:retention", audit.slug)

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,6 +21,7 @@ from maca.accounts.notifications import notify_emails
 from maca.audits.models import Audit, AuditAgency, AuditStatus, Case, Escalation, LineOfEnquiry
 from maca.audits.models import Question as ToolQuestion
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import (
     Action,
@@ -95,7 +95,7 @@ def finding_create(
 ) -> Finding:
     require_learning_editor(access)
     if heading not in Heading.values:
-        raise ValidationError({"heading": "Choose the heading the finding goes under"})
+        raise Refused({"heading": "Choose the heading the finding goes under"})
     finding = Finding.objects.create(
         audit=access.audit,
         heading=heading,
@@ -169,7 +169,7 @@ def finding_move(*, access: AuditAccess, finding: Finding, direction: str) -> No
     require_learning_editor(access)
     _require_same_audit(access, finding)
     if direction not in {"up", "down"}:
-        raise ValidationError({"direction": "Choose to move the finding up or down"})
+        raise Refused({"direction": "Choose to move the finding up or down"})
     siblings = _renumber(access.audit, heading=finding.heading)
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == finding.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -188,7 +188,7 @@ def finding_merge(*, access: AuditAccess, into: Finding, other: Finding) -> Find
     _require_same_audit(access, into)
     _require_same_audit(access, other)
     if into.pk == other.pk:
-        raise ValidationError({"other": "Choose a different finding to merge into this one"})
+        raise Refused({"other": "Choose a different finding to merge into this one"})
     into.title = into.title or other.title
     into.text = _join_text(into.text, other.text)
     into.needs_to_happen = _join_text(into.needs_to_happen, other.needs_to_happen)
@@ -245,7 +245,7 @@ def _renumber(audit: Audit, heading: str | None = None) -> list[Finding]:
 
 def _require_same_audit(access: AuditAccess, item: Finding | Action) -> None:
     if item.audit_id != access.audit.pk:
-        raise ValidationError("That item belongs to another audit")
+        raise Refused("That item belongs to another audit")
 
 
 # --- Actions --------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def _check_action_fields(fields: ActionFields) -> None:
             "Give the lead organisation once: choose it from the list or write it, not both"
         )
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
 
 
 @transaction.atomic
@@ -351,7 +351,7 @@ def action_update(
     *, rights: ActionRights, action: Action, by: User, fields: ActionFields
 ) -> Action:
     if not rights.can_edit:
-        raise ValidationError("You cannot change this action")
+        raise Refused("You cannot change this action")
     _check_action_fields(fields)
     changed = []
     values = {
@@ -391,12 +391,12 @@ def action_status_change(
     today: dt.date,
 ) -> Action:
     if not rights.can_update_progress:
-        raise ValidationError("You cannot update this action")
+        raise Refused("You cannot update this action")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if status == ActionStatus.VERIFIED:
-        raise ValidationError({"status": "Only the coordinator verifies, with evidence of impact"})
+        raise Refused({"status": "Only the coordinator verifies, with evidence of impact"})
     if status not in NEXT_STATUSES[action.status]:
-        raise ValidationError(
+        raise Refused(
             {"status": f"A {action.get_status_display().lower()} action cannot become that"}
         )
     before = action.status
@@ -415,9 +415,9 @@ def action_status_change(
 @transaction.atomic
 def action_note_add(*, rights: ActionRights, action: Action, by: User, text: str) -> ActionUpdate:
     if not rights.can_update_progress:
-        raise ValidationError("You cannot update this action")
+        raise Refused("You cannot update this action")
     if not text.strip():
-        raise ValidationError({"text": "Enter the update"})
+        raise Refused({"text": "Enter the update"})
     return ActionUpdate.objects.create(
         action=action, at=timezone.now(), by=by, text=text.strip(), status_before=""
     )
@@ -430,12 +430,12 @@ def action_verify(
     """Close an action: only the audit's coordinator, only once it is done, only with evidence
     of impact."""
     if not rights.can_verify:
-        raise ValidationError("Only the audit's coordinator can verify an action")
+        raise Refused("Only the audit's coordinator can verify an action")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.status != ActionStatus.DONE:
-        raise ValidationError("Only an action marked done can be verified")
+        raise Refused("Only an action marked done can be verified")
     if not evidence_of_impact.strip():
-        raise ValidationError(
+        raise Refused(
             {"evidence_of_impact": "Enter the evidence of impact that shows the action worked"}
         )
     action.status = ActionStatus.VERIFIED
@@ -569,7 +569,7 @@ def audit_follow_up_create(
     require_coordinator(access)
     baseline = access.audit
     if not title.strip():
-        raise ValidationError({"title": "Enter a title for the re-audit"})
+        raise Refused({"title": "Enter a title for the re-audit"})
     follow_up = Audit.objects.create(
         slug=_unique_slug(title),
         kind=baseline.kind,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from maca.accounts.reauth import recent_authentication_required
 from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.errors import Refused, add_refusal
 from maca.core.throttling import render_throttled
 from maca.learning import exports, selectors, services
 from maca.learning.forms import (
@@ -34,15 +34,6 @@ from maca.learning.models import Action, Finding
 
 def _audit_context(access: AuditAccess, tab: str, **extra: Any) -> dict[str, Any]:
     return {"access": access, "audit": access.audit, "nav_section": "audits", "tab": tab, **extra}
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """A service's refusal shown on the form, against the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Findings board -------------------------------------------------------------------------
@@ -106,8 +97,8 @@ def finding_new(request: SignedInRequest, slug: str) -> HttpResponse:
             finding = services.finding_create(
                 access=access, links=_links(form), **_finding_values(form)
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Finding added")
             return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
@@ -131,8 +122,8 @@ def finding_edit(request: SignedInRequest, slug: str, finding_id: int) -> HttpRe
                 keep_cases=choices.cases is None,
                 **_finding_values(form),
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Finding saved")
             return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
@@ -147,7 +138,7 @@ def finding_move(request: SignedInRequest, slug: str, finding_id: int) -> HttpRe
     direction = request.POST.get("direction", "")
     try:
         services.finding_move(access=access, finding=finding, direction=direction)
-    except ValidationError:
+    except Refused:
         messages.error(request, "Choose to move the finding up or down")
     return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
 
@@ -172,8 +163,8 @@ def finding_merge(request: SignedInRequest, slug: str, finding_id: int) -> HttpR
         other: Finding = form.cleaned_data["other"]
         try:
             services.finding_merge(access=access, into=finding, other=other)
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Findings merged")
             return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
@@ -235,8 +226,8 @@ def action_new(request: SignedInRequest, slug: str, finding_id: int | None = Non
                 fields=_action_fields(form),
                 findings=[finding] if finding else [],
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Action added")
             return redirect("tracker:detail", action_id=action.pk)
@@ -260,8 +251,8 @@ def follow_up(request: SignedInRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 audit_date=form.cleaned_data["audit_date"],
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"Re-audit '{created.title}' started as a draft")
             return redirect("audits:overview", slug=created.slug)
@@ -360,8 +351,8 @@ def action_status(request: SignedInRequest, action_id: int) -> HttpResponse:
                 done_on=form.cleaned_data["done_on"],
                 today=today,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Status updated")
             return redirect("tracker:detail", action_id=action_id)
@@ -400,8 +391,8 @@ def action_verify(request: SignedInRequest, action_id: int) -> HttpResponse:
                 by=request.user,
                 evidence_of_impact=form.cleaned_data["evidence_of_impact"],
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Action verified and closed")
             return redirect("tracker:detail", action_id=action_id)
@@ -436,8 +427,8 @@ def action_edit(request: SignedInRequest, action_id: int) -> HttpResponse:
             services.action_update(
                 rights=detail.rights, action=action, by=request.user, fields=_action_fields(form)
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Action saved")
             return redirect("tracker:detail", action_id=action_id)

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Invitation, Role, RoleAssignment, User
+from maca.core.errors import Refused
 from maca.core.history import record_event, recorded_as
-from maca.planning.errors import Refused
 from maca.planning.services import AgencyInput, refuse_taken_agency_names
 
 INVITATION_VALID_DAYS = 7

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maca.accounts.models import Role
 from maca.accounts.requests import SignedInRequest
+from maca.core.errors import Refused, add_refusal
 from maca.manage import selectors, services
 from maca.manage.forms import (
     AgencyEditForm,
@@ -27,7 +28,6 @@ from maca.manage.forms import (
     SetPasswordForm,
 )
 from maca.planning import services as planning_services
-from maca.planning.errors import Refused
 from maca.planning.forms.setup import AgencyDetailsForm
 
 
@@ -63,7 +63,7 @@ def person_invite(request: SignedInRequest) -> HttpResponse:
                 by=request.user,
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"Invitation sent to {invitation.user.email}")
             return redirect("manage:person", invitation.user.pk)
@@ -83,7 +83,7 @@ def person(request: SignedInRequest, person_id: int) -> HttpResponse:
 
 
 def _refusal_message(request: HttpRequest, refusal: Refused) -> None:
-    messages.error(request, " ".join(refusal.messages))
+    messages.error(request, refusal.text)
 
 
 @require_POST
@@ -132,7 +132,7 @@ def authenticator_reset(request: SignedInRequest, person_id: int) -> HttpRespons
                 person=row.person, reason=form.cleaned_data["reason"], by=request.user
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -150,7 +150,7 @@ def role_add(request: SignedInRequest, person_id: int) -> HttpResponse:
         try:
             services.person_role_add(person=row.person, role=form.role_input())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"Role added to {row.person}")
             return redirect("manage:person", person_id)
@@ -183,7 +183,7 @@ def organisation_create(request: SignedInRequest) -> HttpResponse:
         try:
             agency = planning_services.agency_create(data=form.to_input())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{agency.name} added")
             return redirect("manage:organisations")
@@ -206,7 +206,7 @@ def organisation_edit(request: SignedInRequest, agency_id: int) -> HttpResponse:
                 agency=agency, data=form.to_input(), is_active=form.cleaned_data["is_active"]
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{form.cleaned_data['name']} saved")
             return redirect("manage:organisations")
@@ -221,7 +221,7 @@ def organisation_merge(request: SignedInRequest, agency_id: int) -> HttpResponse
         try:
             kept = services.agency_merge(duplicate=agency, into=form.cleaned_data["into"])
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{agency.name} merged into {kept.name}")
             return redirect("manage:organisations")
@@ -251,7 +251,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 invitation=invitation, password=form.cleaned_data["password1"]
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request, "Your password is set. Sign in with your email address and it."

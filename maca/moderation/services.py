@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maca.accounts.models import Agency, User
 from maca.audits.models import Case, Discrepancy, GradeLevel, PanelGrade, Question, ToolSection
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.learning.models import Finding
 from maca.learning.services import FindingLinks, finding_create
 from maca.moderation.selectors import require_moderator
@@ -30,7 +30,7 @@ class AgreedGrade:
 def _require_case(access: AuditAccess, case: Case) -> None:
     require_moderator(access)
     if case.audit_id != access.audit.pk:
-        raise ValidationError("That child is not in this audit")
+        raise Refused("That child is not in this audit")
 
 
 def _require_tool_question(access: AuditAccess, question: Question | None) -> None:
@@ -40,7 +40,7 @@ def _require_tool_question(access: AuditAccess, question: Question | None) -> No
         pk=question.pk, section__version_id=access.audit.tool_version_id
     ).exists()
     if not in_tool:
-        raise ValidationError({"question": "Choose a question of this audit's tool"})
+        raise Refused({"question": "Choose a question of this audit's tool"})
 
 
 @transaction.atomic
@@ -58,14 +58,14 @@ def panel_grades_record(
         section = agreed.section
         if section is not None:
             if section.version_id != audit.tool_version_id or section.grading_scale_id is None:
-                raise ValidationError("That section is not graded in this audit's tool")
+                raise Refused("That section is not graded in this audit's tool")
             if agreed.grade.scale_id != section.grading_scale_id:
-                raise ValidationError(f"Choose a grade on the scale for {section.title}")
+                raise Refused(f"Choose a grade on the scale for {section.title}")
         elif audit.overall_scale_id and agreed.grade.scale_id != audit.overall_scale_id:
-            raise ValidationError("Choose an overall grade on the audit's scale")
+            raise Refused("Choose an overall grade on the audit's scale")
         reason = agreed.reason.strip()
         if not reason:
-            raise ValidationError("Enter the reason for each agreed grade")
+            raise Refused("Enter the reason for each agreed grade")
         key = section.pk if section else None
         current = existing.get(key)
         if current is not None and current.grade_id == agreed.grade.pk and current.reason == reason:
@@ -95,9 +95,9 @@ def discrepancy_record(
 ) -> Discrepancy:
     _require_case(access, case)
     if len({agency.pk for agency in agencies}) < 2:
-        raise ValidationError({"agencies": "Choose at least two agencies whose accounts differ"})
+        raise Refused({"agencies": "Choose at least two agencies whose accounts differ"})
     if not description.strip():
-        raise ValidationError({"description": "Enter what differs between the agencies' accounts"})
+        raise Refused({"description": "Enter what differs between the agencies' accounts"})
     _require_tool_question(access, question)
     discrepancy = Discrepancy.objects.create(
         case=case, question=question, description=description.strip(), recorded_by=by

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import audit_access_for
+from maca.core.errors import Refused, add_refusal
 from maca.moderation import selectors, services
 from maca.moderation.forms import AgreedGradesForm, CaseFindingForm, DiscrepancyForm
 
@@ -63,14 +63,6 @@ def _case_url(slug: str, case_id: int, anchor: str) -> str:
     return f"{reverse('moderation:case', args=[slug, case_id])}#{anchor}"
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_POST
 def record_grades(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     access = audit_access_for(request.user, slug)
@@ -87,8 +79,8 @@ def record_grades(request: SignedInRequest, slug: str, case_id: int) -> HttpResp
                 ],
                 by=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -113,8 +105,8 @@ def record_discrepancy(request: SignedInRequest, slug: str, case_id: int) -> Htt
                 question=form.cleaned_data["question"],
                 by=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Discrepancy recorded")
             return redirect(_case_url(slug, case_id, "discrepancies"))
@@ -140,8 +132,8 @@ def record_finding(request: SignedInRequest, slug: str, case_id: int) -> HttpRes
                 question=data["question"],
                 include_in_brief=data["include_in_brief"],
             )
-        except ValidationError as error:
-            _add_errors(form, error)
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Finding recorded")
             return redirect(

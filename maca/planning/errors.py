@@ -1,15 +1,17 @@
-"""What planning services refuse, with messages a coordinator can act on."""
+"""What planning services refuse beyond the plain `Refused`, with messages a coordinator can
+act on."""
 
 from __future__ import annotations
 
 from maca.audits.models import ToolVersion
 from maca.core.errors import Refused
 
-__all__ = ["Refused", "ToolVersionFrozen"]
 
+class ToolVersionFrozen(Refused):
+    """The version has answers (or was frozen when the first was saved), so it cannot change.
 
-class ToolVersionFrozen(Exception):
-    """The version has answers (or was frozen when the first was saved), so it cannot change."""
+    Its own type because the editor answers it with the "make a new version" page, not a form
+    error."""
 
     def __init__(self, version: ToolVersion) -> None:
         self.version = version

@@ -22,7 +22,7 @@ from maca.accounts.models import Role, User
 from maca.accounts.selectors import roles_of
 from maca.audits.models import Audit
 from maca.core import history
-from maca.planning.errors import Refused
+from maca.core.errors import Refused
 from maca.reports.brief_sections import (
     LEARNING_BRIEF,
     SHIPPED_TEMPLATES,

@@ -27,6 +27,7 @@ from django.utils.crypto import salted_hmac
 from maca.accounts.models import Agency
 from maca.audits.models import Audit
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.identifiers.models import AgencyReference, ChildIdentity
 from maca.learning.models import Action, Heading, Review
@@ -36,7 +37,6 @@ from maca.learning.selectors import (
     resources_for_audit,
     review_links_for_audit,
 )
-from maca.planning.errors import Refused
 from maca.reports.brief import build_brief, system_access
 from maca.reports.disclosure import (
     Child,

@@ -15,7 +15,7 @@ from django.db.models import Max
 from maca.audits.models import Audit
 from maca.audits.selectors import audits_visible_to
 from maca.core import history
-from maca.planning.errors import Refused
+from maca.core.errors import Refused
 from maca.reports.models import AuditLink
 
 

@@ -35,12 +35,12 @@ from maca.accounts.selectors import Roles
 from maca.audits.models import AUDIT_STATUS_ORDER, Audit, AuditStatus
 from maca.audits.selectors import AuditAccess, require_learning
 from maca.core import history
+from maca.core.errors import Refused
 from maca.core.history import current_actor
 from maca.core.models import ChangeRecord
 from maca.learning.models import Action, Finding, Resource
 from maca.learning.published import actions_to_data
 from maca.learning.selectors import actions_for_audit
-from maca.planning.errors import Refused
 from maca.reports.brief import (
     Brief,
     BriefAction,

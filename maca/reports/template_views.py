@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maca.accounts.requests import SignedInRequest
-from maca.planning.errors import Refused
+from maca.core.errors import Refused, add_refusal
 from maca.planning.selectors import setup_access_for
 from maca.reports import brief_templates as templates
 from maca.reports import programmes
@@ -101,7 +101,7 @@ def _changes(forms: list[SectionForm]) -> list[templates.SectionChange]:
 
 
 def _frozen(request: HttpRequest, version: BriefTemplateVersion, refusal: Refused) -> HttpResponse:
-    messages.error(request, " ".join(refusal.messages))
+    messages.error(request, refusal.text)
     response = redirect(_version_url(version))
     response.status_code = 303
     return response
@@ -149,7 +149,7 @@ def brief_audit_links(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             programmes.audit_link_add(user=request.user, audit=audit, **form.cleaned_data)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Audit added to the brief.")
             return redirect("reports:brief-audits", audit.slug)

@@ -19,8 +19,8 @@ from maca.audits.selectors import (
     audits_visible_to,
     require_learning,
 )
+from maca.core.errors import Refused
 from maca.core.throttling import render_throttled
-from maca.planning.errors import Refused
 from maca.reports import draft_renders, snapshots
 from maca.reports.briefing import build_briefing
 from maca.reports.comparison import build_comparison
@@ -125,7 +125,7 @@ def _brief_draft_decide(
             )
             return redirect("reports:brief", access.audit.slug)
     except Refused as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, refusal.text)
         return redirect("reports:brief-draft", access.audit.slug)
     raise Http404("No such decision")
 
@@ -385,7 +385,7 @@ def disclosure(request: SignedInRequest, slug: str) -> HttpResponse:
                 errors[chosen] = " ".join(refusal.message_dict.get("reason", refusal.messages))
                 reasons[chosen] = reason
             else:
-                messages.error(request, " ".join(refusal.messages))
+                messages.error(request, refusal.text)
                 return redirect(_disclosure_url(slug, scope))
         else:
             messages.success(request, f"Accepted: {accepted.location}.")

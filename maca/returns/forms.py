@@ -66,23 +66,27 @@ def raw_from_post(structure: ReturnStructure, data: QueryDict) -> Raw:
 
 
 def _flat_names(structure: ReturnStructure) -> list[str]:
-    names = [
-        *HEADER_FIELDS,
-        "auditor_was_involved",
-        *OVERALL_TEXT_FIELDS,
-        "overall_grade",
-        "overall_reason",
-        "immediate_concern",
-    ]
+    names = [*HEADER_NAMES, *OVERALL_NAMES]
     for section in structure.sections:
-        for item in section.questions:
-            names += [item.key, f"{item.key}_evidence", f"{item.key}_reason"]
-            if item.kind == KIND.DATE:
-                names += [f"{item.key}-day", f"{item.key}-month", f"{item.key}-year"]
-        names += [
-            f"{section.key}_{name}" for name in (*SUMMARY_TEXT_FIELDS, "grade", "grade_reason")
-        ]
+        names += section_names(section)
     return names
+
+
+HEADER_NAMES = (*HEADER_FIELDS, "auditor_was_involved")
+OVERALL_NAMES = (*OVERALL_TEXT_FIELDS, "overall_grade", "overall_reason", "immediate_concern")
+
+
+def section_names(section: SectionItem) -> list[str]:
+    """The form fields of one section: its questions' answers, evidence and reasons, then its
+    summary and grade."""
+    names = []
+    for item in section.questions:
+        names += [item.key, f"{item.key}_evidence", f"{item.key}_reason"]
+        if item.kind == KIND.DATE:
+            names += [f"{item.key}-day", f"{item.key}-month", f"{item.key}-year"]
+    return names + [
+        f"{section.key}_{name}" for name in (*SUMMARY_TEXT_FIELDS, "grade", "grade_reason")
+    ]
 
 
 def parse_raw(structure: ReturnStructure, raw: Raw) -> tuple[ReturnInput, dict[str, str]]:

@@ -30,6 +30,7 @@ from maca.audits.models import (
     ToolVersion,
 )
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.core.history import recorded_as
 from maca.core.templatetags.time_tags import clock_time
 from maca.returns import deadlines
@@ -54,12 +55,9 @@ from maca.returns.structure import (
 # --- Errors people are shown ----------------------------------------------------------------
 
 
-class ReturnError(Exception):
-    """A change that cannot be made; `message` says why, in words for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReturnError(Refused):
+    """A change to a return or escalation that cannot be made; `text` says why, in words for
+    the person."""
 
 
 class StaleReturn(ReturnError):

@@ -10,16 +10,17 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from maca.accounts.requests import signed_in_user
 from maca.audits.models import AgencyReturn, Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.errors import add_refusal
 from maca.core.templatetags.time_tags import clock_time
 from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, notify, selectors, services
@@ -40,8 +41,9 @@ from maca.returns.forms import (
     raw_from_input,
     raw_from_post,
 )
+from maca.returns.parts import ReturnPart, part_for, part_statuses, with_part_posted
 from maca.returns.selectors import ReturnContext
-from maca.returns.structure import ReturnInput
+from maca.returns.structure import ReturnInput, problems_for_submit
 from maca.returns.workbook import (
     CONTENT_TYPE,
     WorkbookInvalid,
@@ -64,7 +66,16 @@ def _urls(context: ReturnContext) -> dict[str, str]:
     args = [context.audit.slug, context.case.pk, context.agency.pk]
     return {
         name.replace("-", "_"): reverse(f"returns:{name}", args=args)
-        for name in ("return", "autosave", "sign-off", "accept", "send-back", "workbook", "upload")
+        for name in (
+            "return",
+            "return-all",
+            "autosave",
+            "sign-off",
+            "accept",
+            "send-back",
+            "workbook",
+            "upload",
+        )
     }
 
 
@@ -97,7 +108,21 @@ def _render_return(
             saved=saved,
             mine=mine,
         )
-    page = {
+    page = _page(
+        context,
+        form=form_view,
+        readonly=None if form_view else build_readonly_view(context.structure, context.saved),
+        revision=context.revision if revision is None else revision,
+        conflict=conflict,
+        problem_lead=problem_lead,
+        error_list=form_view.error_list if form_view else [],
+    )
+    return render(request, "returns/return.html", page, status=status)
+
+
+def _page(context: ReturnContext, **extra: Any) -> dict[str, Any]:
+    """What every page of one return shows: its facts, what the person may do, its links."""
+    return {
         "access": context.access,
         "audit": context.audit,
         "ctx": context,
@@ -105,19 +130,95 @@ def _render_return(
         "agency": context.agency,
         "agency_return": context.agency_return,
         "permissions": context.permissions,
-        "form": form_view,
-        "readonly": None if form_view else build_readonly_view(context.structure, context.saved),
-        "revision": context.revision if revision is None else revision,
-        "conflict": conflict,
-        "problem_lead": problem_lead,
-        "error_list": form_view.error_list if form_view else [],
         "escalations": selectors.escalations_from_return(context),
         "urls": _urls(context),
         "escalate_url": _escalate_url(context),
         "nav_section": "audits",
         "tab": "returns",
+        **extra,
     }
-    return render(request, "returns/return.html", page, status=status)
+
+
+def _render_tasks(request: HttpRequest, context: ReturnContext) -> HttpResponse:
+    """The return's page for someone who fills it: its parts with their status, each linking
+    to its own page, and the button that submits the return as saved."""
+    if not context.permissions.can_edit:
+        return _render_return(request, context)
+    saved = raw_from_input(context.structure, context.saved)
+    problems = problems_for_submit(context.structure, context.saved)
+    page = _page(
+        context,
+        tasks=part_statuses(context.structure, saved, problems),
+        revision=context.revision,
+        error_list=[],
+    )
+    return render(request, "returns/return.html", page)
+
+
+def _render_part(
+    request: HttpRequest,
+    context: ReturnContext,
+    part: ReturnPart,
+    *,
+    raw: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    conflict: str = "",
+) -> HttpResponse:
+    raw = raw if raw is not None else raw_from_input(context.structure, context.saved)
+    own_errors = {key: message for key, message in (errors or {}).items() if key in part.names}
+    form_view = build_form_view(context.structure, raw, own_errors)
+    page = _page(
+        context,
+        part=part,
+        form=form_view,
+        sections=[
+            section
+            for section in form_view.sections
+            if section.item.section.order == part.section_order
+        ],
+        revision=context.revision,
+        conflict=conflict,
+        error_list=form_view.error_list,
+    )
+    return render(request, "returns/return_part.html", page)
+
+
+def return_part(
+    request: HttpRequest, slug: str, case_id: int, agency_id: int, part_slug: str
+) -> HttpResponse:
+    """One part of the return on its own page: "Save and continue" saves it as a draft (the
+    other parts keep what was saved) and moves to the next part, then back to the task list."""
+    context = _context(request, slug, case_id, agency_id)
+    if not context.permissions.can_edit:
+        return redirect(_urls(context)["return"])
+    part, next_part = part_for(context.structure, part_slug)
+    if request.method != "POST":
+        return _render_part(request, context, part)
+    saved = raw_from_input(context.structure, context.saved)
+    raw = with_part_posted(context.structure, saved, request.POST, part)
+    data, errors = parse_raw(context.structure, raw)
+    if errors:
+        return _render_part(request, context, part, raw=raw, errors=errors)
+    try:
+        services.return_save_draft(
+            context=context, user=request.user, data=data, revision=_revision(request)
+        )
+    except services.StaleReturn as refusal:
+        return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
+    except services.ReturnError as refusal:
+        return _render_part(request, context, part, raw=raw, conflict=refusal.text)
+    messages.success(request, f"{part.title}: your answers have been saved as a draft.")
+    if request.POST.get("action") != "continue":
+        return redirect("returns:part", slug, case_id, agency_id, part.slug)
+    if next_part is None:
+        return redirect(_urls(context)["return"])
+    return redirect("returns:part", slug, case_id, agency_id, next_part.slug)
+
+
+def return_all(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
+    """Every part on one page, for those who would rather fill it that way; it posts to the
+    return's own address."""
+    return _render_return(request, _context(request, slug, case_id, agency_id))
 
 
 def _escalate_url(context: ReturnContext) -> str:
@@ -131,9 +232,11 @@ def _escalate_url(context: ReturnContext) -> str:
 def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
     context = _context(request, slug, case_id, agency_id)
     if request.method != "POST":
-        return _render_return(request, context)
+        return _render_tasks(request, context)
     if context.agency.pk not in context.access.agency_ids:
         raise Http404("No return found")
+    if request.POST.get("action") == "submit-saved":
+        return _submit(request, slug, case_id, agency_id, _revision(request))
     raw = raw_from_post(context.structure, request.POST)
     data, errors = parse_raw(context.structure, raw)
     if not context.permissions.can_edit:
@@ -155,30 +258,36 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
     except services.StaleReturn as refusal:
         return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
     except services.ReturnError as refusal:
-        return _render_return(request, context, raw=raw, conflict=refusal.message)
+        return _render_return(request, context, raw=raw, conflict=refusal.text)
     if request.POST.get("action") == "submit":
-        fresh = _context(request, slug, case_id, agency_id)
-        try:
-            services.return_submit(
-                context=fresh, user=request.user, revision=agency_return.revision
-            )
-        except services.ReturnIncomplete as incomplete:
-            problems = {problem.key: problem.message for problem in incomplete.problems}
-            return _render_return(request, fresh, errors=problems, problem_lead=incomplete.message)
-        except services.ReturnError as refusal:
-            return _render_return(request, fresh, conflict=refusal.message)
-        messages.success(
-            request,
-            "Return submitted. Your agency's lead can now sign it off; the coordinator will "
-            "accept it or send it back.",
-        )
-        return redirect(_urls(context)["return"])
+        return _submit(request, slug, case_id, agency_id, agency_return.revision)
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
     note = f"Your answers were saved as a draft at {clock_time(saved_at)}."
     if data.immediate_concern:
         note += " You marked an immediate concern: raise an escalation now if you have not."
     messages.success(request, note)
     return redirect(_urls(context)["return"])
+
+
+def _submit(
+    request: HttpRequest, slug: str, case_id: int, agency_id: int, revision: int
+) -> HttpResponse:
+    """Submit the return as saved at `revision`; what stops it is shown on the one-page form,
+    each problem beside its field."""
+    fresh = _context(request, slug, case_id, agency_id)
+    try:
+        services.return_submit(context=fresh, user=request.user, revision=revision)
+    except services.ReturnIncomplete as incomplete:
+        problems = {problem.key: problem.message for problem in incomplete.problems}
+        return _render_return(request, fresh, errors=problems, problem_lead=incomplete.text)
+    except services.ReturnError as refusal:
+        return _render_return(request, fresh, conflict=refusal.text)
+    messages.success(
+        request,
+        "Return submitted. Your agency's lead can now sign it off; the coordinator will "
+        "accept it or send it back.",
+    )
+    return redirect(_urls(fresh)["return"])
 
 
 def _render_conflict(
@@ -198,7 +307,7 @@ def _render_conflict(
             request,
             fresh,
             raw=raw,
-            conflict=f"{refusal.message} The return is now '{fresh.status_label}' and can no "
+            conflict=f"{refusal.text} The return is now '{fresh.status_label}' and can no "
             "longer be changed here.",
             saved=fresh.saved,
             mine=mine,
@@ -208,7 +317,7 @@ def _render_conflict(
         request,
         fresh,
         raw=raw,
-        conflict=refusal.message,
+        conflict=refusal.text,
         saved=fresh.saved,
         mine=mine,
         revision=fresh.revision,
@@ -216,18 +325,22 @@ def _render_conflict(
     )
 
 
+@require_POST
 def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
     context = _context(request, slug, case_id, agency_id)
     if context.agency.pk not in context.access.agency_ids:
         raise Http404("No return found")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not context.permissions.can_edit:
         return JsonResponse(
             {"saved": False, "message": f"Not saved: the return is now {context.status_label}."},
             status=409,
         )
-    data, errors = parse_raw(context.structure, raw_from_post(context.structure, request.POST))
+    raw = raw_from_post(context.structure, request.POST)
+    if request.POST.get("part"):
+        part, _next = part_for(context.structure, request.POST["part"])
+        saved = raw_from_input(context.structure, context.saved)
+        raw = with_part_posted(context.structure, saved, request.POST, part)
+    data, errors = parse_raw(context.structure, raw)
     if errors:
         return JsonResponse(
             {
@@ -267,17 +380,16 @@ def _step(
 ) -> HttpResponse:
     if not allowed:
         raise Http404("No return found")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         action(context=context, user=request.user, revision=_revision(request) or None, **kwargs)
     except services.ReturnError as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.text)
         return redirect(_urls(context)["return"])
     messages.success(request, done)
     return redirect(_urls(context)["return"])
 
 
+@require_POST
 def sign_off(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
     context = _context(request, slug, case_id, agency_id)
     return _step(
@@ -289,6 +401,7 @@ def sign_off(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
     )
 
 
+@require_POST
 def accept(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> HttpResponse:
     context = _context(request, slug, case_id, agency_id)
     return _step(
@@ -314,7 +427,7 @@ def send_back(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> 
                 revision=_revision(request) or None,
             )
         except services.ReturnError as refusal:
-            form.add_error("comment", refusal.message)
+            add_refusal(form, refusal, field="comment")
         else:
             messages.success(request, "Return sent back. The auditor has been told by e-mail.")
             return redirect(_urls(context)["return"])
@@ -371,7 +484,7 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
                     "The workbook has problems, listed above. Nothing has been saved.",
                 )
             except services.ReturnError as refusal:
-                form.add_error("workbook", refusal.message)
+                add_refusal(form, refusal, field="workbook")
             else:
                 messages.success(
                     request,
@@ -534,7 +647,7 @@ def _raise_escalation(
             ),
         )
     except services.ReturnError as refusal:
-        form.add_error(None, refusal.message)
+        add_refusal(form, refusal)
         return None
     deadline = timezone.localtime(escalation.acknowledge_by)
     messages.success(
@@ -630,8 +743,6 @@ def _escalation_step(
     }[step]
     if not allowed:
         raise Http404("No escalation found")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     forms_by_step = {
         "acknowledge": AcknowledgeForm(request.POST),
         "action": ActionForm(request.POST),
@@ -672,20 +783,23 @@ def _escalation_step(
             )
             done = "Escalation closed with its outcome."
     except services.ReturnError as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.text)
     else:
         messages.success(request, done)
     return redirect("returns:escalation", slug=slug, escalation_id=escalation_id)
 
 
+@require_POST
 def escalation_acknowledge(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     return _escalation_step(request, slug, escalation_id, "acknowledge")
 
 
+@require_POST
 def escalation_action(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     return _escalation_step(request, slug, escalation_id, "action")
 
 
+@require_POST
 def escalation_resolve(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     return _escalation_step(request, slug, escalation_id, "resolve")
 

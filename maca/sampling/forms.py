@@ -30,11 +30,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+# The 903 comes as CSV files or one XML file; the browser offers only those.
+EXTRACT_ACCEPT = ".csv,.xml,text/csv,application/xml,text/xml"
+
+
 class MultipleFileField(forms.FileField):
     """Several files in one input (Django's documented pattern)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EXTRACT_ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
@@ -134,6 +138,10 @@ class DecisionForm(forms.Form):
     )
 
 
+# A filter with nothing ticked lets every child through.
+ANY = "Leave all unticked for any."
+
+
 class CohortForm(forms.Form):
     """Read from the query string, so a cohort can be bookmarked and the back button works."""
 
@@ -146,16 +154,16 @@ class CohortForm(forms.Form):
     )  # fmt: skip
     distance_bands = forms.MultipleChoiceField(
         label="Distance from home", choices=list(DISTANCE_LABELS.items()),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False, help_text=ANY,
     )  # fmt: skip
     age_bands = forms.MultipleChoiceField(
         label="Age on the census date", choices=[(b, b) for b in derive.AGE_BANDS],
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False, help_text=ANY,
     )  # fmt: skip
     legal_statuses = forms.MultipleChoiceField(
         label="Legal status",
         choices=[(code, f"{code} {label}") for code, label in codes.LEGAL_STATUS.items()],
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False, help_text=ANY,
     )  # fmt: skip
     placement_types = forms.MultipleChoiceField(
         label="Placement type",
@@ -163,7 +171,7 @@ class CohortForm(forms.Form):
             (code, f"{code} {codes.placement_label(code)}")
             for code in sorted(codes.ALL_PLACEMENT_CODES)
         ],
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False, help_text=ANY,
     )  # fmt: skip
     uasc = forms.ChoiceField(
         label="Unaccompanied asylum-seeking children", choices=list(UASC_CHOICES.items()),
@@ -230,6 +238,7 @@ class SampleForm(forms.Form):
     )
     size = forms.IntegerField(
         label="Number of children",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         min_value=1,
         max_value=200,
         error_messages={
@@ -241,6 +250,7 @@ class SampleForm(forms.Form):
     )
     seed = forms.IntegerField(
         label="Seed",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         min_value=0,
         max_value=10**12,
         help_text="Any whole number. Keep it: the same seed draws the same children again.",

@@ -30,6 +30,7 @@ from django.utils.text import get_valid_filename
 from maca.accounts.models import User
 from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused
 from maca.identifiers.models import ChildIdentity
 from maca.sampling import codes, cohort, conf, derive, facts, sample
 from maca.sampling.extract import (
@@ -55,11 +56,12 @@ PROBLEM_SAMPLE_SIZE = 200
 SAMPLING_STATUSES = frozenset({AuditStatus.DRAFT, AuditStatus.SAMPLING})
 
 
-class SamplingError(ValueError):
-    """A request that cannot be carried out, with a message for the person and the field."""
+class SamplingError(Refused):
+    """A sampling request that cannot be carried out, with a message for the person and,
+    where one field is at fault, that field."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
+        super().__init__(message, field=field)
         self.field = field
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import AuditAccess
+from maca.core.errors import Refused, add_refusal
 from maca.sampling import codes, selectors, services
 from maca.sampling.cohort import CohortFilters, describe_filters
 from maca.sampling.forms import CohortForm, DecisionForm, ImportForm, SampleForm
@@ -106,8 +107,8 @@ def import_decide(request: SignedInRequest, slug: str, public_id: str) -> HttpRe
                 decision=form.cleaned_data["decision"],
                 user=request.user,
             )
-        except services.SamplingError as error:
-            form.add_error("decision", str(error))
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             if batch.status == ImportBatch.Status.READY:
                 messages.success(request, "The rows with problems will be left out.")
@@ -208,8 +209,8 @@ def sample(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
                 exclusions=services.parse_exclusions(form.cleaned_data.get("exclusions") or ""),
                 user=request.user,
             )
-        except services.SamplingError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except Refused as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{draw.size} children were drawn and added as cases.")
             return redirect("sampling:draw", slug, draw.pk)

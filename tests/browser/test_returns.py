@@ -1,10 +1,11 @@
 """Returns and escalations in a real browser, every page checked by axe-core.
 
-An auditor signs in, fills in and submits a return (autosave included), and raises an
-escalation from it; the receiving agency's lead acknowledges it; the coordinator sees the
-return on the grid, sends it back with a comment, records the action taken and closes the
-escalation. Each page, including forms showing their errors, has no WCAG 2.2 AA violations
-axe can find, and loads with no browser error (so nothing broke the CSP).
+An auditor signs in, fills in a return part by part from its task list, then on one page
+(autosave included), submits it, and raises an escalation from it; the receiving agency's
+lead acknowledges it; the coordinator sees the return on the grid, sends it back with a
+comment, records the action taken and closes the escalation. Each page, including forms
+showing their errors, has no WCAG 2.2 AA violations axe can find, and loads with no browser
+error (so nothing broke the CSP).
 """
 
 from __future__ import annotations
@@ -85,9 +86,35 @@ def test_return_and_escalation_from_start_to_finish(
     check(page, page_errors)
     page.get_by_role("link", name=re.compile(rf"{world.case.pseudonym}")).first.click()
     expect(page.locator("h1")).to_contain_text(f"return for {world.case.pseudonym}")
+    expect(page.locator(".govuk-task-list")).to_be_visible()
+    expect(page.locator("#part-about-status")).to_have_text("Not started")
+    check(page, page_errors)  # the task list of the return's parts
+
+    # Part by part: "About this return" on its own page, nothing chosen for the auditor.
+    page.get_by_role("link", name="About this return").click()
+    expect(page.locator("h1")).to_have_text("About this return")
+    expect(page.locator("input[name='auditor_was_involved']:checked")).to_have_count(0)
+    check(page, page_errors)
+    page.get_by_role("button", name="Save and continue").click()  # a draft needs nothing
+    expect(page.locator("h1")).to_have_text(re.compile(r"^1\. "))
+    check(page, page_errors)  # section 1's own page
+    page.get_by_role("link", name="Back to the parts of the return").click()
+    page.get_by_role("link", name="About this return").click()
+    page.get_by_label("Your role").fill("Named nurse (fictional)")
+    page.get_by_label("Period reviewed").fill("1 December 2025 to 30 November 2026")
+    page.get_by_label("Records examined").fill("The health record.")
+    page.locator("input[name='auditor_was_involved'][value='no']").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^1\. "))
+    page.get_by_role("link", name="Back to the parts of the return").click()
+    expect(page.locator("#part-about-status")).to_have_text("Completed")
+    expect(page.locator("#part-summary-status")).to_have_text("Not started")
     check(page, page_errors)
 
-    # A grade without its reason, and nothing else: submitting names what each question lacks.
+    # Submitting from the list with parts missing shows every part on one page, each problem
+    # named; a grade without its reason is named too.
+    page.get_by_role("button", name="Submit the return").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("choose an answer")
     page.locator(f"input[name='q{q(world, 'Q2.4')}'][value='6']").check()
     page.get_by_role("button", name="Submit the return").click()
     summary = page.locator(".govuk-error-summary")

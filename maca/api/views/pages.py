@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from maca.accounts.requests import SignedInRequest
 from maca.api.forms import TokenCreateForm
 from maca.api.selectors import api_tokens_for
 from maca.api.services import api_token_create, api_token_revoke
+from maca.core.errors import Refused, add_refusal
 
 # --- Tokens ---------------------------------------------------------------------------------
 
@@ -33,9 +33,8 @@ def tokens(request: SignedInRequest) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     expires_in_days=form.cleaned_data["expires_in_days"],
                 )
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+            except Refused as refusal:
+                add_refusal(form, refusal)
             else:
                 # Rendered, not redirected: the secret must not be kept anywhere to show later.
                 form = TokenCreateForm()

@@ -155,7 +155,7 @@ class ReturnDetailView(AuditScoped, ApiView):
                     via="api",
                 )
         except ReturnError as error:
-            raise Conflict(error.message) from None
+            raise Conflict(error.text) from None
         return Response(ReturnDetailSerializer(_detail(self._context(case_id, agency_id))).data)
 
 
@@ -184,11 +184,11 @@ class ReturnSubmitView(AuditScoped, ApiView):
                 problem_fields(context.structure, error.problems),
             ) from None
         except StaleReturn as error:
-            raise Conflict(error.message) from None
+            raise Conflict(error.text) from None
         except ReturnError as error:
             if context.agency_return is None:
-                raise FieldErrors(error.message, [("revision", error.message)]) from None
-            raise Conflict(error.message) from None
+                raise FieldErrors(error.text, [("revision", error.text)]) from None
+            raise Conflict(error.text) from None
         fresh = return_context(access, case_id, agency_id, request.user)
         return Response(ReturnDetailSerializer(_detail(fresh)).data)
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from maca.accounts.models import Agency, Role, RoleAssignment, Sector
 from maca.audits.models import AgencyReturn, AuditAgency, Escalation
+from maca.core.errors import Refused
 from maca.learning.models import Action
 from maca.manage import services
-from maca.planning.errors import Refused
 from tests.factories import AgencyFactory, build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from maca.accounts.models import Invitation, Role, RoleAssignment, User
+from maca.core.errors import Refused
 from maca.core.history import acting_as
 from maca.manage import services
 from maca.manage.services import RoleInput
-from maca.planning.errors import Refused
 from tests.factories import AgencyFactory, person_with_role
 
 pytestmark = pytest.mark.django_db

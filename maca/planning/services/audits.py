@@ -27,10 +27,10 @@ from maca.audits.models import (
     ReturnStatus,
     ToolVersion,
 )
+from maca.core.errors import Refused
 from maca.core.history import record_event
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import AuditReview, LearningPoint, Review
-from maca.planning.errors import Refused
 from maca.planning.services.tools import unique_slug
 
 # Returns whose due date may follow the plan: nobody has finished them yet.

@@ -26,8 +26,8 @@ from maca.audits.models import (
     Need,
     ReturnStatus,
 )
+from maca.core.errors import Refused
 from maca.identifiers.models import ChildIdentity
-from maca.planning.errors import Refused
 
 Status = AgencyInvolvement.Status
 
@@ -163,12 +163,13 @@ def _store_identifiers(case: Case, identifiers: IdentifiersInput | None) -> None
 # --- Involvement ----------------------------------------------------------------------------
 
 
-class InvolvementRefused(Exception):
-    """Some changes cannot be made; `problems` maps (case id, agency id) to why. Nothing saved."""
+class InvolvementRefused(Refused):
+    """Some changes cannot be made; `problems` maps (case id, agency id) to why, so the grid
+    can show each beside its cell. Nothing saved."""
 
     def __init__(self, problems: dict[tuple[int, int], str]) -> None:
         self.problems = problems
-        super().__init__("; ".join(problems.values()))
+        super().__init__(list(problems.values()))
 
 
 @dataclass(frozen=True)

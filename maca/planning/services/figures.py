@@ -20,7 +20,7 @@ from maca.audits.models import (
     CohortUnit,
     GradeCount,
 )
-from maca.planning.errors import Refused
+from maca.core.errors import Refused
 
 
 @dataclass(frozen=True)

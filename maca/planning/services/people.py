@@ -8,7 +8,7 @@ from django.db import transaction
 
 from maca.accounts.models import Role, User
 from maca.audits.models import Audit, PanelMembership
-from maca.planning.errors import Refused
+from maca.core.errors import Refused
 from maca.planning.selectors import people_with_role
 
 

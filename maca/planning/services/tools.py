@@ -27,8 +27,9 @@ from maca.audits.models import (
     ToolSection,
     ToolVersion,
 )
+from maca.core.errors import Refused
 from maca.learning.models import LearningPoint
-from maca.planning.errors import Refused, ToolVersionFrozen
+from maca.planning.errors import ToolVersionFrozen
 from maca.planning.library import READY_TOOLS
 from maca.planning.library.cla_out_of_area import question_values, section_values
 

@@ -11,16 +11,6 @@ from django.forms import BoundField
 
 register = template.Library()
 
-_GROUPED_WIDGETS = {"radioselect", "checkboxselectmultiple", "govukdate"}
-
-
-@register.filter
-def govuk_anchor(field: BoundField) -> str:
-    """The id of the input an error summary link should move focus to."""
-    if field.widget_type in _GROUPED_WIDGETS:
-        return f"{field.auto_id}_0"
-    return field.id_for_label or str(field.auto_id)
-
 
 @register.filter
 def date_parts(field: BoundField) -> list[str]:

@@ -10,9 +10,9 @@ from django.db import connection
 from django.urls import reverse
 
 from maca.audits.models import AgencyInvolvement, AgencyReturn, Answer, AuditAgency, Case, Need
+from maca.core.errors import Refused
 from maca.identifiers.models import ChildIdentity
 from maca.planning import services
-from maca.planning.errors import Refused
 from maca.planning.tests.helpers import counts, first_question
 from tests.factories import build_audit
 

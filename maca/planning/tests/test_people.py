@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from maca.accounts.models import Role
 from maca.audits.models import Audit, PanelMembership
+from maca.core.errors import Refused
 from maca.history.selectors import records_of
 from maca.planning import services
-from maca.planning.errors import Refused
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db

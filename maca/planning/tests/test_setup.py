@@ -16,10 +16,10 @@ from maca.audits.models import (
     GradingScale,
     LineOfEnquiry,
 )
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import AuditReview, LearningPoint, Review
 from maca.planning import services
-from maca.planning.errors import Refused
 from maca.planning.tests.helpers import answer_question, first_question
 from tests.factories import AgencyFactory, build_audit, person_with_role
 

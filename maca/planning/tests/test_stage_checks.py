@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maca.audits.models import AgencyReturn, Audit, Escalation, ReturnStatus
+from maca.core.errors import Refused
 from maca.core.models import ChangeRecord
 from maca.planning import services
-from maca.planning.errors import Refused
 from tests.factories import AuditFactory, build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from maca.audits.models import (
     ToolSection,
     ToolVersion,
 )
+from maca.core.errors import Refused
 from maca.learning.models import LearningPoint, Review
 from maca.planning import selectors, services
-from maca.planning.errors import Refused, ToolVersionFrozen
+from maca.planning.errors import ToolVersionFrozen
 from maca.planning.library import cla_out_of_area
 from maca.planning.services import QuestionInput
 from maca.planning.tests.helpers import answer_question, counts, first_question

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import AuditStatus
 from maca.audits.selectors import AuditAccess, audit_figures_row, cohort_profile
+from maca.core.errors import Refused, add_refusal
 from maca.planning import selectors, services
-from maca.planning.errors import Refused
 from maca.planning.forms.cases import CaseForm, InvolvementForm
 from maca.planning.forms.figures import FiguresForm
 from maca.planning.forms.setup import (
@@ -46,7 +47,7 @@ def audit_create(request: SignedInRequest) -> HttpResponse:
         try:
             audit = services.audit_create(by=request.user, **form.cleaned_data)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{audit.title} started. You are its coordinator.")
             return redirect("planning:setup", audit.slug)
@@ -66,7 +67,7 @@ def plan(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             audit = services.audit_plan_update(audit=access.audit, data=form.to_input())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Plan saved.")
             return redirect("planning:setup", audit.slug)
@@ -106,9 +107,9 @@ def status_change(request: SignedInRequest, slug: str, direction: str) -> HttpRe
             )
         except Refused as refusal:
             if not (hasattr(refusal, "error_dict") and "reason" in refusal.error_dict):
-                messages.error(request, " ".join(refusal.messages))
+                messages.error(request, refusal.text)
                 return redirect("planning:status", slug)
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"The audit is now at {AuditStatus(target).label}.")
             return redirect("planning:status", slug)
@@ -130,7 +131,7 @@ def agencies(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             services.audit_agencies_set(audit=access.audit, chosen=form.chosen())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Agencies taking part saved.")
             return redirect("planning:agencies", slug)
@@ -148,7 +149,7 @@ def agency_create(request: SignedInRequest, slug: str) -> HttpResponse:
                 returns_due=form.cleaned_data["returns_due"],
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{agency.name} added and taking part in this audit.")
             return redirect("planning:agencies", slug)
@@ -168,7 +169,7 @@ def people(request: SignedInRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Coordinators and panel saved.")
             return redirect("planning:setup", slug)
@@ -187,7 +188,7 @@ def tool(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             services.audit_tool_set(audit=audit, **form.cleaned_data)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Tool and scale saved.")
             return redirect("planning:setup", slug)
@@ -205,7 +206,7 @@ def figures(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             services.audit_figures_set(audit=access.audit, data=form.to_input())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Figures saved.")
             return redirect("planning:setup", access.audit.slug)
@@ -221,7 +222,7 @@ def reviews(request: SignedInRequest, slug: str) -> HttpResponse:
         try:
             link = services.audit_review_link(audit=access.audit, **form.cleaned_data)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{link.review.short_name} linked to this audit.")
             return redirect("planning:reviews", slug)
@@ -241,18 +242,17 @@ def review_create(request: SignedInRequest, slug: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{link.review.short_name} recorded and linked.")
             return redirect("planning:reviews", slug)
     return render(request, "planning/setup/review_new.html", _context(access, form=form))
 
 
+@require_POST
 def review_unlink(request: SignedInRequest, slug: str, link_id: int) -> HttpResponse:
     access = selectors.setup_access_for(request.user, slug)
     link = selectors.review_link_for_setup(access, link_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     services.audit_review_unlink(link=link)
     messages.success(request, f"{link.review.short_name} is no longer linked to this audit.")
     return redirect("planning:reviews", slug)
@@ -278,7 +278,7 @@ def case_create(request: SignedInRequest, slug: str) -> HttpResponse:
                 audit=access.audit, data=form.to_input(), identifiers=form.identifiers()
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{case.pseudonym} added.")
             return redirect("planning:cases", slug)
@@ -293,7 +293,7 @@ def case_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse
         try:
             services.case_update(case=case, data=form.to_input(), identifiers=form.identifiers())
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{case.pseudonym} saved.")
             return redirect("planning:cases", slug)
@@ -308,11 +308,12 @@ def case_delete(request: SignedInRequest, slug: str, case_id: int) -> HttpRespon
         try:
             services.case_delete(case=case)
         except Refused as error:
-            refusal = " ".join(error.messages)
+            refusal = error.text
         else:
             messages.success(request, f"{case.pseudonym} removed from the audit.")
             return redirect("planning:cases", slug)
-    context = _context(access, case=case, refusal=refusal)
+    error_list = [("main-content", refusal)] if refusal else []
+    context = _context(access, case=case, refusal=refusal, error_list=error_list)
     return render(
         request, "planning/setup/case_delete.html", context, status=409 if refusal else 200
     )

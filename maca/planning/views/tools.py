@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Question, ToolSection, ToolVersion
+from maca.core.errors import Refused, add_refusal
 from maca.planning import selectors, services
-from maca.planning.errors import Refused, ToolVersionFrozen
+from maca.planning.errors import ToolVersionFrozen
 from maca.planning.forms.tools import (
     MoveForm,
     QuestionForm,
@@ -52,17 +54,16 @@ def tool_create(request: SignedInRequest) -> HttpResponse:
                 name=form.cleaned_data["name"], description=form.cleaned_data["description"]
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"{tool.name} created. Add its first section.")
             return redirect("planning:version", tool.slug, 1)
     return render(request, "planning/tools/tool_form.html", {**NAV, "form": form, "tool": None})
 
 
+@require_POST
 def ready_tool_add(request: SignedInRequest, slug: str) -> HttpResponse:
     selectors.require_tool_builder(request.user)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         tool, created = services.ready_tool_add(slug=slug)
     except Refused:
@@ -92,7 +93,7 @@ def tool_edit(request: SignedInRequest, slug: str) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, "Tool details saved.")
             return redirect("planning:tool", tool.slug)
@@ -110,11 +111,10 @@ def version_detail(request: SignedInRequest, slug: str, number: int) -> HttpResp
     return render(request, "planning/tools/version.html", context)
 
 
+@require_POST
 def version_new(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Make the next version from this one ('Edit this tool' on a frozen version)."""
     version = selectors.version_for(request.user, slug, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     copy = services.tool_version_edit_copy(version=version)
     messages.success(
         request,
@@ -124,10 +124,9 @@ def version_new(request: SignedInRequest, slug: str, number: int) -> HttpRespons
     return redirect("planning:version", slug, copy.number)
 
 
+@require_POST
 def tool_copy(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     tool = services.tool_copy(version=version)
     messages.success(request, f"{tool.name} made from version {version.number} of {version.tool}.")
     return redirect("planning:version", tool.slug, 1)
@@ -214,10 +213,9 @@ def section_delete(
     return render(request, "planning/tools/confirm_delete.html", context)
 
 
+@require_POST
 def section_move(request: SignedInRequest, slug: str, number: int, section_id: int) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     section = selectors.section_for(version, section_id)
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -257,7 +255,7 @@ def question_create(
         except ToolVersionFrozen:
             return _frozen(request, version)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"Question {question.code} added.")
             return redirect(_editor_url(version, f"question-{question.pk}"))
@@ -278,7 +276,7 @@ def question_edit(
         except ToolVersionFrozen:
             return _frozen(request, version)
         except Refused as refusal:
-            form.add_refusal(refusal)
+            add_refusal(form, refusal)
         else:
             messages.success(request, f"Question {question.code} saved.")
             return redirect(_editor_url(version, f"question-{question.pk}"))
@@ -327,12 +325,11 @@ def question_delete(
     return render(request, "planning/tools/confirm_delete.html", context)
 
 
+@require_POST
 def question_move(
     request: SignedInRequest, slug: str, number: int, question_id: int
 ) -> HttpResponse:
     version = selectors.version_for(request.user, slug, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     question = selectors.question_for(version, question_id)
     form = MoveForm(request.POST)
     if form.is_valid():

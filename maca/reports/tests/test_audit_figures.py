@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from maca.accounts.models import Role
 from maca.audits.models import AuditFigures, CohortUnit, GradeLevel, PanelGrade
+from maca.core.errors import Refused
 from maca.core.models import ChangeRecord
 from maca.core.partial_dates import PartialDate
-from maca.planning.errors import Refused
 from maca.planning.services import BreakdownInput, FiguresInput, GradeInput, audit_figures_set
 from maca.reports import brief_templates as templates
 from maca.reports.brief import build_brief, percent, system_access

@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 
 from maca.accounts.models import Role
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import Action, Resource
-from maca.planning.errors import Refused
 from maca.reports import brief_templates as templates
 from maca.reports.brief import audit_is_past, build_brief, join_words, system_access
 from maca.reports.brief_sections import LEARNING_BRIEF, SHIPPED_TEMPLATES, SectionKind

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from maca.accounts.models import Agency, Role
 from maca.audits.models import Audit, AuditStatus, Escalation
 from maca.audits.selectors import audit_access_for
+from maca.core.errors import Refused
 from maca.core.models import ChangeRecord
 from maca.identifiers.models import AgencyReference, ChildIdentity
 from maca.learning.models import Action, AuditReview, Finding, Heading, Resource
-from maca.planning.errors import Refused
 from maca.planning.services.audits import FORWARD, audit_status_advance, audit_status_blockers
 from maca.reports.brief import build_brief, system_access
 from maca.reports.disclosure import (

@@ -229,3 +229,17 @@ def return_url(world: World, agency: Agency | None = None, case: Case | None = N
         "returns:return",
         args=[world.audit.slug, (case or world.case).pk, (agency or world.agency_a).pk],
     )
+
+
+def part_url(world: World, part: str, agency: Agency | None = None) -> str:
+    from django.urls import reverse
+
+    args = [world.audit.slug, world.case.pk, (agency or world.agency_a).pk, part]
+    return reverse("returns:part", args=args)
+
+
+def all_url(world: World, agency: Agency | None = None) -> str:
+    from django.urls import reverse
+
+    args = [world.audit.slug, world.case.pk, (agency or world.agency_a).pk]
+    return reverse("returns:return-all", args=args)

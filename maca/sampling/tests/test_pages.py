@@ -213,8 +213,8 @@ def test_a_full_disk_while_keeping_the_extract_is_a_clear_error(
 def test_stratified_without_strata_is_an_error_linked_to_the_field(client, built, ready):
     response = _draw(client, built, ready, method="stratified")
     assert response.status_code == 400
-    assert 'href="#id_stratify_by"' in response.text
-    assert 'id="id_stratify_by"' in response.text
+    assert 'href="#id_stratify_by_0"' in response.text
+    assert 'id="id_stratify_by_0"' in response.text
 
 
 def test_people_who_are_not_coordinators_get_not_found(client, built, ready):

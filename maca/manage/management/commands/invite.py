@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from maca.accounts.models import AGENCY_ROLES, Agency, Role
+from maca.core.errors import Refused
 from maca.manage.services import INVITATION_VALID_DAYS, RoleInput, person_invite
-from maca.planning.errors import Refused
 
 ROLE_NAMES = {value.replace("_", "-"): value for value in Role.values}
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 by=None,
             )
         except Refused as refusal:
-            raise CommandError(" ".join(refusal.messages)) from None
+            raise CommandError(refusal.text) from None
         self.stdout.write(
             f"Invitation sent to {invitation.user.email} as {Role(role).label.lower()}"
             f"{f' of {agency.name}' if agency else ''}; the link works for "

@@ -55,5 +55,5 @@ class Command(BaseCommand):
             )
         except services.SamplingError as error:
             flag = f"--{error.field.replace('_', '-')}: " if error.field else ""
-            raise CommandError(f"{flag}{error}") from None
+            raise CommandError(f"{flag}{error.text}") from None
         self.stdout.write(draw.record)
