@@ -17,15 +17,17 @@ from django.urls import reverse
 from maca.accounts.models import User
 from maca.api.services import api_token_create
 from maca.audits.models import Audit, AuditStatus
-from maca.audits.selectors import PUBLISHED_STATUSES
+from maca.audits.selectors import PUBLISHED_STATUSES, audit_access_for
 from maca.core.models import ChangeRecord
 from maca.demo import data
 from maca.exchange.selectors import audit_export
 from maca.exchange.services import audit_import
 from maca.exchange.tests.conftest import as_bytes, changed
 from maca.learning.models import Finding
+from maca.planning.services.audits import FORWARD, audit_status_advance
 from maca.reports.brief import system_access
-from maca.reports.models import BriefSnapshot
+from maca.reports.disclosure_check import disclosure_accept, run_check
+from maca.reports.models import BriefSnapshot, DisclosureScope
 from tests.factories import mark_recently_authenticated
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,26 @@ def test_readers_never_see_an_import_held_at_findings(demo, demo_document, clien
     assert not _listed_for_reader(client, audit.slug)
     # Reading did not freeze it either.
     assert not audit.brief_snapshots.exists()
+
+
+def test_once_its_hits_are_resolved_a_held_import_publishes_as_usual(demo, demo_document):
+    coordinator = User.objects.get(email=data.COORDINATOR)
+    audit = audit_import(content=as_bytes(_planted(demo_document)), coordinators=[coordinator])
+    access = audit_access_for(coordinator, audit.audit.slug)
+    for checked in run_check(access.audit).unresolved:
+        disclosure_accept(
+            access=access,
+            scope=DisclosureScope.PUBLISH,
+            fingerprint_value=checked.hit.fingerprint,
+            reason="Fictional test text: the brother is named on purpose.",
+            by=coordinator,
+        )
+    published = audit_status_advance(
+        audit=access.audit, direction=FORWARD, expected=AuditStatus.FINDINGS
+    )
+    assert published.status == AuditStatus.PUBLISHED
+    snapshot = published.brief_snapshots.get()
+    assert snapshot.version == 1 and PLANTED in snapshot.markdown
 
 
 @pytest.mark.parametrize("status", [AuditStatus.FOLLOW_UP, AuditStatus.CLOSED])
