@@ -6,6 +6,10 @@ with other levels, a `--slug` already taken) is checked inside the one transacti
 refusal at any point leaves nothing behind. Agencies, needs, reviews, themes and scales are
 matched by their names (or created); the tool is matched by name and content fingerprint (or
 created as a new version); the audit always gets a new row, with a new slug if its own is taken.
+
+A document at Published or later is run through the publishing disclosure check as it is
+imported (`imported_published_check`): clean, it is frozen as published version 1; with
+anything to resolve, it is imported whole one stage before Published.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,6 +35,7 @@ from maca.audits.models import (
     Answer,
     Audit,
     AuditAgency,
+    AuditStatus,
     AuditTool,
     Case,
     Discrepancy,
@@ -65,6 +71,11 @@ from maca.learning.models import (
     Review,
     Theme,
 )
+from maca.reports.snapshots import (
+    STAGE_BEFORE_PUBLISHED,
+    ImportedPublication,
+    imported_published_check,
+)
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 # A problem with the slug asked for (not with the document) is given against this name.
@@ -77,6 +88,33 @@ class ImportResult:
     created: Counter[str] = field(default_factory=Counter)
     matched: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    # For a document at Published or later: what the disclosure check made of it.
+    publication: ImportedPublication | None = None
+
+    @property
+    def held_before_publication(self) -> bool:
+        return self.publication is not None and not self.publication.published
+
+    @property
+    def publication_message(self) -> str:
+        """What the check on import did, as the import page and `maca import-audit` say it."""
+        publication = self.publication
+        if publication is None:
+            return ""
+        arrived_as = AuditStatus(publication.arrived_as).label
+        if publication.published:
+            return (
+                f"The file says {arrived_as}: the disclosure check found nothing to resolve, so "
+                "it is published as version 1."
+            )
+        count = publication.unresolved
+        stage = AuditStatus(STAGE_BEFORE_PUBLISHED).label.lower()
+        page = reverse("reports:disclosure", args=[self.audit.slug])
+        return (
+            f"Imported at the {stage} stage: the disclosure check found {count} "
+            f"thing{'s' if count != 1 else ''} to resolve before it can be published; resolve "
+            f"them on the disclosure check page, {page}"
+        )
 
 
 def check_size(size: int) -> None:
@@ -778,4 +816,12 @@ def _write(doc: dict[str, Any], *, coordinators: Sequence[Any], slug: str | None
     state.created["returns"] += len(state.returns)
     state.created["findings"] += len(state.findings)
     state.created["actions"] += len(doc.get("actions", []))
-    return ImportResult(audit=audit, created=state.created, matched=state.matched, notes=notes)
+    # Written as given, then checked as publishing would, before anyone can read it.
+    publication = imported_published_check(audit=audit) if audit.is_published else None
+    return ImportResult(
+        audit=audit,
+        created=state.created,
+        matched=state.matched,
+        notes=notes,
+        publication=publication,
+    )

@@ -77,10 +77,12 @@ def import_audit(request: SignedInRequest) -> HttpResponse:
                         problems.append(problem)
                 more = error.more
             else:
-                messages.success(
-                    request,
-                    f"Imported '{result.audit.title}' as a new audit. " + " ".join(result.notes),
-                )
+                imported = f"Imported '{result.audit.title}' as a new audit."
+                told = " ".join([imported, *result.notes, result.publication_message]).strip()
+                if result.held_before_publication:
+                    messages.warning(request, told)
+                else:
+                    messages.success(request, told)
                 return redirect("audits:overview", result.audit.slug)
     else:
         form = ImportForm()

@@ -242,6 +242,61 @@ def brief_snapshot_create(*, audit: Audit, by: User | None = None) -> BriefSnaps
     return snapshot
 
 
+# Where an imported audit that has not passed the disclosure check waits: one stage before
+# Published, from where publishing it runs the check as any publication does.
+STAGE_BEFORE_PUBLISHED = AUDIT_STATUS_ORDER[_PUBLISHED_INDEX - 1]
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedPublication:
+    """What the disclosure check made of an audit imported at Published or later."""
+
+    arrived_as: str  # the stage the document gave
+    unresolved: int  # hits left to resolve; the audit waits before Published while any are
+    snapshot: BriefSnapshot | None  # version 1, frozen at import when nothing was found
+
+    @property
+    def published(self) -> bool:
+        return self.snapshot is not None
+
+
+@transaction.atomic
+def imported_published_check(*, audit: Audit) -> ImportedPublication:
+    """An audit imported at Published or later (its document says so, and anyone can write
+    one) has never been through the disclosure check here, so it is run now, as publishing
+    would. Clean: the audit keeps its stage and is frozen as version 1 at once. Otherwise it
+    waits one stage before Published, with all its data, until the hits are resolved and it is
+    published in the usual way. Either way the audit's history says what happened."""
+    arrived_as = audit.status
+    if AUDIT_STATUS_ORDER.index(arrived_as) < _PUBLISHED_INDEX:
+        raise ValueError(f"{audit.slug} was not imported as published ({arrived_as})")
+    from maca.reports.disclosure_check import run_check
+
+    unresolved = run_check(audit).unresolved_count
+    arrived_label = AuditStatus(arrived_as).label
+    if unresolved:
+        audit.status = STAGE_BEFORE_PUBLISHED
+        audit.save(update_fields=["status", "updated_at"])
+        outcome = f"{unresolved} thing{'s' if unresolved != 1 else ''} to resolve"
+        stage = [arrived_label, AuditStatus(STAGE_BEFORE_PUBLISHED).label]
+        snapshot = None
+    else:
+        outcome = "nothing to resolve"
+        stage = ["", arrived_label]
+        snapshot = brief_snapshot_create(audit=audit, by=current_actor())
+    history.record_event(
+        audit,
+        action="import checked",
+        changes={
+            "Imported as": ["", arrived_label],
+            "Stage": stage,
+            "Disclosure check on import": ["", outcome],
+        },
+        audit_id=audit.pk,
+    )
+    return ImportedPublication(arrived_as=arrived_as, unresolved=unresolved, snapshot=snapshot)
+
+
 def _remember_status(sender: type[Audit], instance: Audit, **kwargs: Any) -> None:
     if instance.pk is None or kwargs.get("raw"):
         return
@@ -254,7 +309,8 @@ def _snapshot_on_publishing(
     sender: type[Audit], instance: Audit, created: bool, **kwargs: Any
 ) -> None:
     """Moving forward into Published (not creating or importing an audit that is already
-    published, and not moving back to it from Follow-up) freezes the brief."""
+    published, and not moving back to it from Follow-up) freezes the brief. An import at
+    Published or later is checked and frozen by `imported_published_check`."""
     before = getattr(instance, "_maca_status_before", None)
     if created or kwargs.get("raw") or before is None or instance.status != AuditStatus.PUBLISHED:
         return
@@ -282,9 +338,11 @@ def latest_snapshot(access: AuditAccess) -> BriefSnapshot | None:
 
 
 def _freeze_unversioned(audit: Audit) -> BriefSnapshot:
-    """An audit that arrived already published (imported, loaded, or published before
-    versions kept the report) is frozen the first time anyone reads it, so from then on it
-    changes for readers only through a checked publication like any other."""
+    """An audit published before versions were kept (it passed the disclosure check when it
+    was published), or loaded by the demo, is frozen the first time anyone reads it, so from
+    then on it changes for readers only through a checked publication like any other. An
+    import at Published or later does not wait for this: `imported_published_check` checks
+    and freezes it as it is imported."""
     with transaction.atomic():
         locked = Audit.objects.select_for_update().get(pk=audit.pk)
         snapshot = locked.brief_snapshots.first()

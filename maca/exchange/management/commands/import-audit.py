@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}: {parts}.")
         for note in result.notes:
             self.stdout.write(f"Note: {note}")
+        if result.publication_message:
+            self.stdout.write(result.publication_message)
         if not coordinators:
             self.stdout.write(
                 "Note: the audit has no coordinator, so no coordinator can open it; to name "
