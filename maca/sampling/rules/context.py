@@ -44,6 +44,15 @@ NEIGHBOURS: dict[str, tuple[tuple[pl.Expr, ...], dict[str, tuple[str, ...]]]] = 
 
 _SHIFTS = {"prev": 1, "prev2": 2, "next": -1}
 
+# For a table, the columns several of its rules compare with the row before (434 to 436):
+# whether each is the same as the row before, two blanks being the same, is worked out once
+# beside the neighbours. Polars does not find the comparisons the rules share among the many
+# rules evaluated together, and a million postcodes and URNs compared three times over cost
+# more than every other episode rule.
+SAME_AS_PREVIOUS: dict[str, tuple[str, ...]] = {
+    "Episodes": ("LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN"),
+}
+
 # For a table, the functions adding facts about each of its rows from the child's rows in
 # other tables (registered by `care.py`, `dolo.py`): (frame, the year's facts) -> frame.
 ROW_FACTS: dict[str, list[Callable[[pl.DataFrame, ChildFacts], pl.DataFrame]]] = {}
@@ -133,6 +142,12 @@ def near(column: str, which: str = "prev") -> pl.Expr:
     return pl.col(neighbour(which, column))
 
 
+def same_as_previous(column: str) -> pl.Expr:
+    """Whether `column` is the same as in the row before, two blanks being the same
+    (`SAME_AS_PREVIOUS`)."""
+    return pl.col(f"__same{column}")
+
+
 def same_child(which: str = "prev") -> pl.Expr:
     """Whether the neighbour row is of the same child (false where there is none)."""
     return (pl.col("child_idx") == pl.col(neighbour(which, "child_idx"))).fill_null(False)
@@ -172,12 +187,18 @@ def neighbour_columns(table: str, present: Iterable[str]) -> list[pl.Expr]:
         return []
     _order, wanted = NEIGHBOURS[table]
     given = set(present)
-    return [
+    shifted = [
         pl.col(column).shift(_SHIFTS[which]).alias(neighbour(which, column))
         for which, columns in wanted.items()
         for column in columns
         if column in given
     ]
+    compared = [
+        pl.col(column).eq_missing(pl.col(column).shift(1)).alias(f"__same{column}")
+        for column in SAME_AS_PREVIOUS.get(table, ())
+        if column in given
+    ]
+    return shifted + compared
 
 
 def with_neighbours(frame: pl.DataFrame, table: str) -> pl.LazyFrame:
