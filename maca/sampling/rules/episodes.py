@@ -8,7 +8,14 @@ import polars as pl
 from maca.sampling import codes
 from maca.sampling.parse import code_col, date_col
 from maca.sampling.problems import ERROR, WARNING
-from maca.sampling.rules.context import RuleContext, date, is_code, near, same_child
+from maca.sampling.rules.context import (
+    RuleContext,
+    date,
+    is_code,
+    near,
+    same_as_previous,
+    same_child,
+)
 from maca.sampling.rules.registry import rule
 
 # Reasons an episode ceased that end the period of care (every REC but X1).
@@ -21,10 +28,9 @@ def _has_next() -> pl.Expr:
 
 
 def _same(column: str) -> pl.Expr:
-    """Equal to the row before, two blanks being the same. Every comparison of a row with the
-    one before is made from this one expression, which polars then works out once for all the
-    rules evaluated together."""
-    return pl.col(column).eq_missing(near(column))
+    """Equal to the row before, two blanks being the same: worked out once, beside the row's
+    neighbours (`context.SAME_AS_PREVIOUS`), for all the rules that compare."""
+    return same_as_previous(column)
 
 
 def _equal(column: str) -> pl.Expr:

@@ -12,6 +12,7 @@ from maca.sampling.rules.context import (
     IN_OC2,
     LOOKED_AFTER_12_MONTHS,
     RuleContext,
+    birthday,
     date,
     near,
     same_child,
@@ -22,7 +23,7 @@ _HEALTH = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUS
 
 
 def _birthday(years: int) -> pl.Expr:
-    return date("DOB").dt.offset_by(f"{years}y")
+    return birthday(date_col("DOB"), years)
 
 
 def _health_incomplete() -> pl.Expr:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from maca.sampling.parse import date_col
 from maca.sampling.problems import WARNING
-from maca.sampling.rules.context import RuleContext, date, is_code
+from maca.sampling.rules.context import RuleContext, birthday, date, is_code
 from maca.sampling.rules.registry import rule
 
 
 def _fourth_birthday() -> pl.Expr:
-    return date("DOB").dt.offset_by("4y")
+    return birthday(date_col("DOB"), 4)
 
 
 @rule(

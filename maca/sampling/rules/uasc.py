@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from maca.sampling.parse import date_col
 from maca.sampling.problems import WARNING
-from maca.sampling.rules.context import HEADER_UASC, RuleContext, date
+from maca.sampling.rules.context import HEADER_UASC, RuleContext, birthday, date
 from maca.sampling.rules.registry import rule
 
 
@@ -49,4 +50,4 @@ def ceased_but_not_flagged(context: RuleContext) -> pl.Expr:
     "18th birthday of a child.",
 )
 def ceased_after_18(context: RuleContext) -> pl.Expr:
-    return date("DUC") > date("DOB").dt.offset_by("18y")
+    return date("DUC") > birthday(date_col("DOB"), 18)

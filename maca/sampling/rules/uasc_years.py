@@ -13,6 +13,7 @@ from maca.sampling.rules.context import (
     LAST_UASC_DOB,
     LAST_UASC_FLAG,
     RuleContext,
+    birthday,
     date,
 )
 from maca.sampling.rules.registry import rule
@@ -61,7 +62,7 @@ def still_uasc(context: RuleContext) -> pl.Expr:
     both = _flag(HEADER_UASC, "1") & _flag(LAST_UASC_FLAG, "1")
     ceased_this_year = date("DUC").is_between(context.collection_start, context.collection_end)
     same_as_last = (date("DUC") == pl.col(LAST_DUC)).fill_null(False)
-    eighteenth = pl.col(LAST_UASC_DOB).dt.offset_by("18y")
+    eighteenth = birthday(LAST_UASC_DOB, 18)
     last_at_18 = (pl.col(LAST_DUC) == eighteenth).fill_null(False)
     return both & ((~ceased_this_year.fill_null(False) & ~same_as_last) | ~last_at_18)
 

@@ -17,6 +17,7 @@ from maca.sampling.parse import (
     plausible_date,
     plausible_dates,
 )
+from maca.sampling.rules.context import birthday
 
 
 def _both(values: list[str | None], column: str, year: int) -> pl.DataFrame:
@@ -62,3 +63,18 @@ def test_the_lookup_takes_no_loose_or_implausible_date() -> None:
         after,
         dt.date(1850, 6, 1),
     ]
+
+
+@pytest.mark.parametrize("years", [4, 10, 17, 18])
+def test_a_birthday_looked_up_is_the_one_offset_by_gives(years: int) -> None:
+    """The rules' birthdays (`rules.context.birthday`) are looked up in four hundred years of
+    days; a date outside those years, and a 29 February, must come out as `dt.offset_by`
+    works it out."""
+    every_day = pl.date_range(dt.date(1790, 1, 1), dt.date(2210, 12, 31), "1d", eager=True)
+    far = [dt.date(1, 1, 1), dt.date(1600, 2, 29), dt.date(2196, 2, 29), dt.date(9996, 2, 29)]
+    frame = pl.DataFrame({"day": [*every_day, *far, None]}, schema={"day": pl.Date})
+    looked_up, worked_out = frame.select(
+        birthday("day", years).alias("looked_up"),
+        pl.col("day").dt.offset_by(f"{years}y").alias("worked_out"),
+    )
+    assert looked_up.equals(worked_out, check_names=False)
