@@ -10,7 +10,6 @@ text a coordinator or panel member wrote, never which child it matched.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -339,7 +338,8 @@ class Exporter:
     holds."""
 
     build: Callable[[AuditAccess], dict[str, Any]]
-    to_bytes: Callable[[dict[str, Any]], bytes]
+    # The document as whoever opens the download reads it: the JSON of its bytes, parsed.
+    as_read: Callable[[dict[str, Any]], Any]
 
 
 _exporter: Exporter | None = None
@@ -356,8 +356,8 @@ def _export_document(audit: Audit, document: dict[str, Any] | None) -> Any:
         raise ImproperlyConfigured("No whole-audit export is registered (maca.exchange).")
     if document is None:
         document = _exporter.build(system_access(audit))
-    # Through the same bytes the download writes, so what is checked is what leaves.
-    return json.loads(_exporter.to_bytes(document))
+    # Through JSON as the download writes it, so what is checked is what leaves.
+    return _exporter.as_read(document)
 
 
 def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
