@@ -7,8 +7,8 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Whole-audit export and import"
 
     def ready(self) -> None:
-        from maca.exchange.selectors import audit_export, export_bytes
+        from maca.exchange.selectors import audit_export, export_as_read
         from maca.reports.disclosure_check import Exporter, register_exporter
 
         # The disclosure check (reports, below this app) reads the export as it is downloaded.
-        register_exporter(Exporter(build=audit_export, to_bytes=export_bytes))
+        register_exporter(Exporter(build=audit_export, as_read=export_as_read))

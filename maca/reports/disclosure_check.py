@@ -10,7 +10,6 @@ text a coordinator or panel member wrote, never which child it matched.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -297,7 +296,8 @@ def _placed_strings(document: Any, path: str = "$") -> list[_Placed]:
             if isinstance(item, str):
                 if item.strip():
                     found.append((where, key, template, item))
-            elif isinstance(item, (dict, list)):
+            elif item and isinstance(item, (dict, list)):
+                # (Most are empty: an answer's choices, for one.)
                 walk(item, template.format(where, key))
 
     if isinstance(document, str):
@@ -309,8 +309,9 @@ def _placed_strings(document: Any, path: str = "$") -> list[_Placed]:
 
 
 def _free_text_of(placed: list[_Placed]) -> dict[str, bool]:
-    """Whether each different string is free text (not only a date); judged once each."""
-    return {text: not _is_plain_date(text) for text in {item[3] for item in placed}}
+    """Whether each different string is free text (not only a date); judged once each, in
+    the order they are first met."""
+    return {text: not _is_plain_date(text) for text in dict.fromkeys(item[3] for item in placed)}
 
 
 def document_strings(document: Any, path: str = "$") -> list[tuple[str, str, bool]]:
@@ -339,7 +340,8 @@ class Exporter:
     holds."""
 
     build: Callable[[AuditAccess], dict[str, Any]]
-    to_bytes: Callable[[dict[str, Any]], bytes]
+    # The document as whoever opens the download reads it: the JSON of its bytes, parsed.
+    as_read: Callable[[dict[str, Any]], Any]
 
 
 _exporter: Exporter | None = None
@@ -356,8 +358,8 @@ def _export_document(audit: Audit, document: dict[str, Any] | None) -> Any:
         raise ImproperlyConfigured("No whole-audit export is registered (maca.exchange).")
     if document is None:
         document = _exporter.build(system_access(audit))
-    # Through the same bytes the download writes, so what is checked is what leaves.
-    return json.loads(_exporter.to_bytes(document))
+    # Through JSON as the download writes it, so what is checked is what leaves.
+    return _exporter.as_read(document)
 
 
 def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list[Source]:
@@ -369,10 +371,11 @@ def _export_hits(audit: Audit, document: dict[str, Any] | None, rules: Rules) ->
     some 150,000 strings, and making a source for each costs more than reading them."""
     placed = _placed_strings(_export_document(audit, document))
     free_text = _free_text_of(placed)
-    seen = matches_by_text(((text, free_text[text]) for *_, text in placed), rules)
+    seen = matches_by_text(free_text.items(), rules)
+    with_matches = {text for (text, _), found in seen.items() if found}
     sources = []
     for where, key, template, text in placed:
-        if seen[(text, free_text[text])]:
+        if text in with_matches:
             path = template.format(where, key)
             sources.append(Source(key=path, label=path, text=text, free_text=free_text[text]))
     return hits_in(sources, seen)

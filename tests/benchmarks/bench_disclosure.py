@@ -198,8 +198,13 @@ def time_whole_audit(runs: int) -> bool:
         print(f"      of which reading the texts: {scanning:5.2f} s ({scan_wall:.2f} s)")
         print(
             f"    building the export itself (exchange.selectors.audit_export, not part of "
-            f"the check): {build:5.2f} s ({build_wall:.2f} s); the check page builds it too, "
-            f"so it shows after {build + check:5.2f} s"
+            f"the check): {build:5.2f} s ({build_wall:.2f} s)"
+        )
+        waited = build + check
+        print(
+            f"    what a person waits for on the check page (build, then check): {waited:5.2f} s "
+            f"({build_wall + check_wall:.2f} s), goal < {GOAL_SECONDS:.0f} s "
+            f"{'met' if waited < GOAL_SECONDS else 'NOT met'}"
         )
         return met
     finally:
