@@ -276,6 +276,13 @@ def _schema_problems(error: SchemaError) -> Iterator[Problem]:
         values = ", ".join(json.dumps(v) for v in error.validator_value)
         yield Problem(_path(where), f"must be one of {values}")
         return
+    if error.validator == "anyOf" and instance is not None:
+        # A nullable part that is not null: what is wrong inside it is the useful answer.
+        inner = [sub for sub in error.context or [] if sub.validator != "type" or sub.path]
+        if inner:
+            for sub in inner:
+                yield from _schema_problems(sub)
+            return
     if error.validator in {"type", "anyOf"}:
         kinds = error.validator_value if error.validator == "type" else "the documented shape"
         wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
