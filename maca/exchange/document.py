@@ -23,7 +23,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from maca.core.partial_dates import PartialDate
-from maca.exchange.schema_build import FORMAT, FORMAT_VERSION, SCHEMA_ID, SCHEMA_PATH
+from maca.exchange.schema_build import (
+    FORMAT,
+    FORMAT_VERSION,
+    FORMAT_VERSIONS,
+    SCHEMA_ID,
+    SCHEMA_PATH,
+)
 
 MAX_PROBLEMS = 200
 
@@ -270,6 +276,13 @@ def _schema_problems(error: SchemaError) -> Iterator[Problem]:
         values = ", ".join(json.dumps(v) for v in error.validator_value)
         yield Problem(_path(where), f"must be one of {values}")
         return
+    if error.validator == "anyOf" and instance is not None:
+        # A nullable part that is not null: what is wrong inside it is the useful answer.
+        inner = [sub for sub in error.context or [] if sub.validator != "type" or sub.path]
+        if inner:
+            for sub in inner:
+                yield from _schema_problems(sub)
+            return
     if error.validator in {"type", "anyOf"}:
         kinds = error.validator_value if error.validator == "type" else "the documented shape"
         wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
@@ -483,7 +496,9 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
     """Everything the schema cannot say: unique keys, references that must resolve, real
     dates, grades that exist on their scale. Call only on a schema-valid document."""
     c = _Checker(doc)
+    _check_version(c)
     _check_audit_dates(c)
+    _check_linked_audits(c)
     c.scales = _check_scales(c)
     c.scale_ref("$.audit.overall_scale", doc["audit"].get("overall_scale"))
     c.agencies = c.unique("agencies", "short_name", "Agency short name", fold=True)
@@ -512,6 +527,7 @@ def _check_audit_dates(c: _Checker) -> None:
         audit,
         {
             "audit_date": "partial",
+            "audit_date_until": "partial",
             "reaudit_due": "partial",
             "returns_due": "date",
             "panel_date": "date",
@@ -519,6 +535,52 @@ def _check_audit_dates(c: _Checker) -> None:
         },
     )
     c.date("$.audit.sample.census_date", audit.get("sample", {}).get("census_date"))
+    _check_date_range(c, audit.get("audit_date"), audit.get("audit_date_until"))
+
+
+def _check_date_range(c: _Checker, start: str | None, end: str | None) -> None:
+    """The audit's end, as planning keeps it: never without a start, never before it."""
+    if end is None:
+        return
+    if start is None:
+        c.add("$.audit.audit_date_until", "An end is given but `audit_date` is missing")
+        return
+    try:
+        if PartialDate.parse(end).latest() < PartialDate.parse(start).earliest():
+            c.add("$.audit.audit_date_until", f"{end!r} is before the audit began ({start!r})")
+    except ValueError:
+        pass  # already named by the date checks
+
+
+# What version 2 added, by where it sits: a version 1 document carrying any of it is
+# mislabelled, and reading it as version 1 would drop it silently.
+_VERSION_2_AUDIT_FIELDS = ("audit_date_until", "partnership_names", "figures", "linked_audits")
+_VERSION_2_ACTION_FIELDS = ("lead_owner", "lead_owner_name", "other_owners")
+
+
+def _check_version(c: _Checker) -> None:
+    if c.doc["format_version"] >= 2:
+        return
+    version = c.doc["format_version"]
+    for name in _VERSION_2_AUDIT_FIELDS:
+        if name in c.doc["audit"]:
+            c.add(f"$.audit.{name}", f"is new in format version 2; this document says {version}")
+    for path, action in c.items("actions"):
+        for name in _VERSION_2_ACTION_FIELDS:
+            if name in action:
+                c.add(f"{path}.{name}", f"is new in format version 2; this document says {version}")
+
+
+def _check_linked_audits(c: _Checker) -> None:
+    own = c.doc["audit"]["slug"]
+    seen: set[str] = set()
+    for index, link in enumerate(c.doc["audit"].get("linked_audits", [])):
+        path = f"$.audit.linked_audits[{index}].slug"
+        if link["slug"] == own:
+            c.add(path, "An audit cannot be linked to itself")
+        elif link["slug"] in seen:
+            c.add(path, f"Audit {link['slug']!r} is linked more than once")
+        seen.add(link["slug"])
 
 
 def _check_scales(c: _Checker) -> dict[str, set[str]]:
@@ -720,10 +782,26 @@ def _check_actions(c: _Checker) -> None:
         c.dates(path, row, {"due": "partial", "done_on": "partial", "verified_at": "moment"})
         for index, short in enumerate(row.get("owners", [])):
             c.refer(f"{path}.owners[{index}]", short, c.agencies, "Agency")
+        _check_action_lead(c, path, row)
         for index, ref in enumerate(row.get("findings", [])):
             c.refer(f"{path}.findings[{index}]", ref, c.findings, "Finding")
         for index, update in enumerate(row.get("updates", [])):
             c.moment(f"{path}.updates[{index}].at", update["at"])
+
+
+def _check_action_lead(c: _Checker, path: str, row: dict[str, Any]) -> None:
+    """The lead organisation, as the action tracker keeps it: a listed agency among the owners,
+    or a name written out, not both."""
+    lead = row.get("lead_owner")
+    if lead is None:
+        return
+    if lead not in row.get("owners", []):
+        c.add(f"{path}.lead_owner", f"The lead {lead!r} is not one of the action's `owners`")
+    if row.get("lead_owner_name", "").strip():
+        c.add(
+            f"{path}.lead_owner_name",
+            "The lead organisation is given twice: as `lead_owner` and as this name",
+        )
 
 
 def _nul_problems(node: Any, path: str = "$") -> Iterator[Problem]:
@@ -755,6 +833,7 @@ def validate_document(doc: Any) -> list[Problem]:
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
     "SCHEMA_ID",
     "DocumentInvalid",
     "Problem",

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = "maca-audit-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Versions import still reads. A version 1 document lacks what version 2 added and imports
+# exactly as it did; export always writes the newest.
+FORMAT_VERSIONS = (1, 2)
 SCHEMA_ID = "https://maca.example/schemas/audit-export.schema.json"
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "audit-export.schema.json"
 
@@ -76,7 +79,7 @@ REF = {name: {"$ref": f"#/$defs/{name}"} for name in (
     "question_code", "learning_point_ref", "scale", "agency", "need", "review", "tool",
     "case", "involvement", "return", "answer", "section_summary", "escalation", "panel_grade",
     "discrepancy", "finding", "action", "action_update", "resource", "audit", "section",
-    "question", "grade_level",
+    "question", "grade_level", "figures", "cohort_breakdown", "grade_count", "audit_link",
 )}  # fmt: skip
 
 
@@ -92,6 +95,7 @@ def _choices() -> dict[str, list[str]]:
         AgencyInvolvement,
         Audit,
         AuditStatus,
+        CohortUnit,
         Escalation,
         GradeLevel,
         GradingScale,
@@ -99,6 +103,7 @@ def _choices() -> dict[str, list[str]]:
         ReturnStatus,
     )
     from maca.learning.models import ActionStatus, AuditReview, Heading, Resource, Review
+    from maca.reports.models import AuditLink
 
     return {
         "audit_kind": list(Audit.Kind.values),
@@ -117,6 +122,8 @@ def _choices() -> dict[str, list[str]]:
         "action_status": list(ActionStatus.values),
         "action_status_or_blank": ["", *ActionStatus.values],
         "resource_kind": list(Resource.Kind.values),
+        "cohort_unit": list(CohortUnit.values),
+        "audit_link": list(AuditLink.Relationship.values),
     }
 
 
@@ -132,8 +139,10 @@ def _value_defs() -> dict[str, Any]:
         ),
         "partial_date": _string(
             10,
-            pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-            description="A date known to the year, month or day: 2022, 2022-03 or 2022-03-08",
+            pattern=r"^\d{4}(-\d{2}(-\d{2})?|-FY|-AY)?$",
+            description="A date known to the year, month or day: 2022, 2022-03 or 2022-03-08; "
+            "or a financial (April to March) or academic (September to August) year by the "
+            "year it starts in: 2016-FY, 2016-AY (version 2)",
         ),
         "slug": _string(60, min_length=1, pattern=r"^[-a-zA-Z0-9_]+$"),
         "pseudonym": _string(40, min_length=1, description="A case's pseudonym, e.g. 'Child A'"),
@@ -298,12 +307,20 @@ def _audit_defs(c: dict[str, list[str]]) -> dict[str, Any]:
                 "lookback_months": _nullable(_count()),
                 "lawful_basis": text,
                 "audit_date": _nullable(REF["partial_date"]),
+                "audit_date_until": _nullable(REF["partial_date"]),
                 "returns_due": _nullable(REF["date"]),
                 "panel_date": _nullable(REF["date"]),
                 "reaudit_due": _nullable(REF["partial_date"]),
                 "published_on": _nullable(REF["date"]),
                 "overall_scale": _nullable(_string(40)),
                 "follow_up_of": _nullable(REF["slug"]),
+                "partnership_names": _list(
+                    _string(200, min_length=1),
+                    "The partnerships that ran the audit (version 2); none means the "
+                    "deployment's own",
+                ),
+                "figures": _nullable(REF["figures"]),
+                "linked_audits": _list(REF["audit_link"]),
                 "lines_of_enquiry": _list(_string(min_length=1)),
                 "sample": _object(
                     {
@@ -317,6 +334,59 @@ def _audit_defs(c: dict[str, list[str]]) -> dict[str, Any]:
                 ),
             },
             ["slug", "title", "theme", "status"],
+        ),
+        **_figures_defs(c),
+    }
+
+
+def _figures_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """What an audit states as figures, and the other audits its brief covers (version 2)."""
+    return {
+        "cohort_breakdown": _object(
+            {
+                "order": _count(),
+                "group": _string(100),
+                "label": _string(100, min_length=1),
+                "count": _count(),
+            },
+            ["label", "count"],
+            "One count of the cohort by a characteristic, e.g. 9 boys in the group Gender",
+        ),
+        "grade_count": _object(
+            {
+                "order": _count(),
+                "label": _string(100, min_length=1),
+                "count": _count(),
+                "merged_into": _string(
+                    100, description="The merged band it is also reported in, if any"
+                ),
+            },
+            ["label", "count"],
+        ),
+        "figures": _object(
+            {
+                "cohort_count": _nullable(_count()),
+                "cohort_unit": _enum(c["cohort_unit"]),
+                "cohort_description": _string(200),
+                "age_range": _string(100),
+                "grades_of": _string(200),
+                "grades_base": _nullable(_count()),
+                "breakdowns": _list(REF["cohort_breakdown"]),
+                "grades": _list(REF["grade_count"]),
+            },
+            [],
+            "The audit's stated figures (version 2): its cohort and grades as published, "
+            "where there is no row per child",
+        ),
+        "audit_link": _object(
+            {
+                "slug": REF["slug"],
+                "relationship": _enum(c["audit_link"]),
+                "note": REF["text"],
+                "order": _count(),
+            },
+            ["slug", "relationship"],
+            "Another audit the brief covers, by its slug (version 2)",
         ),
     }
 
@@ -515,6 +585,13 @@ def _learning_defs(c: dict[str, list[str]]) -> dict[str, Any]:
                 "order": _count(),
                 "description": _string(min_length=1),
                 "owners": _list(REF["agency_ref"]),
+                "lead_owner": _nullable(REF["agency_ref"]),
+                "lead_owner_name": _string(
+                    200, description="The lead organisation when it is not a listed agency"
+                ),
+                "other_owners": _list(
+                    _string(200, min_length=1), "Contributing organisations not listed"
+                ),
                 "lead_name": _string(200),
                 "due": _nullable(REF["partial_date"]),
                 "measure_of_success": text,
@@ -556,7 +633,7 @@ def build_schema() -> dict[str, Any]:
     top = {
         "$schema": {"type": "string"},
         "format": {"const": FORMAT},
-        "format_version": {"const": FORMAT_VERSION},
+        "format_version": {"enum": list(FORMAT_VERSIONS)},
         "exported_at": _nullable(REF["datetime"]),
         "audit": REF["audit"],
         "scales": _list(REF["scale"], "Every grading scale the document uses"),

@@ -27,6 +27,7 @@ from maca.audits.models import (
     Answer,
     Audit,
     AuditAgency,
+    AuditFigures,
     Case,
     Discrepancy,
     Escalation,
@@ -59,6 +60,7 @@ from maca.learning.models import (
     Resource,
     Review,
 )
+from maca.reports.models import AuditLink
 
 
 def require_exporter(access: AuditAccess) -> None:
@@ -205,7 +207,13 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
     require_exporter(access)
     audit = (
         Audit.objects.select_related("tool_version__tool", "overall_scale", "follow_up_of")
-        .prefetch_related("lines_of_enquiry")
+        .prefetch_related(
+            "lines_of_enquiry",
+            Prefetch(
+                "brief_links",
+                queryset=AuditLink.objects.select_related("other").order_by("order", "id"),
+            ),
+        )
         .get(pk=access.audit.pk)
     )
     refs = _References(
@@ -293,12 +301,26 @@ def _audit_part(audit: Audit) -> dict[str, Any]:
         "lookback_months": audit.lookback_months,
         "lawful_basis": audit.lawful_basis,
         "audit_date": partial_text(audit.audit_date),
+        "audit_date_until": partial_text(audit.audit_date_until),
         "returns_due": date_text(audit.returns_due),
         "panel_date": date_text(audit.panel_date),
         "reaudit_due": partial_text(audit.reaudit_due),
         "published_on": date_text(audit.published_on),
         "overall_scale": audit.overall_scale.slug if audit.overall_scale else None,
         "follow_up_of": audit.follow_up_of.slug if audit.follow_up_of else None,
+        "partnership_names": [
+            line.strip() for line in audit.partnership_names.splitlines() if line.strip()
+        ],
+        "figures": _figures(audit),
+        "linked_audits": [
+            {
+                "slug": link.other.slug,
+                "relationship": link.relationship,
+                "note": link.note,
+                "order": link.order,
+            }
+            for link in audit.brief_links.all()
+        ],
         "lines_of_enquiry": [
             line.text for line in sorted(audit.lines_of_enquiry.all(), key=lambda line: line.order)
         ],
@@ -309,6 +331,35 @@ def _audit_part(audit: Audit) -> dict[str, Any]:
             "notes": audit.sample_notes,
             "census_date": date_text(audit.census_date),
         },
+    }
+
+
+def _figures(audit: Audit) -> dict[str, Any] | None:
+    figures = (
+        AuditFigures.objects.filter(audit=audit).prefetch_related("breakdowns", "grades").first()
+    )
+    if figures is None:
+        return None
+    return {
+        "cohort_count": figures.cohort_count,
+        "cohort_unit": figures.cohort_unit,
+        "cohort_description": figures.cohort_description,
+        "age_range": figures.age_range,
+        "grades_of": figures.grades_of,
+        "grades_base": figures.grades_base,
+        "breakdowns": [
+            {"order": row.order, "group": row.group, "label": row.label, "count": row.count}
+            for row in sorted(figures.breakdowns.all(), key=lambda row: (row.order, row.pk))
+        ],
+        "grades": [
+            {
+                "order": row.order,
+                "label": row.label,
+                "count": row.count,
+                "merged_into": row.merged_into,
+            }
+            for row in sorted(figures.grades.all(), key=lambda row: (row.order, row.pk))
+        ],
     }
 
 
@@ -616,6 +667,9 @@ def _actions(audit: Audit, finding_ref: dict[int, str], refs: _References) -> li
             "order": action.order,
             "description": action.description,
             "owners": refs.shorts(action.owners.all()),
+            "lead_owner": refs.short(action.lead_owner_id),
+            "lead_owner_name": action.lead_owner_name,
+            "other_owners": list(action.other_owner_names),
             # People's accounts are not exported; the brief names the lead, so keep the name.
             "lead_name": action.lead_name or (action.lead.full_name if action.lead else ""),
             "due": partial_text(action.due),

@@ -35,11 +35,15 @@ from maca.audits.models import (
     Answer,
     Audit,
     AuditAgency,
+    AuditFigures,
     AuditStatus,
     AuditTool,
     Case,
+    CohortBreakdown,
+    CohortUnit,
     Discrepancy,
     Escalation,
+    GradeCount,
     GradeLevel,
     GradingScale,
     LineOfEnquiry,
@@ -71,6 +75,7 @@ from maca.learning.models import (
     Review,
     Theme,
 )
+from maca.reports.models import AuditLink
 from maca.reports.snapshots import (
     STAGE_BEFORE_PUBLISHED,
     ImportedPublication,
@@ -493,6 +498,7 @@ def _audit(
         lookback_months=item.get("lookback_months"),
         lawful_basis=item.get("lawful_basis", ""),
         audit_date=_partial(item.get("audit_date")),
+        audit_date_until=_partial(item.get("audit_date_until")),
         returns_due=_date(item.get("returns_due")),
         panel_date=_date(item.get("panel_date")),
         reaudit_due=_partial(item.get("reaudit_due")),
@@ -500,6 +506,7 @@ def _audit(
         tool_version=version,
         overall_scale=state.scales.get(item.get("overall_scale") or ""),
         follow_up_of=follow_up_of,
+        partnership_names="\n".join(item.get("partnership_names", [])),
         sample_method=sample.get("method", ""),
         sample_frame_size=sample.get("frame_size"),
         sample_seed=sample.get("seed", ""),
@@ -532,7 +539,68 @@ def _audit(
                 note=link.get("note", ""),
                 order=link.get("order", 0),
             )
+    _figures(item.get("figures"), audit)
+    _linked_audits(state, item.get("linked_audits", []), audit)
     return audit
+
+
+def _figures(item: dict[str, Any] | None, audit: Audit) -> None:
+    if item is None:
+        return
+    figures = AuditFigures.objects.create(
+        audit=audit,
+        cohort_count=item.get("cohort_count"),
+        cohort_unit=item.get("cohort_unit", CohortUnit.CHILDREN),
+        cohort_description=item.get("cohort_description", ""),
+        age_range=item.get("age_range", ""),
+        grades_of=item.get("grades_of", ""),
+        grades_base=item.get("grades_base"),
+    )
+    CohortBreakdown.objects.bulk_create(
+        CohortBreakdown(
+            figures=figures,
+            order=row.get("order", index),
+            group=row.get("group", ""),
+            label=row["label"],
+            count=row["count"],
+        )
+        for index, row in enumerate(item.get("breakdowns", []), 1)
+    )
+    GradeCount.objects.bulk_create(
+        GradeCount(
+            figures=figures,
+            order=row.get("order", index),
+            label=row["label"],
+            count=row["count"],
+            merged_into=row.get("merged_into", ""),
+        )
+        for index, row in enumerate(item.get("grades", []), 1)
+    )
+
+
+def _linked_audits(state: _Import, links: list[dict[str, Any]], audit: Audit) -> None:
+    """Links to audits already here. A partnership moving its audits in one at a time cannot
+    always bring the other audit first (two audits compared with each other each name the
+    other), so a link to one not here is left out with a note naming it, not refused."""
+    others = Audit.objects.in_bulk([link["slug"] for link in links], field_name="slug")
+    missing = [link["slug"] for link in links if link["slug"] not in others]
+    AuditLink.objects.bulk_create(
+        AuditLink(
+            audit=audit,
+            other=others[link["slug"]],
+            relationship=link["relationship"],
+            note=link.get("note", ""),
+            order=link.get("order", 0),
+        )
+        for link in links
+        if link["slug"] in others
+    )
+    if missing:
+        named = ", ".join(f"'{slug}'" for slug in missing)
+        state.notes.append(
+            f"The brief covers other audits that are not here ({named}); those links are "
+            "left out. Import them, then add them under 'Other audits the brief covers'."
+        )
 
 
 def _cases(state: _Import, audit: Audit) -> None:
@@ -730,6 +798,9 @@ def _learning(state: _Import, audit: Audit) -> None:
             audit=audit,
             order=row.get("order", 0),
             description=row["description"],
+            lead_owner=state.agencies[row["lead_owner"]] if row.get("lead_owner") else None,
+            lead_owner_name=row.get("lead_owner_name", ""),
+            other_owners="\n".join(row.get("other_owners", [])),
             lead_name=row.get("lead_name", ""),
             due=_partial(row.get("due")),
             measure_of_success=row.get("measure_of_success", ""),

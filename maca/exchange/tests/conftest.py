@@ -9,10 +9,12 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
-from maca.audits.models import Audit
+from maca.accounts.models import Agency, User
+from maca.audits.models import Audit, AuditTool, Case, ToolVersion
 from maca.demo import data
 from maca.demo.services import DemoSummary, demo_load
 from maca.exchange.selectors import audit_export, export_bytes
+from maca.learning.models import Review, Theme
 from maca.reports.brief import system_access
 
 # Everything an import could write to, to prove a refused one wrote nothing.
@@ -68,6 +70,20 @@ def without_volatile(document: dict[str, Any]) -> dict[str, Any]:
     result.pop("exported_at")
     result["audit"].pop("slug")
     return result
+
+
+def forget_demo() -> None:
+    """Delete the demo's rows, leaving the reference data the migrations load."""
+    Audit.objects.update(follow_up_of=None)
+    for audit in Audit.objects.all():
+        Case.objects.filter(audit=audit).delete()
+        audit.delete()
+    ToolVersion.objects.all().delete()
+    AuditTool.objects.all().delete()
+    Review.objects.all().delete()
+    Theme.objects.all().delete()
+    User.objects.all().delete()
+    Agency.objects.all().delete()
 
 
 # Hostile documents every entry point (service, page, command) must refuse with a message at a

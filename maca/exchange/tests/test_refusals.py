@@ -75,7 +75,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, str]]] = [
     ),
     ("not a status", _set(["audit", "status"], "finished"), {"$.audit.status": "must be one of"}),
     ("another format", _set(["format"], "something-else"), {"$.format": "must be"}),
-    ("a later version", _set(["format_version"], 2), {"$.format_version": "must be 1"}),
+    ("a later version", _set(["format_version"], 3), {"$.format_version": "must be one of"}),
     (
         "duplicate pseudonym",
         _set(["cases", 1, "pseudonym"], "Child A"),

@@ -17,7 +17,13 @@ from maca.exchange.document import DocumentInvalid, json_schema, validate_docume
 from maca.exchange.schema_build import SCHEMA_PATH, schema_text
 from maca.exchange.selectors import audit_export
 from maca.exchange.services import audit_import
-from maca.exchange.tests.conftest import as_bytes, changed, row_counts, without_volatile
+from maca.exchange.tests.conftest import (
+    as_bytes,
+    changed,
+    forget_demo,
+    row_counts,
+    without_volatile,
+)
 from maca.identifiers.models import AgencyReference, ChildIdentity
 from maca.learning.models import Review
 from maca.reports.brief import build_brief, system_access
@@ -70,7 +76,7 @@ def test_the_round_trip_holds_in_an_empty_deployment(demo):
     later = Audit.objects.get(slug=data.AUDIT_SLUG)
     documents = [_export(earlier), _export(later)]
     briefs = [_brief(earlier), _brief(later)]
-    _forget_demo()  # inside this test's savepoint: the demo is back for the next test
+    forget_demo()  # inside this test's savepoint: the demo is back for the next test
     assert not Agency.objects.exists() and not AuditTool.objects.exists()
     imported = [audit_import(content=as_bytes(document)).audit for document in documents]
     assert [audit.slug for audit in imported] == ["cla-out-of-area-2020", data.AUDIT_SLUG]
@@ -79,23 +85,6 @@ def test_the_round_trip_holds_in_an_empty_deployment(demo):
         assert _brief(audit) == brief
     assert imported[1].follow_up_of == imported[0]
     assert ToolVersion.objects.count() == 1  # the second import matched the first's tool
-
-
-def _forget_demo() -> None:
-    """Delete the demo's rows, leaving the reference data the migrations load."""
-    from maca.audits.models import Case
-    from maca.learning.models import Theme
-
-    Audit.objects.update(follow_up_of=None)
-    for audit in Audit.objects.all():
-        Case.objects.filter(audit=audit).delete()
-        audit.delete()
-    ToolVersion.objects.all().delete()
-    AuditTool.objects.all().delete()
-    Review.objects.all().delete()
-    Theme.objects.all().delete()
-    User.objects.all().delete()
-    Agency.objects.all().delete()
 
 
 def test_the_export_holds_no_identifier_and_no_account(demo, demo_document):
