@@ -216,7 +216,7 @@ class Choice:
 
 @dataclass
 class FieldView:
-    """One GOV.UK form component, ready to render (templates/govuk/*.html)."""
+    """One field of the return form, ready to render (templates/govuk/fieldview/)."""
 
     widget: str  # radios, checkboxes, textarea, input, date, checkbox
     name: str
@@ -836,48 +836,6 @@ def build_readonly_view(structure: ReturnStructure, data: ReturnInput) -> list[R
             )
         sections.append(ReadonlySection(section, rows, summary_rows))
     return sections
-
-
-# --- Django forms as GOV.UK components ------------------------------------------------------
-
-
-def field_view(bound: forms.BoundField, widget: str, **extra: Any) -> FieldView:
-    """A bound field of an ordinary Django form, described like the return's fields."""
-    name = bound.html_name
-    value = bound.value()
-    choices: list[Choice] = []
-    field_choices = getattr(bound.field, "choices", None)
-    if field_choices is not None and widget in {"radios", "select"}:
-        for index, (choice_value, choice_label) in enumerate(field_choices):
-            choices.append(
-                Choice(
-                    value=str(choice_value),
-                    label=str(choice_label),
-                    id=name if index == 0 else f"{name}-{index + 1}",
-                    checked=value is not None and str(value) == str(choice_value),
-                )
-            )
-    if widget == "checkbox":
-        choices = [Choice("on", str(bound.label), name, bool(value))]
-    return FieldView(
-        widget=widget,
-        name=name,
-        id=name,
-        label=str(bound.label),
-        hint=str(bound.help_text or ""),
-        error=str(bound.errors[0]) if bound.errors else "",
-        value="" if value is None or widget == "checkbox" else str(value),
-        choices=choices,
-        **extra,
-    )
-
-
-def form_errors(form: forms.Form, views: list[FieldView]) -> list[tuple[str, str]]:
-    """A Django form's errors in the order of its fields, for the error summary."""
-    found = [(view.anchor, view.error) for view in views if view.error]
-    for error in form.non_field_errors():
-        found.append(("", str(error)))
-    return found
 
 
 class WithdrawForm(forms.Form):
