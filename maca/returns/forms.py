@@ -216,7 +216,7 @@ class Choice:
 
 @dataclass
 class FieldView:
-    """One GOV.UK form component, ready to render (templates/govuk/*.html)."""
+    """One field of the return form, ready to render (templates/govuk/fieldview/)."""
 
     widget: str  # radios, checkboxes, textarea, input, date, checkbox
     name: str
@@ -348,13 +348,33 @@ def build_form_view(
 ) -> ReturnFormView:
     """Every field of the return with its value and any error. With `saved` and `mine`, each
     field whose saved value differs from the person's own shows the saved one too."""
-    anchors: list[tuple[str, str]] = []
+    header = _header_views(raw, errors)
+    sections = [_section_view(section, raw, errors) for section in structure.sections]
+    overall = _overall_views(structure, raw, errors)
+    if saved is not None and mine is not None:
+        for section_view in sections:
+            _mark_section_saved(section_view, saved, mine)
+        _mark_overall_saved(structure, overall, saved, mine)
+        _mark_header_saved(header, saved, mine)
+    return ReturnFormView(header, sections, overall, _error_anchors(header, sections, overall))
 
-    def add_error(field_view: FieldView | None) -> None:
-        if field_view is not None and field_view.error:
-            anchors.append((field_view.anchor, field_view.error))
 
-    header = [
+def _error_anchors(
+    header: list[FieldView], sections: list[SectionView], overall: list[FieldView]
+) -> list[tuple[str, str]]:
+    """Each field's error as (anchor id, message), in the order the fields are on the form."""
+    views: list[FieldView | None] = [*header]
+    for section in sections:
+        for question in section.questions:
+            views += [question.answer, question.evidence, question.reason]
+        views += [*section.summary, section.grade, section.grade_reason]
+    views += overall
+    return [(view.anchor, view.error) for view in views if view is not None and view.error]
+
+
+def _header_views(raw: Raw, errors: dict[str, str]) -> list[FieldView]:
+    """About this return: who audited which records, for what period."""
+    return [
         FieldView(
             widget="input",
             name="auditor_role",
@@ -396,92 +416,81 @@ def build_form_view(
             error=errors.get("auditor_was_involved", ""),
         ),
     ]
-    for view in header:
-        add_error(view)
 
-    sections = []
-    for section in structure.sections:
-        questions = []
-        for item in section.questions:
-            answer_view = _answer_view(item, raw, errors)
-            add_error(answer_view)
-            evidence = (
-                _textarea(
-                    f"{item.key}_evidence",
-                    f"Evidence for {item.code}",
-                    raw,
-                    errors,
-                    hint="What in your records shows this, with dates.",
-                    label_class="govuk-label--s",
-                )
-                if item.shows_evidence
-                else None
-            )
-            reason = (
-                _textarea(
-                    f"{item.key}_reason",
-                    f"Reason for {item.code}"
-                    + ("" if item.needs_reason else " (if N/A or Partial)"),
-                    raw,
-                    errors,
-                    label_class="govuk-label--s",
-                    rows=2,
-                )
-                if item.shows_reason
-                else None
-            )
-            add_error(evidence)
-            add_error(reason)
-            if saved is not None and mine is not None:
-                _mark_saved(item, answer_view, evidence, reason, saved, mine)
-            questions.append(
-                QuestionView(item, answer_view, evidence, reason, item.question.standard)
-            )
-        summary_views = [
-            _textarea(
-                f"{section.key}_{name}",
-                f"{FIELD_LABELS[name]} in section {section.section.order}",
-                raw,
-                errors,
-                label_class="govuk-label--s",
-            )
-            for name in SUMMARY_TEXT_FIELDS
-        ]
-        grade: FieldView | None = None
-        grade_reason: FieldView | None = None
-        if section.is_graded:
-            grade = FieldView(
-                widget="radios",
-                name=f"{section.key}_grade",
-                id=f"{section.key}_grade",
-                label=f"Grade for section {section.section.order}, {section.section.title}",
-                choices=_choices(
-                    f"{section.key}_grade",
-                    section.grade_options,
-                    {str(raw.get(f"{section.key}_grade") or "")},
-                ),
-                error=errors.get(f"{section.key}_grade", ""),
-            )
-            grade_reason = _textarea(
-                f"{section.key}_grade_reason",
-                f"Reason for the grade for section {section.section.order}",
-                raw,
-                errors,
-                label_class="govuk-label--s",
-            )
-        for maybe_view in [*summary_views, grade, grade_reason]:
-            add_error(maybe_view)
-        if saved is not None and mine is not None:
-            old, new = saved.summary(section.section.pk), mine.summary(section.section.pk)
-            for summary_view, name in zip(summary_views, SUMMARY_TEXT_FIELDS, strict=True):
-                if getattr(old, name) != getattr(new, name):
-                    summary_view.saved = getattr(old, name) or "(empty)"
-            if grade is not None and old.grade != new.grade:
-                grade.saved = grade_label(section.grade_options, old.grade) or "(no grade)"
-            if grade_reason is not None and old.grade_reason != new.grade_reason:
-                grade_reason.saved = old.grade_reason or "(empty)"
-        sections.append(SectionView(section, questions, summary_views, grade, grade_reason))
 
+def _question_view(item: QuestionItem, raw: Raw, errors: dict[str, str]) -> QuestionView:
+    """One question: its answer, and its evidence and reason where the tool asks for them."""
+    evidence = (
+        _textarea(
+            f"{item.key}_evidence",
+            f"Evidence for {item.code}",
+            raw,
+            errors,
+            hint="What in your records shows this, with dates.",
+            label_class="govuk-label--s",
+        )
+        if item.shows_evidence
+        else None
+    )
+    reason = (
+        _textarea(
+            f"{item.key}_reason",
+            f"Reason for {item.code}" + ("" if item.needs_reason else " (if N/A or Partial)"),
+            raw,
+            errors,
+            label_class="govuk-label--s",
+            rows=2,
+        )
+        if item.shows_reason
+        else None
+    )
+    answer = _answer_view(item, raw, errors)
+    return QuestionView(item, answer, evidence, reason, item.question.standard)
+
+
+def _section_view(section: SectionItem, raw: Raw, errors: dict[str, str]) -> SectionView:
+    """One section: its questions, then its summary and, when it is graded, its grade."""
+    questions = [_question_view(item, raw, errors) for item in section.questions]
+    summary = [
+        _textarea(
+            f"{section.key}_{name}",
+            f"{FIELD_LABELS[name]} in section {section.section.order}",
+            raw,
+            errors,
+            label_class="govuk-label--s",
+        )
+        for name in SUMMARY_TEXT_FIELDS
+    ]
+    if not section.is_graded:
+        return SectionView(section, questions, summary, None, None)
+    grade = FieldView(
+        widget="radios",
+        name=f"{section.key}_grade",
+        id=f"{section.key}_grade",
+        label=f"Grade for section {section.section.order}, {section.section.title}",
+        choices=_choices(
+            f"{section.key}_grade",
+            section.grade_options,
+            {str(raw.get(f"{section.key}_grade") or "")},
+        ),
+        error=errors.get(f"{section.key}_grade", ""),
+    )
+    grade_reason = _textarea(
+        f"{section.key}_grade_reason",
+        f"Reason for the grade for section {section.section.order}",
+        raw,
+        errors,
+        label_class="govuk-label--s",
+    )
+    return SectionView(section, questions, summary, grade, grade_reason)
+
+
+IMMEDIATE_CONCERN_LABEL = "I have an immediate concern about this child's safety now"
+
+
+def _overall_views(structure: ReturnStructure, raw: Raw, errors: dict[str, str]) -> list[FieldView]:
+    """The return's summary: what went well and what to develop, the overall grade when the
+    tool has one, and the immediate concern."""
     overall = [
         _textarea(name, FIELD_LABELS[name], raw, errors, rows=5) for name in OVERALL_TEXT_FIELDS
     ]
@@ -510,41 +519,62 @@ def build_form_view(
             name="immediate_concern",
             id="immediate_concern",
             legend="Immediate concern",
-            label="I have an immediate concern about this child's safety now",
+            label=IMMEDIATE_CONCERN_LABEL,
             hint="Tick this and raise an escalation at once: it goes to the agency that can act "
             "and to the audit's coordinator. Do not wait for the panel.",
             value="yes",
             choices=[
                 Choice(
                     "yes",
-                    "I have an immediate concern about this child's safety now",
+                    IMMEDIATE_CONCERN_LABEL,
                     "immediate_concern",
                     raw.get("immediate_concern") == "yes",
                 )
             ],
         )
     )
-    if saved is not None and mine is not None:
-        for view in overall:
-            name = view.name
-            old_value = getattr(saved, name, None)
-            new_value = getattr(mine, name, None)
-            if old_value != new_value:
-                if name == "overall_grade":
-                    view.saved = grade_label(structure.overall_options, saved.overall_grade)
-                elif isinstance(old_value, bool):
-                    view.saved = "Ticked" if old_value else "Not ticked"
-                else:
-                    view.saved = str(old_value or "") or "(empty)"
-        for view in header:
-            old_value = getattr(saved, view.name)
-            if old_value != getattr(mine, view.name):
-                view.saved = (
-                    ("Yes" if old_value else "No") if isinstance(old_value, bool) else old_value
-                ) or "(empty)"
+    return overall
+
+
+def _mark_section_saved(view: SectionView, saved: ReturnInput, mine: ReturnInput) -> None:
+    """Show the saved value beside each field of a section whose saved value differs from the
+    person's own."""
+    section = view.item
+    for question in view.questions:
+        _mark_saved(question.item, question.answer, question.evidence, question.reason, saved, mine)
+    old, new = saved.summary(section.section.pk), mine.summary(section.section.pk)
+    for summary_view, name in zip(view.summary, SUMMARY_TEXT_FIELDS, strict=True):
+        if getattr(old, name) != getattr(new, name):
+            summary_view.saved = getattr(old, name) or "(empty)"
+    if view.grade is not None and old.grade != new.grade:
+        view.grade.saved = grade_label(section.grade_options, old.grade) or "(no grade)"
+    if view.grade_reason is not None and old.grade_reason != new.grade_reason:
+        view.grade_reason.saved = old.grade_reason or "(empty)"
+
+
+def _mark_overall_saved(
+    structure: ReturnStructure, overall: list[FieldView], saved: ReturnInput, mine: ReturnInput
+) -> None:
     for view in overall:
-        add_error(view)
-    return ReturnFormView(header, sections, overall, anchors)
+        name = view.name
+        old_value = getattr(saved, name, None)
+        new_value = getattr(mine, name, None)
+        if old_value != new_value:
+            if name == "overall_grade":
+                view.saved = grade_label(structure.overall_options, saved.overall_grade)
+            elif isinstance(old_value, bool):
+                view.saved = "Ticked" if old_value else "Not ticked"
+            else:
+                view.saved = str(old_value or "") or "(empty)"
+
+
+def _mark_header_saved(header: list[FieldView], saved: ReturnInput, mine: ReturnInput) -> None:
+    for view in header:
+        old_value = getattr(saved, view.name)
+        if old_value != getattr(mine, view.name):
+            view.saved = (
+                ("Yes" if old_value else "No") if isinstance(old_value, bool) else old_value
+            ) or "(empty)"
 
 
 def _mark_saved(
@@ -806,48 +836,6 @@ def build_readonly_view(structure: ReturnStructure, data: ReturnInput) -> list[R
             )
         sections.append(ReadonlySection(section, rows, summary_rows))
     return sections
-
-
-# --- Django forms as GOV.UK components ------------------------------------------------------
-
-
-def field_view(bound: forms.BoundField, widget: str, **extra: Any) -> FieldView:
-    """A bound field of an ordinary Django form, described like the return's fields."""
-    name = bound.html_name
-    value = bound.value()
-    choices: list[Choice] = []
-    field_choices = getattr(bound.field, "choices", None)
-    if field_choices is not None and widget in {"radios", "select"}:
-        for index, (choice_value, choice_label) in enumerate(field_choices):
-            choices.append(
-                Choice(
-                    value=str(choice_value),
-                    label=str(choice_label),
-                    id=name if index == 0 else f"{name}-{index + 1}",
-                    checked=value is not None and str(value) == str(choice_value),
-                )
-            )
-    if widget == "checkbox":
-        choices = [Choice("on", str(bound.label), name, bool(value))]
-    return FieldView(
-        widget=widget,
-        name=name,
-        id=name,
-        label=str(bound.label),
-        hint=str(bound.help_text or ""),
-        error=str(bound.errors[0]) if bound.errors else "",
-        value="" if value is None or widget == "checkbox" else str(value),
-        choices=choices,
-        **extra,
-    )
-
-
-def form_errors(form: forms.Form, views: list[FieldView]) -> list[tuple[str, str]]:
-    """A Django form's errors in the order of its fields, for the error summary."""
-    found = [(view.anchor, view.error) for view in views if view.error]
-    for error in form.non_field_errors():
-        found.append(("", str(error)))
-    return found
 
 
 class WithdrawForm(forms.Form):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from maca.accounts.models import Agency, Role
@@ -258,38 +258,13 @@ ANSWER_FIELDS = [
 def _write_answers(
     agency_return: AgencyReturn, structure: ReturnStructure, data: ReturnInput
 ) -> bool:
-    """Create, change or empty the answers to the questions on the form; answers to questions
-    that do not apply to the agency are left alone. Returns whether any answer was created."""
-    items = structure.questions
-    existing = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            agency_return=agency_return, question_id__in=[item.question.pk for item in items]
-        )
-    }
-    to_create: list[Answer] = []
-    to_update: list[Answer] = []
-    for item in items:
-        given = data.answers.get(item.question.pk)
-        values = _answer_values(item, given or AnswerInput())
-        row = existing.get(item.question.pk)
-        if row is None:
-            if given is not None and not given.is_blank():
-                to_create.append(
-                    Answer(agency_return=agency_return, question=item.question, **values)
-                )
-            continue
-        changed = False
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if changed:
-            to_update.append(row)
-    Answer.objects.bulk_create(to_create)
-    if to_update:
-        Answer.objects.bulk_update(to_update, ANSWER_FIELDS)
-    return bool(to_create)
+    """The answers to the questions on the form; answers to questions that do not apply to the
+    agency are left alone. Returns whether any answer was created."""
+    wanted = []
+    for item in structure.questions:
+        given = data.answers.get(item.question.pk) or AnswerInput()
+        wanted.append(_Row(item.question, _answer_values(item, given), given.is_blank()))
+    return _upsert_rows(Answer, agency_return, "question", wanted, ANSWER_FIELDS) > 0
 
 
 SUMMARY_FIELDS = [
@@ -304,12 +279,8 @@ SUMMARY_FIELDS = [
 def _write_summaries(
     agency_return: AgencyReturn, structure: ReturnStructure, data: ReturnInput
 ) -> None:
-    existing = {
-        summary.section_id: summary
-        for summary in SectionSummary.objects.filter(agency_return=agency_return)
-    }
-    to_create: list[SectionSummary] = []
-    to_update: list[SectionSummary] = []
+    """The summary and grade of each section on the form."""
+    wanted = []
     for section in structure.sections:
         given = data.summaries.get(section.section.pk) or SummaryInput()
         level = _level(section.grade_options, given.grade)
@@ -320,23 +291,56 @@ def _write_summaries(
             "grade_id": level.pk if level else None,
             "grade_reason": given.grade_reason,
         }
-        row = existing.get(section.section.pk)
-        if row is None:
-            if not given.is_blank():
+        wanted.append(_Row(section.section, values, given.is_blank()))
+    _upsert_rows(SectionSummary, agency_return, "section", wanted, SUMMARY_FIELDS)
+
+
+@dataclass
+class _Row:
+    """What one answer or section summary of a return should hold."""
+
+    owner: Model  # the question or section the row belongs to
+    values: dict[str, Any]
+    blank: bool
+
+
+def _upsert_rows(
+    model: type[Answer] | type[SectionSummary],
+    agency_return: AgencyReturn,
+    owner_field: str,
+    wanted: list[_Row],
+    fields: list[str],
+) -> int:
+    """Create, change or empty one return's rows of `model`, one per owner, in one query for
+    each kind of write. A blank row is not created, but an existing one is emptied rather than
+    deleted, so its history stays. Returns how many rows were created."""
+    manager = model._default_manager
+    existing = {
+        getattr(row, f"{owner_field}_id"): row
+        for row in manager.filter(
+            agency_return=agency_return,
+            **{f"{owner_field}_id__in": [row.owner.pk for row in wanted]},
+        )
+    }
+    to_create: list[Any] = []
+    to_update: list[Any] = []
+    for row in wanted:
+        current = existing.get(row.owner.pk)
+        if current is None:
+            if not row.blank:
                 to_create.append(
-                    SectionSummary(agency_return=agency_return, section=section.section, **values)
+                    model(agency_return=agency_return, **{owner_field: row.owner}, **row.values)
                 )
             continue
-        changed = False
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
+        changed = [name for name, value in row.values.items() if getattr(current, name) != value]
+        for name in changed:
+            setattr(current, name, row.values[name])
         if changed:
-            to_update.append(row)
-    SectionSummary.objects.bulk_create(to_create)
+            to_update.append(current)
+    manager.bulk_create(to_create)
     if to_update:
-        SectionSummary.objects.bulk_update(to_update, SUMMARY_FIELDS)
+        manager.bulk_update(to_update, fields)
+    return len(to_create)
 
 
 # --- Moving a return on ---------------------------------------------------------------------

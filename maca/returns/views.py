@@ -21,6 +21,7 @@ from maca.accounts.requests import signed_in_user
 from maca.audits.models import AgencyReturn, Escalation
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.errors import add_refusal
+from maca.core.forms import error_links, field_anchor
 from maca.core.templatetags.time_tags import clock_time
 from maca.core.uploads import XLSX, upload_problem
 from maca.returns import conf, notify, selectors, services
@@ -28,15 +29,12 @@ from maca.returns.forms import (
     AcknowledgeForm,
     ActionForm,
     EscalationForm,
-    FieldView,
     ResolveForm,
     SendBackForm,
     UploadForm,
     WithdrawForm,
     build_form_view,
     build_readonly_view,
-    field_view,
-    form_errors,
     parse_raw,
     raw_from_input,
     raw_from_post,
@@ -431,7 +429,6 @@ def send_back(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> 
         else:
             messages.success(request, "Return sent back. The auditor has been told by e-mail.")
             return redirect(_urls(context)["return"])
-    comment = field_view(form["comment"], "textarea", rows=6, label_class="govuk-label--m")
     return render(
         request,
         "returns/send_back.html",
@@ -441,8 +438,7 @@ def send_back(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> 
             "ctx": context,
             "case": context.case,
             "agency": context.agency,
-            "comment": comment,
-            "error_list": form_errors(form, [comment]),
+            "form": form,
             "revision": context.revision,
             "urls": _urls(context),
             "nav_section": "audits",
@@ -492,10 +488,9 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
                     "submit the return.",
                 )
                 return redirect(_urls(context)["return"])
-    file_field = field_view(form["workbook"], "file")
-    error_list = [("workbook", message) for message in workbook_errors]
-    if not workbook_errors:
-        error_list = form_errors(form, [file_field])
+    # The workbook's own problems are listed one by one, each linking to the file input.
+    anchor = field_anchor(form["workbook"])
+    error_list = [(anchor, message) for message in workbook_errors] or error_links(form)
     return render(
         request,
         "returns/upload.html",
@@ -505,7 +500,7 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
             "ctx": context,
             "case": context.case,
             "agency": context.agency,
-            "file_field": file_field,
+            "form": form,
             "error_list": error_list,
             "urls": _urls(context),
             "nav_section": "audits",
@@ -600,17 +595,16 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
             raised = _raise_escalation(request, access, form, choices, from_return)
             if raised is not None:
                 return raised
-    fields = _escalation_fields(form, bool(choices.raising_agencies))
     return render(
         request,
         "returns/escalation_new.html",
         {
             "access": access,
             "audit": access.audit,
-            "fields": fields,
+            "form": form,
+            "asks_raising_agency": bool(choices.raising_agencies),
             "from_return": from_return,
             "duplicates": duplicates,
-            "error_list": form_errors(form, fields),
             "nav_section": "audits",
             "tab": "escalations",
         },
@@ -659,20 +653,6 @@ def _raise_escalation(
     return redirect("returns:escalation", slug=access.audit.slug, escalation_id=escalation.pk)
 
 
-def _escalation_fields(form: EscalationForm, has_raising_agencies: bool) -> list[FieldView]:
-    views = [field_view(form["case"], "select")]
-    if has_raising_agencies:
-        views.append(field_view(form["raised_by_agency"], "select"))
-    views += [
-        field_view(form["raised_to_agency"], "select"),
-        field_view(form["urgency"], "radios", legend_class="govuk-fieldset__legend--s"),
-        field_view(form["concern"], "textarea", rows=6, label_class="govuk-label--s"),
-        field_view(form["public_summary"], "input", label_class="govuk-label--s"),
-        field_view(form["disagreement_policy_used"], "checkbox"),
-    ]
-    return views
-
-
 def escalation_detail(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
     access = _audit(request, slug)
     escalation = selectors.escalation_detail(access, escalation_id)
@@ -695,19 +675,6 @@ def _render_escalation(
     action = action or ActionForm()
     resolve = resolve or ResolveForm()
     withdraw = withdraw or WithdrawForm()
-    acknowledge_fields = [field_view(acknowledge["note"], "textarea", label_class="govuk-label--s")]
-    action_fields = [field_view(action["action_taken"], "textarea", label_class="govuk-label--s")]
-    resolve_fields = [
-        field_view(resolve["outcome"], "textarea", label_class="govuk-label--s"),
-        field_view(resolve["public_outcome"], "input", label_class="govuk-label--s"),
-    ]
-    withdraw_fields = [field_view(withdraw["reason"], "textarea", label_class="govuk-label--s")]
-    error_list = (
-        form_errors(acknowledge, acknowledge_fields)
-        + form_errors(action, action_fields)
-        + form_errors(resolve, resolve_fields)
-        + form_errors(withdraw, withdraw_fields)
-    )
     return render(
         request,
         "returns/escalation_detail.html",
@@ -717,11 +684,10 @@ def _render_escalation(
             "escalation": escalation,
             "overdue": selectors.is_overdue(escalation),
             "permissions": permissions,
-            "acknowledge_fields": acknowledge_fields,
-            "action_fields": action_fields,
-            "resolve_fields": resolve_fields,
-            "withdraw_fields": withdraw_fields,
-            "error_list": error_list,
+            "acknowledge": acknowledge,
+            "action": action,
+            "resolve": resolve,
+            "withdraw": withdraw,
             "nav_section": "audits",
             "tab": "escalations",
         },

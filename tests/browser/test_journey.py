@@ -97,12 +97,12 @@ def accept_invitation(page: Page, page_errors: list[str], live_server: Any, emai
 
 
 def fill_return(page: Page, version: ToolVersion) -> None:
-    """Fill in the whole return on today's one-page form (being reworked into section pages:
-    only this function needs to follow it)."""
+    """Fill in the whole return on its one-page form, reached from the return's task list."""
 
     def q(code: str) -> int:
         return Question.objects.get(section__version=version, code=code).pk
 
+    page.get_by_role("link", name="Answer every part on one page").click()
     page.get_by_label("Your role").fill("Named nurse (fictional)")
     page.get_by_label("Period reviewed").fill("1 December 2025 to 30 November 2026")
     page.get_by_label("Records examined").fill("The health record.")
@@ -290,6 +290,7 @@ def test_a_new_partnership_invites_its_people_and_runs_an_audit(
     sign_in(page, live_server, emails["health_auditor"], NEW_PASSWORD)
     page.get_by_role("link", name="Your work").click()
     page.get_by_role("link", name=re.compile("Child A")).first.click()
+    page.get_by_role("link", name="Answer every part on one page").click()
     page.get_by_label("Records examined").fill("The health record and the GP summary.")
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Return submitted")

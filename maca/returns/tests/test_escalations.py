@@ -75,7 +75,7 @@ def test_raise_from_a_return_notifies_leads_and_coordinators(
     assert "Choose how urgent it is" in invalid.text
     assert "Enter the concern" in invalid.text
     assert "must not name the child" in invalid.text
-    assert 'href="#urgency"' in invalid.text
+    assert 'href="#id_urgency_0"' in invalid.text  # the first radio, which takes the focus
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
