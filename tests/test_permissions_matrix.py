@@ -140,6 +140,7 @@ ROWS: dict[str, str] = {
     "manage:person-reactivate": "login 405P  405P  405P  405P  405P  405P  405P  405",
     "manage:role-add": "login 404   404   404   404   404   404   404   ok",
     "manage:role-remove": "login 405P  405P  405P  405P  405P  405P  405P  405",
+    "email-frequency": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "mfa_activate_totp": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "mfa_authenticate": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "mfa_deactivate_totp": "login ok    ok    ok    ok    ok    ok    ok    ok",
@@ -212,6 +213,8 @@ ROWS: dict[str, str] = {
     "returns:dashboard": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "returns:escalation": "login ok    404   ok    ok    404   ok    404   404",
     "returns:escalation-acknowledge": "login 405P  405P  405P  405P  405P  405P  405P  405P",
+    # Only who raised it (nobody in this world) or a coordinator of the audit may withdraw it.
+    "returns:escalation-withdraw": "login ok    404   404   404   404   404   404   404",
     "returns:escalation-action": "login 405   405P  405P  405P  405P  405   405P  405P",
     "returns:escalation-new": "login ok    404   404   ok    404   ok    404   404",
     "returns:escalation-resolve": "login 405   405P  405P  405P  405P  405   405P  405P",

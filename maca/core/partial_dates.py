@@ -22,6 +22,10 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import models
 
+# The stored text's shape, as a JSON Schema / OpenAPI pattern (no named groups): a year,
+# month or day, or a financial or academic year by the year it starts in.
+ISO_TEXT_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?|-FY|-AY)?$"
+
 _PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?P<kind>FY|AY)|-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$",
     re.IGNORECASE,

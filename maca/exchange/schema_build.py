@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from maca.core.partial_dates import ISO_TEXT_PATTERN
+
 FORMAT = "maca-audit-export"
 FORMAT_VERSION = 2
 # Versions import still reads. A version 1 document lacks what version 2 added and imports
@@ -139,7 +141,7 @@ def _value_defs() -> dict[str, Any]:
         ),
         "partial_date": _string(
             10,
-            pattern=r"^\d{4}(-\d{2}(-\d{2})?|-FY|-AY)?$",
+            pattern=ISO_TEXT_PATTERN,
             description="A date known to the year, month or day: 2022, 2022-03 or 2022-03-08; "
             "or a financial (April to March) or academic (September to August) year by the "
             "year it starts in: 2016-FY, 2016-AY (version 2)",

@@ -144,7 +144,7 @@ def _template_fields(data: dict[str, Any]) -> dict[str, Any]:
         fields["cohort_figures"] = _strings(data["cohort_figures"])
     if data.get("grades"):
         fields["grades"] = _grades_from_data(data["grades"])
-    if data.get("linked_audits"):
+    if "linked_audits" in data:
         fields["linked_audits"] = tuple(
             BriefLinkedAudit(
                 **{

@@ -8,22 +8,26 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from maca.core.partial_dates import PartialDate
+from maca.core.partial_dates import ISO_TEXT_PATTERN, PartialDate
 
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+PARTIAL_DATE_PATTERN = ISO_TEXT_PATTERN
 
 
 @extend_schema_field(
     {
         "type": "string",
         "pattern": PARTIAL_DATE_PATTERN,
-        "description": "A date known to the year, month or day: 2022, 2022-03 or 2022-03-08.",
+        "description": "A date known to the year, month or day: 2022, 2022-03 or 2022-03-08; "
+        "or a financial (April to March) or academic (September to August) year by the year "
+        "it starts in: 2016-FY, 2016-AY.",
     }
 )
 class PartialDateField(serializers.Field):
     """A `PartialDate` as ISO text; on input, text like 2022, 2022-03 or 2022-03-08."""
 
-    default_error_messages = {"invalid": "Enter a date like 2022, 2022-03 or 2022-03-08."}
+    default_error_messages = {
+        "invalid": "Enter a date like 2022, 2022-03, 2022-03-08, 2016-FY or 2016-AY."
+    }
 
     def to_representation(self, value: Any) -> str:
         return value.isoformat() if isinstance(value, PartialDate) else str(value)
