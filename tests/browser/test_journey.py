@@ -96,22 +96,32 @@ def accept_invitation(page: Page, page_errors: list[str], live_server: Any, emai
     sign_out(page)
 
 
-def fill_return(page: Page, version: ToolVersion) -> None:
-    """Fill in the whole return on its one-page form, reached from the return's task list."""
+def fill_return(page: Page, page_errors: list[str], version: ToolVersion) -> None:
+    """Fill in the return part by part from its task list, "Save and continue" on each part's
+    own page, as an auditor would; each page checked with axe."""
 
     def q(code: str) -> int:
         return Question.objects.get(section__version=version, code=code).pk
 
-    page.get_by_role("link", name="Answer every part on one page").click()
+    def save_and_continue() -> None:
+        check(page, page_errors)
+        page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("link", name="About this return").click()
+    expect(page.locator("h1")).to_have_text("About this return")
     page.get_by_label("Your role").fill("Named nurse (fictional)")
     page.get_by_label("Period reviewed").fill("1 December 2025 to 30 November 2026")
     page.get_by_label("Records examined").fill("The health record.")
     page.locator("input[name='auditor_was_involved'][value='no']").check()
+    save_and_continue()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^1\. "))
     page.locator(f"#q{q('Q1.1')}").fill("Fictional involvement.")
     page.locator(f"#q{q('Q1.2')}-day").fill("3")
     page.locator(f"#q{q('Q1.2')}-month").fill("2")
     page.locator(f"#q{q('Q1.2')}-year").fill("2026")
     page.locator(f"#q{q('Q1.3')}").check()
+    save_and_continue()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^2\. "))
     page.locator(f"input[name='q{q('Q2.1')}'][value='yes']").check()
     page.locator(f"#q{q('Q2.1')}_evidence").fill("Transfer document on file.")
     page.locator(f"input[name='q{q('Q2.2')}'][value='Nurse']").check()
@@ -121,8 +131,14 @@ def fill_return(page: Page, version: ToolVersion) -> None:
     section = version.sections.get(order=2).pk
     page.locator(f"input[name='s{section}_grade'][value='good']").check()
     page.locator(f"#s{section}_grade_reason").fill("Standards met, with evidence.")
+    save_and_continue()
     page.locator("input[name='overall_grade'][value='good']").check()
     page.get_by_label("Reason for the overall grade").fill("Standards met.")
+    save_and_continue()
+    # The last part leads back to the task list, every part completed.
+    expect(page.locator(".govuk-task-list")).to_be_visible()
+    expect(page.locator(".govuk-task-list__status strong")).to_have_count(0)
+    check(page, page_errors)
 
 
 def _invite_everyone(page: Page, page_errors: list[str], live_server: Any) -> dict[str, str]:
@@ -263,10 +279,12 @@ def test_a_new_partnership_invites_its_people_and_runs_an_audit(
     # --- The health auditor fills in the return and submits it -----------------------------
     sign_in(page, live_server, emails["health_auditor"], NEW_PASSWORD)
     page.get_by_role("link", name="Your work").click()
+    expect(page.locator("h1")).to_have_text("Your work")
+    check(page, page_errors)
     page.get_by_role("link", name=re.compile("Child A")).first.click()
     expect(page.locator("h1")).to_contain_text("return for Child A")
     check(page, page_errors)
-    fill_return(page, version)
+    fill_return(page, page_errors, version)
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Return submitted")
     check(page, page_errors)
@@ -290,8 +308,13 @@ def test_a_new_partnership_invites_its_people_and_runs_an_audit(
     sign_in(page, live_server, emails["health_auditor"], NEW_PASSWORD)
     page.get_by_role("link", name="Your work").click()
     page.get_by_role("link", name=re.compile("Child A")).first.click()
-    page.get_by_role("link", name="Answer every part on one page").click()
+    expect(page.locator("h1")).to_contain_text("return for Child A")
+    check(page, page_errors)  # sent back: the lead's comment above the task list
+    page.get_by_role("link", name="About this return").click()
     page.get_by_label("Records examined").fill("The health record and the GP summary.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a draft")
+    page.get_by_role("link", name="Back to the parts of the return").click()
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Return submitted")
     sign_out(page)
