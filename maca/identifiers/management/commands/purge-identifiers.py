@@ -11,12 +11,12 @@ the task worker.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from maca.core.management.options import date_option
 from maca.identifiers.retention import purge_identifiers
 from maca.identifiers.selectors import retention_days
 
@@ -34,14 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Act as on this day (YYYY-MM-DD) instead of today.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = timezone.localdate()
-        if options.get("date"):
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(
-                    f"--date must be a date like 2026-12-03, not {options['date']!r}"
-                ) from None
+        day = date_option(options.get("date")) or timezone.localdate()
         dry_run = options["dry_run"]
         decisions = purge_identifiers(today=day, dry_run=dry_run)
         heading = "Dry run: nothing is changed. " if dry_run else ""

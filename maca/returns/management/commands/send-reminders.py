@@ -11,11 +11,11 @@ running the command twice in a day, or on two machines, is harmless.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from maca.core.management.options import date_option
 from maca.returns.tasks import send_return_reminders
 
 
@@ -33,11 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = options.get("date")
-        if day:
-            try:
-                dt.date.fromisoformat(day)
-            except ValueError:
-                raise CommandError(f"--date must be a date like 2026-12-03, not {day!r}") from None
+        date_option(day)  # refused here, before anything is queued
         result = send_return_reminders.enqueue(day)
         if result.is_finished:
             self.stdout.write(f"Reminders: {result.return_value}")
