@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.factories import totp_code_now
@@ -68,7 +69,17 @@ def _error_summary(page: Page) -> str:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now and return its violations."""
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = _axe.run(page, options=options)
+    # A check straight after a click can land while the next page replaces this one; the
+    # document is then briefly gone. Wait for the new page to load and check that instead.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = _axe.run(page, options=options)
+            break
+        except PlaywrightError as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     violations: list[dict[str, Any]] = results.response["violations"]
     return violations
 

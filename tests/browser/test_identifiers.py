@@ -85,6 +85,7 @@ def test_agency_auditor_sets_its_own_reference(
     expect(page.locator("main")).to_contain_text("Police's reference")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Police's reference").click()
+    expect(page.get_by_label("Your agency's reference for the child (optional)")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Your agency's reference for the child (optional)").fill("PN-0042-FICT")
     page.get_by_role("button", name="Save the reference").click()
