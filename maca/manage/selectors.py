@@ -181,6 +181,7 @@ TASK_NAMES = {
     "maca.returns.tasks.notify_escalation_raised": "E-mail about a new escalation",
     "maca.returns.tasks.notify_return_sent_back": "E-mail about a return sent back",
     "maca.returns.tasks.notify_escalation_acknowledged": "E-mail about an acknowledged escalation",
+    "maca.returns.tasks.notify_escalation_withdrawn": "E-mail about a withdrawn escalation",
     "maca.returns.tasks.notify_return_submitted": "E-mail to a lead about a submitted return",
     "maca.returns.tasks.notify_return_signed_off": "E-mail about a return signed off",
     "maca.planning.tasks.notify_returns_open": "E-mails that returns are open",

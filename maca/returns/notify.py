@@ -131,6 +131,36 @@ def send_escalation_acknowledged(escalation_id: int) -> int:
     return len(recipients)
 
 
+def send_escalation_withdrawn(escalation_id: int) -> int:
+    """To the agency it was raised to, whoever raised it and the coordinators, except the person
+    who withdrew it: nobody goes on working on a concern that has been taken back. The reason
+    stays behind the sign-in, as the concern does."""
+    escalation = (
+        Escalation.objects.select_related("audit", "case", "raised_to_agency", "raised_by")
+        .filter(pk=escalation_id, status=Escalation.Status.WITHDRAWN)
+        .first()
+    )
+    if escalation is None:
+        return 0
+    people = {user.pk: user for user in escalation_recipients(escalation)}
+    if escalation.raised_by is not None and escalation.raised_by.is_active:
+        people.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    people.pop(escalation.withdrawn_by_id, None)
+    child = escalation.case.pseudonym if escalation.case else "a child"
+    subject = f"Escalation about {child} withdrawn"
+    body = (
+        f"The escalation about {child} raised to {escalation.raised_to_agency.name} during the "
+        f"audit '{escalation.audit.title}' has been withdrawn. No further action is needed on "
+        "it.\n\n"
+        f"Sign in to read why it was withdrawn:\n"
+        f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n"
+    )
+    recipients = sorted(people.values(), key=lambda user: user.email)
+    for user in recipients:
+        _send(subject, body, user)
+    return len(recipients)
+
+
 def _escalation_overdue_text(escalation: Escalation) -> tuple[str, str]:
     child = escalation.case.pseudonym if escalation.case else "a child"
     agency = escalation.raised_to_agency

@@ -680,7 +680,7 @@ def escalation_withdraw(
         raise PermissionDenied("You cannot withdraw this escalation")
     if not reason.strip():
         raise ReturnError("Enter why the escalation is being withdrawn")
-    return _escalation_step(
+    withdrawn = _escalation_step(
         escalation=escalation,
         user=user,
         allowed_from={
@@ -696,6 +696,8 @@ def escalation_withdraw(
             "withdrawn_by": user,
         },
     )
+    _notify_after_commit("notify_escalation_withdrawn", withdrawn.pk)
+    return withdrawn
 
 
 def reminders_send_now(*, audit: Any, today: Any) -> None:

@@ -22,6 +22,11 @@ def notify_escalation_acknowledged(escalation_id: int) -> int:
 
 
 @task
+def notify_escalation_withdrawn(escalation_id: int) -> int:
+    return notify.send_escalation_withdrawn(escalation_id)
+
+
+@task
 def notify_return_submitted(return_id: int) -> int:
     return notify.send_return_submitted(return_id)
 

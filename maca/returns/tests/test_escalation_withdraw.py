@@ -13,7 +13,7 @@ from django.utils import timezone
 from maca.audits.models import AuditStatus, Escalation
 from maca.core.models import ChangeRecord
 from maca.planning.services.audits import audit_status_outstanding
-from maca.returns import services
+from maca.returns import notify, services
 from maca.returns.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,24 @@ def test_raising_the_same_escalation_again_warns_and_needs_confirming(client, wo
             reason="Fictional test.",
         )
     assert client.post(url, post).status_code == 302
+
+
+def test_withdrawing_tells_the_agency_and_the_raiser_but_not_who_withdrew_it(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    escalation = _raise(world)
+    mailoutbox.clear()
+    client.force_login(world.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_withdraw_url(world, escalation), {"reason": "Fictional duplicate."})
+    recipients = sorted(message.to[0] for message in mailoutbox)
+    assert recipients == sorted([world.lead_b.email, world.auditor_a.email])
+    assert world.coordinator.email not in recipients
+    for message in mailoutbox:
+        assert "withdrawn" in message.subject
+        # Neither the concern nor the reason leaves maca by e-mail.
+        assert "Fictional concern" not in message.body
+        assert "Fictional duplicate." not in message.body
+    # A job for an escalation that is not (or no longer) withdrawn sends nothing.
+    other = _raise(world, summary="Another fictional concern")
+    assert notify.send_escalation_withdrawn(other.pk) == 0
