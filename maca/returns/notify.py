@@ -145,7 +145,8 @@ def send_escalation_withdrawn(escalation_id: int) -> int:
     people = {user.pk: user for user in escalation_recipients(escalation)}
     if escalation.raised_by is not None and escalation.raised_by.is_active:
         people.setdefault(escalation.raised_by.pk, escalation.raised_by)
-    people.pop(escalation.withdrawn_by_id, None)
+    if escalation.withdrawn_by_id is not None:
+        people.pop(escalation.withdrawn_by_id, None)
     child = escalation.case.pseudonym if escalation.case else "a child"
     subject = f"Escalation about {child} withdrawn"
     body = (
