@@ -232,8 +232,9 @@ class SectionFields:
 class ReturnForm(forms.Form):
     """The return as a form, built from its `ReturnStructure`: one field per value the page
     posts, named as it posts them (`q12`, `q12_evidence`, `q12-day`, `s3_grade`…), with ids
-    the same as the names. `clean` reads the values with `parse_raw`, so the web form and the
-    tests of a post refuse the same things in the same words; `return_input` is the result.
+    the same as the names. `clean` reads the values with `parse_raw`, so the one-page form, a
+    part's page and the autosave refuse the same things in the same words; `return_input` is
+    the result.
 
     `only` keeps the fields of one part of the return (`ReturnPart.names`); the rest of `raw`
     is still read, so a part is saved with the others as they were. With `saved` and `mine`,
