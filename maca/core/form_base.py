@@ -9,10 +9,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 
 from maca.core.partial_dates import PartialDate
 
@@ -89,16 +91,45 @@ _MONTHS = (
 )
 
 
+_NUMERIC = {"inputmode": "numeric"}
+
+
 class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (templates/govuk/date_input.html)."""
+    """Day, month and year boxes (templates/govuk/date_input.html). The month takes a name
+    ("March") too, so its box does not ask for the numeric keypad."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+        boxes = [forms.TextInput(_NUMERIC), forms.TextInput(), forms.TextInput(_NUMERIC)]
+        super().__init__(boxes, attrs)
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.date):
             return [value.day, value.month, value.year]
         return [None, None, None]
+
+
+class GovukDatePartsWidget(GovukDateWidget):
+    """Day, month and year boxes named and identified as GOV.UK Frontend names them
+    (`name-day`, `name-month`, `name-year`), all three numeric; an error summary link lands on
+    the day."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.widgets = [forms.TextInput(_NUMERIC) for _part in self.PARTS]
+        self.widgets_names = [f"-{part}" for part in self.PARTS]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if widget["attrs"].get("id"):
+            for box, part in zip(widget["subwidgets"], self.PARTS, strict=True):
+                box["attrs"]["id"] = f"{widget['attrs']['id']}-{part}"
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}-day" if id_ else ""
 
 
 class GovukDateField(forms.MultiValueField):
@@ -227,3 +258,52 @@ class LinesField(forms.CharField):
                     "characters or fewer"
                 )
         return lines
+
+
+# --- Choices with GOV.UK's ids, and fields of forms built at run time ------------------------
+
+
+class _GovukChoiceIds:
+    """Choice ids as GOV.UK Frontend gives them: the first is the field's own id, so a label or
+    an error summary link lands on it, then `id-2`, `id-3`… An option may carry a hint."""
+
+    hints: Mapping[str, str] = {}
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        if not id_ or index is None or str(index) == "0":
+            return id_
+        return f"{id_}-{int(index) + 1}"
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        option["hint"] = self.hints.get(str(option["value"]), "")
+        return option
+
+
+class GovukRadioSelect(_GovukChoiceIds, forms.RadioSelect):
+    """Radios (templates/govuk/radios.html) with GOV.UK's ids and a hint under any option."""
+
+    def __init__(self, *args: Any, hints: Mapping[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.hints = dict(hints or {})
+
+
+class GovukCheckboxSelectMultiple(_GovukChoiceIds, forms.CheckboxSelectMultiple):
+    """Checkboxes (templates/govuk/checkboxes.html) with GOV.UK's ids."""
+
+
+class DisplayedField(BoundField):
+    """A bound field that hands the kit's template what its form says about showing it
+    (`form.field_display[name]`: label_class, legend_class, input_class, small, inline, rows),
+    so a form built at run time draws each field with `{{ field.as_field_group }}`; and, from
+    `form.saved_notes[name]`, what the saved version holds when someone else saved in between
+    (shown under the field, templates/govuk/_bound_hint_error.html)."""
+
+    def get_context(self) -> dict[str, Any]:
+        display: Mapping[str, Mapping[str, Any]] = getattr(self.form, "field_display", {})
+        return {**super().get_context(), **display.get(self.name, {})}
+
+    @property
+    def saved_note(self) -> str:
+        notes: Mapping[str, str] = getattr(self.form, "saved_notes", {})
+        return notes.get(self.name, "")

@@ -1,25 +1,33 @@
-"""The return form: reading what was posted, and describing each field for the templates.
+"""The return form, and the small forms around returns and escalations.
 
-The return's questions come from the audit tool, so the form is built from a `ReturnStructure`
-rather than declared as a Django form. `parse_return_post` turns the posted values into a
-`ReturnInput` and reports input that cannot be read (a date that does not exist, a number that
-is not one, an answer that is not on the list); what a return must have before it is submitted
-is checked in `structure.problems_for_submit`. The small forms (send back, escalations) are
-ordinary Django forms.
+The return's questions come from the audit tool, so `ReturnForm` is a Django form whose fields
+are built from a `ReturnStructure` and drawn by the one GOV.UK kit (templates/govuk/).
+`parse_raw` turns the posted values into a `ReturnInput` and reports input that cannot be read
+(a date that does not exist, a number that is not one, an answer that is not on the list); the
+form's `clean` calls it. What a return must have before it is submitted is checked in
+`structure.problems_for_submit`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 from django.http import QueryDict
 
 from maca.audits.models import Escalation, Question
+from maca.core.form_base import (
+    DisplayedField,
+    GovukCheckboxSelectMultiple,
+    GovukDatePartsWidget,
+    GovukRadioSelect,
+)
 from maca.returns.structure import (
     FIELD_LABELS,
     HEADER_FIELDS,
@@ -29,6 +37,7 @@ from maca.returns.structure import (
     TEXT_LIMIT,
     AnswerInput,
     Option,
+    Problem,
     QuestionItem,
     ReturnInput,
     ReturnStructure,
@@ -202,108 +211,304 @@ def _parse_date(item: QuestionItem, raw: Raw) -> tuple[AnswerInput, str]:
     return answer, ""
 
 
-# --- Describing the fields for the templates ------------------------------------------------
+# --- The form -------------------------------------------------------------------------------
 
 
-@dataclass
-class Choice:
-    value: str
-    label: str
-    id: str
-    checked: bool
-    hint: str = ""
+IMMEDIATE_CONCERN_LABEL = "I have an immediate concern about this child's safety now"
+_SMALL_LEGEND = "govuk-fieldset__legend--s"
+_SMALL_LABEL = "govuk-label--s"
 
 
-@dataclass
-class FieldView:
-    """One field of the return form, ready to render (templates/govuk/fieldview/)."""
+@dataclass(frozen=True)
+class SectionFields:
+    """One section's fields in the order of the page: each question's answer with its evidence
+    and reason, then the section's summary and, when it is graded, its grade."""
 
-    widget: str  # radios, checkboxes, textarea, input, date, checkbox
-    name: str
-    id: str
-    label: str
-    hint: str = ""
-    error: str = ""
-    value: str = ""
-    choices: list[Choice] = field(default_factory=list)
-    inline: bool = False
-    rows: int = 3
-    legend_class: str = "govuk-fieldset__legend--s"
-    label_class: str = ""
-    input_class: str = ""
-    day: str = ""
-    month: str = ""
-    year: str = ""
-    saved: str = ""  # what the saved version holds, shown when someone else saved in between
-    input_mode: str = ""
-    legend: str = ""  # a single checkbox's question, when it has one
-    autocomplete: str = ""
-
-    @property
-    def describedby(self) -> str:
-        parts = []
-        if self.hint:
-            parts.append(f"{self.id}-hint")
-        if self.error:
-            parts.append(f"{self.id}-error")
-        if self.saved:
-            parts.append(f"{self.id}-saved")
-        return " ".join(parts)
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.id}-day" if self.widget == "date" else self.id
-
-
-@dataclass
-class QuestionView:
-    item: QuestionItem
-    answer: FieldView
-    evidence: FieldView | None
-    reason: FieldView | None
-    standard: str
-
-
-@dataclass
-class SectionView:
     item: SectionItem
-    questions: list[QuestionView]
-    summary: list[FieldView]
-    grade: FieldView | None
-    grade_reason: FieldView | None
+    questions: list[list[BoundField]]
+    summary: list[BoundField]
 
 
-@dataclass
-class ReturnFormView:
-    header: list[FieldView]
-    sections: list[SectionView]
-    overall: list[FieldView]
-    error_list: list[tuple[str, str]]  # (anchor id, message), in the order of the form
+class ReturnForm(forms.Form):
+    """The return as a form, built from its `ReturnStructure`: one field per value the page
+    posts, named as it posts them (`q12`, `q12_evidence`, `q12-day`, `s3_grade`…), with ids
+    the same as the names. `clean` reads the values with `parse_raw`, so the one-page form, a
+    part's page and the autosave refuse the same things in the same words; `return_input` is
+    the result.
 
+    `only` keeps the fields of one part of the return (`ReturnPart.names`); the rest of `raw`
+    is still read, so a part is saved with the others as they were. With `saved` and `mine`,
+    each field whose saved value differs from the person's own notes the saved one."""
 
-def _choices(key: str, options: tuple[Option, ...], selected: set[str]) -> list[Choice]:
-    return [
-        Choice(
-            value=option.value,
-            label=option.label,
-            id=key if index == 0 else f"{key}-{index + 1}",
-            checked=option.value in selected,
-            hint=option.level.description if option.level and option.level.description else "",
+    bound_field_class = DisplayedField
+
+    def __init__(
+        self,
+        structure: ReturnStructure,
+        raw: Raw,
+        *,
+        only: frozenset[str] | None = None,
+        saved: ReturnInput | None = None,
+        mine: ReturnInput | None = None,
+    ) -> None:
+        super().__init__(data=raw, auto_id="%s", label_suffix="")
+        self.structure = structure
+        self.raw = raw
+        self.only = only
+        self.field_display: dict[str, dict[str, Any]] = {}
+        self.return_input = ReturnInput()
+        self._add_header()
+        for section in structure.sections:
+            self._add_section(section)
+        self._add_overall()
+        self.saved_notes = (
+            saved_notes(structure, saved, mine) if saved is not None and mine is not None else {}
         )
-        for index, option in enumerate(options)
-    ]
+
+    def clean(self) -> dict[str, Any]:
+        self.return_input, errors = parse_raw(self.structure, self.raw)
+        for key, message in errors.items():
+            # A value posted for a field this page does not show is named in the summary.
+            self.add_error(key if key in self.fields else None, message)
+        return self.cleaned_data
+
+    def add_problems(self, problems: Iterable[Problem]) -> None:
+        """What stops the return being submitted, each beside its field."""
+        for problem in problems:
+            self.add_error(problem.key if problem.key in self.fields else None, problem.message)
+
+    # The fields in groups, for the templates.
+
+    @property
+    def header(self) -> list[BoundField]:
+        return self._bound(HEADER_NAMES)
+
+    @property
+    def sections(self) -> list[SectionFields]:
+        groups = []
+        for section in self.structure.sections:
+            questions = [
+                self._bound((item.key, f"{item.key}_evidence", f"{item.key}_reason"))
+                for item in section.questions
+            ]
+            summary = self._bound(
+                [
+                    f"{section.key}_{name}"
+                    for name in (*SUMMARY_TEXT_FIELDS, "grade", "grade_reason")
+                ]
+            )
+            if any(questions) or summary:
+                groups.append(SectionFields(section, [q for q in questions if q], summary))
+        return groups
+
+    @property
+    def overall(self) -> list[BoundField]:
+        return self._bound(OVERALL_NAMES)
+
+    def _bound(self, names: Iterable[str]) -> list[BoundField]:
+        return [self[name] for name in names if name in self.fields]
+
+    # Building the fields.
+
+    def _add(self, name: str, field: forms.Field, **display: Any) -> None:
+        if self.only is None or name in self.only:
+            self.fields[name] = field
+            self.field_display[name] = display
+
+    def _add_textarea(
+        self, name: str, label: str, *, hint: str = "", rows: int = 3, label_class: str = ""
+    ) -> None:
+        widget = forms.Textarea(attrs={"rows": rows})
+        self._add(name, _posted(label, widget, hint), label_class=label_class)
+
+    def _add_radios(
+        self,
+        name: str,
+        label: str,
+        options: tuple[Option, ...],
+        *,
+        hint: str = "",
+        inline: bool = False,
+        legend_class: str = _SMALL_LEGEND,
+        option_hints: bool = True,
+    ) -> None:
+        hints = {
+            option.value: option.level.description
+            for option in options
+            if option_hints and option.level and option.level.description
+        }
+        widget = GovukRadioSelect(choices=_choices(options), hints=hints)
+        field = _posted(label, widget, hint)
+        self._add(name, field, small=True, inline=inline, legend_class=legend_class)
+
+    def _add_header(self) -> None:
+        """About this return: who audited which records, for what period."""
+        for name, hint in (
+            ("auditor_role", "Your job title, for example 'Named nurse for safeguarding'."),
+            ("period_reviewed", "For example '1 March 2025 to 28 February 2026'."),
+        ):
+            self._add(name, _posted(FIELD_LABELS[name], forms.TextInput(), hint))
+        self._add_textarea(
+            "records_examined",
+            FIELD_LABELS["records_examined"],
+            hint="Which of your agency's records you looked at.",
+        )
+        # Nothing chosen until the auditor answers: a default would answer for them.
+        self._add_radios(
+            "auditor_was_involved",
+            FIELD_LABELS["auditor_was_involved"],
+            (Option("yes", "Yes"), Option("no", "No")),
+            hint="An auditor should not audit their own work with the child.",
+            inline=True,
+        )
+
+    def _add_section(self, section: SectionItem) -> None:
+        """One section: its questions, then its summary and, when it is graded, its grade."""
+        order = section.section.order
+        for item in section.questions:
+            self._add_question(item)
+        for name in SUMMARY_TEXT_FIELDS:
+            self._add_textarea(
+                f"{section.key}_{name}",
+                f"{FIELD_LABELS[name]} in section {order}",
+                label_class=_SMALL_LABEL,
+            )
+        if section.is_graded:
+            self._add_radios(
+                f"{section.key}_grade",
+                f"Grade for section {order}, {section.section.title}",
+                section.grade_options,
+            )
+            self._add_textarea(
+                f"{section.key}_grade_reason",
+                f"Reason for the grade for section {order}",
+                label_class=_SMALL_LABEL,
+            )
+
+    def _add_question(self, item: QuestionItem) -> None:
+        """One question: its answer, and its evidence and reason where the tool asks for them."""
+        self._add_answer(item)
+        if item.shows_evidence:
+            self._add_textarea(
+                f"{item.key}_evidence",
+                f"Evidence for {item.code}",
+                hint="What in your records shows this, with dates.",
+                label_class=_SMALL_LABEL,
+            )
+        if item.shows_reason:
+            self._add_textarea(
+                f"{item.key}_reason",
+                f"Reason for {item.code}" + ("" if item.needs_reason else " (if N/A or Partial)"),
+                rows=2,
+                label_class=_SMALL_LABEL,
+            )
+
+    def _add_answer(self, item: QuestionItem) -> None:
+        key, label, hint = item.key, item.label, _question_hint(item.question)
+        if item.kind == KIND.MULTIPLE_CHOICE:
+            boxes = GovukCheckboxSelectMultiple(choices=_choices(item.options))
+            field = _posted(label, boxes, _joined(hint, "Select all that apply."))
+            self._add(key, field, small=True, legend_class=_SMALL_LEGEND)
+        elif item.kind in {KIND.GRADED, KIND.COMPLIANCE, KIND.SINGLE_CHOICE}:
+            many = len(item.options) > 6  # a 0–10 scale reads as one row of numbers
+            inline = many or all(len(option.label) <= 8 for option in item.options)
+            self._add_radios(
+                key, label, item.options, hint=hint, inline=inline, option_hints=not many
+            )
+        elif item.kind == KIND.DATE:
+            field = _posted(label, GovukDatePartsWidget(), _joined(hint, "For example, 27 3 2026"))
+            self._add(key, field, legend_class=_SMALL_LEGEND)
+        elif item.kind == KIND.NUMBER:
+            number = forms.TextInput(attrs={"inputmode": "decimal"})
+            self._add(key, _posted(label, number, hint), input_class="govuk-input--width-10")
+        else:
+            self._add_textarea(key, label, hint=hint, rows=5)
+
+    def _add_overall(self) -> None:
+        """The return's summary: what went well and what to develop, the overall grade when the
+        tool has one, and the immediate concern."""
+        for name in OVERALL_TEXT_FIELDS:
+            self._add_textarea(name, FIELD_LABELS[name], rows=5)
+        if self.structure.overall_options:
+            self._add_radios(
+                "overall_grade",
+                "Overall grade for your agency's work with the child",
+                self.structure.overall_options,
+                legend_class="govuk-fieldset__legend--m",
+            )
+            self._add_textarea("overall_reason", FIELD_LABELS["overall_reason"], rows=4)
+        widget = GovukCheckboxSelectMultiple(choices=[("yes", IMMEDIATE_CONCERN_LABEL)])
+        hint = (
+            "Tick this and raise an escalation at once: it goes to the agency that can act and "
+            "to the audit's coordinator. Do not wait for the panel."
+        )
+        field = _posted(FIELD_LABELS["immediate_concern"], widget, hint)
+        self._add("immediate_concern", field, legend_class="govuk-fieldset__legend--m")
 
 
-def _textarea(name: str, label: str, raw: Raw, errors: dict[str, str], **extra: Any) -> FieldView:
-    return FieldView(
-        widget="textarea",
-        name=name,
-        id=name,
-        label=label,
-        value=str(raw.get(name) or ""),
-        error=errors.get(name, ""),
-        **extra,
+def _posted(label: str, widget: forms.Widget, hint: str = "") -> forms.Field:
+    """A field that keeps the value as posted: `parse_raw` reads and checks it."""
+    return forms.Field(label=label, help_text=hint, required=False, widget=widget)
+
+
+def _choices(options: tuple[Option, ...]) -> list[tuple[str, str]]:
+    return [(option.value, option.label) for option in options]
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _question_hint(question: Question) -> str:
+    return _joined(
+        question.help_text, f"Standard: {question.standard}." if question.standard else ""
     )
+
+
+def saved_notes(
+    structure: ReturnStructure, saved: ReturnInput, mine: ReturnInput
+) -> dict[str, str]:
+    """What the saved version holds, by field, wherever it differs from the person's own."""
+    notes: dict[str, str] = {}
+    for name in HEADER_NAMES:
+        old = getattr(saved, name)
+        if old != getattr(mine, name):
+            notes[name] = (("Yes" if old else "No") if isinstance(old, bool) else old) or "(empty)"
+    for section in structure.sections:
+        notes.update(_section_notes(section, saved, mine))
+    for name in OVERALL_NAMES:
+        old, new = getattr(saved, name), getattr(mine, name)
+        if old == new:
+            continue
+        if name == "overall_grade":
+            notes[name] = grade_label(structure.overall_options, old)
+        elif isinstance(old, bool):
+            notes[name] = "Ticked" if old else "Not ticked"
+        else:
+            notes[name] = str(old or "") or "(empty)"
+    return notes
+
+
+def _section_notes(section: SectionItem, saved: ReturnInput, mine: ReturnInput) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    for item in section.questions:
+        old, new = saved.answer(item.question.pk), mine.answer(item.question.pk)
+        old_text = display_answer(item, old)
+        if old_text != display_answer(item, new):
+            notes[item.key] = old_text or "(no answer)"
+        if old.evidence != new.evidence:
+            notes[f"{item.key}_evidence"] = old.evidence or "(empty)"
+        if old.reason != new.reason:
+            notes[f"{item.key}_reason"] = old.reason or "(empty)"
+    old_summary, new_summary = saved.summary(section.section.pk), mine.summary(section.section.pk)
+    for name in (*SUMMARY_TEXT_FIELDS, "grade_reason"):
+        if getattr(old_summary, name) != getattr(new_summary, name):
+            notes[f"{section.key}_{name}"] = getattr(old_summary, name) or "(empty)"
+    if old_summary.grade != new_summary.grade:
+        notes[f"{section.key}_grade"] = (
+            grade_label(section.grade_options, old_summary.grade) or "(no grade)"
+        )
+    return notes
 
 
 def raw_from_input(structure: ReturnStructure, data: ReturnInput) -> Raw:
@@ -336,316 +541,6 @@ def raw_from_input(structure: ReturnStructure, data: ReturnInput) -> Raw:
         for name in (*SUMMARY_TEXT_FIELDS, "grade", "grade_reason"):
             raw[f"{section.key}_{name}"] = getattr(summary, name)
     return raw
-
-
-def build_form_view(
-    structure: ReturnStructure,
-    raw: Raw,
-    errors: dict[str, str],
-    *,
-    saved: ReturnInput | None = None,
-    mine: ReturnInput | None = None,
-) -> ReturnFormView:
-    """Every field of the return with its value and any error. With `saved` and `mine`, each
-    field whose saved value differs from the person's own shows the saved one too."""
-    header = _header_views(raw, errors)
-    sections = [_section_view(section, raw, errors) for section in structure.sections]
-    overall = _overall_views(structure, raw, errors)
-    if saved is not None and mine is not None:
-        for section_view in sections:
-            _mark_section_saved(section_view, saved, mine)
-        _mark_overall_saved(structure, overall, saved, mine)
-        _mark_header_saved(header, saved, mine)
-    return ReturnFormView(header, sections, overall, _error_anchors(header, sections, overall))
-
-
-def _error_anchors(
-    header: list[FieldView], sections: list[SectionView], overall: list[FieldView]
-) -> list[tuple[str, str]]:
-    """Each field's error as (anchor id, message), in the order the fields are on the form."""
-    views: list[FieldView | None] = [*header]
-    for section in sections:
-        for question in section.questions:
-            views += [question.answer, question.evidence, question.reason]
-        views += [*section.summary, section.grade, section.grade_reason]
-    views += overall
-    return [(view.anchor, view.error) for view in views if view is not None and view.error]
-
-
-def _header_views(raw: Raw, errors: dict[str, str]) -> list[FieldView]:
-    """About this return: who audited which records, for what period."""
-    return [
-        FieldView(
-            widget="input",
-            name="auditor_role",
-            id="auditor_role",
-            label=FIELD_LABELS["auditor_role"],
-            hint="Your job title, for example 'Named nurse for safeguarding'.",
-            value=str(raw.get("auditor_role") or ""),
-            error=errors.get("auditor_role", ""),
-        ),
-        FieldView(
-            widget="input",
-            name="period_reviewed",
-            id="period_reviewed",
-            label=FIELD_LABELS["period_reviewed"],
-            hint="For example '1 March 2025 to 28 February 2026'.",
-            value=str(raw.get("period_reviewed") or ""),
-            error=errors.get("period_reviewed", ""),
-        ),
-        _textarea(
-            "records_examined",
-            FIELD_LABELS["records_examined"],
-            raw,
-            errors,
-            hint="Which of your agency's records you looked at.",
-        ),
-        FieldView(
-            widget="radios",
-            name="auditor_was_involved",
-            id="auditor_was_involved",
-            label=FIELD_LABELS["auditor_was_involved"],
-            hint="An auditor should not audit their own work with the child.",
-            choices=_choices(
-                "auditor_was_involved",
-                (Option("yes", "Yes"), Option("no", "No")),
-                # Nothing chosen until the auditor answers: a default would answer for them.
-                {str(raw.get("auditor_was_involved") or "")},
-            ),
-            inline=True,
-            error=errors.get("auditor_was_involved", ""),
-        ),
-    ]
-
-
-def _question_view(item: QuestionItem, raw: Raw, errors: dict[str, str]) -> QuestionView:
-    """One question: its answer, and its evidence and reason where the tool asks for them."""
-    evidence = (
-        _textarea(
-            f"{item.key}_evidence",
-            f"Evidence for {item.code}",
-            raw,
-            errors,
-            hint="What in your records shows this, with dates.",
-            label_class="govuk-label--s",
-        )
-        if item.shows_evidence
-        else None
-    )
-    reason = (
-        _textarea(
-            f"{item.key}_reason",
-            f"Reason for {item.code}" + ("" if item.needs_reason else " (if N/A or Partial)"),
-            raw,
-            errors,
-            label_class="govuk-label--s",
-            rows=2,
-        )
-        if item.shows_reason
-        else None
-    )
-    answer = _answer_view(item, raw, errors)
-    return QuestionView(item, answer, evidence, reason, item.question.standard)
-
-
-def _section_view(section: SectionItem, raw: Raw, errors: dict[str, str]) -> SectionView:
-    """One section: its questions, then its summary and, when it is graded, its grade."""
-    questions = [_question_view(item, raw, errors) for item in section.questions]
-    summary = [
-        _textarea(
-            f"{section.key}_{name}",
-            f"{FIELD_LABELS[name]} in section {section.section.order}",
-            raw,
-            errors,
-            label_class="govuk-label--s",
-        )
-        for name in SUMMARY_TEXT_FIELDS
-    ]
-    if not section.is_graded:
-        return SectionView(section, questions, summary, None, None)
-    grade = FieldView(
-        widget="radios",
-        name=f"{section.key}_grade",
-        id=f"{section.key}_grade",
-        label=f"Grade for section {section.section.order}, {section.section.title}",
-        choices=_choices(
-            f"{section.key}_grade",
-            section.grade_options,
-            {str(raw.get(f"{section.key}_grade") or "")},
-        ),
-        error=errors.get(f"{section.key}_grade", ""),
-    )
-    grade_reason = _textarea(
-        f"{section.key}_grade_reason",
-        f"Reason for the grade for section {section.section.order}",
-        raw,
-        errors,
-        label_class="govuk-label--s",
-    )
-    return SectionView(section, questions, summary, grade, grade_reason)
-
-
-IMMEDIATE_CONCERN_LABEL = "I have an immediate concern about this child's safety now"
-
-
-def _overall_views(structure: ReturnStructure, raw: Raw, errors: dict[str, str]) -> list[FieldView]:
-    """The return's summary: what went well and what to develop, the overall grade when the
-    tool has one, and the immediate concern."""
-    overall = [
-        _textarea(name, FIELD_LABELS[name], raw, errors, rows=5) for name in OVERALL_TEXT_FIELDS
-    ]
-    if structure.overall_options:
-        overall.append(
-            FieldView(
-                widget="radios",
-                name="overall_grade",
-                id="overall_grade",
-                label="Overall grade for your agency's work with the child",
-                legend_class="govuk-fieldset__legend--m",
-                choices=_choices(
-                    "overall_grade",
-                    structure.overall_options,
-                    {str(raw.get("overall_grade") or "")},
-                ),
-                error=errors.get("overall_grade", ""),
-            )
-        )
-        overall.append(
-            _textarea("overall_reason", FIELD_LABELS["overall_reason"], raw, errors, rows=4)
-        )
-    overall.append(
-        FieldView(
-            widget="checkbox",
-            name="immediate_concern",
-            id="immediate_concern",
-            legend="Immediate concern",
-            label=IMMEDIATE_CONCERN_LABEL,
-            hint="Tick this and raise an escalation at once: it goes to the agency that can act "
-            "and to the audit's coordinator. Do not wait for the panel.",
-            value="yes",
-            choices=[
-                Choice(
-                    "yes",
-                    IMMEDIATE_CONCERN_LABEL,
-                    "immediate_concern",
-                    raw.get("immediate_concern") == "yes",
-                )
-            ],
-        )
-    )
-    return overall
-
-
-def _mark_section_saved(view: SectionView, saved: ReturnInput, mine: ReturnInput) -> None:
-    """Show the saved value beside each field of a section whose saved value differs from the
-    person's own."""
-    section = view.item
-    for question in view.questions:
-        _mark_saved(question.item, question.answer, question.evidence, question.reason, saved, mine)
-    old, new = saved.summary(section.section.pk), mine.summary(section.section.pk)
-    for summary_view, name in zip(view.summary, SUMMARY_TEXT_FIELDS, strict=True):
-        if getattr(old, name) != getattr(new, name):
-            summary_view.saved = getattr(old, name) or "(empty)"
-    if view.grade is not None and old.grade != new.grade:
-        view.grade.saved = grade_label(section.grade_options, old.grade) or "(no grade)"
-    if view.grade_reason is not None and old.grade_reason != new.grade_reason:
-        view.grade_reason.saved = old.grade_reason or "(empty)"
-
-
-def _mark_overall_saved(
-    structure: ReturnStructure, overall: list[FieldView], saved: ReturnInput, mine: ReturnInput
-) -> None:
-    for view in overall:
-        name = view.name
-        old_value = getattr(saved, name, None)
-        new_value = getattr(mine, name, None)
-        if old_value != new_value:
-            if name == "overall_grade":
-                view.saved = grade_label(structure.overall_options, saved.overall_grade)
-            elif isinstance(old_value, bool):
-                view.saved = "Ticked" if old_value else "Not ticked"
-            else:
-                view.saved = str(old_value or "") or "(empty)"
-
-
-def _mark_header_saved(header: list[FieldView], saved: ReturnInput, mine: ReturnInput) -> None:
-    for view in header:
-        old_value = getattr(saved, view.name)
-        if old_value != getattr(mine, view.name):
-            view.saved = (
-                ("Yes" if old_value else "No") if isinstance(old_value, bool) else old_value
-            ) or "(empty)"
-
-
-def _mark_saved(
-    item: QuestionItem,
-    answer_view: FieldView,
-    evidence: FieldView | None,
-    reason: FieldView | None,
-    saved: ReturnInput,
-    mine: ReturnInput,
-) -> None:
-    old, new = saved.answer(item.question.pk), mine.answer(item.question.pk)
-    old_text, new_text = display_answer(item, old), display_answer(item, new)
-    if old_text != new_text:
-        answer_view.saved = old_text or "(no answer)"
-    if evidence is not None and old.evidence != new.evidence:
-        evidence.saved = old.evidence or "(empty)"
-    if reason is not None and old.reason != new.reason:
-        reason.saved = old.reason or "(empty)"
-
-
-def _answer_view(item: QuestionItem, raw: Raw, errors: dict[str, str]) -> FieldView:
-    key = item.key
-    question = item.question
-    hint = " ".join(
-        part
-        for part in (
-            question.help_text,
-            f"Standard: {question.standard}." if question.standard else "",
-        )
-        if part
-    )
-    common: dict[str, Any] = {
-        "name": key,
-        "id": key,
-        "label": item.label,
-        "hint": hint,
-        "error": errors.get(key, ""),
-    }
-    if item.kind == KIND.MULTIPLE_CHOICE:
-        selected = {str(value) for value in raw.get(key) or []}
-        hint = (hint + " " if hint else "") + "Select all that apply."
-        return FieldView(
-            widget="checkboxes",
-            **{**common, "hint": hint},
-            choices=_choices(key, item.options, selected),
-        )
-    if item.kind in {KIND.GRADED, KIND.COMPLIANCE, KIND.SINGLE_CHOICE}:
-        selected = {str(raw.get(key) or "")}
-        choices = _choices(key, item.options, selected)
-        inline = len(item.options) > 6 or all(len(o.label) <= 8 for o in item.options)
-        if len(item.options) > 6:
-            for choice in choices:
-                choice.hint = ""  # a 0–10 scale reads as one row of numbers
-        return FieldView(widget="radios", **common, choices=choices, inline=inline)
-    if item.kind == KIND.DATE:
-        return FieldView(
-            widget="date",
-            **{**common, "hint": (hint + " " if hint else "") + "For example, 27 3 2026"},
-            day=str(raw.get(f"{key}-day") or ""),
-            month=str(raw.get(f"{key}-month") or ""),
-            year=str(raw.get(f"{key}-year") or ""),
-        )
-    if item.kind == KIND.NUMBER:
-        return FieldView(
-            widget="input",
-            **common,
-            value=str(raw.get(key) or ""),
-            input_class="govuk-input--width-10",
-            input_mode="decimal",
-        )
-    return FieldView(widget="textarea", **common, value=str(raw.get(key) or ""), rows=5)
 
 
 # --- Small forms ----------------------------------------------------------------------------

@@ -30,12 +30,11 @@ from maca.returns.forms import (
     ActionForm,
     EscalationForm,
     ResolveForm,
+    ReturnForm,
     SendBackForm,
     UploadForm,
     WithdrawForm,
-    build_form_view,
     build_readonly_view,
-    parse_raw,
     raw_from_input,
     raw_from_post,
 )
@@ -84,36 +83,32 @@ def _revision(request: HttpRequest) -> int:
         return -1  # never matches: the save is refused as stale, nothing is lost
 
 
+def _saved_form(context: ReturnContext) -> ReturnForm:
+    """The return's form holding what is saved."""
+    return ReturnForm(context.structure, raw_from_input(context.structure, context.saved))
+
+
 def _render_return(
     request: HttpRequest,
     context: ReturnContext,
     *,
-    raw: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
+    form: ReturnForm | None = None,
     conflict: str = "",
     problem_lead: str = "",
-    saved: ReturnInput | None = None,
-    mine: ReturnInput | None = None,
     revision: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    form_view = None
-    if context.permissions.can_edit or raw is not None:
-        form_view = build_form_view(
-            context.structure,
-            raw if raw is not None else raw_from_input(context.structure, context.saved),
-            errors or {},
-            saved=saved,
-            mine=mine,
-        )
+    """The whole return on one page: `form` (what was posted, or else what is saved) for
+    someone who may change it, the saved answers to read for anyone else."""
+    if form is None and context.permissions.can_edit:
+        form = _saved_form(context)
     page = _page(
         context,
-        form=form_view,
-        readonly=None if form_view else build_readonly_view(context.structure, context.saved),
+        form=form,
+        readonly=None if form else build_readonly_view(context.structure, context.saved),
         revision=context.revision if revision is None else revision,
         conflict=conflict,
         problem_lead=problem_lead,
-        error_list=form_view.error_list if form_view else [],
     )
     return render(request, "returns/return.html", page, status=status)
 
@@ -145,12 +140,14 @@ def _render_tasks(request: HttpRequest, context: ReturnContext) -> HttpResponse:
     saved = raw_from_input(context.structure, context.saved)
     problems = problems_for_submit(context.structure, context.saved)
     page = _page(
-        context,
-        tasks=part_statuses(context.structure, saved, problems),
-        revision=context.revision,
-        error_list=[],
+        context, tasks=part_statuses(context.structure, saved, problems), revision=context.revision
     )
     return render(request, "returns/return.html", page)
+
+
+def _part_form(context: ReturnContext, part: ReturnPart, raw: dict[str, Any]) -> ReturnForm:
+    """The fields of one part; the rest of `raw` goes along unseen, so it is saved as it was."""
+    return ReturnForm(context.structure, raw, only=part.names)
 
 
 def _render_part(
@@ -158,26 +155,12 @@ def _render_part(
     context: ReturnContext,
     part: ReturnPart,
     *,
-    raw: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
+    form: ReturnForm | None = None,
     conflict: str = "",
 ) -> HttpResponse:
-    raw = raw if raw is not None else raw_from_input(context.structure, context.saved)
-    own_errors = {key: message for key, message in (errors or {}).items() if key in part.names}
-    form_view = build_form_view(context.structure, raw, own_errors)
-    page = _page(
-        context,
-        part=part,
-        form=form_view,
-        sections=[
-            section
-            for section in form_view.sections
-            if section.item.section.order == part.section_order
-        ],
-        revision=context.revision,
-        conflict=conflict,
-        error_list=form_view.error_list,
-    )
+    if form is None:
+        form = _part_form(context, part, raw_from_input(context.structure, context.saved))
+    page = _page(context, part=part, form=form, revision=context.revision, conflict=conflict)
     return render(request, "returns/return_part.html", page)
 
 
@@ -194,9 +177,10 @@ def return_part(
         return _render_part(request, context, part)
     saved = raw_from_input(context.structure, context.saved)
     raw = with_part_posted(context.structure, saved, request.POST, part)
-    data, errors = parse_raw(context.structure, raw)
-    if errors:
-        return _render_part(request, context, part, raw=raw, errors=errors)
+    form = _part_form(context, part, raw)
+    if not form.is_valid():
+        return _render_part(request, context, part, form=form)
+    data = form.return_input
     try:
         services.return_save_draft(
             context=context, user=request.user, data=data, revision=_revision(request)
@@ -204,7 +188,7 @@ def return_part(
     except services.StaleReturn as refusal:
         return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
     except services.ReturnError as refusal:
-        return _render_part(request, context, part, raw=raw, conflict=refusal.text)
+        return _render_part(request, context, part, form=form, conflict=refusal.text)
     messages.success(request, f"{part.title}: your answers have been saved as a draft.")
     if request.POST.get("action") != "continue":
         return redirect("returns:part", slug, case_id, agency_id, part.slug)
@@ -236,18 +220,18 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
     if request.POST.get("action") == "submit-saved":
         return _submit(request, slug, case_id, agency_id, _revision(request))
     raw = raw_from_post(context.structure, request.POST)
-    data, errors = parse_raw(context.structure, raw)
+    form = ReturnForm(context.structure, raw)
     if not context.permissions.can_edit:
         return _render_return(
             request,
             context,
-            raw=raw,
-            errors=errors,
+            form=form,
             conflict=f"This return is now '{context.status_label}' and can no longer be changed. "
             "Your changes have not been saved; they are shown below.",
         )
-    if errors:
-        return _render_return(request, context, raw=raw, errors=errors, revision=_revision(request))
+    if not form.is_valid():
+        return _render_return(request, context, form=form, revision=_revision(request))
+    data = form.return_input
     revision = _revision(request)
     try:
         agency_return = services.return_save_draft(
@@ -256,7 +240,7 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
     except services.StaleReturn as refusal:
         return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
     except services.ReturnError as refusal:
-        return _render_return(request, context, raw=raw, conflict=refusal.text)
+        return _render_return(request, context, form=form, conflict=refusal.text)
     if request.POST.get("action") == "submit":
         return _submit(request, slug, case_id, agency_id, agency_return.revision)
     saved_at = timezone.localtime(agency_return.last_saved_at or timezone.now())
@@ -276,8 +260,9 @@ def _submit(
     try:
         services.return_submit(context=fresh, user=request.user, revision=revision)
     except services.ReturnIncomplete as incomplete:
-        problems = {problem.key: problem.message for problem in incomplete.problems}
-        return _render_return(request, fresh, errors=problems, problem_lead=incomplete.text)
+        form = _saved_form(fresh)
+        form.add_problems(incomplete.problems)
+        return _render_return(request, fresh, form=form, problem_lead=incomplete.text)
     except services.ReturnError as refusal:
         return _render_return(request, fresh, conflict=refusal.text)
     messages.success(
@@ -300,26 +285,18 @@ def _render_conflict(
     """Someone saved in between: show the person's own values in the form, the saved values
     beside them where they differ, and let a second save (knowingly) replace the saved ones."""
     fresh = _context(request, slug, case_id, agency_id)
+    form = ReturnForm(fresh.structure, raw, saved=fresh.saved, mine=mine)
     if not fresh.permissions.can_edit:
         return _render_return(
             request,
             fresh,
-            raw=raw,
+            form=form,
             conflict=f"{refusal.text} The return is now '{fresh.status_label}' and can no "
             "longer be changed here.",
-            saved=fresh.saved,
-            mine=mine,
             status=409,
         )
     return _render_return(
-        request,
-        fresh,
-        raw=raw,
-        conflict=refusal.text,
-        saved=fresh.saved,
-        mine=mine,
-        revision=fresh.revision,
-        status=409,
+        request, fresh, form=form, conflict=refusal.text, revision=fresh.revision, status=409
     )
 
 
@@ -338,8 +315,8 @@ def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
         part, _next = part_for(context.structure, request.POST["part"])
         saved = raw_from_input(context.structure, context.saved)
         raw = with_part_posted(context.structure, saved, request.POST, part)
-    data, errors = parse_raw(context.structure, raw)
-    if errors:
+    form = ReturnForm(context.structure, raw)
+    if not form.is_valid():
         return JsonResponse(
             {
                 "saved": False,
@@ -350,7 +327,7 @@ def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
         )
     try:
         agency_return = services.return_save_draft(
-            context=context, user=request.user, data=data, revision=_revision(request)
+            context=context, user=request.user, data=form.return_input, revision=_revision(request)
         )
     except services.ReturnError as refusal:
         return JsonResponse(

@@ -1,9 +1,8 @@
-"""Helpers for the GOV.UK form partials in templates/govuk/ (radios, checkboxes, selects,
+"""Helpers for the GOV.UK form kit's templates (templates/govuk/: radios, checkboxes, selects,
 date inputs), which render Django bound fields with GOV.UK Frontend markup."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
@@ -13,15 +12,11 @@ register = template.Library()
 
 
 @register.filter
-def date_parts(field: BoundField) -> list[str]:
-    """Day, month and year as typed (bound) or from the initial date (unbound)."""
-    value: Any = field.value()
-    if isinstance(value, dt.date):
-        return [str(value.day), str(value.month), str(value.year)]
-    if isinstance(value, list | tuple):
-        parts = [str(part or "") for part in value]
-        return [*parts, "", "", ""][:3]
-    return ["", "", ""]
+def date_boxes(field: BoundField) -> list[dict[str, Any]]:
+    """A date field's day, month and year boxes as its widget draws them: each with its name,
+    its attrs (id, inputmode) and its value, as typed (bound) or from the initial date."""
+    boxes: list[dict[str, Any]] = field.subwidgets[0].data["subwidgets"]
+    return boxes
 
 
 @register.filter
@@ -49,9 +44,13 @@ def select_options(field: BoundField) -> list[dict[str, Any]]:
 
 @register.filter
 def describedby(field: BoundField) -> str:
+    """The ids of what describes the field: its hint, its error and any note of what the saved
+    version holds (templates/govuk/_bound_hint_error.html)."""
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
+    if getattr(field, "saved_note", ""):
+        ids.append(f"{field.auto_id}-saved")
     return " ".join(ids)
