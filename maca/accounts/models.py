@@ -53,20 +53,22 @@ class Agency(models.Model):
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> Any:
+    def _create_user_object(
+        self, username: str | None, email: str | None, password: str | None, **extra: Any
+    ) -> User:
         email = self.normalize_email(email or username)
         user = self.model(email=email, **extra)
         user.password = make_password(password)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:  # type: ignore[override]
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         user = self._create_user_object(None, email, password, **extra)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:  # type: ignore[override]
         extra.update(is_staff=True, is_superuser=True)
         user = self._create_user_object(None, email, password, **extra)
         user.save(using=self._db)

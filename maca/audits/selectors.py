@@ -7,9 +7,9 @@ is not disclosed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Q, QuerySet, Value, When
@@ -28,6 +28,7 @@ from maca.audits.models import (
     Case,
     CohortUnit,
     Escalation,
+    GradeCount,
     Need,
     PanelGrade,
     ReturnStatus,
@@ -318,7 +319,7 @@ def audit_figures_row(audit: Audit) -> AuditFigures | None:
     return AuditFigures.objects.filter(audit=audit).prefetch_related("breakdowns", "grades").first()
 
 
-def _merged(rows: list[Any]) -> tuple[CountOf, ...]:
+def _merged(rows: list[GradeCount]) -> tuple[CountOf, ...]:
     totals: dict[str, int] = {}
     for row in rows:
         if row.merged_into.strip():
@@ -469,7 +470,7 @@ class ReturnsGrid:
         return sum(item.late for item in self.progress)
 
 
-def returns_grid(access: AuditAccess, *, today: Any) -> ReturnsGrid:
+def returns_grid(access: AuditAccess, *, today: dt.date) -> ReturnsGrid:
     """Each case against each agency the person may see, in a fixed number of queries."""
     require_cases(access)
     audit = access.audit

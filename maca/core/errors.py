@@ -2,7 +2,8 @@
 
 A service raises `Refused("Choose a sampling method.", field="method")`, or a dict of field to
 message(s) when several fields are at fault. Views show it with `add_refusal(form, refusal)`
-(on the field it names, else above the form) or `refusal.text` (a banner or message); the API
+(on the field it names, else above the form) or `refusal.text` (a banner or message);
+`refusal.about(field)` tells a page that shows one field's refusal beside it from a banner. The API
 turns it into a 400 with each message placed on its field; a command prints `refusal.text`.
 
 It is a Django `ValidationError`, so a form's own clean step may raise it too and every layer
@@ -37,6 +38,11 @@ class Refused(ValidationError):
     def text(self) -> str:
         """Every message, in order, as one sentence-separated string for a banner or a CLI."""
         return " ".join(self.messages)
+
+    def about(self, field: str) -> list[str]:
+        """The messages naming `field` (none when the refusal names other fields or none), for
+        a page that shows a refusal of that field beside it and any other as a banner."""
+        return self.message_dict.get(field, []) if hasattr(self, "error_dict") else []
 
     def __str__(self) -> str:
         return self.text

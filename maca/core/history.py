@@ -13,10 +13,11 @@ Identifier fields are never copied into history: only the fact that they changed
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -24,9 +25,18 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    # django-stubs reads this alias as settings.AUTH_USER_MODEL (maca's accounts User), so
+    # core names the person acting without importing the accounts app above it.
+    from django.contrib.auth.models import _AnyUser, _User
+
+    from maca.core.models import ChangeRecord
+
 REDACTED = "(changed; not shown)"
 
-_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maca_history_actor", default=None)
+_actor: contextvars.ContextVar[_User | None] = contextvars.ContextVar(
+    "maca_history_actor", default=None
+)
 # What a person did, in the words of the workflow ("submit", "send_back"), for the records
 # written while they did it; without it a record says only "create", "update" or "delete".
 _action_label: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -34,25 +44,26 @@ _action_label: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 # While a queryset delete runs: the audit ids looked up in one query, and the records to write
 # in one insert, so deleting many rows costs the same number of queries as deleting one.
-_known_audit_ids: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+_KnownAuditIds = dict[tuple[type[models.Model], Any], int | None]  # (model, pk): audit id
+_known_audit_ids: contextvars.ContextVar[_KnownAuditIds | None] = contextvars.ContextVar(
     "maca_history_known_audit_ids", default=None
 )
-_pending: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+_pending: contextvars.ContextVar[list[ChangeRecord] | None] = contextvars.ContextVar(
     "maca_history_pending", default=None
 )
 
 
 @contextmanager
-def acting_as(user: Any) -> Iterator[None]:
+def acting_as(user: _AnyUser | None) -> Iterator[None]:
     """Record changes made inside the block as made by `user` (None: the system)."""
-    token = _actor.set(user if getattr(user, "is_authenticated", False) else None)
+    token = _actor.set(user if user is not None and user.is_authenticated else None)
     try:
         yield
     finally:
         _actor.reset(token)
 
 
-def current_actor() -> Any:
+def current_actor() -> _User | None:
     return _actor.get()
 
 
@@ -149,7 +160,7 @@ def _audit_id(tracked: Tracked, pk: Any) -> int | None:
     )
 
 
-def _audit_ids(tracked: Tracked, pks: Any) -> dict[Any, Any]:
+def _audit_ids(tracked: Tracked, pks: list[Any]) -> dict[Any, int | None]:
     """Each row's audit id, in one query (none for models outside audits)."""
     if tracked.audit_path is None:
         return {}
@@ -158,14 +169,19 @@ def _audit_ids(tracked: Tracked, pks: Any) -> dict[Any, Any]:
     )
 
 
-def _write(records: list[Any]) -> None:
+def _write(records: list[ChangeRecord]) -> None:
     if records:
         apps.get_model("core", "ChangeRecord").objects.bulk_create(records)
 
 
 def _record(
-    tracked: Tracked, obj: models.Model, action: str, changes: dict[str, Any], *, audit_id: Any
-) -> Any:
+    tracked: Tracked,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, Any],
+    *,
+    audit_id: int | None,
+) -> ChangeRecord:
     change_record = apps.get_model("core", "ChangeRecord")
     actor = current_actor()
     return change_record(
@@ -337,7 +353,7 @@ class HistoryQuerySet(models.QuerySet):
         tracked = _registry.get(self.model)
         if tracked is None or _pending.get() is not None:
             return super().delete()
-        known = {
+        known: _KnownAuditIds = {
             (self.model, pk): audit_id
             for pk, audit_id in (
                 self.values_list("pk", tracked.audit_path)
@@ -448,7 +464,7 @@ def _old_values(tracked: Tracked, changes: dict[str, list[str]]) -> dict[str, An
     }
 
 
-def _undo(record: Any, model: type[models.Model], keep: frozenset[str]) -> None:
+def _undo(record: ChangeRecord, model: type[models.Model], keep: frozenset[str]) -> None:
     """Undo one ChangeRecord. Fields named in `keep` are left as they are now."""
     tracked = _registry[model]
     obj = model._base_manager.filter(pk=record.object_id).first()
@@ -485,7 +501,7 @@ def _undo(record: Any, model: type[models.Model], keep: frozenset[str]) -> None:
 def revert_since(
     *,
     audit_id: int,
-    since: Any,
+    since: dt.datetime,
     keep: dict[type[models.Model], frozenset[str]],
 ) -> int:
     """Undo, newest first, every recorded change to the models in `keep` made to one audit's

@@ -22,12 +22,17 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from django_tasks_db.models import DBTaskResult
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -84,7 +89,7 @@ def settle_abandoned_jobs() -> int:
     return settled
 
 
-def _settle(model: Any, job_id: Any) -> int:
+def _settle(model: type[DBTaskResult], job_id: UUID) -> int:
     with transaction.atomic():
         job = model.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != TaskResultStatus.RUNNING:

@@ -12,6 +12,7 @@ with the number of records.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from maca.audits.models import (
     PanelGrade,
     SectionSummary,
 )
+from maca.audits.selectors import AuditAccess
 from maca.core.history import REDACTED, registered_model
 from maca.core.models import ChangeRecord
 from maca.identifiers.models import ChildIdentity
@@ -79,7 +81,7 @@ class TimelineEntry:
     changes: list[FieldChange]
 
     @property
-    def at(self) -> Any:
+    def at(self) -> dt.datetime:
         return self.record.at
 
     @property
@@ -154,11 +156,11 @@ def _audit_id_of(obj: models.Model) -> int | None:
     return getattr(obj, "audit_id", None)
 
 
-def _require_visible(obj: models.Model, access: Any) -> None:
+def _require_visible(obj: models.Model, access: AuditAccess) -> None:
     """History is shown only of what the person may see: never across audits, a case's whole
         history only to those who see every agency, a return only to its agency or them, learning
     only to those who write it and an action's owning agencies (never to readers)."""
-    if access is None or _audit_id_of(obj) != access.audit.pk:
+    if _audit_id_of(obj) != access.audit.pk:
         raise Http404("No history found")
     if isinstance(obj, Case):
         allowed = access.sees_every_agency
@@ -338,9 +340,14 @@ def timeline_of_records(
     return Timeline(entries=_entries(records, subjects), total=len(records), limit=None)
 
 
-def timeline_for(obj: models.Model, access: Any, *, limit: int | None = DEFAULT_LIMIT) -> Timeline:
+def timeline_for(
+    obj: models.Model, access: AuditAccess | None, *, limit: int | None = DEFAULT_LIMIT
+) -> Timeline:
     """The history of `obj` and what is inside it, newest first; at most `limit` entries (None:
-    all). 404 if the person who `access` belongs to may not see it."""
+    all). 404 if the person who `access` belongs to may not see it, or there is no `access`
+    (a page outside any audit)."""
+    if access is None:
+        raise Http404("No history found")
     _require_visible(obj, access)
     condition = Q(pk__in=[])
     subjects = _subjects(obj)

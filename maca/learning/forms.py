@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from maca.accounts.models import Agency, User
 from maca.audits.models import Case, Escalation
@@ -180,11 +181,11 @@ class FindingForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        agencies: Any,
-        all_agencies: Any,
-        cases: Any | None,
-        learning_points: Any,
-        escalations: Any,
+        agencies: QuerySet[Agency],
+        all_agencies: QuerySet[Agency],
+        cases: QuerySet[Case] | None,
+        learning_points: QuerySet[LearningPoint],
+        escalations: QuerySet[Escalation],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -234,7 +235,7 @@ class MergeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: QuerySet[Finding], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["other"]
         field.queryset = candidates
@@ -315,7 +316,9 @@ class ActionForm(forms.Form):
     )
     include_in_brief = forms.BooleanField(label="Include in the learning brief", required=False)
 
-    def __init__(self, *args: Any, agencies: Any, leads: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: QuerySet[Agency], leads: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["owners"].queryset = agencies
@@ -388,7 +391,7 @@ class TrackerFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="Only overdue actions", required=False)
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["agency"]
         field.queryset = agencies

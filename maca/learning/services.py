@@ -259,7 +259,7 @@ class ActionFields:
     lead_owner: Agency | None = None
     lead_owner_name: str = ""
     other_owners: str = ""
-    lead: Any = None
+    lead: User | None = None
     due: PartialDate | None = None
     measure_of_success: str = ""
     include_in_brief: bool = True

@@ -138,8 +138,8 @@ def finding_move(request: SignedInRequest, slug: str, finding_id: int) -> HttpRe
     direction = request.POST.get("direction", "")
     try:
         services.finding_move(access=access, finding=finding, direction=direction)
-    except Refused:
-        messages.error(request, "Choose to move the finding up or down")
+    except Refused as refusal:
+        messages.error(request, refusal.text)
     return redirect(f"{reverse('learning:findings', args=[slug])}#finding-{finding.pk}")
 
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from maca.accounts.models import Agency, Invitation, Role, RoleAssignment, User
 from maca.accounts.selectors import roles_of
 from maca.core.models import ChangeRecord
-from maca.history.selectors import Timeline, timeline_of_records
+from maca.history.selectors import Subjects, Timeline, timeline_of_records
 from maca.manage.services import invitation_expires_at
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
 
 
 def is_administrator(user: User) -> bool:
@@ -60,7 +63,7 @@ class PersonRow:
         return self.person.is_active and not self.person.has_usable_password()
 
 
-def _people() -> Any:
+def _people() -> QuerySet[User]:
     return User.objects.prefetch_related(
         Prefetch(
             "role_assignments",
@@ -130,7 +133,7 @@ def person_history(user: User, person: User) -> Timeline:
             Q(changes__user_id__0=key) | Q(changes__user_id__1=key)
         )
     records = list(ChangeRecord.objects.filter(about_person).order_by("-at", "-id")[:50])
-    subjects: dict[Any, dict[str, str]] = {
+    subjects: Subjects = {
         User: {key: str(person)},
         RoleAssignment: {},
         Invitation: {},
@@ -226,7 +229,7 @@ def may_see_background_work(user: User) -> bool:
     return roles.has(Role.COORDINATOR) or roles.has(Role.ADMINISTRATOR)
 
 
-def _job_row(result: Any) -> JobRow:
+def _job_row(result: DBTaskResult) -> JobRow:
     return JobRow(
         name=TASK_NAMES.get(result.task_path, result.task_path.rsplit(".", 1)[-1]),
         status=result.get_status_display(),

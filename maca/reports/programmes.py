@@ -7,11 +7,10 @@ one early is safe: it appears when it may be read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Max
 
+from maca.accounts.models import User
 from maca.audits.models import Audit
 from maca.audits.selectors import audits_visible_to
 from maca.core import history
@@ -19,7 +18,7 @@ from maca.core.errors import Refused
 from maca.reports.models import AuditLink
 
 
-def audits_to_link(user: Any, audit: Audit) -> list[Audit]:
+def audits_to_link(user: User, audit: Audit) -> list[Audit]:
     """The audits the person may see, other than this one and those already linked."""
     linked = AuditLink.objects.filter(audit=audit).values("other_id")
     return list(audits_visible_to(user).exclude(pk=audit.pk).exclude(pk__in=linked))
@@ -27,7 +26,7 @@ def audits_to_link(user: Any, audit: Audit) -> list[Audit]:
 
 @transaction.atomic
 def audit_link_add(
-    *, user: Any, audit: Audit, other: int, relationship: str, note: str = ""
+    *, user: User, audit: Audit, other: int, relationship: str, note: str = ""
 ) -> AuditLink:
     """Link an audit the person may see to this audit's brief."""
     found = audits_visible_to(user).filter(pk=other).first()

@@ -381,8 +381,8 @@ def disclosure(request: SignedInRequest, slug: str) -> HttpResponse:
                 access=access, scope=scope, fingerprint_value=chosen, reason=reason, by=request.user
             )
         except Refused as refusal:
-            if hasattr(refusal, "error_dict"):
-                errors[chosen] = " ".join(refusal.message_dict.get("reason", refusal.messages))
+            if refusal.about("reason"):
+                errors[chosen] = " ".join(refusal.about("reason"))
                 reasons[chosen] = reason
             else:
                 messages.error(request, refusal.text)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from maca.accounts.models import Agency, Role
+from maca.accounts.models import Agency, Role, User
 from maca.audits.models import (
     AUDIT_STATUS_ORDER,
     ESCALATION_CLOSED_STATUSES,
@@ -84,7 +83,7 @@ class ReturnContext:
     permissions: ReturnPermissions
     structure: ReturnStructure
     saved: ReturnInput
-    user: Any = None
+    user: User | None = None
     escalations: list[Escalation] = field(default_factory=list)
 
     @property
@@ -140,7 +139,7 @@ def _permissions(access: AuditAccess, agency_id: int, status: str) -> ReturnPerm
     )
 
 
-def return_context(access: AuditAccess, case_id: int, agency_id: int, user: Any) -> ReturnContext:
+def return_context(access: AuditAccess, case_id: int, agency_id: int, user: User) -> ReturnContext:
     """The return of `agency` for the child `case_id`, or 404 if the person may not see it, the
     agency is not in the audit, or the agency owes no return for the child."""
     require_cases(access)
@@ -255,11 +254,11 @@ def escalation_detail(access: AuditAccess, escalation_id: int) -> Escalation:
 
 
 def escalation_permissions(
-    access: AuditAccess, escalation: Escalation, user: Any = None
+    access: AuditAccess, escalation: Escalation, user: User | None = None
 ) -> EscalationPermissions:
     """What the person may do next. Withdrawing (with a reason) is for whoever raised it and
     the coordinators, while it is still open."""
-    raised_it = user is not None and escalation.raised_by_id == getattr(user, "pk", None)
+    raised_it = user is not None and escalation.raised_by_id == user.pk
     receives = (
         escalation.raised_to_agency_id in access.agency_ids
         and escalation.raised_to_agency_id in access.roles.lead_agency_ids()
@@ -410,7 +409,7 @@ def _work_items(
     return items
 
 
-def dashboard_for(user: Any) -> Dashboard:
+def dashboard_for(user: User) -> Dashboard:
     from maca.accounts.selectors import roles_of
 
     roles = roles_of(user)

@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
-from maca.accounts.models import Agency, Role
+from maca.accounts.models import Agency, Role, User
 from maca.audits.models import (
     AgencyReturn,
     Answer,
+    Audit,
     Case,
     Escalation,
     GradeLevel,
@@ -44,6 +45,7 @@ from maca.returns.selectors import (
 )
 from maca.returns.structure import (
     AnswerInput,
+    Option,
     Problem,
     QuestionItem,
     ReturnInput,
@@ -63,12 +65,10 @@ class ReturnError(Refused):
 class StaleReturn(ReturnError):
     """Someone saved the return after this person opened it."""
 
-    def __init__(self, agency_return: AgencyReturn, user: Any) -> None:
+    def __init__(self, agency_return: AgencyReturn, user: User) -> None:
         self.current = agency_return
         when = _when(agency_return.last_saved_at or agency_return.updated_at)
-        if agency_return.last_saved_by_id and agency_return.last_saved_by_id == getattr(
-            user, "pk", None
-        ):
+        if agency_return.last_saved_by_id and agency_return.last_saved_by_id == user.pk:
             who = "You saved this return in another window or tab"
         else:
             name = agency_return.last_saved_by or "someone else"
@@ -102,12 +102,12 @@ def _when(moment: dt.datetime | None) -> str:
 # --- Saving a return ------------------------------------------------------------------------
 
 
-def _is_auditor_for(user: Any, access: AuditAccess, agency_id: int) -> bool:
+def _is_auditor_for(user: User, access: AuditAccess, agency_id: int) -> bool:
     auditors = access.roles.agency_ids_by_role.get(Role.AGENCY_AUDITOR, frozenset())
     return agency_id in auditors and agency_id in access.agency_ids
 
 
-def _level(options: tuple[Any, ...], code: str) -> GradeLevel | None:
+def _level(options: tuple[Option, ...], code: str) -> GradeLevel | None:
     option = next((o for o in options if o.value == code), None)
     return option.level if option else None
 
@@ -132,7 +132,7 @@ def _return_values(structure: ReturnStructure, data: ReturnInput) -> dict[str, A
 def return_save_draft(
     *,
     context: ReturnContext,
-    user: Any,
+    user: User,
     data: ReturnInput,
     revision: int,
     via: str = "form",
@@ -144,7 +144,7 @@ def return_save_draft(
 
 
 def _save_draft(
-    *, context: ReturnContext, user: Any, data: ReturnInput, revision: int, via: str
+    *, context: ReturnContext, user: User, data: ReturnInput, revision: int, via: str
 ) -> AgencyReturn:
     permissions = context.permissions
     allowed = permissions.can_upload if via == "workbook" else permissions.can_edit
@@ -208,7 +208,7 @@ def freeze_tool_version(version: ToolVersion, now: dt.datetime) -> None:
     ToolVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(frozen_at=now)
 
 
-def _refusal(context: ReturnContext, revision: int, user: Any) -> ReturnError:
+def _refusal(context: ReturnContext, revision: int, user: User) -> ReturnError:
     current = (
         AgencyReturn.objects.filter(case=context.case, agency=context.agency)
         .select_related("last_saved_by")
@@ -349,7 +349,7 @@ def _upsert_rows(
 def _transition(
     *,
     agency_return: AgencyReturn,
-    user: Any,
+    user: User,
     allowed_from: frozenset[str],
     to_status: str,
     action: str,
@@ -387,7 +387,7 @@ _PAST = {
 
 
 @transaction.atomic
-def return_submit(*, context: ReturnContext, user: Any, revision: int) -> AgencyReturn:
+def return_submit(*, context: ReturnContext, user: User, revision: int) -> AgencyReturn:
     """Submit the return as saved at `revision`, if it has everything a return needs."""
     if not context.permissions.can_edit:
         raise PermissionDenied("This return cannot be submitted")
@@ -427,7 +427,7 @@ def _notify_after_commit(task_name: str, object_id: int) -> None:
 
 @transaction.atomic
 def return_sign_off(
-    *, context: ReturnContext, user: Any, revision: int | None = None
+    *, context: ReturnContext, user: User, revision: int | None = None
 ) -> AgencyReturn:
     """The agency lead confirms the submitted return is a fair account of the agency's work."""
     if not context.permissions.can_sign_off or context.agency_return is None:
@@ -447,7 +447,7 @@ def return_sign_off(
 
 @transaction.atomic
 def return_accept(
-    *, context: ReturnContext, user: Any, revision: int | None = None
+    *, context: ReturnContext, user: User, revision: int | None = None
 ) -> AgencyReturn:
     if not context.permissions.can_review or context.agency_return is None:
         raise PermissionDenied("This return cannot be accepted")
@@ -464,7 +464,7 @@ def return_accept(
 
 @transaction.atomic
 def return_send_back(
-    *, context: ReturnContext, user: Any, comment: str, revision: int | None = None
+    *, context: ReturnContext, user: User, comment: str, revision: int | None = None
 ) -> AgencyReturn:
     """Send the return back to the agency with what needs to change; they edit and resubmit."""
     if not context.permissions.can_send_back or context.agency_return is None:
@@ -495,7 +495,7 @@ def return_send_back(
 
 
 @transaction.atomic
-def return_import_xlsx(*, context: ReturnContext, user: Any, content: bytes) -> AgencyReturn:
+def return_import_xlsx(*, context: ReturnContext, user: User, content: bytes) -> AgencyReturn:
     """Save a filled return workbook as a draft, or refuse it whole with every problem named by
     its cell (`workbook.WorkbookInvalid`)."""
     from maca.returns.workbook import read_return_workbook
@@ -527,7 +527,7 @@ class EscalationRequest:
 def escalation_raise(
     *,
     access: AuditAccess,
-    user: Any,
+    user: User,
     request: EscalationRequest,
     now: dt.datetime | None = None,
 ) -> Escalation:
@@ -576,7 +576,7 @@ def escalation_raise(
 def _escalation_step(
     *,
     escalation: Escalation,
-    user: Any,
+    user: User,
     allowed_from: set[str],
     to_status: str,
     action: str,
@@ -599,7 +599,7 @@ def _escalation_step(
 
 @transaction.atomic
 def escalation_acknowledge(
-    *, access: AuditAccess, user: Any, escalation: Escalation, note: str = ""
+    *, access: AuditAccess, user: User, escalation: Escalation, note: str = ""
 ) -> Escalation:
     if not escalation_permissions(access, escalation).can_acknowledge:
         raise PermissionDenied("You cannot acknowledge this escalation")
@@ -622,7 +622,7 @@ def escalation_acknowledge(
 
 @transaction.atomic
 def escalation_record_action(
-    *, access: AuditAccess, user: Any, escalation: Escalation, action_taken: str
+    *, access: AuditAccess, user: User, escalation: Escalation, action_taken: str
 ) -> Escalation:
     if not escalation_permissions(access, escalation).can_record_action:
         raise PermissionDenied("You cannot record action on this escalation")
@@ -646,7 +646,7 @@ def escalation_record_action(
 def escalation_resolve(
     *,
     access: AuditAccess,
-    user: Any,
+    user: User,
     escalation: Escalation,
     outcome: str,
     public_outcome: str,
@@ -672,7 +672,7 @@ def escalation_resolve(
 
 @transaction.atomic
 def escalation_withdraw(
-    *, access: AuditAccess, user: Any, escalation: Escalation, reason: str
+    *, access: AuditAccess, user: User, escalation: Escalation, reason: str
 ) -> Escalation:
     """Take back an escalation raised in error or twice, with the reason, in its history. It
     stays on the list as withdrawn and no longer counts as outstanding."""
@@ -700,7 +700,7 @@ def escalation_withdraw(
     return withdrawn
 
 
-def reminders_send_now(*, audit: Any, today: Any) -> None:
+def reminders_send_now(*, audit: Audit, today: dt.date) -> None:
     """Queue the reminders a coordinator previewed for one audit; the worker sends them."""
     from maca.returns.tasks import send_reminders_now
 

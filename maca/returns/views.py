@@ -53,7 +53,7 @@ from maca.returns.workbook import (
 
 def _context(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> ReturnContext:
     access = audit_access_for(signed_in_user(request), slug)
-    context = selectors.return_context(access, case_id, agency_id, request.user)
+    context = selectors.return_context(access, case_id, agency_id, signed_in_user(request))
     if not context.permissions.can_view:
         raise Http404("No return found")
     return context
@@ -183,7 +183,7 @@ def return_part(
     data = form.return_input
     try:
         services.return_save_draft(
-            context=context, user=request.user, data=data, revision=_revision(request)
+            context=context, user=signed_in_user(request), data=data, revision=_revision(request)
         )
     except services.StaleReturn as refusal:
         return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
@@ -235,7 +235,7 @@ def return_page(request: HttpRequest, slug: str, case_id: int, agency_id: int) -
     revision = _revision(request)
     try:
         agency_return = services.return_save_draft(
-            context=context, user=request.user, data=data, revision=revision
+            context=context, user=signed_in_user(request), data=data, revision=revision
         )
     except services.StaleReturn as refusal:
         return _render_conflict(request, slug, case_id, agency_id, raw, data, refusal)
@@ -258,7 +258,7 @@ def _submit(
     each problem beside its field."""
     fresh = _context(request, slug, case_id, agency_id)
     try:
-        services.return_submit(context=fresh, user=request.user, revision=revision)
+        services.return_submit(context=fresh, user=signed_in_user(request), revision=revision)
     except services.ReturnIncomplete as incomplete:
         form = _saved_form(fresh)
         form.add_problems(incomplete.problems)
@@ -327,7 +327,10 @@ def autosave(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> H
         )
     try:
         agency_return = services.return_save_draft(
-            context=context, user=request.user, data=form.return_input, revision=_revision(request)
+            context=context,
+            user=signed_in_user(request),
+            data=form.return_input,
+            revision=_revision(request),
         )
     except services.ReturnError as refusal:
         return JsonResponse(
@@ -397,7 +400,7 @@ def send_back(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> 
         try:
             services.return_send_back(
                 context=context,
-                user=request.user,
+                user=signed_in_user(request),
                 comment=form.cleaned_data["comment"],
                 revision=_revision(request) or None,
             )
@@ -448,7 +451,7 @@ def upload(request: HttpRequest, slug: str, case_id: int, agency_id: int) -> Htt
         else:
             try:
                 services.return_import_xlsx(
-                    context=context, user=request.user, content=upload_file.read()
+                    context=context, user=signed_in_user(request), content=upload_file.read()
                 )
             except WorkbookInvalid as invalid:
                 workbook_errors = invalid.errors
@@ -605,7 +608,7 @@ def _raise_escalation(
     try:
         escalation = services.escalation_raise(
             access=access,
-            user=request.user,
+            user=signed_in_user(request),
             request=services.EscalationRequest(
                 case=cases[cleaned["case"]],
                 raised_to_agency=agencies[cleaned["raised_to_agency"]],
@@ -647,7 +650,7 @@ def _render_escalation(
     withdraw: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    permissions = selectors.escalation_permissions(access, escalation, request.user)
+    permissions = selectors.escalation_permissions(access, escalation, signed_in_user(request))
     acknowledge = acknowledge or AcknowledgeForm()
     action = action or ActionForm()
     resolve = resolve or ResolveForm()
@@ -677,7 +680,7 @@ def _escalation_step(
 ) -> HttpResponse:
     access = _audit(request, slug)
     escalation = selectors.escalation_detail(access, escalation_id)
-    permissions = selectors.escalation_permissions(access, escalation, request.user)
+    permissions = selectors.escalation_permissions(access, escalation, signed_in_user(request))
     allowed = {
         "acknowledge": permissions.can_acknowledge,
         "action": permissions.can_record_action,
@@ -700,26 +703,32 @@ def _escalation_step(
     try:
         if step == "acknowledge":
             services.escalation_acknowledge(
-                access=access, user=request.user, escalation=escalation, note=cleaned["note"]
+                access=access,
+                user=signed_in_user(request),
+                escalation=escalation,
+                note=cleaned["note"],
             )
             done = "Escalation acknowledged."
         elif step == "action":
             services.escalation_record_action(
                 access=access,
-                user=request.user,
+                user=signed_in_user(request),
                 escalation=escalation,
                 action_taken=cleaned["action_taken"],
             )
             done = "Action recorded."
         elif step == "withdraw":
             services.escalation_withdraw(
-                access=access, user=request.user, escalation=escalation, reason=cleaned["reason"]
+                access=access,
+                user=signed_in_user(request),
+                escalation=escalation,
+                reason=cleaned["reason"],
             )
             done = "Escalation withdrawn. It stays on the list, marked withdrawn."
         else:
             services.escalation_resolve(
                 access=access,
-                user=request.user,
+                user=signed_in_user(request),
                 escalation=escalation,
                 outcome=cleaned["outcome"],
                 public_outcome=cleaned["public_outcome"],
@@ -755,5 +764,5 @@ def escalation_withdraw(request: HttpRequest, slug: str, escalation_id: int) -> 
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard_for(request.user)
+    board = selectors.dashboard_for(signed_in_user(request))
     return render(request, "returns/dashboard.html", {"board": board, "nav_section": "dashboard"})

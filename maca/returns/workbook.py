@@ -31,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from maca.core.errors import Refused
 from maca.core.spreadsheets import looks_like_formula
 from maca.returns.forms import parse_number, yes_no_text
 from maca.returns.selectors import ReturnContext
@@ -61,9 +62,12 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 
 
-class WorkbookInvalid(Exception):
+class WorkbookInvalid(Refused):
+    """A workbook refused whole, nothing saved; `errors` names each problem by its cell, for the
+    page that lists them one by one."""
+
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
+        super().__init__(errors)
         self.errors = errors
 
 

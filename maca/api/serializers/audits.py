@@ -8,11 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maca.accounts.models import Role, Sector
+from maca.api.selectors import ToolVersionView
 from maca.api.serializers.common import AgencyRefSerializer, PartialDateField, RelatedStrings
 from maca.audits.models import (
     AgencyInvolvement,
     Audit,
     AuditStatus,
+    Case,
     GradeLevel,
     GradingScale,
     Question,
@@ -169,7 +171,7 @@ class ToolVersionSerializer(serializers.Serializer):
     @extend_schema_field(
         serializers.DictField(child=serializers.CharField(), help_text="slug and name")
     )
-    def get_tool(self, view: Any) -> dict[str, str]:
+    def get_tool(self, view: ToolVersionView) -> dict[str, str]:
         tool = view.version.tool
         return {"slug": tool.slug, "name": tool.name}
 
@@ -225,5 +227,5 @@ class CaseDetailSerializer(CaseSerializer):
     involvement = serializers.SerializerMethodField()
 
     @extend_schema_field(InvolvementSerializer(many=True))
-    def get_involvement(self, case: Any) -> Any:
+    def get_involvement(self, case: Case) -> Any:
         return InvolvementSerializer(self.context["involvement"], many=True).data

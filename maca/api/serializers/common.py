@@ -80,7 +80,7 @@ class RelatedIds(RelatedStrings):
         super().__init__("pk", **kwargs)
 
 
-def short_names() -> Any:
+def short_names() -> RelatedStrings:
     """A many-to-many of agencies as their short names."""
     return RelatedStrings("short_name")
 

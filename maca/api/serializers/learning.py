@@ -14,7 +14,8 @@ from maca.api.serializers.common import (
     RelatedStrings,
     short_names,
 )
-from maca.learning.models import ActionStatus, Heading
+from maca.learning.models import Action, ActionStatus, ActionUpdate, Finding, Heading
+from maca.learning.published import PublishedAction
 from maca.learning.selectors import is_overdue
 
 
@@ -48,7 +49,7 @@ class FindingSerializer(serializers.Serializer):
             help_text="Pseudonyms; null for people who do not see children (readers, agencies).",
         )
     )
-    def get_cases(self, finding: Any) -> list[str] | None:
+    def get_cases(self, finding: Finding) -> list[str] | None:
         if not self.context["sees_cases"]:
             return None
         return [case.pseudonym for case in finding.cases.all()]
@@ -60,7 +61,7 @@ class FindingSerializer(serializers.Serializer):
             help_text="Escalation ids; null for people who do not see children.",
         )
     )
-    def get_escalations(self, finding: Any) -> list[int] | None:
+    def get_escalations(self, finding: Finding) -> list[int] | None:
         if not self.context["sees_cases"]:
             return None
         return [escalation.pk for escalation in finding.escalations.all()]
@@ -73,7 +74,7 @@ class ActionUpdateSerializer(serializers.Serializer):
     status_before = serializers.ChoiceField(choices=ActionStatus.choices, allow_blank=True)
     status_after = serializers.ChoiceField(choices=ActionStatus.choices, allow_blank=True)
 
-    def get_by(self, update: Any) -> str:
+    def get_by(self, update: ActionUpdate) -> str:
         return update.by.full_name if update.by else ""
 
 
@@ -95,10 +96,10 @@ class ActionSerializer(serializers.Serializer):
     findings = RelatedIds()
     updates = ActionUpdateSerializer(many=True)
 
-    def get_overdue(self, action: Any) -> bool:
+    def get_overdue(self, action: Action | PublishedAction) -> bool:
         return is_overdue(action, self.context["today"])
 
-    def get_lead_name(self, action: Any) -> str:
+    def get_lead_name(self, action: Action | PublishedAction) -> str:
         if action.lead_name:
             return str(action.lead_name)
         return action.lead.full_name if action.lead else ""
@@ -115,13 +116,13 @@ class ActionDetailSerializer(ActionSerializer):
     next_statuses = serializers.SerializerMethodField()
 
     @extend_schema_field(ActionRightsSerializer)
-    def get_rights(self, action: Any) -> Any:
+    def get_rights(self, action: Action) -> Any:
         return ActionRightsSerializer(self.context["detail"].rights).data
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=ActionStatus.choices))
     )
-    def get_next_statuses(self, action: Any) -> list[str]:
+    def get_next_statuses(self, action: Action) -> list[str]:
         detail = self.context["detail"]
         statuses = [value for value, _ in detail.next_statuses]
         if detail.rights.can_verify and action.status == ActionStatus.DONE:

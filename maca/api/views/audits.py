@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -22,7 +20,7 @@ from maca.api.serializers.audits import (
 )
 from maca.api.views.base import ApiView, AuditScoped, ListView
 from maca.audits import selectors
-from maca.audits.models import AgencyInvolvement, Audit, Case, Need
+from maca.audits.models import AgencyInvolvement, Audit, AuditTool, Case, Need
 
 
 @extend_schema(tags=["people"], summary="Who the token belongs to, and their roles")
@@ -87,7 +85,7 @@ class AuditToolView(AuditScoped, ApiView):
 class ToolListView(ListView):
     serializer_class = ToolListSerializer
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[AuditTool]:
         return api_selectors.tools_for_api(self.request.user)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 
 from maca.accounts.models import Role
@@ -66,6 +67,13 @@ def test_links_added_and_removed_are_recorded():
 def test_changes_without_a_person_are_recorded_as_the_system():
     finding = FindingFactory.create()
     assert _records_for(finding)[0].actor_name == "System"
+
+
+def test_a_request_from_nobody_signed_in_is_recorded_as_the_system():
+    with acting_as(AnonymousUser()):
+        finding = FindingFactory.create()
+    record = _records_for(finding)[0]
+    assert record.actor is None and record.actor_name == "System"
 
 
 def test_identifiers_are_never_copied_into_history():

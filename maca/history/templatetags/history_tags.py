@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db import models
 from django.http import Http404
 
 from maca.audits.selectors import audit_access_for
@@ -21,14 +22,16 @@ SHOW_ALL_PARAMETER = "history"
 
 
 @register.inclusion_tag("core/_timeline.html", takes_context=True)
-def history_timeline(context: template.Context, obj: Any) -> dict[str, Any]:
+def history_timeline(context: template.Context, obj: models.Model) -> dict[str, Any]:
     request = context.get("request")
     access = context.get("access")
-    if access is None and request is not None and getattr(obj, "audit", None) is not None:
-        try:
-            access = audit_access_for(request.user, obj.audit.slug)
-        except Http404:
-            return {"timeline": None}
+    if access is None and request is not None:
+        audit = getattr(obj, "audit", None)
+        if audit is not None:
+            try:
+                access = audit_access_for(request.user, audit.slug)
+            except Http404:
+                return {"timeline": None}
     show_all = request is not None and request.GET.get(SHOW_ALL_PARAMETER) == "all"
     try:
         timeline = timeline_for(obj, access, limit=None if show_all else 30)

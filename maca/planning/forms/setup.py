@@ -399,7 +399,7 @@ class AuditPeopleForm(GovukForm):
         self._choices("chair", people.panel_candidates, none="No chair yet")
         self.fields["coordinators"].error_messages["required"] = "Choose at least one coordinator"
 
-    def _choices(self, name: str, candidates: list[Any], none: str = "") -> None:
+    def _choices(self, name: str, candidates: list[User], none: str = "") -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         choices = [(person.pk, _person_label(person)) for person in candidates]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -302,7 +302,9 @@ def _check_code_free(version_id: int, code: str, *, exclude: int | None = None) 
         )
 
 
-def _swap_with_neighbour(siblings: Any, row: Any, direction: str) -> None:
+def _swap_with_neighbour[Row: (ToolSection, Question)](
+    siblings: QuerySet[Row], row: Row, direction: str
+) -> None:
     if direction not in (UP, DOWN):
         raise Refused("Choose to move it up or down.")
     if direction == UP:

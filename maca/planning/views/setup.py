@@ -106,7 +106,7 @@ def status_change(request: SignedInRequest, slug: str, direction: str) -> HttpRe
                 override_reason=form.cleaned_data["reason"],
             )
         except Refused as refusal:
-            if not (hasattr(refusal, "error_dict") and "reason" in refusal.error_dict):
+            if not refusal.about("reason"):
                 messages.error(request, refusal.text)
                 return redirect("planning:status", slug)
             add_refusal(form, refusal)

@@ -66,8 +66,8 @@ def ready_tool_add(request: SignedInRequest, slug: str) -> HttpResponse:
     selectors.require_tool_builder(request.user)
     try:
         tool, created = services.ready_tool_add(slug=slug)
-    except Refused:
-        messages.error(request, "There is no ready-made tool of that name.")
+    except Refused as refusal:
+        messages.error(request, refusal.text)
         return redirect("planning:tools")
     if created:
         messages.success(request, f"{tool.name} added as version 1. Copy it or edit it here.")

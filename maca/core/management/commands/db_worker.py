@@ -3,6 +3,7 @@ this machine left running (`maca.core.jobs`), and whose id says where it runs.""
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
 from django_tasks_db.management.commands import db_worker
@@ -11,7 +12,7 @@ from maca.core import jobs
 
 
 class Command(db_worker.Command):
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(worker_id=None)
 
