@@ -3,6 +3,7 @@ calls one service, and renders; everything that decides lives in selectors and s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -352,14 +353,19 @@ def _step(
     request: HttpRequest,
     context: ReturnContext,
     allowed: bool,
-    action: Any,
+    action: Callable[..., AgencyReturn],
     done: str,
     **kwargs: Any,
 ) -> HttpResponse:
     if not allowed:
         raise Http404("No return found")
     try:
-        action(context=context, user=request.user, revision=_revision(request) or None, **kwargs)
+        action(
+            context=context,
+            user=signed_in_user(request),
+            revision=_revision(request) or None,
+            **kwargs,
+        )
     except services.ReturnError as refusal:
         messages.error(request, refusal.text)
         return redirect(_urls(context)["return"])
