@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +21,8 @@ from django import forms
 from django.forms import BoundField
 from django.http import QueryDict
 
-from maca.audits.models import Escalation, Question
+from maca.accounts.models import Agency
+from maca.audits.models import Case, Escalation, Question
 from maca.core.form_base import (
     DisplayedField,
     GovukCheckboxSelectMultiple,
@@ -614,9 +615,9 @@ class EscalationForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        cases: list[Any],
-        agencies: list[Any],
-        raising_agencies: list[Any],
+        cases: Sequence[Case],
+        agencies: Sequence[Agency],
+        raising_agencies: Sequence[Agency],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
