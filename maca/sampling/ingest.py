@@ -16,12 +16,19 @@ import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
 from maca.sampling import codes, parse, tables
 from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
 from maca.sampling.tables import TableSpec
+
+# The engine the CSV files are read with. Polars' in-memory engine parses a file's chunks on
+# every core and converts them as they are parsed; its streaming engine (the default) takes
+# a third longer, in elapsed time, to read and convert a national extract's files, and a
+# little more CPU time.
+READ_ENGINE: Literal["in-memory"] = "in-memory"
 
 ROW = "_row"  # spreadsheet row (header is row 1) for CSV, line number for XML
 PATH = "_path"  # for XML, the record's element path (/EXPSSDA903/CHILD[3]/EPISODE[2])
@@ -379,7 +386,7 @@ def _collect_csv(pending: list[_PendingCsv]) -> list[RawTable | list[Problem]]:
     fails, the files are read one by one, to find which need reading as text or cannot be read
     at all."""
     try:
-        frames = pl.collect_all([csv.fast for csv in pending])
+        frames = pl.collect_all([csv.fast for csv in pending], engine=READ_ENGINE)
     except pl.exceptions.PolarsError:
         return [_collect_one(csv) for csv in pending]
     return [
@@ -390,13 +397,13 @@ def _collect_csv(pending: list[_PendingCsv]) -> list[RawTable | list[Problem]]:
 
 def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
     try:
-        frame = csv.fast.collect()
+        frame = csv.fast.collect(engine=READ_ENGINE)
     except pl.exceptions.PolarsError:
         pass
     else:
         return RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
     try:
-        frame = csv.text.collect()
+        frame = csv.text.collect(engine=READ_ENGINE)
     except pl.exceptions.NoDataError:
         error = _fatal(csv.source, "empty-file", "The file is empty.")
     except pl.exceptions.PolarsError as polars_error:
