@@ -390,9 +390,28 @@ def _collect_csv(pending: list[_PendingCsv]) -> list[RawTable | list[Problem]]:
     except pl.exceptions.PolarsError:
         return [_collect_one(csv) for csv in pending]
     return [
-        RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+        RawTable(csv.spec, csv.source.year, csv.source.display_name, _in_like_pieces(frame))
         for csv, frame in zip(pending, frames, strict=True)
     ]
+
+
+def _in_like_pieces(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every column in the same pieces as the columns read from the file.
+
+    The in-memory engine gives a file's columns in as many pieces as it parsed the file in,
+    but the row numbers and the dates it converted in one piece each. A table whose columns
+    are cut differently is copied whole to line them up whenever rows are picked out, so
+    those few columns are cut like the others: a copy of a few megabytes, where lining the
+    whole table up would copy it all."""
+    if frame.width == 0:
+        return frame
+    like = max(frame.get_columns(), key=lambda column: column.n_chunks())
+    realigned = [
+        parse.chunked_like(column, like)
+        for column in frame.get_columns()
+        if column.n_chunks() != like.n_chunks()
+    ]
+    return frame.with_columns(realigned) if realigned else frame
 
 
 def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
@@ -401,7 +420,7 @@ def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
     except pl.exceptions.PolarsError:
         pass
     else:
-        return RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+        return RawTable(csv.spec, csv.source.year, csv.source.display_name, _in_like_pieces(frame))
     try:
         frame = csv.text.collect(engine=READ_ENGINE)
     except pl.exceptions.NoDataError:
@@ -409,7 +428,7 @@ def _collect_one(csv: _PendingCsv) -> RawTable | list[Problem]:
     except pl.exceptions.PolarsError as polars_error:
         error = _unreadable(csv.source, polars_error)
     else:
-        return RawTable(csv.spec, csv.source.year, csv.source.display_name, frame)
+        return RawTable(csv.spec, csv.source.year, csv.source.display_name, _in_like_pieces(frame))
     return error.problems
 
 
