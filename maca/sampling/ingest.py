@@ -24,10 +24,10 @@ from maca.sampling import codes, parse, tables
 from maca.sampling.problems import FATAL, WARNING, ExtractError, Problem
 from maca.sampling.tables import TableSpec
 
-# The engine the CSV files are read with. Polars' in-memory engine parses a file's chunks on
-# every core and converts them as they are parsed; its streaming engine (the default) takes
-# a third longer, in elapsed time, to read and convert a national extract's files, and a
-# little more CPU time.
+# The engine the CSV files are read with, all at once (`_collect_csv`). Polars' in-memory
+# engine reads the files side by side, each in pieces over every core; with its streaming
+# engine (the default) a national extract's files took half as long again to read and
+# convert (elapsed), and a little more CPU time.
 READ_ENGINE: Literal["in-memory"] = "in-memory"
 
 ROW = "_row"  # spreadsheet row (header is row 1) for CSV, line number for XML
