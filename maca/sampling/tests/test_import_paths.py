@@ -69,6 +69,25 @@ def test_a_file_read_as_text_is_kept_as_the_quick_read_keeps_it(generated):
         assert _by_child(text, name).equals(_by_child(quick, name)), name
 
 
+def _pieces(frame: pl.DataFrame) -> set[tuple[int, ...]]:
+    return {tuple(chunk.len() for chunk in column.get_chunks()) for column in frame.get_columns()}
+
+
+def test_every_column_of_a_file_read_is_in_the_same_pieces(generated):
+    # Polars reads a file in pieces but converts some columns (dates, row numbers) whole. A
+    # table whose columns are cut differently is copied whole whenever rows are picked out.
+    paths = generated(children=300, seed=33, with_location=True)
+    quick = read_extract([SourceFile(path, 2024) for path in paths]).get("Episodes", 2024)
+    assert quick is not None
+    assert len(_pieces(quick.frame)) == 1
+    assert quick.frame["_row"].n_chunks() > 1  # read in pieces, or this shows nothing
+    episodes = next(p for p in paths if p.name == "episodes.csv")
+    _rewrite(episodes, lambda frame: frame.with_columns(pl.col("PLACE").str.to_lowercase()))
+    text = read_extract([SourceFile(path, 2024) for path in paths]).get("Episodes", 2024)
+    assert text is not None and text.frame["PLACE"].dtype == pl.String
+    assert len(_pieces(text.frame)) == 1
+
+
 def test_rows_in_any_order_are_kept_in_child_and_date_order(generated, tmp_path):
     paths = generated(children=150, seed=32, with_location=True)
     _raw, in_order = _import(paths)
