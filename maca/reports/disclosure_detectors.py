@@ -74,9 +74,12 @@ MONTHS_AND_DAYS = frozenset(
 # A capitalised word: "Jamie", "O'Brien", "McDonald", "Smith-Jones", "Zoë".
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LOWER = "a-zß-öø-ÿāăąćčďđēėęěğīįıłńňōőœřśşšţťūůűųźżž"
+# Its runs of small letters are possessive (`*+`, `++`): wherever a name is used, what follows
+# it is never a small letter, so giving some back could never make a match, and the engine no
+# longer tries to, letter by letter, at each of the thousands of capitals that start no match.
 _NAME = (
-    rf"[{_UPPER}][{_LOWER}]*(?:['’][{_UPPER}]?[{_LOWER}]+|[{_UPPER}][{_LOWER}]+)*"
-    rf"(?:-[{_UPPER}][{_LOWER}]+)*"
+    rf"[{_UPPER}][{_LOWER}]*+(?:['’][{_UPPER}]?[{_LOWER}]++|[{_UPPER}][{_LOWER}]++)*"
+    rf"(?:-[{_UPPER}][{_LOWER}]++)*"
 )
 _CAPITALISED = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -199,11 +202,23 @@ def _allowed_pattern(allowed: tuple[str, ...], for_lowered: bool) -> re.Pattern[
     phrases = sorted({" ".join(phrase.split()) for phrase in allowed if phrase.split()}, key=len)
     if not phrases:
         return None
-    if for_lowered:
-        phrases = [phrase.lower() for phrase in phrases]
-    bodies = [r"\s+".join(map(re.escape, phrase.split())) for phrase in reversed(phrases)]
-    source = rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])"
-    return re.compile(source) if for_lowered else re.compile(source, re.IGNORECASE)
+    if not for_lowered:
+        bodies = [_phrase_body(phrase) for phrase in reversed(phrases)]
+        source = rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])"
+        return re.compile(source, re.IGNORECASE)
+    # In lower case no two first characters match the same one, so the names can be grouped
+    # by theirs (still longest first within each): the engine then tries one group where a
+    # name could start, not every name.
+    groups: dict[str, list[str]] = {}
+    for phrase in reversed([phrase.lower() for phrase in phrases]):
+        first = re.escape(phrase[0])
+        groups.setdefault(first, []).append(_phrase_body(phrase).removeprefix(first))
+    choices = "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
+    return re.compile(rf"(?<![\w-])(?:{choices})(?:['’]s)?(?![\w-])")
+
+
+def _phrase_body(phrase: str) -> str:
+    return r"\s+".join(map(re.escape, phrase.split()))
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
@@ -224,9 +239,9 @@ def _start(span: Span) -> int:
 
 # --- People's names -------------------------------------------------------------------------
 
-_HONORIFIC = (
-    r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
-    r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister)\.?"
+_HONORIFIC_WORDS = (
+    r"Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
+    r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister"
 )
 _RELATION_WORDS = (
     r"mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
@@ -243,14 +258,31 @@ _RELATION_WORDS = (
 )
 
 
+def _first_letter_groups(alternatives: str) -> dict[str, list[str]]:
+    """Each first letter, and the rest of each alternative that starts with it, in order."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return groups
+
+
 def _by_first_letter(alternatives: str) -> str:
     """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
     in their order: the engine then tries one group at a place rather than every word. (Where
     a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
-    groups: dict[str, list[str]] = {}
-    for alternative in alternatives.split("|"):
-        groups.setdefault(alternative[0], []).append(alternative[1:])
+    groups = _first_letter_groups(alternatives)
     return "(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
+def _starting_a_word(alternatives: str) -> str:
+    r"""`(?<![\w-])` and then the alternatives grouped as `_by_first_letter` does, written so
+    that the pattern starts with a choice of letters: each group looks back after its first
+    letter, two characters wide (the one before the word, and the letter). Python's engine
+    tries a pattern that starts with a look-around at every place in a text, and one that
+    starts with letters only where one of them stands."""
+    groups = _first_letter_groups(alternatives)
+    choices = (rf"{first}(?<![\w-]{first})(?:{'|'.join(rest)})" for first, rest in groups.items())
+    return "(?:" + "|".join(choices) + ")"
 
 
 _RELATION = _by_first_letter(_RELATION_WORDS)
@@ -265,7 +297,7 @@ _ADJECTIVE = (
 _GIVEN_THEN_SURNAME = rf"{_NAME}(?:\s+{_NAME})?(?!\w)"
 
 _AFTER_HONORIFIC = re.compile(
-    rf"(?=[A-Z])(?<![\w-]){_HONORIFIC}\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
+    rf"{_starting_a_word(_HONORIFIC_WORDS)}\.?\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
 )
 _AFTER_RELATION = re.compile(
     rf"(?<![\w-]){_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
@@ -441,8 +473,16 @@ _BUILDING_WORD = (
 # "St", "Saint", "Old", "New", "Upper", "North" … are all capitalised words: listing them as
 # well only made the engine try each word again every way it could be read.
 _STREET_NAME = r"(?:(?:St\.|[A-Z][a-z'’-]+)\s+){1,3}"
-_AFTER_PREPOSITION = "|".join(
-    rf"(?<=\b{word}\s)" for word in ("on", "in", "at", "to", "from", "off", "near", "of")
+_PREPOSITIONS = ("on", "in", "at", "to", "from", "off", "near", "of")
+# One look back for the words of each length (a look back has one width), after a quick one
+# for the space they all end in: tried at every capital, eight look backs cost more.
+_AFTER_PREPOSITION = (
+    r"(?<=\s)(?:"
+    + "|".join(
+        rf"(?<=\b(?:{'|'.join(word for word in _PREPOSITIONS if len(word) == length)})\s)"
+        for length in sorted({len(word) for word in _PREPOSITIONS})
+    )
+    + ")"
 )
 _ADDRESS = re.compile(
     # Every address starts with a capital or a digit: other places are passed over at once.
