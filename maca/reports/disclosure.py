@@ -199,8 +199,10 @@ def nhs_check_digit_valid(digits: str) -> bool:
 
 
 # Each pattern below that starts with a lookahead for its first character does so for speed:
-# the engine then passes over every other place at once.
-_NHS = re.compile(r"(?=\d)(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
+# the engine then gives up at once at every other place. Quicker still is a pattern that starts
+# with the character itself and looks back after it, two characters wide (what stands before,
+# and the character): the engine then looks for that character and tries nowhere else.
+_NHS = re.compile(r"(\d(?<![\w-]\d)\d\d)([ -]?)(\d{3})\2(\d{4})(?![\w-])")
 
 
 def _nhs_numbers(text: str) -> Iterator[Match]:
@@ -261,27 +263,33 @@ _MONTHS = {
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 }
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month_name>{detectors.by_first_letter(_MONTH_NAMES)})\.?"
+# The same at the start of a word, as `\b{_MONTH}`.
+_MONTH_STARTING_A_WORD = (
+    rf"(?P<month_name>{detectors.starting_a_word(_MONTH_NAMES, not_after=r'\w')})\.?"
+)
 _ORDINAL = r"(?:st|nd|rd|th)?"
 
 _DATE_PATTERNS = [
     # 2011-03-14, 2011/03/14
     re.compile(
-        r"(?=\d)(?<![\w/.-])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
+        r"(?P<year>\d(?<![\w/.-]\d)\d{3})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
     ),
     # 14/03/2011, 14.3.11, 14-03-2011 (day first, as in England)
     re.compile(
-        r"(?=\d)(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+        r"(?P<day>\d(?<![\w/.-]\d)\d?)(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
         r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
     ),
     # 14 March 2011, 14th of Mar. 2011, 14 March, 2011
     re.compile(
-        rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
+        rf"(?P<day>\d(?<!\w\d)\d?){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
         re.IGNORECASE,
     ),
     # March 14, 2011 and March 14th 2011
     re.compile(
-        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
+        rf"{_MONTH_STARTING_A_WORD}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
     ),
 ]
 

@@ -266,7 +266,7 @@ def _first_letter_groups(alternatives: str) -> dict[str, list[str]]:
     return groups
 
 
-def _by_first_letter(alternatives: str) -> str:
+def by_first_letter(alternatives: str) -> str:
     """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
     in their order: the engine then tries one group at a place rather than every word. (Where
     a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
@@ -274,18 +274,20 @@ def _by_first_letter(alternatives: str) -> str:
     return "(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
 
 
-def _starting_a_word(alternatives: str) -> str:
-    r"""`(?<![\w-])` and then the alternatives grouped as `_by_first_letter` does, written so
-    that the pattern starts with a choice of letters: each group looks back after its first
+def starting_a_word(alternatives: str, not_after: str = r"[\w-]") -> str:
+    r"""`(?<!{not_after})` and then the alternatives grouped as `by_first_letter` does, written
+    so that the pattern starts with a choice of letters: each group looks back after its first
     letter, two characters wide (the one before the word, and the letter). Python's engine
     tries a pattern that starts with a look-around at every place in a text, and one that
     starts with letters only where one of them stands."""
     groups = _first_letter_groups(alternatives)
-    choices = (rf"{first}(?<![\w-]{first})(?:{'|'.join(rest)})" for first, rest in groups.items())
+    choices = (
+        f"{first}(?<!{not_after}{first})(?:{'|'.join(rest)})" for first, rest in groups.items()
+    )
     return "(?:" + "|".join(choices) + ")"
 
 
-_RELATION = _by_first_letter(_RELATION_WORDS)
+_RELATION = by_first_letter(_RELATION_WORDS)
 _OWNER = (
     r"(?:(?:his|her|their|the|a|an|its|child's|child’s|young\s+person's|mother's|father's)\s+)?"
 )
@@ -297,7 +299,7 @@ _ADJECTIVE = (
 _GIVEN_THEN_SURNAME = rf"{_NAME}(?:\s+{_NAME})?(?!\w)"
 
 _AFTER_HONORIFIC = re.compile(
-    rf"{_starting_a_word(_HONORIFIC_WORDS)}\.?\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
+    rf"{starting_a_word(_HONORIFIC_WORDS)}\.?\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
 )
 _AFTER_RELATION = re.compile(
     rf"(?<![\w-]){_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
@@ -679,11 +681,11 @@ def _setting_candidates(text: str) -> Iterator[Span]:
 
 # Capitals, digits and separators only, with at least three digits in a row.
 _REFERENCE_BODY = r"(?P<ref>(?-i:(?=[A-Z0-9/*-]*\d{3})[A-Z0-9][A-Z0-9/*-]*\d[A-Z0-9/*-]*))(?![\w-])"
-_POLICE_KEY = _by_first_letter(
+_POLICE_KEY = by_first_letter(
     r"crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
     r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification"
 )
-_CASE_KEY = _by_first_letter(
+_CASE_KEY = by_first_letter(
     r"case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
     r"Capita|SystmOne|EMIS|RiO|Rio|CP|CIN|LAC|CLA|MASH|contact|assessment|plan|client|"
     r"person|child|account|court"
