@@ -485,6 +485,13 @@ class _ChildLookup:
     identifiers: tuple[str, ...]  # lower case, without spaces or hyphens
     # Any of them in a text with its spaces and hyphens taken out: one search, not one each.
     any_identifier: re.Pattern[str] | None = None
+    # The same searches in the text in lower case, where that is the text case-folded
+    # (`detectors.lowers_as_it_folds`): neither a list of its words nor a copy of it without
+    # its spaces is then made. A name's first word (possessive or not) as a whole word; any
+    # identifier, and each, with any spaces or hyphens between its characters.
+    first_word_lowered: re.Pattern[str] | None = None
+    any_identifier_lowered: re.Pattern[str] | None = None
+    each_identifier_lowered: tuple[re.Pattern[str], ...] = ()
 
 
 @functools.lru_cache(maxsize=16)
@@ -506,7 +513,25 @@ def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
     }
     longest_first = tuple(sorted(identifiers, key=lambda v: (-len(v), v)))
     any_identifier = re.compile("|".join(map(re.escape, longest_first))) if identifiers else None
-    return _ChildLookup(names, longest_first, any_identifier)
+    spaced = [r"[\s-]*".join(map(re.escape, value)) for value in longest_first]
+    return _ChildLookup(
+        names,
+        longest_first,
+        any_identifier,
+        first_word_lowered=_whole_words(names) if names else None,
+        any_identifier_lowered=re.compile("|".join(spaced)) if spaced else None,
+        each_identifier_lowered=tuple(map(re.compile, spaced)),
+    )
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of `words` as a whole word, possessive or not, grouped by first character so that
+    the engine tries one group where a word starts rather than every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        groups.setdefault(re.escape(word[0]), []).append(re.escape(word[1:]))
+    choices = "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
+    return re.compile(rf"(?<![\w'’-])(?:{choices})(?:['’]s)?(?![\w'’-])")
 
 
 _last_lookup: tuple[tuple[Child, ...], _ChildLookup] | None = None
@@ -540,11 +565,17 @@ def _first_words_written(text: str, lookup: _ChildLookup) -> re.Pattern[str] | N
     (in the texts of a check, most often none is)."""
     if not lookup.names:
         return None
-    written = {
-        word
-        for word in set(_TOKEN.findall(text))
-        if word.casefold() in lookup.names or _without_possessive(word.casefold()) in lookup.names
-    }
+    lowered = detectors.lowered(text)
+    if lookup.first_word_lowered is not None and lowered and detectors.lowers_as_it_folds(text):
+        found = lookup.first_word_lowered.finditer(lowered)
+        written = {text[match.start() : match.end()] for match in found}
+    else:
+        written = {
+            word
+            for word in set(_TOKEN.findall(text))
+            if word.casefold() in lookup.names
+            or _without_possessive(word.casefold()) in lookup.names
+        }
     if not written:
         return None
     alternatives = "|".join(map(re.escape, sorted(written, key=lambda w: (-len(w), w))))
@@ -582,14 +613,26 @@ def _phrase_end(
 def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
     if not lookup.identifiers:
         return
-    compact = _SEPARATORS.sub("", text).lower()
-    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
-        return
-    # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
-    for value in lookup.identifiers:
-        if value in compact and (found := identifier_pattern(value)) is not None:
+    for value in _identifiers_written(text, lookup):
+        # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
+        if (found := identifier_pattern(value)) is not None:
             for match in found.finditer(text):
                 yield Match(Kind.CHILD_IDENTIFIER, match.start(), match.end(), match[0])
+
+
+def _identifiers_written(text: str, lookup: _ChildLookup) -> list[str]:
+    """The identifiers written in the text, whatever spaces or hyphens are between their
+    characters and in any case."""
+    lowered = detectors.lowered(text)
+    if lookup.any_identifier_lowered is not None and lowered and detectors.lowers_as_it_folds(text):
+        if not lookup.any_identifier_lowered.search(lowered):
+            return []
+        pairs = zip(lookup.identifiers, lookup.each_identifier_lowered, strict=True)
+        return [value for value, spaced in pairs if spaced.search(lowered)]
+    compact = _SEPARATORS.sub("", text).lower()
+    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
+        return []
+    return [value for value in lookup.identifiers if value in compact]
 
 
 def _unescaped_words(pattern: re.Pattern[str]) -> list[str]:

@@ -114,6 +114,31 @@ def _lowered(text: str) -> str | None:
     return lowered if len(lowered) == len(text) else None
 
 
+def lowered(text: str) -> str | None:
+    """The text in lower case, as the searches that ignore case read it; None when positions
+    in it would not line up with the text's."""
+    return _lowered(text)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def lowers_as_it_folds(text: str) -> bool:
+    """Whether each character of the text, in lower case, is what case-folding makes of it,
+    and is a word character (`\\w`) just where the character is: then words compared
+    case-folded can be looked for in the text in lower case. Only a few letters fail ("ß"
+    folds to "ss", the Greek capital sigma lowers by what follows it); every character in
+    ASCII passes."""
+    return all(map(_lowers_as_it_folds, set(_NOT_ASCII.findall(text))))
+
+
+@functools.lru_cache(maxsize=1024)
+def _lowers_as_it_folds(char: str) -> bool:
+    lower = char.lower()
+    # (A capital sigma lowers to "σ" or "ς" by what follows it, so not always as here.)
+    return lower == char.casefold() and lower.isalnum() == char.isalnum() and char != "Σ"
+
+
 def forget_texts() -> None:
     """Let go of the texts kept while a check reads them (a whole export's are megabytes)."""
     _lowered.cache_clear()
