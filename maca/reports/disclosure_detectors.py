@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -248,18 +249,17 @@ def _phrase_body(phrase: str) -> str:
 
 def _inside(span: Span, spans: list[Span]) -> bool:
     """Within one of `spans` (in order, not overlapping)."""
-    index = bisect.bisect_right(spans, span[0], key=_start) - 1
+    # (Spans are compared as they are, no key to call: one starting at span[0] comes before
+    # (span[0], sys.maxsize), as no span ends there.)
+    index = bisect.bisect_right(spans, (span[0], sys.maxsize)) - 1
     return index >= 0 and spans[index][1] >= span[1]
 
 
 def _overlaps(span: Span, spans: list[Span]) -> bool:
     """Overlapping one of `spans` (in order, not overlapping, so their ends are in order too)."""
-    index = bisect.bisect_left(spans, span[1], key=_start) - 1
+    # (Only spans starting before span[1] come before (span[1], -1).)
+    index = bisect.bisect_left(spans, (span[1], -1)) - 1
     return index >= 0 and spans[index][1] > span[0]
-
-
-def _start(span: Span) -> int:
-    return span[0]
 
 
 # --- People's names -------------------------------------------------------------------------
@@ -723,14 +723,15 @@ _CASE_KEYED = re.compile(
     re.IGNORECASE,
 )
 # Shapes police forces use without a label: 44/123456/22, CR/0123456/22, 22*123456.
+# (Each shape starts with its first character and then looks back past it, as `_NHS` in
+# `maca.reports.disclosure` does: the engine then tries only where such a character is.)
 _POLICE_SHAPE = re.compile(
-    r"(?=[A-Z\d])(?<![\w/-])(?:\d{2}[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|[A-Z]{2,4}/\d{5,8}/\d{2,4}"
-    r"|\d{2}\*\d{5,8}|\d{2}[A-Z]{2}\d{6,10})(?![\w/-])"
+    r"(?:\d(?<![\w/-]\d)(?:\d[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|\d\*\d{5,8}|\d[A-Z]{2}\d{6,10})"
+    r"|[A-Z](?<![\w/-][A-Z])[A-Z]{1,3}/\d{5,8}/\d{2,4})(?![\w/-])"
 )
 # Shapes of case or referral numbers: MASH-2022-0412, CP/2021/0117, REF-123456.
 _CASE_SHAPE = re.compile(
-    r"(?=[A-Z])(?:(?<![\w/-])[A-Z]{2,6}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])"
-    r"|(?<![\w/-])[A-Z]{2,6}-\d{5,9}(?![\w/-]))"
+    r"[A-Z](?<![\w/-][A-Z])(?:[A-Z]{1,5}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])|[A-Z]{1,5}-\d{5,9}(?![\w/-]))"
 )
 _YEAR_OR_SMALL = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)(?:s|/\d\d)?$|^\d{1,3}$")
 
