@@ -205,20 +205,54 @@ def starts_in_lowered(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[
 # --- Allowed names --------------------------------------------------------------------------
 
 
-def allowed_spans(text: str, allowed: Iterable[str]) -> list[Span]:
-    """Where the partnership's own names (agencies, reviews, the partnership) stand, in order
-    and not overlapping (as `_inside` and `_overlaps` need)."""
+class AllowedSpans:
+    """Where the partnership's own names (agencies, reviews, the partnership) stand in a text,
+    found one piece of it (between two `BOUNDARY`s) at a time, when a rule first asks about a
+    place in that piece. The rules ask about a few thousand places in a batch of megabytes:
+    searching the whole batch for the names cost more than searching the pieces asked about.
+    As no name matches across a boundary, each piece holds just what a search of the whole
+    would find there (a name holding the boundary itself is searched for in the whole)."""
+
+    def __init__(self, text: str, allowed: tuple[str, ...]) -> None:
+        lowered = _lowered(text)
+        self._text = text
+        self._searched = text if lowered is None else lowered
+        self._pattern = _allowed_pattern(allowed, lowered is not None)
+        self._in_pieces = not any(BOUNDARY in phrase for phrase in allowed)
+        self._by_piece: dict[int, list[Span]] = {}
+
+    def inside(self, span: Span) -> bool:
+        """Within one of the names."""
+        return _inside(span, self._spans_around(span[0]))
+
+    def overlaps(self, span: Span) -> bool:
+        """Overlapping one of the names."""
+        return _overlaps(span, self._spans_around(span[0]))
+
+    def _spans_around(self, position: int) -> list[Span]:
+        """The names in the piece of the text that holds `position`, in order and not
+        overlapping (as `_inside` and `_overlaps` need)."""
+        start, end = 0, len(self._text)
+        if self._in_pieces:
+            start = self._text.rfind(BOUNDARY, 0, position) + 1
+        spans = self._by_piece.get(start)
+        if spans is None:
+            if self._in_pieces and (found := self._text.find(BOUNDARY, position)) >= 0:
+                end = found
+            search = self._pattern.finditer(self._searched, start, end) if self._pattern else ()
+            spans = self._by_piece[start] = [match.span() for match in search]
+        return spans
+
+
+def allowed_spans(text: str, allowed: Iterable[str]) -> AllowedSpans:
+    """Where the partnership's own names (agencies, reviews, the partnership) stand."""
     return _allowed_spans(text, tuple(allowed))
 
 
 @functools.lru_cache(maxsize=4)
-def _allowed_spans(text: str, allowed: tuple[str, ...]) -> list[Span]:
+def _allowed_spans(text: str, allowed: tuple[str, ...]) -> AllowedSpans:
     # Kept for the text under way: three rules ask for the same names in the same text.
-    lowered = _lowered(text)
-    pattern = _allowed_pattern(allowed, lowered is not None)
-    if pattern is None:
-        return []
-    return [match.span() for match in pattern.finditer(text if lowered is None else lowered)]
+    return AllowedSpans(text, allowed)
 
 
 @functools.lru_cache(maxsize=16)
@@ -380,14 +414,14 @@ def _context_matches(text: str) -> Iterator[tuple[re.Match[str], bool]]:
         yield match, True
 
 
-def _context_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
+def _context_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
     for match, case_matters in _context_matches(text):
         start, end = match.span("name")
         first = text[start:end].split()[0]
         if case_matters and not first[:1].isupper():
             continue
         span = _clean_name_span(text, start, end)
-        if _overlaps(span, allowed):
+        if allowed.overlaps(span):
             continue
         words = text[span[0] : span[1]].split()
         # After "mum" or "the social worker" a name is a name even when it is also a word,
@@ -403,7 +437,7 @@ _CAPITALISED_RUN = re.compile(rf"(?=[{_UPPER}]){_CAPITALISED.pattern}(?: {_CAPIT
 LONGEST_RUN = 3
 
 
-def _listed_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
+def _listed_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
     """Capitalised words the name lists hold, joined with a neighbouring name ("Jamie Smith"):
     the first three words of each run of capitalised words are judged together."""
     for run in _CAPITALISED_RUN.finditer(text):
@@ -420,7 +454,7 @@ def _listed_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
             yield span
 
 
-def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: list[Span]) -> Span | None:
+def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: AllowedSpans) -> Span | None:
     """Up to three capitalised words (each where it starts and ends, and the word): a name if
     it holds a listed name that is not also an ordinary word, or a listed word-name next to
     another name or followed by what a person does."""
@@ -430,7 +464,7 @@ def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: list[Span]) 
     sure = [is_listed and not is_plain for is_listed, is_plain in zip(listed, plain, strict=True)]
     chosen: list[int] = []
     for position, (start, end, word) in enumerate(run):
-        if _inside((start, end), allowed) or _bare(word) in not_names():
+        if allowed.inside((start, end)) or _bare(word) in not_names():
             continue
         if sure[position]:
             chosen.append(position)
@@ -538,7 +572,7 @@ def address_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
     if not spans:
         return []
     allowed = allowed_spans(text, allowed_names)
-    return [span for span in spans if not _inside(span, allowed)]
+    return [span for span in spans if not allowed.inside(span)]
 
 
 # --- Named schools, nurseries, colleges and children's homes --------------------------------
@@ -682,7 +716,7 @@ def setting_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
     if not spans:
         return []
     allowed = allowed_spans(text, allowed_names)
-    return [span for span in spans if not _inside(span, allowed)]
+    return [span for span in spans if not allowed.inside(span)]
 
 
 def _setting_candidates(text: str) -> Iterator[Span]:
