@@ -441,9 +441,9 @@ def _listed_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
     """Capitalised words the name lists hold, joined with a neighbouring name ("Jamie Smith"):
     the first three words of each run of capitalised words are judged together."""
     for run in _CAPITALISED_RUN.finditer(text):
-        words = run[0].split(" ", LONGEST_RUN)[:LONGEST_RUN]
-        if not any(map(_is_listed, words)):
+        if not _holds_a_listed_name(run[0]):
             continue  # the common case, decided without looking further
+        words = run[0].split(" ", LONGEST_RUN)[:LONGEST_RUN]
         tokens = []
         start = run.start()
         for word in words:
@@ -452,6 +452,13 @@ def _listed_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
         span = _judge_run(text, tokens, allowed)
         if span is not None:
             yield span
+
+
+@functools.lru_cache(maxsize=8192)
+def _holds_a_listed_name(run: str) -> bool:
+    """Whether a listed name is among the first three words of a run of capitalised words.
+    (The same runs come again and again: "The", "Social Care".)"""
+    return any(map(_is_listed, run.split(" ", LONGEST_RUN)[:LONGEST_RUN]))
 
 
 def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: AllowedSpans) -> Span | None:
@@ -596,11 +603,20 @@ _NAMED_SETTING = re.compile(
 # Where the last part of a setting's kind (as `_SETTING_WORD` has it) starts, after a space:
 # "School" in "St Mary's Catholic Primary School" (the words before it that can describe a
 # setting are walked back over, see `_window_start`).
+# (Found by its first letter, which is all a match takes: the engine then tries only where one
+# of those letters stands, and looks back for the space and ahead for the rest there.)
+_SETTING_KINDS = (
+    r"school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|children['’]s\s+home|"
+    r"children['’]s\s+centre|childrens\s+home|family\s+centre|pupil\s+referral\s+unit|pru|"
+    r"day\s+nursery|kindergarten|montessori|primary|infants|juniors|high"
+)
 _SETTING_KIND_START = lowered_pattern(
-    r"(?<=\s)(?=(?:school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|"
-    r"children['’]s\s+(?:home|centre)|childrens\s+home|family\s+centre|"
-    r"pupil\s+referral\s+unit|pru|day\s+nursery|kindergarten|montessori|primary|infants|"
-    r"juniors|high)(?![\w-]))"
+    "(?:"
+    + "|".join(
+        rf"{first}(?<=\s{first})(?=(?:{'|'.join(rest)})(?![\w-]))"
+        for first, rest in _first_letter_groups(_SETTING_KINDS).items()
+    )
+    + ")"
 )
 # The words of what can come before it in the kind of setting ("Church of England Primary").
 _SETTING_DESCRIPTION_WORDS = frozenset(
