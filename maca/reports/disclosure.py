@@ -386,13 +386,14 @@ def _dates(text: str, rules: Rules, free_text: bool) -> Iterator[Match]:
 
 # --- Small numbers --------------------------------------------------------------------------
 
-_SMALL = r"(?P<count>[1-4]|one|two|three|four)"
+# As `\b(?:[1-4]|one|two|three|four)`, searched from its first character.
+_SMALL = rf"(?P<count>{detectors.starting_a_word('1|2|3|4|one|two|three|four', not_after=r'\w')})"
 _GROUP = (
     r"(?:children|child|young\s+people|young\s+person|babies|baby|siblings|girls|boys|"
     r"pupils|care\s+leavers|teenagers)"
 )
 _SMALL_NUMBER = re.compile(
-    rf"\b{_SMALL}\s+(?:of\s+(?:the\s+)?(?:\d+|[a-z]+)\s+)?(?:[a-z-]+\s+)?{_GROUP}\b",
+    rf"{_SMALL}\s+(?:of\s+(?:the\s+)?(?:\d+|[a-z]+)\s+)?(?:[a-z-]+\s+)?{_GROUP}\b",
     re.IGNORECASE,
 )
 
