@@ -334,11 +334,12 @@ def by_first_letter(alternatives: str) -> str:
 
 
 def starting_a_word(alternatives: str, not_after: str = r"[\w-]") -> str:
-    r"""`(?<!{not_after})` and then the alternatives grouped as `by_first_letter` does, written
-    so that the pattern starts with a choice of letters: each group looks back after its first
-    letter, two characters wide (the one before the word, and the letter). Python's engine
-    tries a pattern that starts with a look-around at every place in a text, and one that
-    starts with letters only where one of them stands."""
+    r"""`(?<!{not_after})` and then the alternatives (each starting with a letter or digit)
+    grouped as `by_first_letter` does, written so that the pattern starts with a choice of
+    letters: each group looks back after its first letter, two characters wide (the one before
+    the word, and the letter). Python's engine tries a pattern that starts with a look-around
+    at every place in a text, and one that starts with letters only where one of them
+    stands."""
     groups = _first_letter_groups(alternatives)
     choices = (
         f"{first}(?<!{not_after}{first})(?:{'|'.join(rest)})" for first, rest in groups.items()
