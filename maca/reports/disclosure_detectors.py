@@ -180,14 +180,22 @@ def _lowered_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """Every place where `pattern` could start in the text, found in the text lower-cased:
     the whole pattern in lower case as a lookahead, so that places that overlap are all
     found. Where the pattern matches, this does; it may match where the pattern does not
-    (where the pattern needs a capital), so each place is then tried with the pattern."""
-    return lowered_pattern(f"(?=(?:{pattern.pattern}))")
+    (where the pattern needs a capital), so each place is then tried with the pattern.
+    Each match of the pattern starts a word, so that is asked first, outside the lookahead:
+    inside a word, most places, the search then gives up without entering it."""
+    if not pattern.pattern.startswith(_WORD_START):
+        raise ValueError(f"the pattern does not start a word: {pattern.pattern}")
+    return lowered_pattern(f"{_WORD_START}(?=(?:{pattern.pattern}))")
+
+
+_WORD_START = r"(?<![\w-])"
 
 
 def starts_in_lowered(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text)` for a pattern that ignores case, by a search of the text in
-    lower case for the places it could start (`_lowered_starts`), each tried in turn as
-    finditer would."""
+    """`pattern.finditer(text)` for a pattern that ignores case and whose every match starts
+    a word (it starts with `_WORD_START` and has no choice outside a group), by a search of
+    the text in lower case for the places it could start (`_lowered_starts`), each tried in
+    turn as finditer would."""
     lowered = _lowered(text)
     if lowered is None:
         yield from pattern.finditer(text)
