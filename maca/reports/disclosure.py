@@ -526,13 +526,36 @@ def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
 
 
 def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
-    """Any of `words` as a whole word, possessive or not, grouped by first character so that
-    the engine tries one group where a word starts rather than every word."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=lambda w: (-len(w), w)):
-        groups.setdefault(re.escape(word[0]), []).append(re.escape(word[1:]))
-    choices = "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
-    return re.compile(rf"(?<![\w'’-])(?:{choices})(?:['’]s)?(?![\w'’-])")
+    """Any of `words` as a whole word, possessive or not, their shared beginnings written once
+    (`_Trie`): the engine reads "child" once, not once for each of "child1", "child2" …, at
+    each "child" in the text."""
+    trie = _Trie()
+    for word in words:
+        trie.add(word)
+    return re.compile(rf"(?<![\w'’-])(?:{trie.pattern()})(?:['’]s)?(?![\w'’-])")
+
+
+@dataclass
+class _Trie:
+    """Words as a tree of their letters: a pattern for any of them, each shared beginning
+    written once ("chil(?:d(?:1|2)|e)"). (In whatever order they are tried, only whole words
+    are matched, so any one that is there is found.)"""
+
+    following: dict[str, _Trie] = field(default_factory=dict)
+    ends_a_word: bool = False
+
+    def add(self, word: str) -> None:
+        node = self
+        for char in word:
+            node = node.following.setdefault(char, _Trie())
+        node.ends_a_word = True
+
+    def pattern(self) -> str:
+        branches = [re.escape(char) + after.pattern() for char, after in self.following.items()]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if self.ends_a_word else body
 
 
 _last_lookup: tuple[tuple[Child, ...], _ChildLookup] | None = None
