@@ -26,7 +26,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from maca.reports import disclosure_detectors as detectors
 
@@ -199,8 +199,10 @@ def nhs_check_digit_valid(digits: str) -> bool:
 
 
 # Each pattern below that starts with a lookahead for its first character does so for speed:
-# the engine then passes over every other place at once.
-_NHS = re.compile(r"(?=\d)(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
+# the engine then gives up at once at every other place. Quicker still is a pattern that starts
+# with the character itself and looks back after it, two characters wide (what stands before,
+# and the character): the engine then looks for that character and tries nowhere else.
+_NHS = re.compile(r"(\d(?<![\w-]\d)\d\d)([ -]?)(\d{3})\2(\d{4})(?![\w-])")
 
 
 def _nhs_numbers(text: str) -> Iterator[Match]:
@@ -212,7 +214,7 @@ def _nhs_numbers(text: str) -> Iterator[Match]:
 # --- UPNs, postcodes, phones, e-mails -------------------------------------------------------
 
 # A check letter (never I, O or S) and 12 digits; a temporary UPN ends in a letter instead.
-_UPN = re.compile(r"(?=[A-Z])\b[A-HJ-NP-RT-Z]\d{11}[\dA-Z]\b")
+_UPN = re.compile(r"[A-HJ-NP-RT-Z](?<!\w[A-HJ-NP-RT-Z])\d{11}[\dA-Z]\b")
 
 # The full UK postcode (outward and inward parts). An outward code alone ("BS1") names an
 # area, which briefs do, so it is not a hit.
@@ -261,27 +263,33 @@ _MONTHS = {
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 }
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month_name>{detectors.by_first_letter(_MONTH_NAMES)})\.?"
+# The same at the start of a word, as `\b{_MONTH}`.
+_MONTH_STARTING_A_WORD = (
+    rf"(?P<month_name>{detectors.starting_a_word(_MONTH_NAMES, not_after=r'\w')})\.?"
+)
 _ORDINAL = r"(?:st|nd|rd|th)?"
 
 _DATE_PATTERNS = [
     # 2011-03-14, 2011/03/14
     re.compile(
-        r"(?=\d)(?<![\w/.-])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
+        r"(?P<year>\d(?<![\w/.-]\d)\d{3})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\w/-])"
     ),
     # 14/03/2011, 14.3.11, 14-03-2011 (day first, as in England)
     re.compile(
-        r"(?=\d)(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+        r"(?P<day>\d(?<![\w/.-]\d)\d?)(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
         r"(?P<year>\d{4}|\d{2})(?![\w/-]|\.\d)"
     ),
     # 14 March 2011, 14th of Mar. 2011, 14 March, 2011
     re.compile(
-        rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
+        rf"(?P<day>\d(?<!\w\d)\d?){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
         re.IGNORECASE,
     ),
     # March 14, 2011 and March 14th 2011
     re.compile(
-        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
+        rf"{_MONTH_STARTING_A_WORD}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
     ),
 ]
 
@@ -378,13 +386,14 @@ def _dates(text: str, rules: Rules, free_text: bool) -> Iterator[Match]:
 
 # --- Small numbers --------------------------------------------------------------------------
 
-_SMALL = r"(?P<count>[1-4]|one|two|three|four)"
+# As `\b(?:[1-4]|one|two|three|four)`, searched from its first character.
+_SMALL = rf"(?P<count>{detectors.starting_a_word('1|2|3|4|one|two|three|four', not_after=r'\w')})"
 _GROUP = (
     r"(?:children|child|young\s+people|young\s+person|babies|baby|siblings|girls|boys|"
     r"pupils|care\s+leavers|teenagers)"
 )
 _SMALL_NUMBER = re.compile(
-    rf"\b{_SMALL}\s+(?:of\s+(?:the\s+)?(?:\d+|[a-z]+)\s+)?(?:[a-z-]+\s+)?{_GROUP}\b",
+    rf"{_SMALL}\s+(?:of\s+(?:the\s+)?(?:\d+|[a-z]+)\s+)?(?:[a-z-]+\s+)?{_GROUP}\b",
     re.IGNORECASE,
 )
 
@@ -477,6 +486,13 @@ class _ChildLookup:
     identifiers: tuple[str, ...]  # lower case, without spaces or hyphens
     # Any of them in a text with its spaces and hyphens taken out: one search, not one each.
     any_identifier: re.Pattern[str] | None = None
+    # The same searches in the text in lower case, where that is the text case-folded
+    # (`detectors.lowers_as_it_folds`): neither a list of its words nor a copy of it without
+    # its spaces is then made. A name's first word (possessive or not) as a whole word; any
+    # identifier, and each, with any spaces or hyphens between its characters.
+    first_word_lowered: re.Pattern[str] | None = None
+    any_identifier_lowered: re.Pattern[str] | None = None
+    each_identifier_lowered: tuple[re.Pattern[str], ...] = ()
 
 
 @functools.lru_cache(maxsize=16)
@@ -498,7 +514,48 @@ def _child_lookup(children: tuple[Child, ...]) -> _ChildLookup:
     }
     longest_first = tuple(sorted(identifiers, key=lambda v: (-len(v), v)))
     any_identifier = re.compile("|".join(map(re.escape, longest_first))) if identifiers else None
-    return _ChildLookup(names, longest_first, any_identifier)
+    spaced = [r"[\s-]*".join(map(re.escape, value)) for value in longest_first]
+    return _ChildLookup(
+        names,
+        longest_first,
+        any_identifier,
+        first_word_lowered=_whole_words(names) if names else None,
+        any_identifier_lowered=re.compile("|".join(spaced)) if spaced else None,
+        each_identifier_lowered=tuple(map(re.compile, spaced)),
+    )
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of `words` as a whole word, possessive or not, their shared beginnings written once
+    (`_Trie`): the engine reads "child" once, not once for each of "child1", "child2" …, at
+    each "child" in the text."""
+    trie = _Trie()
+    for word in words:
+        trie.add(word)
+    return re.compile(rf"(?<![\w'’-])(?:{trie.pattern()})(?:['’]s)?(?![\w'’-])")
+
+
+@dataclass
+class _Trie:
+    """Words as a tree of their letters: a pattern for any of them, each shared beginning
+    written once ("chil(?:d(?:1|2)|e)"). (In whatever order they are tried, only whole words
+    are matched, so any one that is there is found.)"""
+
+    following: dict[str, _Trie] = field(default_factory=dict)
+    ends_a_word: bool = False
+
+    def add(self, word: str) -> None:
+        node = self
+        for char in word:
+            node = node.following.setdefault(char, _Trie())
+        node.ends_a_word = True
+
+    def pattern(self) -> str:
+        branches = [re.escape(char) + after.pattern() for char, after in self.following.items()]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if self.ends_a_word else body
 
 
 _last_lookup: tuple[tuple[Child, ...], _ChildLookup] | None = None
@@ -532,11 +589,17 @@ def _first_words_written(text: str, lookup: _ChildLookup) -> re.Pattern[str] | N
     (in the texts of a check, most often none is)."""
     if not lookup.names:
         return None
-    written = {
-        word
-        for word in set(_TOKEN.findall(text))
-        if word.casefold() in lookup.names or _without_possessive(word.casefold()) in lookup.names
-    }
+    lowered = detectors.lowered(text)
+    if lookup.first_word_lowered is not None and lowered and detectors.lowers_as_it_folds(text):
+        found = lookup.first_word_lowered.finditer(lowered)
+        written = {text[match.start() : match.end()] for match in found}
+    else:
+        written = {
+            word
+            for word in set(_TOKEN.findall(text))
+            if word.casefold() in lookup.names
+            or _without_possessive(word.casefold()) in lookup.names
+        }
     if not written:
         return None
     alternatives = "|".join(map(re.escape, sorted(written, key=lambda w: (-len(w), w))))
@@ -574,14 +637,26 @@ def _phrase_end(
 def _identifier_matches(text: str, lookup: _ChildLookup) -> Iterator[Match]:
     if not lookup.identifiers:
         return
-    compact = _SEPARATORS.sub("", text).lower()
-    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
-        return
-    # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
-    for value in lookup.identifiers:
-        if value in compact and (found := identifier_pattern(value)) is not None:
+    for value in _identifiers_written(text, lookup):
+        # Rare: a hit is likely, so the exact pattern finds where it stands in the text.
+        if (found := identifier_pattern(value)) is not None:
             for match in found.finditer(text):
                 yield Match(Kind.CHILD_IDENTIFIER, match.start(), match.end(), match[0])
+
+
+def _identifiers_written(text: str, lookup: _ChildLookup) -> list[str]:
+    """The identifiers written in the text, whatever spaces or hyphens are between their
+    characters and in any case."""
+    lowered = detectors.lowered(text)
+    if lookup.any_identifier_lowered is not None and lowered and detectors.lowers_as_it_folds(text):
+        if not lookup.any_identifier_lowered.search(lowered):
+            return []
+        pairs = zip(lookup.identifiers, lookup.each_identifier_lowered, strict=True)
+        return [value for value, spaced in pairs if spaced.search(lowered)]
+    compact = _SEPARATORS.sub("", text).lower()
+    if lookup.any_identifier is None or not lookup.any_identifier.search(compact):
+        return []
+    return [value for value in lookup.identifiers if value in compact]
 
 
 def _unescaped_words(pattern: re.Pattern[str]) -> list[str]:
@@ -652,8 +727,9 @@ def matches_in_each(
                 for match in rules_for(joined, rules, free_text):
                     position = bisect.bisect_right(starts, match.start) - 1
                     offset = starts[position]
+                    # (Made anew: `dataclasses.replace` costs more, for thousands of matches.)
                     found[batch[position]].append(
-                        replace(match, start=match.start - offset, end=match.end - offset)
+                        Match(match.kind, match.start - offset, match.end - offset, match.text)
                     )
     finally:
         detectors.forget_texts()

@@ -9,7 +9,9 @@ text a coordinator or panel member wrote, never which child it matched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -267,8 +269,13 @@ def brief_sources(audit: Audit) -> list[Source]:
 def _is_plain_date(text: str) -> bool:
     """A value that is only a date or a timestamp is a field of the record (a due date, when
     a return was submitted), not something a person wrote about a child."""
+    value = text.strip()
+    # Each starts with its year's digits (in ASCII): what does not is passed over without a
+    # refused parse, which costs more, for an export's tens of thousands of strings.
+    if not ("0" <= value[:1] <= "9"):
+        return False
     try:
-        dt.datetime.fromisoformat(text.strip())
+        dt.datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
@@ -366,10 +373,32 @@ def export_sources(audit: Audit, document: dict[str, Any] | None = None) -> list
     return document_sources(_export_document(audit, document))
 
 
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while an export is read. Listing its 150,000 strings
+    makes as many small objects, none in a cycle, and the collector, run again and again by so
+    many, walked the whole export document each time: most of the listing's time. (Paused
+    for the whole process, for as long as the check takes: nothing is missed, only collected
+    later.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _export_hits(audit: Audit, document: dict[str, Any] | None, rules: Rules) -> list[Hit]:
     """The export's hits. A source is made only for the strings with a match: an export has
     some 150,000 strings, and making a source for each costs more than reading them."""
-    placed = _placed_strings(_export_document(audit, document))
+    as_read = _export_document(audit, document)
+    with _cycle_collection_paused():
+        return _export_document_hits(as_read, rules)
+
+
+def _export_document_hits(document: Any, rules: Rules) -> list[Hit]:
+    placed = _placed_strings(document)
     free_text = _free_text_of(placed)
     seen = matches_by_text(free_text.items(), rules)
     with_matches = {text for (text, _), found in seen.items() if found}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -74,9 +75,12 @@ MONTHS_AND_DAYS = frozenset(
 # A capitalised word: "Jamie", "O'Brien", "McDonald", "Smith-Jones", "Zoë".
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LOWER = "a-zß-öø-ÿāăąćčďđēėęěğīįıłńňōőœřśşšţťūůűųźżž"
+# Its runs of small letters are possessive (`*+`, `++`): wherever a name is used, what follows
+# it is never a small letter, so giving some back could never make a match, and the engine no
+# longer tries to, letter by letter, at each of the thousands of capitals that start no match.
 _NAME = (
-    rf"[{_UPPER}][{_LOWER}]*(?:['’][{_UPPER}]?[{_LOWER}]+|[{_UPPER}][{_LOWER}]+)*"
-    rf"(?:-[{_UPPER}][{_LOWER}]+)*"
+    rf"[{_UPPER}][{_LOWER}]*+(?:['’][{_UPPER}]?[{_LOWER}]++|[{_UPPER}][{_LOWER}]++)*"
+    rf"(?:-[{_UPPER}][{_LOWER}]++)*"
 )
 _CAPITALISED = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -109,6 +113,31 @@ def _lowered(text: str) -> str | None:
     longer line up. Kept for the few texts of the check under way."""
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else None
+
+
+def lowered(text: str) -> str | None:
+    """The text in lower case, as the searches that ignore case read it; None when positions
+    in it would not line up with the text's."""
+    return _lowered(text)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def lowers_as_it_folds(text: str) -> bool:
+    """Whether each character of the text, in lower case, is what case-folding makes of it,
+    and is a word character (`\\w`) just where the character is: then words compared
+    case-folded can be looked for in the text in lower case. Only a few letters fail ("ß"
+    folds to "ss", the Greek capital sigma lowers by what follows it); every character in
+    ASCII passes."""
+    return all(map(_lowers_as_it_folds, set(_NOT_ASCII.findall(text))))
+
+
+@functools.lru_cache(maxsize=1024)
+def _lowers_as_it_folds(char: str) -> bool:
+    lower = char.lower()
+    # (A capital sigma lowers to "σ" or "ς" by what follows it, so not always as here.)
+    return lower == char.casefold() and lower.isalnum() == char.isalnum() and char != "Σ"
 
 
 def forget_texts() -> None:
@@ -151,14 +180,22 @@ def _lowered_starts(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """Every place where `pattern` could start in the text, found in the text lower-cased:
     the whole pattern in lower case as a lookahead, so that places that overlap are all
     found. Where the pattern matches, this does; it may match where the pattern does not
-    (where the pattern needs a capital), so each place is then tried with the pattern."""
-    return lowered_pattern(f"(?=(?:{pattern.pattern}))")
+    (where the pattern needs a capital), so each place is then tried with the pattern.
+    Each match of the pattern starts a word, so that is asked first, outside the lookahead:
+    inside a word, most places, the search then gives up without entering it."""
+    if not pattern.pattern.startswith(_WORD_START):
+        raise ValueError(f"the pattern does not start a word: {pattern.pattern}")
+    return lowered_pattern(f"{_WORD_START}(?=(?:{pattern.pattern}))")
+
+
+_WORD_START = r"(?<![\w-])"
 
 
 def starts_in_lowered(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text)` for a pattern that ignores case, by a search of the text in
-    lower case for the places it could start (`_lowered_starts`), each tried in turn as
-    finditer would."""
+    """`pattern.finditer(text)` for a pattern that ignores case and whose every match starts
+    a word (it starts with `_WORD_START` and has no choice outside a group), by a search of
+    the text in lower case for the places it could start (`_lowered_starts`), each tried in
+    turn as finditer would."""
     lowered = _lowered(text)
     if lowered is None:
         yield from pattern.finditer(text)
@@ -176,20 +213,54 @@ def starts_in_lowered(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[
 # --- Allowed names --------------------------------------------------------------------------
 
 
-def allowed_spans(text: str, allowed: Iterable[str]) -> list[Span]:
-    """Where the partnership's own names (agencies, reviews, the partnership) stand, in order
-    and not overlapping (as `_inside` and `_overlaps` need)."""
+class AllowedSpans:
+    """Where the partnership's own names (agencies, reviews, the partnership) stand in a text,
+    found one piece of it (between two `BOUNDARY`s) at a time, when a rule first asks about a
+    place in that piece. The rules ask about a few thousand places in a batch of megabytes:
+    searching the whole batch for the names cost more than searching the pieces asked about.
+    As no name matches across a boundary, each piece holds just what a search of the whole
+    would find there (a name holding the boundary itself is searched for in the whole)."""
+
+    def __init__(self, text: str, allowed: tuple[str, ...]) -> None:
+        lowered = _lowered(text)
+        self._text = text
+        self._searched = text if lowered is None else lowered
+        self._pattern = _allowed_pattern(allowed, lowered is not None)
+        self._in_pieces = not any(BOUNDARY in phrase for phrase in allowed)
+        self._by_piece: dict[int, list[Span]] = {}
+
+    def inside(self, span: Span) -> bool:
+        """Within one of the names."""
+        return _inside(span, self._spans_around(span[0]))
+
+    def overlaps(self, span: Span) -> bool:
+        """Overlapping one of the names."""
+        return _overlaps(span, self._spans_around(span[0]))
+
+    def _spans_around(self, position: int) -> list[Span]:
+        """The names in the piece of the text that holds `position`, in order and not
+        overlapping (as `_inside` and `_overlaps` need)."""
+        start, end = 0, len(self._text)
+        if self._in_pieces:
+            start = self._text.rfind(BOUNDARY, 0, position) + 1
+        spans = self._by_piece.get(start)
+        if spans is None:
+            if self._in_pieces and (found := self._text.find(BOUNDARY, position)) >= 0:
+                end = found
+            search = self._pattern.finditer(self._searched, start, end) if self._pattern else ()
+            spans = self._by_piece[start] = [match.span() for match in search]
+        return spans
+
+
+def allowed_spans(text: str, allowed: Iterable[str]) -> AllowedSpans:
+    """Where the partnership's own names (agencies, reviews, the partnership) stand."""
     return _allowed_spans(text, tuple(allowed))
 
 
 @functools.lru_cache(maxsize=4)
-def _allowed_spans(text: str, allowed: tuple[str, ...]) -> list[Span]:
+def _allowed_spans(text: str, allowed: tuple[str, ...]) -> AllowedSpans:
     # Kept for the text under way: three rules ask for the same names in the same text.
-    lowered = _lowered(text)
-    pattern = _allowed_pattern(allowed, lowered is not None)
-    if pattern is None:
-        return []
-    return [match.span() for match in pattern.finditer(text if lowered is None else lowered)]
+    return AllowedSpans(text, allowed)
 
 
 @functools.lru_cache(maxsize=16)
@@ -199,34 +270,45 @@ def _allowed_pattern(allowed: tuple[str, ...], for_lowered: bool) -> re.Pattern[
     phrases = sorted({" ".join(phrase.split()) for phrase in allowed if phrase.split()}, key=len)
     if not phrases:
         return None
-    if for_lowered:
-        phrases = [phrase.lower() for phrase in phrases]
-    bodies = [r"\s+".join(map(re.escape, phrase.split())) for phrase in reversed(phrases)]
-    source = rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])"
-    return re.compile(source) if for_lowered else re.compile(source, re.IGNORECASE)
+    if not for_lowered:
+        bodies = [_phrase_body(phrase) for phrase in reversed(phrases)]
+        source = rf"(?<![\w-])(?:{'|'.join(bodies)})(?:['’]s)?(?![\w-])"
+        return re.compile(source, re.IGNORECASE)
+    # In lower case no two first characters match the same one, so the names can be grouped
+    # by theirs (still longest first within each): the engine then tries one group where a
+    # name could start, not every name.
+    groups: dict[str, list[str]] = {}
+    for phrase in reversed([phrase.lower() for phrase in phrases]):
+        first = re.escape(phrase[0])
+        groups.setdefault(first, []).append(_phrase_body(phrase).removeprefix(first))
+    choices = "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
+    return re.compile(rf"(?<![\w-])(?:{choices})(?:['’]s)?(?![\w-])")
+
+
+def _phrase_body(phrase: str) -> str:
+    return r"\s+".join(map(re.escape, phrase.split()))
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
     """Within one of `spans` (in order, not overlapping)."""
-    index = bisect.bisect_right(spans, span[0], key=_start) - 1
+    # (Spans are compared as they are, no key to call: one starting at span[0] comes before
+    # (span[0], sys.maxsize), as no span ends there.)
+    index = bisect.bisect_right(spans, (span[0], sys.maxsize)) - 1
     return index >= 0 and spans[index][1] >= span[1]
 
 
 def _overlaps(span: Span, spans: list[Span]) -> bool:
     """Overlapping one of `spans` (in order, not overlapping, so their ends are in order too)."""
-    index = bisect.bisect_left(spans, span[1], key=_start) - 1
+    # (Only spans starting before span[1] come before (span[1], -1).)
+    index = bisect.bisect_left(spans, (span[1], -1)) - 1
     return index >= 0 and spans[index][1] > span[0]
-
-
-def _start(span: Span) -> int:
-    return span[0]
 
 
 # --- People's names -------------------------------------------------------------------------
 
-_HONORIFIC = (
-    r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
-    r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister)\.?"
+_HONORIFIC_WORDS = (
+    r"Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev|Cllr|Councillor|PC|DC|DS|DI|Sgt|"
+    r"Sergeant|Constable|Detective\s+Constable|Detective\s+Sergeant|Nurse|Sister"
 )
 _RELATION_WORDS = (
     r"mum|mummy|mom|mother|dad|daddy|father|step-?mum|step-?mother|step-?dad|step-?father|"
@@ -243,17 +325,37 @@ _RELATION_WORDS = (
 )
 
 
-def _by_first_letter(alternatives: str) -> str:
-    """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
-    in their order: the engine then tries one group at a place rather than every word. (Where
-    a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
+def _first_letter_groups(alternatives: str) -> dict[str, list[str]]:
+    """Each first letter, and the rest of each alternative that starts with it, in order."""
     groups: dict[str, list[str]] = {}
     for alternative in alternatives.split("|"):
         groups.setdefault(alternative[0], []).append(alternative[1:])
+    return groups
+
+
+def by_first_letter(alternatives: str) -> str:
+    """Alternatives that each start with a letter, grouped by it ("m(?:um|ummy|om…)|d(?:ad…)"),
+    in their order: the engine then tries one group at a place rather than every word. (Where
+    a letter starts words in both cases, "GP" and "gran", no two words begin alike.)"""
+    groups = _first_letter_groups(alternatives)
     return "(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
 
 
-_RELATION = _by_first_letter(_RELATION_WORDS)
+def starting_a_word(alternatives: str, not_after: str = r"[\w-]") -> str:
+    r"""`(?<!{not_after})` and then the alternatives (each starting with a letter or digit)
+    grouped as `by_first_letter` does, written so that the pattern starts with a choice of
+    letters: each group looks back after its first letter, two characters wide (the one before
+    the word, and the letter). Python's engine tries a pattern that starts with a look-around
+    at every place in a text, and one that starts with letters only where one of them
+    stands."""
+    groups = _first_letter_groups(alternatives)
+    choices = (
+        f"{first}(?<!{not_after}{first})(?:{'|'.join(rest)})" for first, rest in groups.items()
+    )
+    return "(?:" + "|".join(choices) + ")"
+
+
+_RELATION = by_first_letter(_RELATION_WORDS)
 _OWNER = (
     r"(?:(?:his|her|their|the|a|an|its|child's|child’s|young\s+person's|mother's|father's)\s+)?"
 )
@@ -265,7 +367,7 @@ _ADJECTIVE = (
 _GIVEN_THEN_SURNAME = rf"{_NAME}(?:\s+{_NAME})?(?!\w)"
 
 _AFTER_HONORIFIC = re.compile(
-    rf"(?=[A-Z])(?<![\w-]){_HONORIFIC}\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
+    rf"{starting_a_word(_HONORIFIC_WORDS)}\.?\s+(?P<name>(?:[A-Z]\.\s*)*{_GIVEN_THEN_SURNAME})"
 )
 _AFTER_RELATION = re.compile(
     rf"(?<![\w-]){_RELATION}(?:['’]s)?(?:,|\s+\(|\s+-|\s+–)?\s+"
@@ -321,14 +423,14 @@ def _context_matches(text: str) -> Iterator[tuple[re.Match[str], bool]]:
         yield match, True
 
 
-def _context_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
+def _context_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
     for match, case_matters in _context_matches(text):
         start, end = match.span("name")
         first = text[start:end].split()[0]
         if case_matters and not first[:1].isupper():
             continue
         span = _clean_name_span(text, start, end)
-        if _overlaps(span, allowed):
+        if allowed.overlaps(span):
             continue
         words = text[span[0] : span[1]].split()
         # After "mum" or "the social worker" a name is a name even when it is also a word,
@@ -344,13 +446,13 @@ _CAPITALISED_RUN = re.compile(rf"(?=[{_UPPER}]){_CAPITALISED.pattern}(?: {_CAPIT
 LONGEST_RUN = 3
 
 
-def _listed_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
+def _listed_name_spans(text: str, allowed: AllowedSpans) -> Iterator[Span]:
     """Capitalised words the name lists hold, joined with a neighbouring name ("Jamie Smith"):
     the first three words of each run of capitalised words are judged together."""
     for run in _CAPITALISED_RUN.finditer(text):
-        words = run[0].split(" ", LONGEST_RUN)[:LONGEST_RUN]
-        if not any(map(_is_listed, words)):
+        if not _holds_a_listed_name(run[0]):
             continue  # the common case, decided without looking further
+        words = run[0].split(" ", LONGEST_RUN)[:LONGEST_RUN]
         tokens = []
         start = run.start()
         for word in words:
@@ -361,7 +463,14 @@ def _listed_name_spans(text: str, allowed: list[Span]) -> Iterator[Span]:
             yield span
 
 
-def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: list[Span]) -> Span | None:
+@functools.lru_cache(maxsize=8192)
+def _holds_a_listed_name(run: str) -> bool:
+    """Whether a listed name is among the first three words of a run of capitalised words.
+    (The same runs come again and again: "The", "Social Care".)"""
+    return any(map(_is_listed, run.split(" ", LONGEST_RUN)[:LONGEST_RUN]))
+
+
+def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: AllowedSpans) -> Span | None:
     """Up to three capitalised words (each where it starts and ends, and the word): a name if
     it holds a listed name that is not also an ordinary word, or a listed word-name next to
     another name or followed by what a person does."""
@@ -371,7 +480,7 @@ def _judge_run(text: str, run: list[tuple[int, int, str]], allowed: list[Span]) 
     sure = [is_listed and not is_plain for is_listed, is_plain in zip(listed, plain, strict=True)]
     chosen: list[int] = []
     for position, (start, end, word) in enumerate(run):
-        if _inside((start, end), allowed) or _bare(word) in not_names():
+        if allowed.inside((start, end)) or _bare(word) in not_names():
             continue
         if sure[position]:
             chosen.append(position)
@@ -441,8 +550,16 @@ _BUILDING_WORD = (
 # "St", "Saint", "Old", "New", "Upper", "North" … are all capitalised words: listing them as
 # well only made the engine try each word again every way it could be read.
 _STREET_NAME = r"(?:(?:St\.|[A-Z][a-z'’-]+)\s+){1,3}"
-_AFTER_PREPOSITION = "|".join(
-    rf"(?<=\b{word}\s)" for word in ("on", "in", "at", "to", "from", "off", "near", "of")
+_PREPOSITIONS = ("on", "in", "at", "to", "from", "off", "near", "of")
+# One look back for the words of each length (a look back has one width), after a quick one
+# for the space they all end in: tried at every capital, eight look backs cost more.
+_AFTER_PREPOSITION = (
+    r"(?<=\s)(?:"
+    + "|".join(
+        rf"(?<=\b(?:{'|'.join(word for word in _PREPOSITIONS if len(word) == length)})\s)"
+        for length in sorted({len(word) for word in _PREPOSITIONS})
+    )
+    + ")"
 )
 _ADDRESS = re.compile(
     # Every address starts with a capital or a digit: other places are passed over at once.
@@ -471,7 +588,7 @@ def address_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
     if not spans:
         return []
     allowed = allowed_spans(text, allowed_names)
-    return [span for span in spans if not _inside(span, allowed)]
+    return [span for span in spans if not allowed.inside(span)]
 
 
 # --- Named schools, nurseries, colleges and children's homes --------------------------------
@@ -495,11 +612,20 @@ _NAMED_SETTING = re.compile(
 # Where the last part of a setting's kind (as `_SETTING_WORD` has it) starts, after a space:
 # "School" in "St Mary's Catholic Primary School" (the words before it that can describe a
 # setting are walked back over, see `_window_start`).
+# (Found by its first letter, which is all a match takes: the engine then tries only where one
+# of those letters stands, and looks back for the space and ahead for the rest there.)
+_SETTING_KINDS = (
+    r"school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|children['’]s\s+home|"
+    r"children['’]s\s+centre|childrens\s+home|family\s+centre|pupil\s+referral\s+unit|pru|"
+    r"day\s+nursery|kindergarten|montessori|primary|infants|juniors|high"
+)
 _SETTING_KIND_START = lowered_pattern(
-    r"(?<=\s)(?=(?:school|academy|nursery|pre-?school|playgroup|college|sixth\s+form|"
-    r"children['’]s\s+(?:home|centre)|childrens\s+home|family\s+centre|"
-    r"pupil\s+referral\s+unit|pru|day\s+nursery|kindergarten|montessori|primary|infants|"
-    r"juniors|high)(?![\w-]))"
+    "(?:"
+    + "|".join(
+        rf"{first}(?<=\s{first})(?=(?:{'|'.join(rest)})(?![\w-]))"
+        for first, rest in _first_letter_groups(_SETTING_KINDS).items()
+    )
+    + ")"
 )
 # The words of what can come before it in the kind of setting ("Church of England Primary").
 _SETTING_DESCRIPTION_WORDS = frozenset(
@@ -615,7 +741,7 @@ def setting_spans(text: str, allowed_names: Iterable[str] = ()) -> list[Span]:
     if not spans:
         return []
     allowed = allowed_spans(text, allowed_names)
-    return [span for span in spans if not _inside(span, allowed)]
+    return [span for span in spans if not allowed.inside(span)]
 
 
 def _setting_candidates(text: str) -> Iterator[Span]:
@@ -639,11 +765,11 @@ def _setting_candidates(text: str) -> Iterator[Span]:
 
 # Capitals, digits and separators only, with at least three digits in a row.
 _REFERENCE_BODY = r"(?P<ref>(?-i:(?=[A-Z0-9/*-]*\d{3})[A-Z0-9][A-Z0-9/*-]*\d[A-Z0-9/*-]*))(?![\w-])"
-_POLICE_KEY = _by_first_letter(
+_POLICE_KEY = by_first_letter(
     r"crime|incident|occurrence|CAD|log|STORM|Niche|Athena|police|PNC|CRN|URN|custody|"
     r"arrest|PPN|VPA|MERLIN|Merlin|domestic\s+abuse\s+notification"
 )
-_CASE_KEY = _by_first_letter(
+_CASE_KEY = by_first_letter(
     r"case|referral|file|record|Mosaic|LCS|EHM|Liquidlogic|Eclipse|Azeus|ContrOCC|"
     r"Capita|SystmOne|EMIS|RiO|Rio|CP|CIN|LAC|CLA|MASH|contact|assessment|plan|client|"
     r"person|child|account|court"
@@ -656,14 +782,15 @@ _CASE_KEYED = re.compile(
     re.IGNORECASE,
 )
 # Shapes police forces use without a label: 44/123456/22, CR/0123456/22, 22*123456.
+# (Each shape starts with its first character and then looks back past it, as `_NHS` in
+# `maca.reports.disclosure` does: the engine then tries only where such a character is.)
 _POLICE_SHAPE = re.compile(
-    r"(?=[A-Z\d])(?<![\w/-])(?:\d{2}[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|[A-Z]{2,4}/\d{5,8}/\d{2,4}"
-    r"|\d{2}\*\d{5,8}|\d{2}[A-Z]{2}\d{6,10})(?![\w/-])"
+    r"(?:\d(?<![\w/-]\d)(?:\d[A-Z]{0,3}/\d{4,8}[A-Z]?/\d{2,4}|\d\*\d{5,8}|\d[A-Z]{2}\d{6,10})"
+    r"|[A-Z](?<![\w/-][A-Z])[A-Z]{1,3}/\d{5,8}/\d{2,4})(?![\w/-])"
 )
 # Shapes of case or referral numbers: MASH-2022-0412, CP/2021/0117, REF-123456.
 _CASE_SHAPE = re.compile(
-    r"(?=[A-Z])(?:(?<![\w/-])[A-Z]{2,6}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])"
-    r"|(?<![\w/-])[A-Z]{2,6}-\d{5,9}(?![\w/-]))"
+    r"[A-Z](?<![\w/-][A-Z])(?:[A-Z]{1,5}[-/]\d{2,4}[-/]\d{3,7}(?![\w/-])|[A-Z]{1,5}-\d{5,9}(?![\w/-]))"
 )
 _YEAR_OR_SMALL = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)(?:s|/\d\d)?$|^\d{1,3}$")
 

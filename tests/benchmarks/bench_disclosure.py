@@ -19,12 +19,17 @@ spent reading the texts, and, apart, the time to build the export document itsel
 in a test database.
 
     make bench ARGS="--runs 5"
+
+`--hits FILE` also writes every hit of both checks of that audit to FILE, one JSON object a
+line (scope, kind, what matched, where and what stands around it, the fingerprint): written
+before and after a change to the rules or their speed, the two files must be the same.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import statistics
 import time
@@ -141,7 +146,30 @@ def _median_cpu(runs: int, work: Any) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def time_whole_audit(runs: int) -> bool:
+def write_hits(path: str, checks: dict[str, Any]) -> None:
+    """Every hit of each check (a `DisclosureResult`), in order, one JSON object a line."""
+    with open(path, "w", encoding="utf-8") as out:
+        for scope, result in checks.items():
+            for item in result.hits:
+                hit = item.hit
+                fields = {
+                    "scope": scope,
+                    "kind": hit.kind.value,
+                    "matched": hit.matched,
+                    "start": hit.start,
+                    "end": hit.end,
+                    "before": hit.before,
+                    "after": hit.after,
+                    "location": hit.location,
+                    "location_key": hit.location_key,
+                    "edit_url": hit.edit_url,
+                    "log_label": hit.log_label,
+                    "fingerprint": hit.fingerprint,
+                }
+                out.write(json.dumps(fields, ensure_ascii=False) + "\n")
+
+
+def time_whole_audit(runs: int, hits_path: str | None = None) -> bool:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
     os.environ.pop("DATABASE_URL", None)
     import django
@@ -179,7 +207,10 @@ def time_whole_audit(runs: int) -> bool:
         sources = export_sources(audit, document)
         texts = {source.text for source in sources}
         rules = audit_rules(audit, DisclosureScope.EXPORT)
-        hits = len(run_check(audit, DisclosureScope.EXPORT, document=document).hits)
+        export_check = run_check(audit, DisclosureScope.EXPORT, document=document)
+        hits = len(export_check.hits)
+        if hits_path:
+            write_hits(hits_path, {"publish": run_check(audit), "export": export_check})
         print(
             f"  whole-audit export: {len(sources)} strings ({len(texts)} different, "
             f"{sum(map(len, texts)) // 1000} k characters), {hits} hits"
@@ -215,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--hits", help="write every hit of the whole-audit checks to this file")
     args, _ = parser.parse_known_args()  # the other benchmarks take their own arguments
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
@@ -223,7 +255,7 @@ def main() -> None:
     print("disclosure check: recall and false positives on the labelled fictional sentences")
     met = print_measurements()
     if args.only != "postgresql":
-        met &= time_whole_audit(max(1, args.runs))
+        met &= time_whole_audit(max(1, args.runs), args.hits)
     print(f"\ngoals {'met' if met else 'NOT met'}")
 
 
