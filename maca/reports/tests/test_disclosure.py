@@ -29,6 +29,7 @@ from maca.reports.disclosure import (
     Rules,
     find_dates,
     find_matches,
+    matches_in_each,
     nhs_check_digit_valid,
 )
 from maca.reports.disclosure_check import GENERATED_KEY, disclosure_accept, run_check
@@ -95,6 +96,20 @@ def test_a_childs_first_name_that_is_also_a_word_is_always_a_hit(first):
     assert matched(f"Staff noticed that {first} was hungry.", rules) == [(Kind.CHILD_NAME, first)]
     # At the start of a sentence too: the coordinator sees it in context and may accept it.
     assert matched(f"{first} was hungry.", rules) == [(Kind.CHILD_NAME, first)]
+
+
+@pytest.mark.parametrize("odd", ["Straße", "ΣΑΣ", "ſhop"])
+def test_names_and_identifiers_are_found_where_lower_case_changes_a_texts_length(odd):
+    """Names are looked for in the lower-cased text; where lower-casing is not one letter for
+    one letter (ß, Σ, ſ), the scanner reads the text the slower way, and finds the same."""
+    text = f"Near the {odd}, Peregrine said LA778812 was his number."
+    plain = "Peregrine said LA778812 was his number."
+    found = matches_in_each([text, plain, odd], RULES)
+    for matches, source in zip(found[:2], (text, plain), strict=True):
+        spans = {(m.kind, source[m.start : m.end]) for m in matches}
+        assert (Kind.CHILD_NAME, "Peregrine") in spans
+        assert (Kind.CHILD_IDENTIFIER, "LA778812") in spans
+    assert found[2] == []
 
 
 def test_a_common_word_name_is_still_found_in_full():
