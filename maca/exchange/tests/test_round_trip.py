@@ -15,6 +15,7 @@ from maca.demo import data
 from maca.demo.services import demo_load
 from maca.exchange.document import DocumentInvalid, json_schema, validate_document
 from maca.exchange.schema_build import SCHEMA_PATH, schema_text
+from maca.exchange.matching import Choice, MatchesToConfirm
 from maca.exchange.selectors import audit_export
 from maca.exchange.services import audit_import
 from maca.exchange.tests.conftest import (
@@ -121,7 +122,7 @@ def test_a_changed_tool_is_added_as_a_new_version(demo, demo_document):
     assert any("version" in note for note in result.notes)
 
 
-def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
+def test_agencies_and_reviews_matching_in_part_are_matched_as_chosen_or_made(demo, demo_document):
     document = changed(demo_document)
     # Matched by name although its short name here differs.
     document["agencies"][0]["short_name"] = "GP"
@@ -129,7 +130,11 @@ def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
     document["reviews"][0]["short_name"] = "Georgia"
     _rename_review(document, "SCR Georgia", "Georgia")
     agencies, reviews = Agency.objects.count(), Review.objects.count()
-    result = audit_import(content=as_bytes(document))
+    # Each matches a stored one only in part, so it needs a choice.
+    with pytest.raises(MatchesToConfirm) as asked:
+        audit_import(content=as_bytes(document))
+    assert {match.ref for match in asked.value.undecided} == {"agency:GP", "review:Georgia"}
+    result = audit_import(content=as_bytes(document), similar=Choice.STORED)
     assert Agency.objects.count() == agencies
     assert Review.objects.count() == reviews
     assert result.audit.tool_version_id == Audit.objects.get(slug=data.AUDIT_SLUG).tool_version_id
@@ -137,7 +142,7 @@ def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
     document["agencies"].append(
         {"name": "Fictional Hospice", "short_name": "Hospice", "sector": "health"}
     )
-    audit_import(content=as_bytes(document))
+    audit_import(content=as_bytes(document), similar=Choice.STORED)
     assert Agency.objects.filter(short_name="Hospice", name="Fictional Hospice").exists()
 
 
