@@ -105,7 +105,7 @@ def choose_matches(request: SignedInRequest, public_id: uuid.UUID) -> HttpRespon
     try:
         doc = checked_document(content)
         plan = import_plan(doc)
-        form = MatchChoicesForm(plan, request.POST or None)
+        form = MatchChoicesForm(plan, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             result = import_checked(
                 doc,
