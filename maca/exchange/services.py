@@ -71,6 +71,7 @@ from maca.exchange.matching import (
     Choice,
     Decisions,
     Match,
+    Verdict,
     decide,
     describe,
     import_plan,
@@ -113,6 +114,19 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     # What became of each agency, need, review, scale and brief template, one sentence each.
     matches: list[str] = field(default_factory=list)
+    # The same, apart: those that were chosen or added, and those stored exactly as the file
+    # gives them (named, as there is nothing more to say of them).
+    changes: list[str] = field(default_factory=list)
+    exact: list[str] = field(default_factory=list)
+
+    @property
+    def match_summary(self) -> str:
+        """What was matched and added, in a few sentences, for the page's message."""
+        parts = list(self.changes)
+        if self.exact:
+            parts.append(f"Matched the same ones stored here: {', '.join(self.exact)}.")
+        return " ".join(parts)
+
     # For a document at Published or later: what the disclosure check made of it.
     publication: ImportedPublication | None = None
 
@@ -984,4 +998,14 @@ def _write(
         notes=notes,
         publication=publication,
         matches=[describe(match, decisions) for match in decisions.plan.matches],
+        changes=[
+            describe(match, decisions)
+            for match in decisions.plan.matches
+            if match.verdict is not Verdict.EXACT
+        ],
+        exact=[
+            f"{match.what} '{match.in_file}'"
+            for match in decisions.plan.matches
+            if match.verdict is Verdict.EXACT
+        ],
     )

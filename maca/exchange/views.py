@@ -138,7 +138,7 @@ def choose_matches(request: SignedInRequest, public_id: uuid.UUID) -> HttpRespon
 
 def _imported(request: HttpRequest, result: ImportResult) -> HttpResponse:
     imported = f"Imported '{result.audit.title}' as a new audit."
-    told = " ".join([imported, *result.matches, *result.notes, result.publication_message])
+    told = " ".join([imported, result.match_summary, *result.notes, result.publication_message])
     if result.held_before_publication:
         messages.warning(request, told.strip())
     else:

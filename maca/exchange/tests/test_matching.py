@@ -118,6 +118,16 @@ def test_a_scale_is_exact_similar_or_new(demo):
     assert _verdict({"scales": [fresh]}, "scale:traffic-light") is Verdict.NEW
 
 
+def test_the_plan_reads_a_few_queries_for_each_entry(
+    demo, demo_document, django_assert_max_num_queries
+):
+    entries = sum(len(demo_document[key]) for key in ("agencies", "needs", "reviews", "scales"))
+    # Each entry: found by its keys (at most four lookups); a scale's levels come with it.
+    with django_assert_max_num_queries(4 * entries + len(demo_document["scales"])):
+        plan = import_plan(demo_document)
+    assert len(plan.matches) == entries
+
+
 def test_the_plan_writes_nothing(demo, demo_document):
     document = changed(demo_document)
     document["agencies"][0]["name"] = "General practices"

@@ -228,6 +228,7 @@ def test_choosing_new_adds_the_files_agency_and_the_message_says_so(demo, client
         "Agency &#x27;Police (Police)&#x27; matched the stored &#x27;POLICE (Police)&#x27;, "
         "as chosen" in text
     )
+    assert "Matched the same ones stored here: agency" in text
     assert not PendingImport.objects.exists()  # deleted once imported
     assert audit.coordinators.get().email == data.COORDINATOR
 
