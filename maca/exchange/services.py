@@ -495,14 +495,20 @@ def _map_tool(state: _Import, version: ToolVersion) -> None:
 # --- The audit ------------------------------------------------------------------------------
 
 
+def requested_slug_problem(wanted: str) -> Problem | None:
+    """Why the slug asked for cannot be the new audit's, if it cannot."""
+    if not SLUG_PATTERN.match(wanted) or len(wanted) > 60:
+        return Problem(SLUG_FIELD, f"{wanted!r} is not a slug (letters, digits, - and _)")
+    if Audit.objects.filter(slug=wanted).exists():
+        return Problem(SLUG_FIELD, f"An audit {wanted!r} already exists")
+    return None
+
+
 def _slug(state: _Import, wanted: str | None) -> str:
     if wanted is not None:
-        if not SLUG_PATTERN.match(wanted) or len(wanted) > 60:
-            state.problems.append(
-                Problem(SLUG_FIELD, f"{wanted!r} is not a slug (letters, digits, - and _)")
-            )
-        elif Audit.objects.filter(slug=wanted).exists():
-            state.problems.append(Problem(SLUG_FIELD, f"An audit {wanted!r} already exists"))
+        problem = requested_slug_problem(wanted)
+        if problem:
+            state.problems.append(problem)
         return wanted
     slug = state.doc["audit"]["slug"]
     if not Audit.objects.filter(slug=slug).exists():

@@ -37,6 +37,7 @@ from maca.exchange.services import (
     check_size,
     checked_document,
     import_checked,
+    requested_slug_problem,
 )
 from maca.planning.selectors import require_audit_starter
 from maca.reports.disclosure_check import run_check
@@ -89,6 +90,10 @@ def import_audit(request: SignedInRequest) -> HttpResponse:
         if not plan.similar:
             result = import_checked(doc, coordinators=[request.user], slug=slug or None, choices={})
             return _imported(request, result)
+        # Asked now, not after the choices: the person can still change it on this page.
+        taken = requested_slug_problem(slug) if slug else None
+        if taken:
+            raise DocumentInvalid([taken])
     except DocumentInvalid as error:
         return _upload_page(request, form, error)
     pending = pending_import_add(

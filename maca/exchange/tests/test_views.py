@@ -289,3 +289,14 @@ def test_the_upload_page_draws_its_fields_with_the_form_kit(demo, client):
     text = response.content.decode()
     assert "Choose the audit file (.json) to upload" in text
     assert 'href="#id_document"' in text  # the summary links to the field
+
+
+def test_a_taken_slug_is_shown_before_the_choices(demo, client, demo_document):
+    _signed_in(client, data.COORDINATOR)
+    response = client.post(
+        reverse("exchange:import"),
+        {"document": _similar_upload(demo_document), "slug": data.AUDIT_SLUG},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"]
+    assert not PendingImport.objects.exists()
