@@ -281,3 +281,37 @@ def test_problems_are_capped_and_counted(demo_document):
         audit_import(content=json.dumps(document).encode())
     assert len(error.value.problems) == 200
     assert error.value.more > 0
+
+
+def _with_a_template(document: dict[str, Any]) -> dict[str, Any]:
+    document = changed(document)
+    document["brief_template"] = {
+        "name": "Fictional partnership brief",
+        "document_name": "Briefing",
+        "sections": [
+            {"order": 1, "kind": "intro", "heading": "Why we looked"},
+            {"order": 1, "kind": "themes", "heading": "What we found"},
+        ],
+    }
+    return document
+
+
+def test_a_brief_template_with_a_section_order_twice_is_refused(demo_document):
+    problems = _refused(as_bytes(_with_a_template(demo_document)))
+    assert problems == {
+        "$.brief_template.sections[0].order": "Order is used twice",
+        "$.brief_template.sections[1].order": "Order is used twice",
+    }
+
+
+def test_a_version_1_document_with_a_brief_template_is_refused(demo_document):
+    document = _with_a_template(demo_document)
+    document["brief_template"]["sections"][1]["order"] = 2
+    document["format_version"] = 1
+    for name in ("audit_date_until", "partnership_names", "figures", "linked_audits"):
+        document["audit"].pop(name, None)
+    for action in document["actions"]:
+        for name in ("lead_owner", "lead_owner_name", "other_owners"):
+            action.pop(name, None)
+    problems = _refused(as_bytes(document))
+    assert problems == {"$.brief_template": "is new in format version 2; this document says 1"}
