@@ -300,3 +300,14 @@ def test_a_taken_slug_is_shown_before_the_choices(demo, client, demo_document):
     assert response.status_code == 200
     assert response.context["form"].errors["slug"]
     assert not PendingImport.objects.exists()
+
+
+def test_an_upload_no_configured_key_can_open_is_not_found(demo, client, demo_document):
+    _signed_in(client, data.COORDINATOR)
+    url, pending = _upload_to_choices(client, demo_document)
+    with connection.cursor() as cursor:  # as if encrypted with a key since dropped
+        cursor.execute(
+            "UPDATE exchange_pendingimport SET document = %s WHERE id = %s",
+            ["gAAAAAnot-a-token-any-key-opens", pending.pk],
+        )
+    assert client.get(url).status_code == 404
