@@ -102,7 +102,7 @@ class Match:
         """How it is shown when added as new."""
         if not self.renamed:
             return self.in_file
-        return ", ".join(f"{name.replace('_', ' ')} {value!r}" for name, value in self.renamed)
+        return ", ".join(f"{name.replace('_', ' ')} '{value}'" for name, value in self.renamed)
 
 
 CASE_ONLY = "Only letter case differs"
@@ -199,7 +199,7 @@ def _name_differences(*pairs: tuple[str, str, str]) -> tuple[str, ...]:
     if all(given.casefold() == stored.casefold() for _, given, stored in pairs):
         return (CASE_ONLY,)
     return tuple(
-        f"The {name.replace('_', ' ')} differs: {given!r} in the file, {stored!r} here"
+        f"The {name.replace('_', ' ')} differs: '{given}' in the file, '{stored}' here"
         for name, given, stored in pairs
         if given != stored
     )
@@ -320,12 +320,12 @@ def _scale_differences(given: dict[str, Any], stored: dict[str, Any]) -> tuple[s
 
 
 def _brief_value(value: Any) -> str:
-    text = repr(value)
+    text = f"'{value}'" if isinstance(value, str) else str(value).lower()
     return text if len(text) <= 60 else f"{text[:57]}…'"
 
 
 def _levels(levels: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{level['value']} {level['code']} {level['label']!r}" for level in levels)
+    return "; ".join(f"{level['value']} {level['code']} '{level['label']}'" for level in levels)
 
 
 # --- The brief template: matched only when identical ----------------------------------------
