@@ -114,15 +114,18 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     # What became of each agency, need, review, scale and brief template, one sentence each.
     matches: list[str] = field(default_factory=list)
-    # The same, apart: those that were chosen or added, and those stored exactly as the file
-    # gives them (named, as there is nothing more to say of them).
+    # The same, for the page's message: sentences for what was chosen or renamed, and names
+    # for what was simply added and for what was stored exactly as the file gives it.
     changes: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
     exact: list[str] = field(default_factory=list)
 
     @property
     def match_summary(self) -> str:
         """What was matched and added, in a few sentences, for the page's message."""
         parts = list(self.changes)
+        if self.added:
+            parts.append(f"Added as new: {', '.join(self.added)}.")
         if self.exact:
             parts.append(f"Matched the same ones stored here: {', '.join(self.exact)}.")
         return " ".join(parts)
@@ -905,6 +908,20 @@ def _learning(state: _Import, audit: Audit) -> None:
     )
 
 
+def _summary_parts(decisions: Decisions) -> dict[str, list[str]]:
+    """`ImportResult`'s changes, added and exact, from what was decided."""
+    parts: dict[str, list[str]] = {"changes": [], "added": [], "exact": []}
+    for match in decisions.plan.matches:
+        named = f"{match.what} '{match.in_file}'"
+        if match.verdict is Verdict.EXACT:
+            parts["exact"].append(named)
+        elif match.verdict is Verdict.NEW and not match.renamed:
+            parts["added"].append(named)
+        else:
+            parts["changes"].append(describe(match, decisions))
+    return parts
+
+
 # --- The service ----------------------------------------------------------------------------
 
 
@@ -1004,14 +1021,5 @@ def _write(
         notes=notes,
         publication=publication,
         matches=[describe(match, decisions) for match in decisions.plan.matches],
-        changes=[
-            describe(match, decisions)
-            for match in decisions.plan.matches
-            if match.verdict is not Verdict.EXACT
-        ],
-        exact=[
-            f"{match.what} '{match.in_file}'"
-            for match in decisions.plan.matches
-            if match.verdict is Verdict.EXACT
-        ],
+        **_summary_parts(decisions),
     )
