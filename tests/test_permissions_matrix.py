@@ -105,6 +105,8 @@ ROWS: dict[str, str] = {
     "audits:overview": "login ok    404   ok    ok    404   ok    404   404",
     "exchange:export": "login ok    404   404   404   404   404   404   404",
     "exchange:import": "login ok    ok    404   404   404   404   404   404",
+    # An upload waiting for its importer's choices: only for who uploaded it (no one here).
+    "exchange:choose": "login 404   404   404   404   404   404   404   404",
     "exchange:schema": "login ok    ok    ok    ok    ok    ok    ok    ok",
     "health": "ok    ok    ok    ok    ok    ok    ok    ok    ok",
     "home": "ok    ok    ok    ok    ok    ok    ok    ok    ok",

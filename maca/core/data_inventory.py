@@ -109,6 +109,7 @@ MODEL_CATEGORIES: dict[str, str] = {
     "reports.BriefTemplateSection": "reference",
     "reports.AuditBriefTemplate": "learning",
     "reports.AuditLink": "learning",
+    "exchange.PendingImport": "case_information",
     "accounts.User": "staff",
     "accounts.Agency": "staff",
     "accounts.RoleAssignment": "staff",

@@ -517,6 +517,7 @@ def reference_problems(doc: dict[str, Any]) -> list[Problem]:
     _check_discrepancies(c)
     c.findings = _check_findings(c)
     _check_actions(c)
+    _check_brief_template(c)
     return c.problems
 
 
@@ -562,6 +563,8 @@ def _check_version(c: _Checker) -> None:
     if c.doc["format_version"] >= 2:
         return
     version = c.doc["format_version"]
+    if "brief_template" in c.doc:
+        c.add("$.brief_template", f"is new in format version 2; this document says {version}")
     for name in _VERSION_2_AUDIT_FIELDS:
         if name in c.doc["audit"]:
             c.add(f"$.audit.{name}", f"is new in format version 2; this document says {version}")
@@ -569,6 +572,16 @@ def _check_version(c: _Checker) -> None:
         for name in _VERSION_2_ACTION_FIELDS:
             if name in action:
                 c.add(f"{path}.{name}", f"is new in format version 2; this document says {version}")
+
+
+def _check_brief_template(c: _Checker) -> None:
+    template = c.doc.get("brief_template")
+    if not template:
+        return
+    orders = Counter(section["order"] for section in template["sections"])
+    for index, section in enumerate(template["sections"]):
+        if orders[section["order"]] > 1:
+            c.add(f"$.brief_template.sections[{index}].order", "Order is used twice")
 
 
 def _check_linked_audits(c: _Checker) -> None:

@@ -82,6 +82,7 @@ REF = {name: {"$ref": f"#/$defs/{name}"} for name in (
     "case", "involvement", "return", "answer", "section_summary", "escalation", "panel_grade",
     "discrepancy", "finding", "action", "action_update", "resource", "audit", "section",
     "question", "grade_level", "figures", "cohort_breakdown", "grade_count", "audit_link",
+    "brief_template", "brief_section",
 )}  # fmt: skip
 
 
@@ -105,6 +106,7 @@ def _choices() -> dict[str, list[str]]:
         ReturnStatus,
     )
     from maca.learning.models import ActionStatus, AuditReview, Heading, Resource, Review
+    from maca.reports.brief_sections import SectionKind
     from maca.reports.models import AuditLink
 
     return {
@@ -126,6 +128,7 @@ def _choices() -> dict[str, list[str]]:
         "resource_kind": list(Resource.Kind.values),
         "cohort_unit": list(CohortUnit.values),
         "audit_link": list(AuditLink.Relationship.values),
+        "brief_section_kind": list(SectionKind.values),
     }
 
 
@@ -620,6 +623,39 @@ def _learning_defs(c: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
+def _brief_template_defs(c: dict[str, list[str]]) -> dict[str, Any]:
+    """The template the audit's brief follows; left out when it follows the learning brief."""
+    text = REF["text"]
+    return {
+        "brief_template": _object(
+            {
+                "name": _string(200, min_length=1),
+                "document_name": _string(100, min_length=1),
+                "description": text,
+                "version": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
+                "notes": text,
+                "sections": _list(REF["brief_section"], minItems=1),
+            },
+            ["name", "document_name", "sections"],
+            "The brief template version the audit's brief follows (new in version 2 as "
+            "amended; optional). Import uses an identical stored version, or adds it as a "
+            "partnership template.",
+        ),
+        "brief_section": _object(
+            {
+                "order": _count(),
+                "kind": _enum(c["brief_section_kind"]),
+                "heading": _string(200, min_length=1),
+                "lead_in": text,
+                "text": text,
+                "if_empty": text,
+                "is_shown": {"type": "boolean"},
+            },
+            ["order", "kind", "heading"],
+        ),
+    }
+
+
 def build_schema() -> dict[str, Any]:
     c = _choices()
     defs: dict[str, Any] = {
@@ -631,6 +667,7 @@ def build_schema() -> dict[str, Any]:
         **_return_defs(c),
         **_panel_defs(c),
         **_learning_defs(c),
+        **_brief_template_defs(c),
     }
     top = {
         "$schema": {"type": "string"},
@@ -640,6 +677,7 @@ def build_schema() -> dict[str, Any]:
         "audit": REF["audit"],
         "scales": _list(REF["scale"], "Every grading scale the document uses"),
         "tool": _nullable(REF["tool"]),
+        "brief_template": REF["brief_template"],
         "agencies": _list(REF["agency"], "Every agency the document names"),
         "needs": _list(REF["need"], "Every need the cases name"),
         "reviews": _list(REF["review"], "Earlier reviews linked to the audit or named in it"),

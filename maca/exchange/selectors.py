@@ -60,7 +60,7 @@ from maca.learning.models import (
     Resource,
     Review,
 )
-from maca.reports.models import AuditLink
+from maca.reports.models import AuditBriefTemplate, AuditLink, BriefTemplateVersion
 
 
 def require_exporter(access: AuditAccess) -> None:
@@ -241,6 +241,7 @@ def audit_export(access: AuditAccess) -> dict[str, Any]:
         "exported_at": datetime_text(timezone.now()),
         "audit": _audit_part(audit),
         "tool": tool,
+        "brief_template": _brief_template(audit),
         "cases": [_case(case) for case in cases.rows],
         "involvement": _involvement(audit, cases, refs),
         "returns": _returns(audit, cases, refs),
@@ -777,26 +778,62 @@ def _scales(used_scales: set[str]) -> list[dict[str, Any]]:
     scales = GradingScale.objects.filter(slug__in=used_scales).prefetch_related(
         Prefetch("levels", queryset=GradeLevel.objects.order_by("value"))
     )
-    return [
-        {
-            "slug": scale.slug,
-            "name": scale.name,
-            "kind": scale.kind,
-            "description": scale.description,
-            "higher_is_better": scale.higher_is_better,
-            "levels": [
-                {
-                    "value": level.value,
-                    "code": level.code,
-                    "label": level.label,
-                    "description": level.description,
-                    "outcome": level.outcome,
-                }
-                for level in scale.levels.all()
-            ],
-        }
-        for scale in sorted(scales, key=lambda scale: scale.slug)
-    ]
+    return [scale_part(scale) for scale in sorted(scales, key=lambda scale: scale.slug)]
+
+
+def scale_part(scale: GradingScale) -> dict[str, Any]:
+    """A scale as the document gives it (import compares a file's scale with this)."""
+    return {
+        "slug": scale.slug,
+        "name": scale.name,
+        "kind": scale.kind,
+        "description": scale.description,
+        "higher_is_better": scale.higher_is_better,
+        "levels": [
+            {
+                "value": level.value,
+                "code": level.code,
+                "label": level.label,
+                "description": level.description,
+                "outcome": level.outcome,
+            }
+            for level in sorted(scale.levels.all(), key=lambda level: level.value)
+        ],
+    }
+
+
+def _brief_template(audit: Audit) -> dict[str, Any] | None:
+    choice = (
+        AuditBriefTemplate.objects.filter(audit=audit)
+        .select_related("version__template")
+        .prefetch_related("version__sections")
+        .first()
+    )
+    return brief_template_part(choice.version) if choice else None
+
+
+def brief_template_part(version: BriefTemplateVersion) -> dict[str, Any]:
+    """The template version an audit's brief follows, as the document gives it."""
+    template = version.template
+    return {
+        "name": template.name,
+        "document_name": template.document_name,
+        "description": template.description,
+        "version": version.number,
+        "notes": version.notes,
+        "sections": [
+            {
+                "order": section.order,
+                "kind": section.kind,
+                "heading": section.heading,
+                "lead_in": section.lead_in,
+                "text": section.text,
+                "if_empty": section.if_empty,
+                "is_shown": section.is_shown,
+            }
+            for section in sorted(version.sections.all(), key=lambda row: (row.order, row.pk))
+        ],
+    }
 
 
 def _agency(agency: Agency, link: AuditAgency | None) -> dict[str, Any]:
@@ -819,6 +856,7 @@ _TOP_ORDER = (
     "audit",
     "scales",
     "tool",
+    "brief_template",
     "agencies",
     "needs",
     "reviews",
@@ -835,8 +873,14 @@ _TOP_ORDER = (
 
 
 def _in_order(document: dict[str, Any]) -> dict[str, Any]:
-    """The document's parts in the order a reader meets them (the schema's order)."""
-    return {key: document[key] for key in _TOP_ORDER}
+    """The document's parts in the order a reader meets them (the schema's order). The brief
+    template is given only when the audit chose one, so the documents of audits that did not
+    read exactly as they did before the format carried it."""
+    return {
+        key: document[key]
+        for key in _TOP_ORDER
+        if not (key == "brief_template" and document[key] is None)
+    }
 
 
 def export_bytes(document: dict[str, Any]) -> bytes:

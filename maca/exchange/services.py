@@ -3,9 +3,12 @@
 The document is checked against the JSON Schema and for references between its parts before
 anything is written; what can only be checked against the database (a scale of the same slug
 with other levels, a `--slug` already taken) is checked inside the one transaction, so a
-refusal at any point leaves nothing behind. Agencies, needs, reviews, themes and scales are
-matched by their names (or created); the tool is matched by name and content fingerprint (or
-created as a new version); the audit always gets a new row, with a new slug if its own is taken.
+refusal at any point leaves nothing behind. Agencies, needs, reviews, scales and the brief
+template are matched as `maca.exchange.matching.import_plan` plans: exact matches are used,
+new ones created, and each one that matches only in part is used or created as the person
+importing chose (none is ever matched without asking); themes are matched by name; the tool
+is matched by name and content fingerprint (or created as a new version); the audit always
+gets a new row, with a new slug if its own is taken.
 
 A document at Published or later is run through the publishing disclosure check as it is
 imported (`imported_published_check`): clean, it is frozen as published version 1; with
@@ -16,14 +19,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -64,6 +67,16 @@ from maca.exchange.document import (
     tool_fingerprint,
     validate_document,
 )
+from maca.exchange.matching import (
+    Choice,
+    Decisions,
+    Match,
+    Verdict,
+    decide,
+    describe,
+    import_plan,
+    template_content,
+)
 from maca.exchange.selectors import tool_sections
 from maca.learning.models import (
     Action,
@@ -75,7 +88,13 @@ from maca.learning.models import (
     Review,
     Theme,
 )
-from maca.reports.models import AuditLink
+from maca.reports.models import (
+    AuditBriefTemplate,
+    AuditLink,
+    BriefTemplate,
+    BriefTemplateSection,
+    BriefTemplateVersion,
+)
 from maca.reports.snapshots import (
     STAGE_BEFORE_PUBLISHED,
     ImportedPublication,
@@ -93,6 +112,24 @@ class ImportResult:
     created: Counter[str] = field(default_factory=Counter)
     matched: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    # What became of each agency, need, review, scale and brief template, one sentence each.
+    matches: list[str] = field(default_factory=list)
+    # The same, for the page's message: sentences for what was chosen or renamed, and names
+    # for what was simply added and for what was stored exactly as the file gives it.
+    changes: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    exact: list[str] = field(default_factory=list)
+
+    @property
+    def match_summary(self) -> str:
+        """What was matched and added, in a few sentences, for the page's message."""
+        parts = list(self.changes)
+        if self.added:
+            parts.append(f"Added as new: {', '.join(self.added)}.")
+        if self.exact:
+            parts.append(f"Matched the same ones stored here: {', '.join(self.exact)}.")
+        return " ".join(parts)
+
     # For a document at Published or later: what the disclosure check made of it.
     publication: ImportedPublication | None = None
 
@@ -154,8 +191,10 @@ def document_from_bytes(content: bytes) -> Any:
 class _Import:
     """The state one import shares between its steps."""
 
-    def __init__(self, doc: dict[str, Any], result_notes: list[str]) -> None:
+    def __init__(self, doc: dict[str, Any], result_notes: list[str], decisions: Decisions) -> None:
         self.doc = doc
+        self.plan = decisions.plan
+        self.decisions = decisions
         self.created: Counter[str] = Counter()
         self.matched: Counter[str] = Counter()
         self.notes = result_notes
@@ -185,51 +224,56 @@ class _Import:
         return [(f"$.{key}[{index}]", item) for index, item in enumerate(self.doc.get(key, []))]
 
 
+def _stored[M: Model](model: type[M], match: Match) -> M:
+    """The stored row a match uses."""
+    assert match.stored_id is not None  # only exact and similar matches are used
+    return model.objects.get(pk=match.stored_id)  # type: ignore[attr-defined, no-any-return]
+
+
 def _scales(state: _Import) -> None:
     for path, item in state.items("scales"):
-        scale = GradingScale.objects.filter(slug=item["slug"]).first()
-        if scale is None:
-            if GradingScale.objects.filter(name=item["name"]).exists():
-                state.problems.append(
-                    Problem(
-                        f"{path}.name",
-                        f"A different scale here is already called {item['name']!r}",
-                    )
-                )
-                continue
-            scale = GradingScale.objects.create(
-                slug=item["slug"],
-                name=item["name"],
-                kind=item["kind"],
-                description=item.get("description", ""),
-                higher_is_better=item.get("higher_is_better", True),
-            )
-            GradeLevel.objects.bulk_create(
-                GradeLevel(
-                    scale=scale,
-                    value=level["value"],
-                    code=level["code"],
-                    label=level["label"],
-                    description=level.get("description", ""),
-                    outcome=level.get("outcome", ""),
-                )
-                for level in item["levels"]
-            )
-            state.created["scales"] += 1
-        else:
+        match = state.plan.get("scale", item["slug"])
+        if state.decisions.uses_stored(match):
+            scale = _stored(GradingScale, match)
             state.matched["scales"] += 1
+        else:
+            scale = _scale_add(item, match)
+            state.created["scales"] += 1
         existing = {level.code: level for level in GradeLevel.objects.filter(scale=scale)}
         for index, level in enumerate(item["levels"]):
             if level["code"] not in existing:
                 state.problems.append(
                     Problem(
                         f"{path}.levels[{index}].code",
-                        f"The scale {item['slug']!r} here has no level {level['code']!r}",
+                        f"The stored scale {scale.slug!r} has no level {level['code']!r}; "
+                        "add the scale as new instead",
                     )
                 )
                 continue
             state.levels[(item["slug"], level["code"])] = existing[level["code"]]
         state.scales[item["slug"]] = scale
+
+
+def _scale_add(item: dict[str, Any], match: Match) -> GradingScale:
+    scale = GradingScale.objects.create(
+        slug=match.new_name("slug", item["slug"]),
+        name=match.new_name("name", item["name"]),
+        kind=item["kind"],
+        description=item.get("description", ""),
+        higher_is_better=item.get("higher_is_better", True),
+    )
+    GradeLevel.objects.bulk_create(
+        GradeLevel(
+            scale=scale,
+            value=level["value"],
+            code=level["code"],
+            label=level["label"],
+            description=level.get("description", ""),
+            outcome=level.get("outcome", ""),
+        )
+        for level in item["levels"]
+    )
+    return scale
 
 
 def _one_each(state: _Import, path: str, found: Any, mapped: dict[str, Any], what: str) -> None:
@@ -243,22 +287,18 @@ def _one_each(state: _Import, path: str, found: Any, mapped: dict[str, Any], wha
 
 def _agencies(state: _Import) -> None:
     for path, item in state.items("agencies"):
-        agency = (
-            Agency.objects.filter(short_name=item["short_name"]).first()
-            or Agency.objects.filter(name=item["name"]).first()
-            or Agency.objects.filter(short_name__iexact=item["short_name"]).first()
-            or Agency.objects.filter(name__iexact=item["name"]).first()
-        )
-        if agency is None:
+        match = state.plan.get("agency", item["short_name"])
+        if state.decisions.uses_stored(match):
+            agency = _stored(Agency, match)
+            state.matched["agencies"] += 1
+        else:
             agency = Agency.objects.create(
-                name=item["name"],
-                short_name=item["short_name"],
+                name=match.new_name("name", item["name"]),
+                short_name=match.new_name("short_name", item["short_name"]),
                 sector=item.get("sector", "other"),
                 description=item.get("description", ""),
             )
             state.created["agencies"] += 1
-        else:
-            state.matched["agencies"] += 1
         _one_each(state, path, agency, state.agencies, "agency")
         state.agencies[item["short_name"]] = agency
 
@@ -266,45 +306,38 @@ def _agencies(state: _Import) -> None:
 def _needs(state: _Import) -> None:
     top = Need.objects.aggregate(top=Max("order"))["top"] or 0
     for _, item in state.items("needs"):
-        need = (
-            Need.objects.filter(code=item["code"]).first()
-            or Need.objects.filter(label__iexact=item["label"]).first()
-        )
-        if need is None:
+        match = state.plan.get("need", item["code"])
+        if state.decisions.uses_stored(match):
+            need = _stored(Need, match)
+            state.matched["needs"] += 1
+        else:
             top += 1
             need = Need.objects.create(
-                code=item["code"],
-                label=item["label"],
+                code=match.new_name("code", item["code"]),
+                label=match.new_name("label", item["label"]),
                 description=item.get("description", ""),
                 order=top,
             )
             state.created["needs"] += 1
-        else:
-            state.matched["needs"] += 1
         state.needs[item["code"]] = need
 
 
 def _reviews(state: _Import) -> None:
     for path, item in state.items("reviews"):
-        review = (
-            Review.objects.filter(short_name=item["short_name"]).first()
-            or Review.objects.filter(title=item["title"]).first()
-            or Review.objects.filter(short_name__iexact=item["short_name"]).first()
-            or Review.objects.filter(title__iexact=item["title"]).first()
-        )
-        if review is None:
-            published = item.get("published")
+        match = state.plan.get("review", item["short_name"])
+        if state.decisions.uses_stored(match):
+            review = _stored(Review, match)
+            state.matched["reviews"] += 1
+        else:
             review = Review.objects.create(
-                title=item["title"],
-                short_name=item["short_name"],
+                title=match.new_name("title", item["title"]),
+                short_name=match.new_name("short_name", item["short_name"]),
                 kind=item["kind"],
-                published=_partial(published),
+                published=_partial(item.get("published")),
                 summary=item.get("summary", ""),
                 url=item.get("url", ""),
             )
             state.created["reviews"] += 1
-        else:
-            state.matched["reviews"] += 1
         _one_each(state, path, review, state.reviews, "review")
         existing = {point.order: point for point in LearningPoint.objects.filter(review=review)}
         for point in item.get("learning_points", []):
@@ -316,6 +349,38 @@ def _reviews(state: _Import) -> None:
                 state.created["learning points"] += 1
             state.points[(item["short_name"], point["order"])] = found
         state.reviews[item["short_name"]] = review
+
+
+def _brief_template(state: _Import, audit: Audit) -> None:
+    """The template the audit's brief follows: an identical stored version, or a new
+    partnership template (frozen if the audit arrives published, as publishing freezes it)."""
+    item = state.doc.get("brief_template")
+    if not item:
+        return
+    match = state.plan.get("template", item["name"])
+    if state.decisions.uses_stored(match):
+        version = _stored(BriefTemplateVersion, match)
+        state.matched["brief templates"] += 1
+    else:
+        content = template_content(item)
+        name = match.new_name("name", content["name"])
+        template = BriefTemplate.objects.create(
+            name=name,
+            slug=_unique_slug(BriefTemplate, name, 60),
+            description=content["description"],
+            document_name=content["document_name"],
+        )
+        version = BriefTemplateVersion.objects.create(
+            template=template,
+            number=content["version"],
+            notes=content["notes"],
+            frozen_at=timezone.now() if audit.is_published else None,
+        )
+        BriefTemplateSection.objects.bulk_create(
+            BriefTemplateSection(version=version, **section) for section in content["sections"]
+        )
+        state.created["brief templates"] += 1
+    AuditBriefTemplate.objects.create(audit=audit, version=version)
 
 
 def _translated_sections(state: _Import, sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -433,14 +498,20 @@ def _map_tool(state: _Import, version: ToolVersion) -> None:
 # --- The audit ------------------------------------------------------------------------------
 
 
+def requested_slug_problem(wanted: str) -> Problem | None:
+    """Why the slug asked for cannot be the new audit's, if it cannot."""
+    if not SLUG_PATTERN.match(wanted) or len(wanted) > 60:
+        return Problem(SLUG_FIELD, f"{wanted!r} is not a slug (letters, digits, - and _)")
+    if Audit.objects.filter(slug=wanted).exists():
+        return Problem(SLUG_FIELD, f"An audit {wanted!r} already exists")
+    return None
+
+
 def _slug(state: _Import, wanted: str | None) -> str:
     if wanted is not None:
-        if not SLUG_PATTERN.match(wanted) or len(wanted) > 60:
-            state.problems.append(
-                Problem(SLUG_FIELD, f"{wanted!r} is not a slug (letters, digits, - and _)")
-            )
-        elif Audit.objects.filter(slug=wanted).exists():
-            state.problems.append(Problem(SLUG_FIELD, f"An audit {wanted!r} already exists"))
+        problem = requested_slug_problem(wanted)
+        if problem:
+            state.problems.append(problem)
         return wanted
     slug = state.doc["audit"]["slug"]
     if not Audit.objects.filter(slug=slug).exists():
@@ -837,7 +908,31 @@ def _learning(state: _Import, audit: Audit) -> None:
     )
 
 
+def _summary_parts(decisions: Decisions) -> dict[str, list[str]]:
+    """`ImportResult`'s changes, added and exact, from what was decided."""
+    parts: dict[str, list[str]] = {"changes": [], "added": [], "exact": []}
+    for match in decisions.plan.matches:
+        named = f"{match.what} '{match.in_file}'"
+        if match.verdict is Verdict.EXACT:
+            parts["exact"].append(named)
+        elif match.verdict is Verdict.NEW and not match.renamed:
+            parts["added"].append(named)
+        else:
+            parts["changes"].append(describe(match, decisions))
+    return parts
+
+
 # --- The service ----------------------------------------------------------------------------
+
+
+def checked_document(content: bytes) -> dict[str, Any]:
+    """The document read and checked in full (size, JSON, schema, references), or
+    `DocumentInvalid` with every problem at its JSON path."""
+    doc = document_from_bytes(content)
+    problems = validate_document(doc)
+    if problems:
+        raise DocumentInvalid(problems)
+    return doc  # type: ignore[no-any-return]
 
 
 def audit_import(
@@ -845,16 +940,36 @@ def audit_import(
     content: bytes,
     coordinators: Sequence[Any] = (),
     slug: str | None = None,
+    choices: Mapping[str, Choice] | None = None,
+    similar: Choice | None = None,
 ) -> ImportResult:
     """Create a new audit from a whole-audit document, or refuse it whole (`DocumentInvalid`,
     every problem with its JSON path) with nothing saved. `coordinators` coordinate the new
-    audit (the person importing, from the web)."""
-    doc = document_from_bytes(content)
-    problems = validate_document(doc)
-    if problems:
-        raise DocumentInvalid(problems)
+    audit (the person importing, from the web).
+
+    Entries that match stored ones only in part (`import_plan`) need a choice each: in
+    `choices` by their ref (`agency:CSC`), or `similar` for them all; without one the import
+    raises `MatchesToConfirm`, naming them, and saves nothing."""
+    return import_checked(
+        checked_document(content),
+        coordinators=coordinators,
+        slug=slug,
+        choices=choices or {},
+        similar=similar,
+    )
+
+
+def import_checked(
+    doc: dict[str, Any],
+    *,
+    coordinators: Sequence[Any] = (),
+    slug: str | None = None,
+    choices: Mapping[str, Choice],
+    similar: Choice | None = None,
+) -> ImportResult:
+    """`audit_import` for a document `checked_document` has passed."""
     try:
-        return _write(doc, coordinators=coordinators, slug=slug)
+        return _write(doc, coordinators=coordinators, slug=slug, choices=choices, similar=similar)
     except (IntegrityError, DataError) as error:
         # Every rule the database keeps should have been checked above; if one was missed,
         # the transaction has been rolled back and the person still gets an answer.
@@ -865,9 +980,18 @@ def audit_import(
 
 
 @transaction.atomic
-def _write(doc: dict[str, Any], *, coordinators: Sequence[Any], slug: str | None) -> ImportResult:
+def _write(
+    doc: dict[str, Any],
+    *,
+    coordinators: Sequence[Any],
+    slug: str | None,
+    choices: Mapping[str, Choice],
+    similar: Choice | None,
+) -> ImportResult:
+    # Planned again here, inside the transaction, so the choices meet what is stored now.
+    decisions = decide(import_plan(doc), choices, similar)
     notes: list[str] = []
-    state = _Import(doc, notes)
+    state = _Import(doc, notes, decisions)
     new_slug = _slug(state, slug)
     _scales(state)
     state.refuse_if_any()
@@ -877,6 +1001,7 @@ def _write(doc: dict[str, Any], *, coordinators: Sequence[Any], slug: str | None
     state.refuse_if_any()
     version = _tool(state)
     audit = _audit(state, version, new_slug, coordinators)
+    _brief_template(state, audit)
     _cases(state, audit)
     _returns(state)
     _escalations(state, audit)
@@ -895,4 +1020,6 @@ def _write(doc: dict[str, Any], *, coordinators: Sequence[Any], slug: str | None
         matched=state.matched,
         notes=notes,
         publication=publication,
+        matches=[describe(match, decisions) for match in decisions.plan.matches],
+        **_summary_parts(decisions),
     )

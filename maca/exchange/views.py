@@ -1,7 +1,12 @@
 """Download an audit's export (its coordinators), and upload a file to import as a new audit
-(any coordinator). Problems with an upload are listed with their JSON paths; nothing is saved."""
+(any coordinator). Problems with an upload are listed with their JSON paths; nothing is saved.
+An upload whose agencies, needs, reviews or scales match stored ones only in part is kept
+(encrypted, for its uploader only) while the person chooses, for each, to use the stored one
+or add the file's as new."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +17,13 @@ from maca.accounts.requests import SignedInRequest
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.core.throttling import render_throttled
 from maca.exchange.document import DocumentInvalid, Problem
-from maca.exchange.forms import ImportForm
+from maca.exchange.forms import ImportForm, MatchChoicesForm
+from maca.exchange.matching import MatchesToConfirm, import_plan
+from maca.exchange.pending import (
+    pending_import_add,
+    pending_import_delete,
+    pending_import_for,
+)
 from maca.exchange.schema_build import SCHEMA_PATH
 from maca.exchange.selectors import (
     audit_export,
@@ -20,7 +31,14 @@ from maca.exchange.selectors import (
     export_filename,
     require_exporter,
 )
-from maca.exchange.services import SLUG_FIELD, audit_import, check_size
+from maca.exchange.services import (
+    SLUG_FIELD,
+    ImportResult,
+    check_size,
+    checked_document,
+    import_checked,
+    requested_slug_problem,
+)
 from maca.planning.selectors import require_audit_starter
 from maca.reports.disclosure_check import run_check
 from maca.reports.models import DisclosureScope
@@ -54,38 +72,95 @@ def schema(request: HttpRequest) -> HttpResponse:
 
 
 def import_audit(request: SignedInRequest) -> HttpResponse:
+    """Upload and check the file; import at once when every entry matches exactly or is new,
+    else keep it and ask about the similar ones."""
     require_audit_starter(request.user)
-    problems: list[Problem] = []
-    more = 0
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["document"]
-            try:
-                check_size(upload.size)
-                content = upload.read()
-                result = audit_import(
-                    content=content,
-                    coordinators=[request.user],
-                    slug=form.cleaned_data["slug"] or None,
-                )
-            except DocumentInvalid as error:
-                for problem in error.problems:
-                    if problem.path == SLUG_FIELD:
-                        form.add_error("slug", problem.message)
-                    else:
-                        problems.append(problem)
-                more = error.more
-            else:
-                imported = f"Imported '{result.audit.title}' as a new audit."
-                told = " ".join([imported, *result.notes, result.publication_message]).strip()
-                if result.held_before_publication:
-                    messages.warning(request, told)
-                else:
-                    messages.success(request, told)
-                return redirect("audits:overview", result.audit.slug)
+    if request.method != "POST":
+        return _upload_page(request, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, form)
+    upload = form.cleaned_data["document"]
+    slug = form.cleaned_data["slug"] or ""
+    try:
+        check_size(upload.size)
+        content = upload.read()
+        doc = checked_document(content)
+        plan = import_plan(doc)
+        if not plan.similar:
+            result = import_checked(doc, coordinators=[request.user], slug=slug or None, choices={})
+            return _imported(request, result)
+        # Asked now, not after the choices: the person can still change it on this page.
+        taken = requested_slug_problem(slug) if slug else None
+        if taken:
+            raise DocumentInvalid([taken])
+    except DocumentInvalid as error:
+        return _upload_page(request, form, error)
+    pending = pending_import_add(
+        user=request.user, content=content, filename=upload.name or "", slug=slug
+    )
+    return redirect("exchange:choose", pending.public_id)
+
+
+def choose_matches(request: SignedInRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The similar matches of a kept upload, each to use or add as new; then the import."""
+    require_audit_starter(request.user)
+    pending = pending_import_for(request.user, public_id)
+    content = pending.document.encode("utf-8")
+    try:
+        doc = checked_document(content)
+        plan = import_plan(doc)
+        form = MatchChoicesForm(plan, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            result = import_checked(
+                doc,
+                coordinators=[request.user],
+                slug=pending.slug or None,
+                choices=form.choices(),
+            )
+            pending_import_delete(pending)
+            return _imported(request, result)
+    except DocumentInvalid as error:
+        # Something here changed since the upload (its slug was taken, say): start again.
+        pending_import_delete(pending)
+        return _upload_page(request, ImportForm(), error)
+    except MatchesToConfirm as error:
+        # Stored rows changed between the page and the answer: ask again about what is new.
+        plan = error.plan
+        form = MatchChoicesForm(plan)
+        messages.warning(
+            request,
+            "What is stored here changed since the page was shown. Check the choices again.",
+        )
+    context = {
+        "form": form,
+        "plan": plan,
+        "pending": pending,
+        "nav_section": "audits",
+    }
+    return render(request, "exchange/choose.html", context)
+
+
+def _imported(request: HttpRequest, result: ImportResult) -> HttpResponse:
+    imported = f"Imported '{result.audit.title}' as a new audit."
+    told = " ".join([imported, result.match_summary, *result.notes, result.publication_message])
+    if result.held_before_publication:
+        messages.warning(request, told.strip())
     else:
-        form = ImportForm()
+        messages.success(request, told.strip())
+    return redirect("audits:overview", result.audit.slug)
+
+
+def _upload_page(
+    request: HttpRequest, form: ImportForm, error: DocumentInvalid | None = None
+) -> HttpResponse:
+    problems: list[Problem] = []
+    more = error.more if error else 0
+    for problem in error.problems if error else []:
+        if problem.path == SLUG_FIELD and form.is_bound:
+            form.add_error("slug", problem.message)
+        else:
+            problems.append(problem)
     context = {
         "form": form,
         "problems": problems,

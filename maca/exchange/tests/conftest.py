@@ -16,6 +16,7 @@ from maca.demo.services import DemoSummary, demo_load
 from maca.exchange.selectors import audit_export, export_bytes
 from maca.learning.models import Review, Theme
 from maca.reports.brief import system_access
+from maca.reports.models import BriefTemplate
 
 # Everything an import could write to, to prove a refused one wrote nothing.
 COUNTED_APPS = ("accounts", "audits", "learning", "identifiers", "moderation", "returns", "core")
@@ -78,6 +79,7 @@ def forget_demo() -> None:
     for audit in Audit.objects.all():
         Case.objects.filter(audit=audit).delete()
         audit.delete()
+    BriefTemplate.objects.filter(is_shipped=False).delete()
     ToolVersion.objects.all().delete()
     AuditTool.objects.all().delete()
     Review.objects.all().delete()

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from maca.accounts.models import Agency
 from maca.audits.models import Audit
 from maca.demo import data
-from maca.exchange.tests.conftest import HOSTILE_DOCUMENTS, row_counts, without_volatile
+from maca.exchange.tests.conftest import (
+    HOSTILE_DOCUMENTS,
+    as_bytes,
+    changed,
+    row_counts,
+    without_volatile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +112,117 @@ def test_an_oversized_file_is_refused_before_reading(demo, tmp_path: Path, setti
     path.write_text('{"format": "maca-audit-export"}')
     with pytest.raises(CommandError, match="largest accepted"):
         call_command("import-audit", str(path), stdout=StringIO())
+
+
+# --- Entries that match a stored one only in part -------------------------------------------
+
+
+def _with_similar_agencies(demo_document: dict[str, Any], tmp_path: Path) -> Path:
+    """The demo audit with two agencies like stored ones but not the same: GPs by short name
+    only, and Police differing only in letter case."""
+    document = changed(demo_document)
+    gps = next(a for a in document["agencies"] if a["short_name"] == "GPs")
+    gps["name"] = "General practices"
+    Agency.objects.filter(short_name="Police").update(name="POLICE")
+    path = tmp_path / "similar.json"
+    path.write_bytes(as_bytes(document))
+    return path
+
+
+def test_the_command_prints_the_plan_and_stops_without_a_choice(demo, demo_document, tmp_path):
+    path = _with_similar_agencies(demo_document, tmp_path)
+    before = row_counts()
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import-audit", str(path), stdout=out)
+    plan = out.getvalue()
+    assert "agency:Social Care: the same as the stored" in plan
+    assert "agency:GPs: SIMILAR: 'General practices (GPs)' in the file" in plan
+    assert "agency:Police: SIMILAR" in plan and "Only letter case differs" in plan
+    message = str(refused.value)
+    assert "Not imported: 2 entries of the file match a stored one only in part" in message
+    assert "agency:GPs: 'General practices (GPs)' in the file, 'GP practices (GPs)' here" in (
+        message
+    )
+    assert "--match agency:GPs=stored" in message and "--similar use-stored" in message
+    assert row_counts() == before
+
+
+def test_each_match_option_is_followed(demo, demo_document, tmp_path):
+    path = _with_similar_agencies(demo_document, tmp_path)
+    out = StringIO()
+    call_command(
+        "import-audit",
+        str(path),
+        "--match",
+        "agency:GPs=new",
+        "--match",
+        "agency:Police=stored",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "Agency 'General practices (GPs)' added as new (short name 'GPs (2)'), as chosen" in (
+        text
+    )
+    assert "Agency 'Police (Police)' matched the stored 'POLICE (Police)', as chosen." in text
+    assert Agency.objects.get(short_name="GPs (2)").name == "General practices"
+
+
+@pytest.mark.parametrize(
+    ("option", "gps_agencies"), [("use-stored", 0), ("add-new", 1)], ids=["stored", "new"]
+)
+def test_similar_chooses_for_all_and_match_overrides_it(
+    demo, demo_document, tmp_path, option, gps_agencies
+):
+    path = _with_similar_agencies(demo_document, tmp_path)
+    call_command(
+        "import-audit",
+        str(path),
+        "--similar",
+        option,
+        "--match",
+        "agency:Police=stored",
+        stdout=StringIO(),
+    )
+    assert Agency.objects.filter(short_name="GPs (2)").count() == gps_agencies
+    assert not Agency.objects.filter(short_name="Police (2)").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("agency:GPs", "write KIND:KEY=stored or KIND:KEY=new"),
+        ("agency:GPs=maybe", "write KIND:KEY=stored or KIND:KEY=new"),
+        ("agency:Nobody=new", "'agency:Nobody' is not an entry that matches only in part"),
+        ("agency:Social Care=new", "(those are: agency:GPs, agency:Police)"),
+    ],
+)
+def test_a_bad_match_option_is_a_clear_error_and_saves_nothing(
+    demo, demo_document, tmp_path, value, words
+):
+    path = _with_similar_agencies(demo_document, tmp_path)
+    before = row_counts()
+    with pytest.raises(CommandError, match=re.escape(words)):
+        call_command("import-audit", str(path), "--match", value, stdout=StringIO())
+    assert row_counts() == before
+
+
+def test_a_bad_similar_option_is_refused_by_the_parser(demo, demo_document, tmp_path):
+    path = _with_similar_agencies(demo_document, tmp_path)
+    with pytest.raises(CommandError, match="invalid choice: 'yes'"):
+        call_command("import-audit", str(path), "--similar", "yes", stdout=StringIO())
+
+
+def test_a_stored_scale_without_the_files_levels_cannot_be_chosen(demo, demo_document, tmp_path):
+    document = changed(demo_document)
+    scale = next(s for s in document["scales"] if s["slug"] == "ynpna")
+    scale["levels"].append(
+        {"value": 99, "code": "unsure", "label": "Unsure", "description": "", "outcome": ""}
+    )
+    path = tmp_path / "scale.json"
+    path.write_bytes(as_bytes(document))
+    with pytest.raises(CommandError, match="has no level 'unsure', so it cannot be used"):
+        call_command("import-audit", str(path), "--match", "scale:ynpna=stored", stdout=StringIO())
+    out = StringIO()
+    call_command("import-audit", str(path), "--match", "scale:ynpna=new", stdout=out)
+    assert "Grading scale" in out.getvalue() and "slug 'ynpna-2'" in out.getvalue()

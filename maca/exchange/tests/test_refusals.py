@@ -12,16 +12,17 @@ from django.test import override_settings
 
 from maca.exchange import services
 from maca.exchange.document import DocumentInvalid
+from maca.exchange.matching import Choice
 from maca.exchange.services import audit_import
 from maca.exchange.tests.conftest import HOSTILE_DOCUMENTS, as_bytes, changed, row_counts
 
 pytestmark = pytest.mark.django_db
 
 
-def _refused(content: bytes) -> dict[str, str]:
+def _refused(content: bytes, similar: Choice | None = None) -> dict[str, str]:
     before = row_counts()
     with pytest.raises(DocumentInvalid) as error:
-        audit_import(content=content)
+        audit_import(content=content, similar=similar)
     assert row_counts() == before, "a refused import wrote rows"
     return {problem.path: problem.message for problem in error.value.problems}
 
@@ -192,7 +193,8 @@ def test_two_agencies_matching_the_same_one_here_are_refused(demo_document):
     # finds it by short name, the second by name.
     document["agencies"].append({**police, "short_name": "Constabulary", "taking_part": False})
     police["name"] = "Police Service"
-    problems = _refused(as_bytes(document))
+    # Both match it only in part; told to use the stored one for both, they would share it.
+    problems = _refused(as_bytes(document), similar=Choice.STORED)
     index = len(document["agencies"]) - 1
     assert "same agency" in problems[f"$.agencies[{index}]"]
 
@@ -232,7 +234,9 @@ def test_every_repeated_field_is_named_however_deep(demo_document):
     assert problems == {"$.cases[0].pseudonym": "is given more than once in its object"}
 
 
-def test_a_scale_here_with_other_levels_is_refused_and_nothing_is_kept(demo_document):
+def test_a_scale_here_without_the_files_levels_cannot_be_used_and_nothing_is_kept(
+    demo_document,
+):
     document = changed(demo_document)
     scale = next(s for s in document["scales"] if s["slug"] == "ofsted-4")
     index = next(i for i, s in enumerate(document["scales"]) if s is scale)
@@ -249,8 +253,8 @@ def test_a_scale_here_with_other_levels_is_refused_and_nothing_is_kept(demo_docu
     for grade in document["panel_grades"]:
         if grade["grade"]["scale"] == "ofsted-4":
             grade["grade"]["code"] = "splendid"
-    problems = _refused(as_bytes(document))
-    assert f"$.scales[{index}].levels[0].code" in problems
+    problems = _refused(as_bytes(document), similar=Choice.STORED)
+    assert "no level 'splendid'" in problems[f"$.scales[{index}].levels[0].code"]
 
 
 def test_a_failure_part_way_through_leaves_nothing_behind(demo_document, monkeypatch):
@@ -277,3 +281,37 @@ def test_problems_are_capped_and_counted(demo_document):
         audit_import(content=json.dumps(document).encode())
     assert len(error.value.problems) == 200
     assert error.value.more > 0
+
+
+def _with_a_template(document: dict[str, Any]) -> dict[str, Any]:
+    document = changed(document)
+    document["brief_template"] = {
+        "name": "Fictional partnership brief",
+        "document_name": "Briefing",
+        "sections": [
+            {"order": 1, "kind": "intro", "heading": "Why we looked"},
+            {"order": 1, "kind": "themes", "heading": "What we found"},
+        ],
+    }
+    return document
+
+
+def test_a_brief_template_with_a_section_order_twice_is_refused(demo_document):
+    problems = _refused(as_bytes(_with_a_template(demo_document)))
+    assert problems == {
+        "$.brief_template.sections[0].order": "Order is used twice",
+        "$.brief_template.sections[1].order": "Order is used twice",
+    }
+
+
+def test_a_version_1_document_with_a_brief_template_is_refused(demo_document):
+    document = _with_a_template(demo_document)
+    document["brief_template"]["sections"][1]["order"] = 2
+    document["format_version"] = 1
+    for name in ("audit_date_until", "partnership_names", "figures", "linked_audits"):
+        document["audit"].pop(name, None)
+    for action in document["actions"]:
+        for name in ("lead_owner", "lead_owner_name", "other_owners"):
+            action.pop(name, None)
+    problems = _refused(as_bytes(document))
+    assert problems == {"$.brief_template": "is new in format version 2; this document says 1"}

@@ -14,6 +14,7 @@ from maca.audits.models import Audit, AuditTool, ToolVersion
 from maca.demo import data
 from maca.demo.services import demo_load
 from maca.exchange.document import DocumentInvalid, json_schema, validate_document
+from maca.exchange.matching import Choice, MatchesToConfirm, import_plan
 from maca.exchange.schema_build import SCHEMA_PATH, schema_text
 from maca.exchange.selectors import audit_export
 from maca.exchange.services import audit_import
@@ -27,9 +28,13 @@ from maca.exchange.tests.conftest import (
 from maca.identifiers.models import AgencyReference, ChildIdentity
 from maca.learning.models import Review
 from maca.reports.brief import build_brief, system_access
+from maca.reports.models import BriefTemplate
 from maca.reports.renderers.markdown import render_markdown
 
 pytestmark = pytest.mark.django_db
+
+# The demo audit whose brief follows the partnership's own template.
+TEMPLATE_AUDIT = "missing-from-care-2026"
 
 
 def _export(audit: Audit) -> dict[str, Any]:
@@ -69,22 +74,38 @@ def test_the_imported_demo_audit_has_the_same_brief(demo, demo_document):
     assert _brief(imported) == _brief(original)
 
 
+def test_every_demo_audit_round_trips_with_everything_matched_exactly(demo):
+    for audit in Audit.objects.order_by("slug"):
+        document = _export(audit)
+        assert not import_plan(document).similar, audit.slug
+        result = audit_import(content=as_bytes(document))
+        assert without_volatile(_export(result.audit)) == without_volatile(document), audit.slug
+        assert not {"agencies", "reviews", "scales", "brief templates"} & set(result.created)
+
+
 def test_the_round_trip_holds_in_an_empty_deployment(demo):
-    """Export the demo's two audits, take the demo away, import them into a database with only
-    reference data: everything is created afresh and exports the same."""
-    earlier = Audit.objects.get(slug="cla-out-of-area-2020")
-    later = Audit.objects.get(slug=data.AUDIT_SLUG)
-    documents = [_export(earlier), _export(later)]
-    briefs = [_brief(earlier), _brief(later)]
+    """Export three of the demo's audits, take the demo away, import them into a database with
+    only reference data: everything is created afresh (the partnership's brief template too)
+    and exports the same."""
+    slugs = ["cla-out-of-area-2020", data.AUDIT_SLUG, TEMPLATE_AUDIT]
+    originals = [Audit.objects.get(slug=slug) for slug in slugs]
+    documents = [_export(audit) for audit in originals]
+    briefs = [_brief(audit) for audit in originals]
+    assert documents[2]["brief_template"]["name"] == "Demo partnership briefing"
     forget_demo()  # inside this test's savepoint: the demo is back for the next test
     assert not Agency.objects.exists() and not AuditTool.objects.exists()
+    assert not BriefTemplate.objects.filter(name="Demo partnership briefing").exists()
     imported = [audit_import(content=as_bytes(document)).audit for document in documents]
-    assert [audit.slug for audit in imported] == ["cla-out-of-area-2020", data.AUDIT_SLUG]
+    assert [audit.slug for audit in imported] == slugs
     for audit, document, brief in zip(imported, documents, briefs, strict=True):
         assert without_volatile(_export(audit)) == without_volatile(document)
         assert _brief(audit) == brief
     assert imported[1].follow_up_of == imported[0]
-    assert ToolVersion.objects.count() == 1  # the second import matched the first's tool
+    template = BriefTemplate.objects.get(name="Demo partnership briefing")
+    assert not template.is_shipped
+    # An import matched the tool version an earlier one added, rather than adding another.
+    used = {audit.tool_version_id for audit in originals if audit.tool_version_id}
+    assert ToolVersion.objects.count() == len(used)
 
 
 def test_the_export_holds_no_identifier_and_no_account(demo, demo_document):
@@ -121,7 +142,7 @@ def test_a_changed_tool_is_added_as_a_new_version(demo, demo_document):
     assert any("version" in note for note in result.notes)
 
 
-def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
+def test_agencies_and_reviews_matching_in_part_are_matched_as_chosen_or_made(demo, demo_document):
     document = changed(demo_document)
     # Matched by name although its short name here differs.
     document["agencies"][0]["short_name"] = "GP"
@@ -129,7 +150,11 @@ def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
     document["reviews"][0]["short_name"] = "Georgia"
     _rename_review(document, "SCR Georgia", "Georgia")
     agencies, reviews = Agency.objects.count(), Review.objects.count()
-    result = audit_import(content=as_bytes(document))
+    # Each matches a stored one only in part, so it needs a choice.
+    with pytest.raises(MatchesToConfirm) as asked:
+        audit_import(content=as_bytes(document))
+    assert {match.ref for match in asked.value.undecided} == {"agency:GP", "review:Georgia"}
+    result = audit_import(content=as_bytes(document), similar=Choice.STORED)
     assert Agency.objects.count() == agencies
     assert Review.objects.count() == reviews
     assert result.audit.tool_version_id == Audit.objects.get(slug=data.AUDIT_SLUG).tool_version_id
@@ -137,7 +162,7 @@ def test_agencies_and_reviews_are_matched_by_name_or_made(demo, demo_document):
     document["agencies"].append(
         {"name": "Fictional Hospice", "short_name": "Hospice", "sector": "health"}
     )
-    audit_import(content=as_bytes(document))
+    audit_import(content=as_bytes(document), similar=Choice.STORED)
     assert Agency.objects.filter(short_name="Hospice", name="Fictional Hospice").exists()
 
 
