@@ -4,9 +4,11 @@ posted id from elsewhere is refused as an invalid choice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 
 from maca.audits.models import GradeLevel, Question, ToolSection
 from maca.learning.models import Heading
@@ -22,6 +24,42 @@ def _question_label(question: Question) -> str:
 
 def _level_choices(levels: tuple[GradeLevel, ...]) -> list[tuple[str, str]]:
     return [NOT_AGREED, *((str(level.pk), level.label) for level in levels)]
+
+
+@dataclass(frozen=True)
+class PlainControl:
+    """One control of the agreed-grades form as plain values, for the template to draw in one
+    loop: eleven selects and eleven text boxes drawn through the general field templates
+    (an include, a widget context and option dictionaries each) cost more than the rest of
+    the form put together."""
+
+    id: str
+    name: str
+    label: str
+    error: str  # the first error, or ""
+    value: str
+    options: tuple[tuple[str, str, bool], ...] = ()  # value, label, selected
+
+    @property
+    def describedby(self) -> str:
+        return f"{self.id}-error" if self.error else ""
+
+
+def _plain(field: BoundField, *, with_options: bool = False) -> PlainControl:
+    raw = field.value()
+    value = "" if raw is None else str(raw)
+    options: tuple[tuple[str, str, bool], ...] = ()
+    if with_options:
+        choices = getattr(field.field, "choices", ())
+        options = tuple((str(key), str(label), str(key) == value) for key, label in choices)
+    return PlainControl(
+        id=field.auto_id,
+        name=field.html_name,
+        label=str(field.label),
+        error=str(field.errors[0]) if field.errors else "",
+        value=value,
+        options=options,
+    )
 
 
 class AgreedGradesForm(forms.Form):
@@ -90,9 +128,15 @@ class AgreedGradesForm(forms.Form):
             self.add_error(first, "Choose at least one agreed grade, with its reason")
         return cleaned
 
-    def grouped(self) -> list[tuple[str, Any, Any]]:
+    def grouped(self) -> list[tuple[str, PlainControl, PlainControl]]:
+        """Each section's title with its grade and reason, as plain values."""
         return [
-            (title, self[f"{key}_grade"], self[f"{key}_reason"]) for _, key, title, _ in self.rows
+            (
+                title,
+                _plain(self[f"{key}_grade"], with_options=True),
+                _plain(self[f"{key}_reason"]),
+            )
+            for _, key, title, _ in self.rows
         ]
 
 
