@@ -7,12 +7,14 @@ number of queries, however many agencies, sections and questions the audit has.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.dateformat import format as date_format
 
@@ -231,16 +233,17 @@ def _outcome_counts(cells: Sequence[AnswerCell]) -> tuple[tuple[str, int], ...]:
     return tuple((o.label, counts[o.label]) for o in order if counts[o.label])
 
 
-def _shown_value(
-    grade: str | None, text: str, choices: list[str] | None, day: Any, number: Any
-) -> str:
-    """The answer as the page shows it: its grade, else text, choices, date or number."""
+def _shown_value(grade: str | None, text: str, choices: str | None, day: Any, number: Any) -> str:
+    """The answer as the page shows it: its grade, else text, choices, date or number.
+    `choices` is the JSON text, decoded only here: most answers are grades, and decoding 480
+    of them to use a few showed in the page's time."""
     if grade:
         return grade
     if text:
         return text
-    if choices:
-        return ", ".join(str(choice) for choice in choices)
+    chosen = json.loads(choices) if choices else None
+    if chosen:
+        return ", ".join(str(choice) for choice in chosen)
     if day:
         return date_format(day, "j F Y")
     return "" if number is None else str(number)
@@ -248,17 +251,21 @@ def _shown_value(
 
 def _answers_shown(final_ids: Sequence[int]) -> dict[tuple[int, int], ShownAnswer]:
     """The final returns' answers by (return, question)."""
-    rows = Answer.objects.filter(agency_return_id__in=final_ids).values_list(
-        "agency_return_id",
-        "question_id",
-        "grade__label",
-        "grade__outcome",
-        "text_value",
-        "choices",
-        "date_value",
-        "number_value",
-        "evidence",
-        "reason",
+    rows = (
+        Answer.objects.filter(agency_return_id__in=final_ids)
+        .annotate(choices_json=Cast("choices", TextField()))
+        .values_list(
+            "agency_return_id",
+            "question_id",
+            "grade__label",
+            "grade__outcome",
+            "text_value",
+            "choices_json",
+            "date_value",
+            "number_value",
+            "evidence",
+            "reason",
+        )
     )
     return {
         (return_id, question_id): ShownAnswer(
@@ -313,9 +320,7 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
         for section in sections
     )
     findings = tuple(
-        Finding.objects.filter(audit=audit, cases=case)
-        .prefetch_related("agencies")
-        .order_by("heading", "order", "id")
+        Finding.objects.filter(audit=audit, cases=case).order_by("heading", "order", "id")
     )
     previous_case, next_case = _neighbours(audit, case)
     return CaseModeration(
