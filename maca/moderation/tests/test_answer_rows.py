@@ -51,3 +51,22 @@ def test_section_grade_rows_escape_and_say_not_graded():
     )
     assert html.count("Not graded") == 2
     assert '&lt;i&gt;late&lt;/i&gt;<br><span class="maca-meta">A &amp; B</span>' in html
+
+
+def test_plain_select_options_are_escaped_and_the_value_selected():
+    from maca.moderation.forms import PlainControl
+
+    control = PlainControl(
+        id="id_q",
+        name="q",
+        label="Question",
+        hint="Optional",
+        error="Choose a question of this audit's tool",
+        value="2",
+        options=(("", "None"), ("1", "Q1 <b>"), ("2", "Q2 & more")),
+    )
+    html = str(control.options_html)
+    assert '<option value="">None</option>' in html
+    assert '<option value="1">Q1 &lt;b&gt;</option>' in html
+    assert '<option value="2" selected>Q2 &amp; more</option>' in html
+    assert control.describedby == "id_q-hint id_q-error"
