@@ -43,6 +43,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_days(name: str, default: int) -> int:
+    """A number of days to keep something: a whole number, at least 1."""
+    days = env_int(name, default)
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be a number of days, at least 1, not {days}")
+    return days
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -141,6 +149,9 @@ LAWFUL_BASIS_ARTICLE_9 = env_str(
 IDENTIFIER_KEYS = env_list("MACA_IDENTIFIER_KEYS", [])
 # Days after an audit closes before its child identifiers are purged (unless a hold is set).
 IDENTIFIER_RETENTION_DAYS = env_int("MACA_IDENTIFIER_RETENTION_DAYS", 365)
+# Days a draft's PDF or Word file is kept for the person who asked; the daily run deletes older
+# ones (maca.reports.draft_renders.draft_renders_expire).
+DRAFT_RENDER_DAYS = env_days("MACA_DRAFT_RENDER_DAYS", 7)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -2,8 +2,11 @@
 
 Django's task framework has no clock, so `maca daily`, run once a day by cron or a systemd
 timer, queues one task that does each step in turn. Each step records what it sent, so running
-it twice in a day, or on two machines, sends nothing more. The digest goes last, so people who
-chose it find that day's reminders in it.
+it twice in a day, or on two machines, sends nothing more. The digest goes last of the e-mails,
+so people who chose it find that day's reminders in it.
+
+Apps above this one add their own daily housekeeping with `register_daily_step` (from their
+`AppConfig.ready`); it runs after the e-mails.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.utils import timezone
 
@@ -19,6 +23,15 @@ from maca.learning import services as learning_services
 from maca.returns import notify as returns_notify
 
 logger = logging.getLogger(__name__)
+
+DailyStep = Callable[[dt.date, dt.datetime], object]
+_registered: dict[str, DailyStep] = {}
+
+
+def register_daily_step(name: str, step: DailyStep) -> None:
+    """Add a step, called with the day and the moment of the run; registering a name again
+    replaces it, so an app's `ready` running twice does not run its step twice."""
+    _registered[name] = step
 
 
 def _steps(day: dt.date, now: dt.datetime) -> list[tuple[str, Callable[[], object]]]:
@@ -31,6 +44,7 @@ def _steps(day: dt.date, now: dt.datetime) -> list[tuple[str, Callable[[], objec
         ),
         ("actions overdue", lambda: learning_services.action_reminders_send(today=day)),
         ("daily digests", lambda: send_daily_digests(now=now)),
+        *((name, partial(step, day, now)) for name, step in _registered.items()),
     ]
 
 

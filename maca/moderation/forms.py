@@ -4,9 +4,13 @@ posted id from elsewhere is refused as an invalid choice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
+from django.utils.safestring import SafeString, mark_safe
 
 from maca.audits.models import GradeLevel, Question, ToolSection
 from maca.learning.models import Heading
@@ -22,6 +26,57 @@ def _question_label(question: Question) -> str:
 
 def _level_choices(levels: tuple[GradeLevel, ...]) -> list[tuple[str, str]]:
     return [NOT_AGREED, *((str(level.pk), level.label) for level in levels)]
+
+
+@dataclass(frozen=True)
+class PlainControl:
+    """A select or text box of the page's forms as plain values, drawn by
+    templates/moderation/_plain_select.html or in the agreed-grades loop with the markup of
+    govuk/select.html and govuk/textarea.html. The page has thirteen selects (eleven agreed
+    grades, and forty questions twice): drawn through the general field templates (an
+    include, a widget context and a dictionary per option each) they cost more than the rest
+    of the forms put together."""
+
+    id: str
+    name: str
+    label: str
+    hint: str
+    error: str  # the first error, or ""
+    value: str
+    options: tuple[tuple[str, str], ...] = ()  # value, label
+
+    @property
+    def describedby(self) -> str:
+        ids = [f"{self.id}-hint"] if self.hint else []
+        if self.error:
+            ids.append(f"{self.id}-error")
+        return " ".join(ids)
+
+    @property
+    def options_html(self) -> SafeString:
+        """The options, the one matching the value selected; every value escaped."""
+        return mark_safe(  # every value escaped
+            "".join(
+                f'<option value="{escape(key)}"{" selected" if key == self.value else ""}>'
+                f"{escape(label)}</option>"
+                for key, label in self.options
+            )
+        )
+
+
+def _plain(field: BoundField, *, with_options: bool = False) -> PlainControl:
+    raw = field.value()
+    value = "" if raw is None else str(raw)
+    choices = getattr(field.field, "choices", ()) if with_options else ()
+    return PlainControl(
+        id=field.auto_id,
+        name=field.html_name,
+        label=str(field.label),
+        hint=str(field.help_text),
+        error=str(field.errors[0]) if field.errors else "",
+        value=value,
+        options=tuple((str(key), str(label)) for key, label in choices),
+    )
 
 
 class AgreedGradesForm(forms.Form):
@@ -90,9 +145,15 @@ class AgreedGradesForm(forms.Form):
             self.add_error(first, "Choose at least one agreed grade, with its reason")
         return cleaned
 
-    def grouped(self) -> list[tuple[str, Any, Any]]:
+    def grouped(self) -> list[tuple[str, PlainControl, PlainControl]]:
+        """Each section's title with its grade and reason, as plain values."""
         return [
-            (title, self[f"{key}_grade"], self[f"{key}_reason"]) for _, key, title, _ in self.rows
+            (
+                title,
+                _plain(self[f"{key}_grade"], with_options=True),
+                _plain(self[f"{key}_reason"]),
+            )
+            for _, key, title, _ in self.rows
         ]
 
 
@@ -128,6 +189,9 @@ class DiscrepancyForm(forms.Form):
         question.error_messages["invalid_choice"] = "Choose a question of this audit's tool"
         agencies: Any = self.fields["agencies"]
         agencies.choices = [(key, a.short_name) for key, a in self.agency_map.items()]
+
+    def question_control(self) -> PlainControl:
+        return _plain(self["question"], with_options=True)
 
     def clean_agencies(self) -> list[Any]:
         chosen = self.cleaned_data["agencies"]
@@ -190,6 +254,9 @@ class CaseFindingForm(forms.Form):
         question.error_messages["invalid_choice"] = "Choose a question of this audit's tool"
         agencies: Any = self.fields["agencies"]
         agencies.choices = [(key, a.short_name) for key, a in self.agency_map.items()]
+
+    def question_control(self) -> PlainControl:
+        return _plain(self["question"], with_options=True)
 
     def clean_agencies(self) -> list[Any]:
         return [self.agency_map[key] for key in self.cleaned_data["agencies"]]

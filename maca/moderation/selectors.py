@@ -7,12 +7,14 @@ number of queries, however many agencies, sections and questions the audit has.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.dateformat import format as date_format
 
@@ -145,11 +147,42 @@ class QuestionRow:
         found = {outcome for outcome, count in self.outcomes if count}
         return "Met" in found and bool({"Not met", "Partly met"} & found)
 
+    @property
+    def meta(self) -> str:
+        """The line under the question: its standard, the earlier learning it checks, and how
+        many agencies answered met, partly met and so on."""
+        question, parts = self.question, []
+        if question.standard:
+            parts.append(f"Standard: {question.standard}. ")
+        point = question.learning_point
+        if point is not None:
+            parts.append(f"Checks {point.review.short_name} learning point {point.order}. ")
+        parts.append("; ".join(f"{label}: {count}" for label, count in self.outcomes))
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ShownSummary:
+    """What the page shows of one agency's summary of a section, read as plain values."""
+
+    grade: GradeLevel | None  # None also when graded on a scale that is not this section's
+    grade_label: str
+    grade_reason: str
+    areas_for_development: str
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """Another child of the audit, for the previous and next links."""
+
+    pk: int
+    pseudonym: str
+
 
 @dataclass(frozen=True)
 class SectionSummaryCell:
     agency: Agency
-    summary: SectionSummary | None
+    summary: ShownSummary | None
 
 
 @dataclass(frozen=True)
@@ -179,8 +212,8 @@ class CaseModeration:
     discrepancies: tuple[Discrepancy, ...]
     findings: tuple[Finding, ...]
     questions: tuple[Question, ...]
-    previous_case: Case | None
-    next_case: Case | None
+    previous_case: CaseLink | None
+    next_case: CaseLink | None
 
     @property
     def agencies(self) -> list[Agency]:
@@ -200,16 +233,17 @@ def _outcome_counts(cells: Sequence[AnswerCell]) -> tuple[tuple[str, int], ...]:
     return tuple((o.label, counts[o.label]) for o in order if counts[o.label])
 
 
-def _shown_value(
-    grade: str | None, text: str, choices: list[str] | None, day: Any, number: Any
-) -> str:
-    """The answer as the page shows it: its grade, else text, choices, date or number."""
+def _shown_value(grade: str | None, text: str, choices: str | None, day: Any, number: Any) -> str:
+    """The answer as the page shows it: its grade, else text, choices, date or number.
+    `choices` is the JSON text, decoded only here: most answers are grades, and decoding 480
+    of them to use a few showed in the page's time."""
     if grade:
         return grade
     if text:
         return text
-    if choices:
-        return ", ".join(str(choice) for choice in choices)
+    chosen = json.loads(choices) if choices else None
+    if chosen:
+        return ", ".join(str(choice) for choice in chosen)
     if day:
         return date_format(day, "j F Y")
     return "" if number is None else str(number)
@@ -217,17 +251,21 @@ def _shown_value(
 
 def _answers_shown(final_ids: Sequence[int]) -> dict[tuple[int, int], ShownAnswer]:
     """The final returns' answers by (return, question)."""
-    rows = Answer.objects.filter(agency_return_id__in=final_ids).values_list(
-        "agency_return_id",
-        "question_id",
-        "grade__label",
-        "grade__outcome",
-        "text_value",
-        "choices",
-        "date_value",
-        "number_value",
-        "evidence",
-        "reason",
+    rows = (
+        Answer.objects.filter(agency_return_id__in=final_ids)
+        .annotate(choices_json=Cast("choices", TextField()))
+        .values_list(
+            "agency_return_id",
+            "question_id",
+            "grade__label",
+            "grade__outcome",
+            "text_value",
+            "choices_json",
+            "date_value",
+            "number_value",
+            "evidence",
+            "reason",
+        )
     )
     return {
         (return_id, question_id): ShownAnswer(
@@ -263,18 +301,17 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
     )
     questions = list(
         Question.objects.filter(section__version_id=audit.tool_version_id)
-        .select_related("scale", "learning_point__review")
-        .prefetch_related("applies_to_agencies")
+        .select_related("learning_point__review")
         .order_by("section__order", "order")
     )
     overall_scale = _overall_scale(audit, final)
     discrepancies = tuple(
         Discrepancy.objects.filter(case=case)
-        .select_related("question", "recorded_by")
+        .select_related("question")
         .prefetch_related(Prefetch("agencies", queryset=Agency.objects.order_by("short_name")))
         .order_by("created_at", "id")
     )
-    grid = _Grid.gather(case, final, sections, overall_scale, discrepancies)
+    grid = _Grid.gather(case, final, sections, overall_scale, discrepancies, questions)
     questions_by_section: dict[int, list[Question]] = {}
     for question in questions:
         questions_by_section.setdefault(question.section_id, []).append(question)
@@ -283,9 +320,7 @@ def case_moderation(access: AuditAccess, case_id: int) -> CaseModeration:
         for section in sections
     )
     findings = tuple(
-        Finding.objects.filter(audit=audit, cases=case)
-        .prefetch_related("agencies")
-        .order_by("heading", "order", "id")
+        Finding.objects.filter(audit=audit, cases=case).order_by("heading", "order", "id")
     )
     previous_case, next_case = _neighbours(audit, case)
     return CaseModeration(
@@ -344,7 +379,7 @@ def _case_returns(
         for index, link in enumerate(AuditAgency.objects.filter(audit=audit).order_by("order"))
     }
     all_returns = sorted(
-        AgencyReturn.objects.filter(case=case).select_related("agency", "overall_grade", "auditor"),
+        AgencyReturn.objects.filter(case=case).select_related("agency", "overall_grade"),
         key=lambda row: (order.get(row.agency_id, len(order)), row.agency.name),
     )
     final = tuple(row for row in all_returns if row.status in FINAL_RETURN_STATUSES)
@@ -365,10 +400,11 @@ class _Grid:
 
     final: tuple[AgencyReturn, ...]
     answers: dict[tuple[int, int], ShownAnswer]
-    summaries: dict[tuple[int, int], SectionSummary]
+    summaries: dict[tuple[int, int], ShownSummary]
     agreed: dict[int | None, PanelGrade]
     levels_by_scale: dict[int, list[GradeLevel]]
     discrepancies_by_question: dict[int | None, list[Discrepancy]]
+    agencies_by_question: dict[int, set[int]]  # a question's own agencies, beside its sectors
 
     @classmethod
     def gather(
@@ -378,6 +414,7 @@ class _Grid:
         sections: list[ToolSection],
         overall_scale: GradingScale | None,
         discrepancies: tuple[Discrepancy, ...],
+        questions: list[Question],
     ) -> _Grid:
         final_ids = [row.pk for row in final]
         scale_ids = {s.grading_scale_id for s in sections if s.grading_scale_id}
@@ -389,30 +426,61 @@ class _Grid:
         by_question: dict[int | None, list[Discrepancy]] = {}
         for discrepancy in discrepancies:
             by_question.setdefault(discrepancy.question_id, []).append(discrepancy)
+        levels = {level.pk: level for scale in levels_by_scale.values() for level in scale}
         return cls(
             final=final,
             answers=_answers_shown(final_ids),
-            summaries={
-                (row.agency_return_id, row.section_id): row
-                for row in SectionSummary.objects.filter(
-                    agency_return_id__in=final_ids
-                ).select_related("grade")
-            },
+            summaries=_summaries_shown(final_ids, levels),
             agreed={
                 row.section_id: row
-                for row in PanelGrade.objects.filter(case=case).select_related(
-                    "grade", "recorded_by"
-                )
+                for row in PanelGrade.objects.filter(case=case).select_related("grade")
             },
             levels_by_scale=levels_by_scale,
             discrepancies_by_question=by_question,
+            agencies_by_question=_agencies_by_question(questions),
         )
+
+
+def _summaries_shown(
+    final_ids: Sequence[int], levels: dict[int, GradeLevel]
+) -> dict[tuple[int, int], ShownSummary]:
+    """The final returns' section summaries by (return, section), as plain values: a grade
+    that matters to the spread is on the section's scale, so among `levels` already read."""
+    rows = SectionSummary.objects.filter(agency_return_id__in=final_ids).values_list(
+        "agency_return_id",
+        "section_id",
+        "grade_id",
+        "grade__label",
+        "grade_reason",
+        "areas_for_development",
+    )
+    return {
+        (return_id, section_id): ShownSummary(
+            grade=levels.get(grade_id) if grade_id is not None else None,
+            grade_label=label or "",
+            grade_reason=reason,
+            areas_for_development=areas,
+        )
+        for return_id, section_id, grade_id, label, reason, areas in rows
+    }
+
+
+def _agencies_by_question(questions: list[Question]) -> dict[int, set[int]]:
+    """The agencies each question is limited to, read from the link table in one query
+    rather than as Agency rows per question: only their ids are compared."""
+    links = Question.applies_to_agencies.through.objects.filter(
+        question_id__in=[question.pk for question in questions]
+    ).values_list("question_id", "agency_id")
+    by_question: dict[int, set[int]] = {}
+    for question_id, agency_id in links:
+        by_question.setdefault(question_id, set()).add(agency_id)
+    return by_question
 
 
 def _section_view(section: ToolSection, questions: list[Question], grid: _Grid) -> SectionView:
     rows = []
     for question in questions:
-        applies = _applies_to(question)
+        applies = _applies_to(question, grid.agencies_by_question.get(question.pk, set()))
         cells = tuple(
             AnswerCell(row.agency, grid.answers.get((row.pk, question.pk)))
             for row in grid.final
@@ -447,10 +515,10 @@ def _section_view(section: ToolSection, questions: list[Question], grid: _Grid) 
     )
 
 
-def _neighbours(audit: Audit, case: Case) -> tuple[Case | None, Case | None]:
+def _neighbours(audit: Audit, case: Case) -> tuple[CaseLink | None, CaseLink | None]:
     """The cases before and after this one in the audit's order, for previous and next."""
     neighbours = [
-        Case(pk=pk, pseudonym=pseudonym)
+        CaseLink(pk, pseudonym)
         for pk, pseudonym in Case.objects.filter(audit=audit)
         .order_by("order", "pseudonym", "id")
         .values_list("pk", "pseudonym")
@@ -462,11 +530,10 @@ def _neighbours(audit: Audit, case: Case) -> tuple[Case | None, Case | None]:
     )
 
 
-def _applies_to(question: Question) -> Callable[[Agency], bool]:
+def _applies_to(question: Question, agency_ids: set[int]) -> Callable[[Agency], bool]:
     """`Question.applies_to`, with the question's agencies read once rather than once for
     every agency: 40 questions x 12 agencies is 480 checks on the largest audits."""
     sectors = question.applies_to_sectors
-    agency_ids = {item.pk for item in question.applies_to_agencies.all()}
     if not sectors and not agency_ids:
         return lambda agency: True
     return lambda agency: agency.sector in sectors or agency.pk in agency_ids

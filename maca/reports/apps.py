@@ -8,8 +8,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from maca.audits.models import AuditStatus
         from maca.learning.published import register_published_actions
+        from maca.manage.daily import register_daily_step
         from maca.planning.services.audits import register_stage_check
-        from maca.reports import disclosure_check, snapshots
+        from maca.reports import disclosure_check, draft_renders, snapshots
 
         # Publishing freezes the brief, however the audit is moved (web, API or command).
         snapshots.connect()
@@ -21,4 +22,8 @@ class ReportsConfig(AppConfig):
         # check before moving an audit to published.
         register_stage_check(
             AuditStatus.PUBLISHED, "reports.disclosure", disclosure_check.publication_blockers
+        )
+        # Draft files are a moment's copy of work in progress: the daily run deletes old ones.
+        register_daily_step(
+            "old draft files", lambda day, now: draft_renders.draft_renders_expire(now=now)
         )

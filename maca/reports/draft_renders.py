@@ -1,21 +1,26 @@
 """PDF and Word files of drafts, made by the task worker rather than in the web request.
 
 A draft changes as people write, so its files cannot be kept the way a published version's
-are (`kept_renders`); and making one takes seconds. Asking for one queues a `DraftRender`;
-the worker makes the file from the live data, writing its progress as it goes, and keeps it
-in the `renders` storage under `drafts/`, where the person who asked downloads it. Their next
-request for the same file replaces it, so drafts do not pile up.
+are (`kept_renders`); and making one takes seconds. Asking for one (a POST: opening the
+download's address only shows the button, and any file already asked for) queues a
+`DraftRender`; the worker makes the file from the live data, writing its progress as it goes,
+and keeps it in the `renders` storage under `drafts/`, where the person who asked downloads
+it. Their next request for the same file replaces it, so drafts do not pile up; and the daily
+job deletes files older than `MACA_DRAFT_RENDER_DAYS` (`draft_renders_expire`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,14 +90,61 @@ def _forget_earlier(access: AuditAccess, by: Any, kind: str, extension: str) -> 
         extension=extension,
         status__in=[Status.READY, Status.FAILED],
     )
-    storage = storages[RENDERS]
     for job in earlier:
-        if job.stored_name:
-            try:
-                storage.delete(job.stored_name)
-            except OSError:
-                log.warning("Could not delete the draft file %s", job.stored_name, exc_info=True)
+        _delete_files(job)
         job.delete()
+
+
+def draft_render_latest(
+    access: AuditAccess, by: Any, kind: str, extension: str, brief_url: str = ""
+) -> DraftRender | None:
+    """The person's latest request for this file of this audit's draft, if any: what the page
+    offering the file shows beside its button."""
+    return (
+        DraftRender.objects.filter(
+            audit=access.audit,
+            requested_by=by,
+            kind=kind,
+            extension=extension,
+            brief_url=brief_url,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _delete_files(job: DraftRender) -> None:
+    """The job's file and anything else in its folder (a file kept by a worker that died before
+    marking the job). A file already gone is not an error: the aim is that it is gone."""
+    storage, folder = storages[RENDERS], f"drafts/{job.public_id}"
+    names = {job.stored_name} if job.stored_name else set()
+    try:
+        if storage.exists(folder):
+            names.update(f"{folder}/{name}" for name in storage.listdir(folder)[1])
+    except OSError:
+        log.warning("Could not list the draft folder %s", folder, exc_info=True)
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("Could not delete the draft file %s", name, exc_info=True)
+
+
+def draft_renders_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete draft files, with their rows, made (or, never finished, asked for) more than
+    `DRAFT_RENDER_DAYS` ago: a draft file is a moment's copy of work in progress, and
+    nothing should keep children's details in it for longer. Run by the daily job; returns
+    how many went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.DRAFT_RENDER_DAYS)
+    old = DraftRender.objects.filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    deleted = 0
+    for job in old.iterator():
+        _delete_files(job)
+        job.delete()
+        deleted += 1
+    return deleted
 
 
 def draft_render_for(access: AuditAccess, by: Any, public_id: str) -> DraftRender:

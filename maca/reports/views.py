@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from maca.accounts.requests import SignedInRequest
 from maca.audits.models import Audit
@@ -130,12 +131,15 @@ def _brief_draft_decide(
     raise Http404("No such decision")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @render_throttled
 def brief_download(request: SignedInRequest, slug: str, extension: str) -> HttpResponse:
     access = audit_access_for(request.user, slug)
     learning_brief, snapshot = published_brief(access)
     if snapshot is None and extension in draft_renders.FORMATS[DraftRender.Kind.BRIEF]:
-        return _draft_render_start(request, access, DraftRender.Kind.BRIEF, extension)
+        return _draft_download(request, access, DraftRender.Kind.BRIEF, extension)
+    if request.method == "POST":
+        return _published_meanwhile(request)
     if snapshot is None:
         rendered = render(learning_brief, extension)
         content, filename = rendered.content, rendered.filename
@@ -188,6 +192,7 @@ def report(request: SignedInRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/report.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @render_throttled
 def report_download(request: SignedInRequest, slug: str, extension: str) -> HttpResponse:
     from maca.reports.renderers.report import render_report_docx, render_report_pdf
@@ -195,7 +200,9 @@ def report_download(request: SignedInRequest, slug: str, extension: str) -> Http
     access = audit_access_for(request.user, slug)
     audit_report, snapshot = _report_and_version(request, access)
     if snapshot is None:
-        return _draft_render_start(request, access, DraftRender.Kind.REPORT, extension)
+        return _draft_download(request, access, DraftRender.Kind.REPORT, extension)
+    if request.method == "POST":
+        return _published_meanwhile(request)
 
     def make() -> bytes:
         if extension == "pdf":
@@ -264,6 +271,7 @@ def briefing(request: SignedInRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/briefing.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @render_throttled
 def briefing_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
     from maca.reports.renderers.briefing import render_briefing_pdf
@@ -272,9 +280,11 @@ def briefing_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
     learning_brief, snapshot = published_brief(access)
     brief_url = request.build_absolute_uri(reverse("reports:brief", args=[slug]))
     if snapshot is None:
-        return _draft_render_start(
+        return _draft_download(
             request, access, DraftRender.Kind.BRIEFING, "pdf", brief_url=brief_url
         )
+    if request.method == "POST":
+        return _published_meanwhile(request)
 
     def make() -> bytes:
         return render_briefing_pdf(
@@ -292,13 +302,52 @@ def briefing_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
 # --- Files of drafts, made by the worker ----------------------------------------------------
 
 
-def _draft_render_start(
+# Where each draft file is asked for: the same address as the published version's download.
+_DRAFT_REQUESTS: dict[tuple[str, str], str] = {
+    (DraftRender.Kind.BRIEF, "pdf"): "reports:brief-pdf",
+    (DraftRender.Kind.BRIEF, "docx"): "reports:brief-docx",
+    (DraftRender.Kind.REPORT, "pdf"): "reports:report-pdf",
+    (DraftRender.Kind.REPORT, "docx"): "reports:report-docx",
+    (DraftRender.Kind.BRIEFING, "pdf"): "reports:briefing-pdf",
+}
+_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word document"}
+
+
+def _draft_download(
     request: HttpRequest, access: AuditAccess, kind: str, extension: str, *, brief_url: str = ""
 ) -> HttpResponse:
-    job = draft_renders.draft_render_request(
-        access=access, by=request.user, kind=kind, extension=extension, brief_url=brief_url
-    )
-    return redirect("reports:draft-render", access.audit.slug, job.public_id)
+    """A draft's file is made by the worker, so asking for one is a POST (the button); opening
+    the address (a link, a bookmark, a browser fetching ahead) only shows the button and the
+    file already asked for, and never starts one."""
+    if request.method == "POST":
+        job = draft_renders.draft_render_request(
+            access=access, by=request.user, kind=kind, extension=extension, brief_url=brief_url
+        )
+        return redirect("reports:draft-render", access.audit.slug, job.public_id)
+    if (kind, extension) not in _DRAFT_REQUESTS:
+        raise Http404("No such download")
+    context = {
+        "access": access,
+        "audit": access.audit,
+        "kind_label": DraftRender.Kind(kind).label,
+        "extension": extension,
+        "format_name": _FORMAT_NAMES[extension],
+        "latest": draft_renders.draft_render_latest(
+            access, request.user, kind, extension, brief_url
+        ),
+        "back_url": reverse(_DRAFT_PAGES[kind], args=[access.audit.slug]),
+        "nav_section": "audits",
+        "tab": kind,
+    }
+    response = render_page(request, "reports/draft_request.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _published_meanwhile(request: HttpRequest) -> HttpResponse:
+    """A draft file asked for after the audit was published: the published file is there to
+    download, so the button leads to it."""
+    return redirect(request.get_full_path())
 
 
 def draft_render(request: SignedInRequest, slug: str, public_id: str) -> HttpResponse:
@@ -310,6 +359,8 @@ def draft_render(request: SignedInRequest, slug: str, public_id: str) -> HttpRes
         "access": access,
         "audit": access.audit,
         "job": job,
+        "format_name": _FORMAT_NAMES.get(job.extension, job.extension.upper()),
+        "request_url": reverse(_DRAFT_REQUESTS[(job.kind, job.extension)], args=[slug]),
         "back_url": reverse(_DRAFT_PAGES[job.kind], args=[slug]),
         "nav_section": "audits",
         "tab": job.kind,

@@ -1,7 +1,8 @@
-"""End to end in a real browser: the coordinator asks for the live (draft) report's PDF, sees
-its progress while the worker makes it, and the page moves on to the download by itself when
-it is ready. Both states of the page pass axe-core. Without JavaScript, the page's refresh
-link does the same (tested in maca/reports/tests/test_draft_renders.py)."""
+"""End to end in a real browser: the coordinator opens the live (draft) report's PDF link,
+which offers a button and starts nothing, asks for the file with it, sees its progress while
+the worker makes it, and the page moves on to the download by itself when it is ready. The
+button's page and both states of the progress page pass axe-core. Without JavaScript, the
+page's refresh link does the same (tested in maca/reports/tests/test_draft_renders.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ def test_draft_report_pdf_is_made_while_the_coordinator_watches(
     page.goto(f"{live_server.url}/audits/{AUDIT}/report/")
     page.get_by_role("link", name="PDF", exact=True).click()
     expect(page.locator("h1")).to_have_text("Audit report: PDF of the draft")
+    expect(page.get_by_role("button", name="Make a draft PDF")).to_be_visible()
+    assert queued == []
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Make a draft PDF").click()
+    expect(page.get_by_role("progressbar", name="Progress")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Progress")).to_be_visible()
     expect(page.get_by_text("Waiting to start")).to_be_visible()
     assert_no_axe_violations(page)

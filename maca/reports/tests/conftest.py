@@ -255,9 +255,13 @@ def markdown_text(markdown: str) -> str:
 
 
 def download(client: Any, url: str) -> Any:
-    """A download as a person gets it: a draft's file is made by the worker (inline in the
-    tests) and then fetched from the page that followed its progress."""
+    """A download as a person gets it: a draft's file is asked for with the page's button (a
+    POST), made by the worker (inline in the tests) and then fetched from the page that
+    followed its progress."""
     response = client.get(url)
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        assert "Make a draft" in response.content.decode()
+        response = client.post(url)
     if response.status_code == 302 and "/drafts/" in response.url:
         page = client.get(response.url)
         assert page.status_code == 200 and "Your file is ready" in page.content.decode()

@@ -4,7 +4,7 @@
 
 Return reminders, escalations not acknowledged by their deadline, actions falling due and
 overdue, and the daily digest for people who chose one. Each is sent once, so running it twice
-is harmless.
+is harmless. Then the housekeeping other apps register (drafts' old files).
 """
 
 from __future__ import annotations
