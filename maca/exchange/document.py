@@ -22,6 +22,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from maca.core.errors import Refused
 from maca.core.partial_dates import PartialDate
 from maca.exchange.schema_build import (
     FORMAT,
@@ -64,8 +65,9 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-class DocumentInvalid(Exception):
-    """The document cannot be imported; `problems` says where and why. Nothing was saved."""
+class DocumentInvalid(Refused):
+    """The document cannot be imported; `problems` says where and why (the import page and the
+    API list each by its JSON path). Nothing was saved."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems[:MAX_PROBLEMS]

@@ -28,6 +28,7 @@ from django.db.models import Model, Q
 
 from maca.accounts.models import Agency
 from maca.audits.models import GradingScale, Need
+from maca.core.errors import Refused
 from maca.exchange.selectors import brief_template_part, scale_part
 from maca.learning.models import Review
 from maca.reports.models import BriefTemplate, BriefTemplateVersion
@@ -397,14 +398,17 @@ class Decisions:
         return match.verdict is Verdict.EXACT
 
 
-class MatchesToConfirm(Exception):
+class MatchesToConfirm(Refused):
     """Some entries match stored ones only in part and nobody has said what to do with them.
     Nothing was saved."""
 
     def __init__(self, plan: ImportPlan, undecided: list[Match]) -> None:
         self.plan = plan
         self.undecided = undecided
-        super().__init__(", ".join(match.ref for match in undecided))
+        super().__init__(
+            "Choose whether to use the stored one or add the file's as new for: "
+            + ", ".join(match.ref for match in undecided)
+        )
 
 
 def decide(

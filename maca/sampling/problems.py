@@ -9,6 +9,8 @@ from typing import Any
 
 import polars as pl
 
+from maca.core.errors import Refused
+
 FATAL = "fatal"  # the import stops and nothing is stored
 ERROR = "error"  # the row (and its child) is left out, or the import refused
 WARNING = "warning"  # reported; the row is kept
@@ -69,8 +71,9 @@ class Check:
     context: dict[str, pl.Expr] = field(default_factory=dict)
 
 
-class ExtractError(Exception):
-    """Fatal problems: the extract cannot be used and nothing of it is kept."""
+class ExtractError(Refused):
+    """Fatal problems: the extract cannot be used and nothing of it is kept; `problems` says
+    where (file, row, column) and why."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
