@@ -220,19 +220,22 @@ def fingerprinted_pipeline(
     home_districts: list[str],
     progress: Callable[[int, str], None] | None = None,
 ) -> tuple[ImportResult, str]:
-    """`run_pipeline`'s result and the files' fingerprint (`extract_fingerprint`).
+    """What `run_pipeline` gives, and the files' fingerprint (`extract_fingerprint`).
 
-    They are worked out side by side: hashing a national extract's files takes a tenth of a
-    second on one core, and lets go of Python's lock while it does, where the checks and
-    linking leave the second core idle much of the time. A file that cannot be read fails
-    the fingerprint first, as when the fingerprint was taken before the pipeline."""
+    The fingerprint is taken beside the checks and linking, once the files are read: hashing
+    a national extract's files takes a tenth of a second on one core and lets go of Python's
+    lock, and the checks leave the second core idle much of the time, where reading the files
+    keeps both busy. A file that cannot be read fails the fingerprint first, as when the
+    fingerprint was taken before anything else."""
+    report = progress or (lambda percent, message: None)
+    try:
+        raw = read_extract(files, report)
+    except ExtractError:
+        extract_fingerprint(files)
+        raise
     with ThreadPoolExecutor(1) as pool:
         fingerprint = pool.submit(extract_fingerprint, files)
-        try:
-            result = run_pipeline(files, home_districts=home_districts, progress=progress)
-        except ExtractError:
-            fingerprint.result()
-            raise
+        result = build_extract(raw, home_districts=home_districts, progress=report)
         return result, fingerprint.result()
 
 
