@@ -17,6 +17,7 @@ from maca.sampling.extract import TABLE_FILES, build_extract, load_extract, save
 from maca.sampling.ingest import SourceFile, read_extract
 from maca.sampling.problems import ExtractError, problems_from_frame
 from maca.sampling.rules import RULES
+from maca.sampling.services import extract_fingerprint, fingerprinted_pipeline, run_pipeline
 from maca.sampling.tests.conftest import EPISODE_COLUMNS, HEADER_COLUMNS
 
 CENSUS = dt.date(2024, 3, 31)
@@ -170,6 +171,24 @@ def test_problems_in_a_large_file_are_reported(generated):
     )
     problems = [p for p in problems_from_frame(_import(paths)[1].problems) if p.rule not in RULES]
     assert [(p.row, p.column, p.value) for p in problems] == [(2502, "DOB", "(shape 9999-99-99)")]
+
+
+def test_the_fingerprint_taken_beside_the_pipeline_is_the_one_taken_alone(generated):
+    files = [SourceFile(path, 2024) for path in generated(children=40, seed=41)]
+    result, fingerprint = fingerprinted_pipeline(files, home_districts=["Z1"])
+    assert fingerprint == extract_fingerprint(files)
+    alone = run_pipeline(files, home_districts=["Z1"])
+    assert result.summary == alone.summary
+    assert result.problems.equals(alone.problems)
+
+
+def test_a_file_that_cannot_be_read_fails_the_fingerprint_first(generated):
+    """As when the fingerprint was taken before the pipeline: the import fails unexpectedly
+    rather than with the pipeline's own problem."""
+    paths = generated(children=40, seed=42)
+    gone = SourceFile(paths[0].with_name("gone.csv"), 2024)
+    with pytest.raises(FileNotFoundError):
+        fingerprinted_pipeline([*(SourceFile(p, 2024) for p in paths), gone], home_districts=[])
 
 
 def test_months_later_looked_up_as_polars_computes_them():
