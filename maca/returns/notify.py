@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,21 @@ def send_escalation_raised(escalation_id: int) -> int:
     return len(recipients)
 
 
+def _and_the_raiser(people: Iterable[User], escalation: Escalation) -> dict[int, User]:
+    """`people` and whoever raised the escalation (if still active), each once, by id."""
+    by_id = {user.pk: user for user in people}
+    if escalation.raised_by is not None and escalation.raised_by.is_active:
+        by_id.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    return by_id
+
+
+def _send_to_each(subject: str, body: str, people: dict[int, User]) -> int:
+    recipients = sorted(people.values(), key=lambda user: user.email)
+    for user in recipients:
+        _send(subject, body, user)
+    return len(recipients)
+
+
 def send_escalation_acknowledged(escalation_id: int) -> int:
     """To whoever raised it and the audit's coordinators: the agency has picked it up."""
     escalation = (
@@ -113,9 +129,7 @@ def send_escalation_acknowledged(escalation_id: int) -> int:
     )
     if escalation is None:
         return 0
-    people = {user.pk: user for user in escalation.audit.coordinators.filter(is_active=True)}
-    if escalation.raised_by is not None and escalation.raised_by.is_active:
-        people.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    people = _and_the_raiser(escalation.audit.coordinators.filter(is_active=True), escalation)
     child = escalation.case.pseudonym if escalation.case else "a child"
     agency = escalation.raised_to_agency.short_name
     subject = f"Escalation about {child} acknowledged by {agency}"
@@ -125,10 +139,7 @@ def send_escalation_acknowledged(escalation_id: int) -> int:
         f"Sign in to read their response:\n"
         f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n"
     )
-    recipients = sorted(people.values(), key=lambda user: user.email)
-    for user in recipients:
-        _send(subject, body, user)
-    return len(recipients)
+    return _send_to_each(subject, body, people)
 
 
 def send_escalation_withdrawn(escalation_id: int) -> int:
@@ -142,9 +153,7 @@ def send_escalation_withdrawn(escalation_id: int) -> int:
     )
     if escalation is None:
         return 0
-    people = {user.pk: user for user in escalation_recipients(escalation)}
-    if escalation.raised_by is not None and escalation.raised_by.is_active:
-        people.setdefault(escalation.raised_by.pk, escalation.raised_by)
+    people = _and_the_raiser(escalation_recipients(escalation), escalation)
     if escalation.withdrawn_by_id is not None:
         people.pop(escalation.withdrawn_by_id, None)
     child = escalation.case.pseudonym if escalation.case else "a child"
@@ -156,10 +165,7 @@ def send_escalation_withdrawn(escalation_id: int) -> int:
         f"Sign in to read why it was withdrawn:\n"
         f"{_link('returns:escalation', escalation.audit.slug, escalation.pk)}\n"
     )
-    recipients = sorted(people.values(), key=lambda user: user.email)
-    for user in recipients:
-        _send(subject, body, user)
-    return len(recipients)
+    return _send_to_each(subject, body, people)
 
 
 def _escalation_overdue_text(escalation: Escalation) -> tuple[str, str]:
