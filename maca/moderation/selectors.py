@@ -539,7 +539,7 @@ def _applies_to(question: Question, agency_ids: set[int]) -> Callable[[Agency], 
     return lambda agency: agency.sector in sectors or agency.pk in agency_ids
 
 
-def _overall_scale(audit: Any, returns: Sequence[AgencyReturn]) -> GradingScale | None:
+def _overall_scale(audit: Audit, returns: Sequence[AgencyReturn]) -> GradingScale | None:
     """The audit's overall scale, or failing that the scale the agencies graded on."""
     if audit.overall_scale is not None:
         return audit.overall_scale

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from maca.accounts.models import Agency
+from maca.accounts.models import Agency, User
 from maca.audits.models import Audit
 from maca.audits.selectors import AuditAccess
 from maca.core.errors import Refused
@@ -623,7 +623,7 @@ MAX_REASON = 2000
 
 @transaction.atomic
 def disclosure_accept(
-    *, access: AuditAccess, scope: str, fingerprint_value: str, reason: str, by: Any
+    *, access: AuditAccess, scope: str, fingerprint_value: str, reason: str, by: User
 ) -> DisclosureAcceptance:
     """Record that a coordinator has judged one hit safe to keep, and why."""
     if not access.is_coordinator:

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from maca.accounts.models import User
 from maca.audits.selectors import AuditAccess, audit_access_for
 from maca.reports.kept_renders import RENDERS
 from maca.reports.models import DraftRender
@@ -48,7 +49,7 @@ FAILED_MESSAGE = (
 
 
 def draft_render_request(
-    *, access: AuditAccess, by: Any, kind: str, extension: str, brief_url: str = ""
+    *, access: AuditAccess, by: User, kind: str, extension: str, brief_url: str = ""
 ) -> DraftRender:
     """Queue the file, or return the same request still waiting or being made (a second
     click or a reload must not make it twice)."""
@@ -81,7 +82,7 @@ def draft_render_request(
     return job
 
 
-def _forget_earlier(access: AuditAccess, by: Any, kind: str, extension: str) -> None:
+def _forget_earlier(access: AuditAccess, by: User, kind: str, extension: str) -> None:
     """Earlier finished files of the same kind for the same person: replaced by the new one."""
     earlier = DraftRender.objects.filter(
         audit=access.audit,
@@ -96,7 +97,7 @@ def _forget_earlier(access: AuditAccess, by: Any, kind: str, extension: str) -> 
 
 
 def draft_render_latest(
-    access: AuditAccess, by: Any, kind: str, extension: str, brief_url: str = ""
+    access: AuditAccess, by: User, kind: str, extension: str, brief_url: str = ""
 ) -> DraftRender | None:
     """The person's latest request for this file of this audit's draft, if any: what the page
     offering the file shows beside its button."""
@@ -147,7 +148,7 @@ def draft_renders_expire(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def draft_render_for(access: AuditAccess, by: Any, public_id: str) -> DraftRender:
+def draft_render_for(access: AuditAccess, by: User, public_id: str) -> DraftRender:
     """One of the person's own draft files of this audit; anyone else's is a 404."""
     job = DraftRender.objects.filter(
         audit=access.audit, requested_by=by, public_id=public_id

@@ -314,7 +314,7 @@ _FORMAT_NAMES = {"pdf": "PDF", "docx": "Word document"}
 
 
 def _draft_download(
-    request: HttpRequest, access: AuditAccess, kind: str, extension: str, *, brief_url: str = ""
+    request: SignedInRequest, access: AuditAccess, kind: str, extension: str, *, brief_url: str = ""
 ) -> HttpResponse:
     """A draft's file is made by the worker, so asking for one is a POST (the button); opening
     the address (a link, a bookmark, a browser fetching ahead) only shows the button and the
