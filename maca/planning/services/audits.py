@@ -31,6 +31,7 @@ from maca.core.errors import Refused
 from maca.core.history import record_event
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import AuditReview, LearningPoint, Review
+from maca.planning.selectors import MOVED_ON
 from maca.planning.services.tools import unique_slug
 
 # Returns whose due date may follow the plan: nobody has finished them yet.
@@ -315,7 +316,7 @@ def audit_status_advance(
     if outstanding:
         record_event(
             audit,
-            action="moved on",
+            action=MOVED_ON,
             changes={
                 "Stage": ["", AuditStatus(target).label],
                 "Outstanding": ["", " ".join(outstanding)],

@@ -54,6 +54,35 @@ def test_the_confirmation_page_lists_what_is_outstanding_and_asks_why(client):
     assert record.actor == built.coordinator
 
 
+def test_the_stage_page_shows_each_move_with_what_was_outstanding_and_why(client):
+    built = build_audit(cases=2, agencies=1, findings=1, status="returns_open")
+    _late_and_unacknowledged(built.audit)
+    client.force_login(built.coordinator)
+    forward = reverse("planning:status-change", args=[built.audit.slug, "forward"])
+    back = reverse("planning:status-change", args=[built.audit.slug, "back"])
+    reason = "The panel meets on Monday (fictional)."
+    client.post(forward, {"expected": "returns_open", "reason": reason})
+    client.post(back, {"expected": "moderation"})
+    status = reverse("planning:status", args=[built.audit.slug])
+    page = client.get(status).text
+    name = str(built.coordinator)
+    back_move = page.index(f"{name} moved it from Moderation to <strong>Returns open</strong>.")
+    forward_move = page.index(f"{name} moved it from Returns open to <strong>Moderation</strong>.")
+    assert back_move < forward_move  # newest first
+    assert page.count("Reason for moving on") == 1  # only the move that needed one
+    assert reason in page[forward_move:]
+    assert "late and not submitted." in page[forward_move:]  # one or more returns
+
+
+def test_an_audit_that_never_moved_says_so(client):
+    audit = AuditFactory.create(status="sampling")
+    coordinator = person_with_role("coordinator")
+    audit.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:status", args=[audit.slug])).text
+    assert "It has not moved since it was set up." in page
+
+
 def test_moving_to_findings_names_children_not_moderated():
     built = build_audit(cases=3, agencies=1, findings=1, status="moderation")
     outstanding = services.audit_status_outstanding(built.audit, "findings")

@@ -117,3 +117,33 @@ def test_submitting_from_the_task_list_submits_the_saved_return(client, world: W
     saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
     assert saved.status == ReturnStatus.SUBMITTED
     assert saved.auditor_role == "Named nurse (fictional)"  # nothing blanked by the submit
+
+
+def test_nothing_is_chosen_for_the_auditor_on_any_page_of_a_new_return(client, world: World):
+    """Every radio and tick box of every part, of the one-page form and of the escalation form
+    starts unchosen, for each agency's return (the tool has a question of every kind)."""
+    from django.urls import reverse
+
+    from maca.returns.tests.conftest import all_url
+
+    inputs = re.compile(r'<input[^>]*type="(?:radio|checkbox)"[^>]*>')
+    seen: set[str] = set()
+    for auditor, agency in ((world.auditor_a, world.agency_a), (world.auditor_b, world.agency_b)):
+        client.force_login(auditor)
+        parts = return_parts(world.context(auditor, agency).structure)
+        urls = [part_url(world, part.slug, agency) for part in parts]
+        urls += [all_url(world, agency), reverse("returns:escalation-new", args=[world.audit.slug])]
+        for url in urls:
+            page = client.get(url).text
+            found = inputs.findall(page)
+            seen |= {re.search(r'name="([^"]+)"', tag).group(1) for tag in found}  # type: ignore[union-attr]
+            chosen = [tag for tag in found if re.search(r"\schecked[\s>]", tag)]
+            assert not chosen, (url, chosen)
+    context = world.context(world.auditor_a)
+    kinds = {item.code: item.key for item in context.structure.questions}
+    graded = next(s for s in context.structure.sections if s.is_graded)
+    expected = {"auditor_was_involved", "overall_grade", "immediate_concern", "urgency"}
+    expected |= {kinds[code] for code in ("Q1.3", "Q2.1", "Q2.2", "Q2.4")}
+    expected.add(f"{graded.key}_grade")
+    assert expected <= seen, expected - seen
+    assert AgencyReturn.objects.count() == 0  # opening the pages saved nothing
