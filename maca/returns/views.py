@@ -39,7 +39,13 @@ from maca.returns.forms import (
     raw_from_input,
     raw_from_post,
 )
-from maca.returns.parts import ReturnPart, part_for, part_statuses, with_part_posted
+from maca.returns.parts import (
+    COMPLETED,
+    ReturnPart,
+    part_for,
+    part_statuses,
+    with_part_posted,
+)
 from maca.returns.selectors import ReturnContext
 from maca.returns.structure import ReturnInput, problems_for_submit
 from maca.returns.workbook import (
@@ -140,9 +146,9 @@ def _render_tasks(request: HttpRequest, context: ReturnContext) -> HttpResponse:
         return _render_return(request, context)
     saved = raw_from_input(context.structure, context.saved)
     problems = problems_for_submit(context.structure, context.saved)
-    page = _page(
-        context, tasks=part_statuses(context.structure, saved, problems), revision=context.revision
-    )
+    tasks = part_statuses(context.structure, saved, problems)
+    completed = sum(1 for task in tasks if task.status == COMPLETED)
+    page = _page(context, tasks=tasks, completed=completed, revision=context.revision)
     return render(request, "returns/return.html", page)
 
 

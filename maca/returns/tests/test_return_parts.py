@@ -36,6 +36,7 @@ def test_task_list_shows_every_part_not_started_then_each_status(client, world: 
     assert slugs[0] == "about" and slugs[-1] == "summary" and len(slugs) > 2
     for slug in slugs:
         assert _status(page, slug) == "Not started"
+    assert f"You have completed 0 of {len(slugs)} parts." in page
     assert "govuk-task-list" in page
     assert 'name="auditor_role"' not in page  # the parts have their own pages
 
@@ -51,6 +52,7 @@ def test_task_list_shows_every_part_not_started_then_each_status(client, world: 
     assert _status(page, slugs[1]) == "Completed"
     assert _status(page, slugs[2]) == "Not started"
     assert _status(page, "summary") == "In progress"
+    assert f"You have completed 2 of {len(slugs)} parts." in page
 
 
 def test_save_and_continue_saves_one_part_and_opens_the_next(client, world: World):
