@@ -202,17 +202,23 @@ def _setup_outstanding(audit: Audit) -> list[str]:
         items.append("The plan is incomplete: it needs an aim, a cohort and lines of enquiry.")
     if audit.returns_due is None:
         items.append("No date is set for the returns to be due.")
-    expected = audit.cases.count() * audit.audit_agencies.count()
-    answered = AgencyInvolvement.objects.filter(
-        case__audit=audit, agency__audit_agencies__audit=audit
-    ).exclude(status=AgencyInvolvement.Status.NOT_KNOWN)
-    unanswered = expected - answered.count()
+    unanswered = _involvement_unanswered(audit)
     if unanswered > 0:
         items.append(
             f"Whether each agency knew each child is not answered for "
             f"{_plural(unanswered, 'pairing', 'pairings')} of child and agency."
         )
     return items
+
+
+def _involvement_unanswered(audit: Audit) -> int:
+    """Pairings of child and agency nobody has said whether the agency knew the child: no
+    return is asked of them, so theirs may be missing."""
+    expected = audit.cases.count() * audit.audit_agencies.count()
+    answered = AgencyInvolvement.objects.filter(
+        case__audit=audit, agency__audit_agencies__audit=audit
+    ).exclude(status=AgencyInvolvement.Status.NOT_KNOWN)
+    return max(expected - answered.count(), 0)
 
 
 def _returns_outstanding(audit: Audit, today: dt.date) -> list[str]:
@@ -226,6 +232,13 @@ def _returns_outstanding(audit: Audit, today: dt.date) -> list[str]:
         items.append(f"{_plural(late, 'return is', 'returns are')} late and not submitted.")
     if others:
         items.append(f"{_plural(others, 'return is', 'returns are')} not submitted yet.")
+    unanswered = _involvement_unanswered(audit)
+    if unanswered:
+        items.append(
+            f"Whether each agency knew each child is still not answered for "
+            f"{_plural(unanswered, 'pairing', 'pairings')} of child and agency, so "
+            f"{'its return is' if unanswered == 1 else 'their returns are'} missing."
+        )
     return items
 
 

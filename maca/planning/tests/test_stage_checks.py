@@ -120,3 +120,18 @@ def test_nothing_outstanding_needs_no_reason(client):
     client.post(url, {"expected": "findings"})
     assert Audit.objects.get(pk=audit.pk).status == "published"
     assert not ChangeRecord.objects.filter(audit_id=audit.pk, action="moved on").exists()
+
+
+def test_moving_to_moderation_names_returns_missing_where_involvement_is_unknown():
+    from maca.audits.models import AgencyInvolvement
+
+    built = build_audit(cases=2, agencies=2, findings=0, status="returns_open")
+    involvement = AgencyInvolvement.objects.filter(case__audit=built.audit).first()
+    assert involvement is not None
+    involvement.status = AgencyInvolvement.Status.NOT_KNOWN
+    involvement.save()
+    outstanding = services.audit_status_outstanding(built.audit, "moderation")
+    assert (
+        "Whether each agency knew each child is still not answered for 1 pairing of child and "
+        "agency, so its return is missing."
+    ) in outstanding
