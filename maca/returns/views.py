@@ -575,14 +575,17 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
     duplicates: list[Escalation] = []
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
-        if request.POST.get("confirm_duplicate") != "yes":
-            duplicates = selectors.open_escalations_like(
-                access,
-                case_id=cleaned["case"],
-                agency_id=cleaned["raised_to_agency"],
-                urgency=cleaned["urgency"],
-                summary=cleaned["public_summary"],
-            )
+        duplicates = selectors.open_escalations_like(
+            access,
+            case_id=cleaned["case"],
+            agency_id=cleaned["raised_to_agency"],
+            urgency=cleaned["urgency"],
+            summary=cleaned["public_summary"],
+        )
+        # Raising it anyway confirms the escalations the warning listed, not others: a change
+        # of child or agency, or one raised meanwhile, warns again.
+        if request.POST.get("confirm_duplicate") == duplicates_key(duplicates):
+            duplicates = []
         if not duplicates:
             raised = _raise_escalation(request, access, form, choices, from_return)
             if raised is not None:
@@ -597,10 +600,16 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
             "asks_raising_agency": bool(choices.raising_agencies),
             "from_return": from_return,
             "duplicates": duplicates,
+            "duplicates_key": duplicates_key(duplicates),
             "nav_section": "audits",
             "tab": "escalations",
         },
     )
+
+
+def duplicates_key(duplicates: list[Escalation]) -> str:
+    """The open escalations a warning listed, as the form sends back to raise it anyway."""
+    return ",".join(str(escalation.pk) for escalation in duplicates)
 
 
 def _raise_escalation(
