@@ -157,6 +157,18 @@ def test_return_and_escalation_from_start_to_finish(
     page.get_by_role("button", name="Raise the escalation").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Escalation raised")
     check(page, page_errors)
+    # The same again warns first, listing the open one, and raises nothing yet.
+    page.goto(f"{base}/audits/{slug}/escalations/new/?return={agency_return.pk}")
+    page.get_by_label("Which agency does it go to?").select_option(label=world.agency_b.name)
+    page.get_by_label("Immediate safeguarding").check()
+    page.get_by_label("The concern").fill("Fictional: seen again with unknown adults.")
+    page.get_by_label("Summary for the learning brief").fill("A second sighting (fictional)")
+    page.get_by_role("button", name="Raise the escalation").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "An escalation like this is already open"
+    )
+    expect(page.get_by_role("button", name="Raise it as a new escalation")).to_be_visible()
+    check(page, page_errors)
     escalation = Escalation.objects.get()
     assert escalation.from_return == agency_return
     sign_out(page)
