@@ -149,3 +149,30 @@ def test_nothing_is_chosen_for_the_auditor_on_any_page_of_a_new_return(client, w
     expected.add(f"{graded.key}_grade")
     assert expected <= seen, expected - seen
     assert AgencyReturn.objects.count() == 0  # opening the pages saved nothing
+
+
+def test_a_part_with_a_value_that_cannot_be_read_is_shown_again_and_saves_nothing(
+    client, world: World
+):
+    client.force_login(world.auditor_a)
+    client.post(part_url(world, "about"), _part_post(world, "about"))
+    revision = AgencyReturn.objects.get(case=world.case, agency=world.agency_a).revision
+    section = next(
+        p for p in return_parts(world.context(world.auditor_a).structure) if p.section_order == 1
+    )
+    date_key = next(
+        item.key
+        for item in world.context(world.auditor_a).structure.questions
+        if item.code == "Q1.2"
+    )
+    post = _part_post(world, section.slug, revision=str(revision))
+    post.update({f"{date_key}-day": "31", f"{date_key}-month": "2", f"{date_key}-year": "2026"})
+    post["auditor_role"] = "Not on this page (fictional)"  # another part's field is ignored
+    response = client.post(part_url(world, section.slug), post)
+    assert response.status_code == 200
+    assert "Q1.2: enter a real date" in response.text
+    assert response.text.count('class="govuk-error-summary"') == 1
+    assert 'value="31"' in response.text  # what they typed is kept
+    saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
+    assert saved.revision == revision
+    assert saved.auditor_role == "Named nurse (fictional)"
