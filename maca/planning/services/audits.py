@@ -175,6 +175,8 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
             blockers.append("Add the children to audit.")
     if target == AuditStatus.MODERATION and not audit.panel_memberships.exists():
         blockers.append("Name the audit's panel (set-up: Coordinators and panel) first.")
+    if target == AuditStatus.PUBLISHED:
+        blockers += _immediate_escalations_unacknowledged(audit)
     if target == AuditStatus.CLOSED:
         open_count = audit.escalations.exclude(status__in=ESCALATION_CLOSED_STATUSES).count()
         if open_count:
@@ -185,6 +187,25 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
     for check in _stage_checks.get(target, {}).values():
         blockers.extend(check(audit))
     return blockers
+
+
+def _immediate_escalations_unacknowledged(audit: Audit) -> list[str]:
+    """An immediate safeguarding escalation nobody has acknowledged by its deadline: a child
+    may be at risk now, so the learning waits until an agency has taken it up, whatever
+    reason is given."""
+    overdue = audit.escalations.filter(
+        status=Escalation.Status.RAISED,
+        urgency=Escalation.Urgency.IMMEDIATE,
+        acknowledge_by__lt=timezone.now(),
+    ).count()
+    if not overdue:
+        return []
+    what = _plural(overdue, "escalation has", "escalations have")
+    return [
+        f"{what} been raised for immediate safeguarding and not acknowledged by "
+        f"{'its' if overdue == 1 else 'their'} deadline: the agency must acknowledge "
+        f"{'it' if overdue == 1 else 'them'} first."
+    ]
 
 
 # Returns an agency has finished with (the others are still to come).

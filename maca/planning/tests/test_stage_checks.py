@@ -110,6 +110,29 @@ def test_blockers_still_refuse_whatever_the_reason():
         )
 
 
+def test_an_immediate_escalation_unacknowledged_past_its_deadline_stops_publishing():
+    built = build_audit(cases=2, agencies=1, findings=1, status="findings")
+    _late_and_unacknowledged(built.audit)
+    blockers = services.audit_status_blockers(built.audit, "published")
+    assert any("raised for immediate safeguarding" in blocker for blocker in blockers)
+    with pytest.raises(Refused, match="raised for immediate safeguarding"):
+        services.audit_status_advance(
+            audit=built.audit,
+            direction=services.FORWARD,
+            expected="findings",
+            override_reason="The brief is due at the board (fictional).",
+        )
+    # Acknowledged, it no longer stops the move.
+    Escalation.objects.filter(audit=built.audit).update(status=Escalation.Status.ACKNOWLEDGED)
+    assert not [
+        b for b in services.audit_status_blockers(built.audit, "published") if "escalation" in b
+    ]
+    # Moderation is not held up: the panel may need to discuss the child.
+    assert not [
+        b for b in services.audit_status_blockers(built.audit, "moderation") if "escalation" in b
+    ]
+
+
 def test_nothing_outstanding_needs_no_reason(client):
     audit = AuditFactory.create(status="findings")
     coordinator = person_with_role("coordinator")
