@@ -263,3 +263,30 @@ def test_readers_track_actions_as_published_and_cannot_open_the_rows(client):
     ]
     assert client.get(reverse("tracker:detail", args=[action.pk])).status_code == 404
     assert client.get(reverse("api:action", args=[action.pk])).status_code == 404
+
+
+def test_a_finding_the_panel_adds_on_the_page_after_publication_waits_for_the_next_version(
+    client,
+):
+    """The reported way in: a panel member adds a finding with "Include in the learning brief"
+    ticked on a published audit. It is saved, readers do not see it, and the coordinators are
+    told the draft differs."""
+    built, _worry = _published()
+    slug = built.audit.slug
+    client.force_login(built.audit.panel_memberships.first().user)
+    response = client.post(
+        reverse("learning:finding-new", args=[slug]),
+        {"heading": Heading.WORRY, "text": LATER, "include_in_brief": "on"},
+    )
+    assert response.status_code == 302
+    assert Finding.objects.get(audit=built.audit, text=LATER).include_in_brief
+
+    reader = Client()
+    reader.force_login(person_with_role(Role.READER))
+    assert LATER not in _reader_sees(reader, slug)
+    assert BriefSnapshot.objects.filter(audit=built.audit).count() == 1
+
+    client.force_login(built.coordinator)
+    brief = client.get(reverse("reports:brief", args=[slug])).content.decode()
+    assert "The draft of version 2 differs from what readers see" in brief
+    assert ("+", f"- {LATER}") in _draft(built).diff
