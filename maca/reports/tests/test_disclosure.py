@@ -675,9 +675,13 @@ def test_the_dates_on_the_audits_own_record_are_not_births():
     audit.audit_date = PartialDate(2022, 3, 8)
     audit.returns_due = dt.date(2022, 2, 11)
     audit.panel_date = dt.date(2022, 3, 2)
+    audit.published_on = dt.date(2022, 2, 1)  # as on an audit that was published before
     audit.save()
     Action.objects.filter(audit=audit).update(due=PartialDate(2022, 1, 31))
-    _plant(built, "Seen on 8 March 2022, 11/02/2022, 2 March 2022 and 31 January 2022.")
+    _plant(
+        built,
+        "Seen on 8 March 2022, 11/02/2022, 2 March 2022, 1 February 2022 and 31 January 2022.",
+    )
     assert not [i for i in run_check(audit).unresolved if i.hit.kind == Kind.DATE_LIKE_DOB]
 
     _plant(built, "Seen on 3 March 2022.")
