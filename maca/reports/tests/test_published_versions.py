@@ -23,6 +23,7 @@ from maca.planning.services.audits import FORWARD, audit_status_advance
 from maca.reports.brief import build_brief, system_access
 from maca.reports.models import BriefSnapshot
 from maca.reports.snapshots import DraftState, brief_from_data, draft_state
+from maca.reports.tests.conftest import normalise, pdf_text
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,23 @@ def test_a_finding_the_panel_adds_on_the_page_after_publication_waits_for_the_ne
     brief = client.get(reverse("reports:brief", args=[slug])).content.decode()
     assert "The draft of version 2 differs from what readers see" in brief
     assert ("+", f"- {LATER}") in _draft(built).diff
+
+
+def test_a_readers_pdfs_are_the_published_versions(client):
+    """The PDFs (brief, report, 7-minute briefing) are made from the version readers see,
+    not from the rows as they are now."""
+    built, worry = _published()
+    worry.text = "Edited after publication."
+    worry.save()
+    _add_finding(built, LATER)
+    client.force_login(person_with_role(Role.READER))
+    slug = built.audit.slug
+    texts = {}
+    for name in ("reports:brief-pdf", "reports:report-pdf", "reports:briefing-pdf"):
+        response = client.get(reverse(name, args=[slug]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), name
+        texts[name] = pdf_text(response.content)
+    assert normalise(PUBLISHED) in texts["reports:brief-pdf"]
+    for name, text in texts.items():
+        assert "Edited after publication" not in text, name
+        assert "never went through the disclosure check" not in text, name
