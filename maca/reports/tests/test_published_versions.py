@@ -14,7 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from maca.accounts.models import Role
-from maca.audits.models import Audit, AuditStatus
+from maca.audits.models import Audit, AuditStatus, Escalation
 from maca.core.history import acting_as
 from maca.core.models import ChangeRecord
 from maca.learning.models import Action, Finding, Heading, Resource
@@ -311,3 +311,33 @@ def test_a_readers_pdfs_are_the_published_versions(client):
     for name, text in texts.items():
         assert "Edited after publication" not in text, name
         assert "never went through the disclosure check" not in text, name
+
+
+def test_an_escalation_changed_after_publication_waits_for_the_next_version(client):
+    """An escalation's public account changes as its agencies work on it: readers keep the
+    published one, coordinators see the draft differs, and discarding leaves the escalation
+    alone (it is the agencies' record, not the brief's draft), saying so."""
+    built, _worry = _published()
+    escalation = Escalation.objects.filter(audit=built.audit).first()
+    assert escalation is not None
+    published_summary = escalation.public_summary
+    with acting_as(built.coordinator):
+        escalation.public_summary = "An escalation summary rewritten after publication."
+        escalation.status = Escalation.Status.RESOLVED
+        escalation.save()
+
+    reader = Client()
+    reader.force_login(person_with_role(Role.READER))
+    seen = _reader_sees(reader, built.audit.slug)
+    assert published_summary in seen
+    assert "rewritten after publication" not in seen
+
+    assert _draft(built).changed[0] == "Escalations"
+    client.force_login(built.coordinator)
+    url = reverse("reports:brief-draft", args=[built.audit.slug])
+    page = client.get(url).content.decode()
+    assert "discarding leaves them as they are" in page
+    refused = client.post(url, {"decision": "discard", "confirm": "yes"}, follow=True)
+    assert "no changes to findings, actions or resources to discard" in refused.content.decode()
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.RESOLVED
