@@ -120,7 +120,7 @@ def audit_list_for(user: User, filters: AuditFilters) -> AuditList:
     facets = list(visible.order_by().values_list("audit_date", "theme"))
     return AuditList(
         audits=list(audits),
-        years=sorted({str(date)[:4] for date, _ in facets if date}, reverse=True),
+        years=sorted({str(date.year) for date, _ in facets if date}, reverse=True),
         themes=sorted({theme for _, theme in facets if theme}),
         total=len(facets),
     )

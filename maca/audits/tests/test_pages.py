@@ -210,6 +210,10 @@ def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(
         "new": AuditFactory.create(
             title="Fictional undated", audit_date=None, status="draft", theme="Exploitation"
         ),
+        # An old record brought in without its date: below every dated audit.
+        "lost": AuditFactory.create(
+            title="Fictional record", audit_date=None, status="closed", theme="Neglect"
+        ),
     }
     for audit in audits.values():
         audit.coordinators.add(coordinator)
@@ -223,13 +227,26 @@ def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(
             if title in text
         ]
 
-    assert titles() == ["Fictional undated", "Fictional 2024", "Fictional 2022", "Fictional 2019"]
-    assert titles(theme="Neglect") == ["Fictional 2022", "Fictional 2019"]
+    assert titles() == [
+        "Fictional undated",
+        "Fictional 2024",
+        "Fictional 2022",
+        "Fictional 2019",
+        "Fictional record",
+    ]
+    assert titles(theme="Neglect") == ["Fictional 2022", "Fictional 2019", "Fictional record"]
     assert titles(year="2024") == ["Fictional 2024"]
     assert titles(status="draft") == ["Fictional undated"]
     assert titles(q="2022") == ["Fictional 2022"]
     assert "No audits match" in client.get(reverse("audits:list"), {"q": "nothing"}).text
-    assert "4 audits, newest first" in client.get(reverse("audits:list")).text
+    page = client.get(reverse("audits:list"))
+    assert page.context["listing"].years == ["2024", "2022", "2019"]
+    assert page.context["listing"].themes == ["Exploitation", "Neglect"]
+    assert (
+        "5 audits, newest first: audits under way with no date yet at the top, then by when "
+        "each took place." in page.text
+    )
+    assert '<option value="2022">2022</option>' in page.text
 
 
 def test_the_grid_filters_by_agency_return_state_and_lateness(client):
