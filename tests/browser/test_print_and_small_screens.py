@@ -93,7 +93,8 @@ def test_the_audits_list_and_its_filters_fit_a_phone(
     sign_in(page, live_server, world.coordinator.email, PASSWORD)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/audits/")
-    expect(page.get_by_label("Theme", exact=True)).to_be_visible()  # two audits: the filters are offered
+    # Two audits: the filters are offered.
+    expect(page.get_by_label("Theme", exact=True)).to_be_visible()
 
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= PHONE["width"], f"the page scrolls sideways: {page_width}px wide"

@@ -56,6 +56,4 @@ def test_no_code_writes_a_time_its_own_way():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if CLOCK_DIRECTIVE.search(line)
     ]
-    assert offenders == [], "use as_people_write_it or clock_time instead:\n" + "\n".join(
-        offenders
-    )
+    assert offenders == [], "use as_people_write_it or clock_time instead:\n" + "\n".join(offenders)

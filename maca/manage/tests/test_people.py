@@ -71,7 +71,7 @@ def test_inviting_from_the_page_creates_the_person_their_role_and_sends_the_link
     assert "Agency auditor (Fictional Police)" in message.body
     expires = invitation_expires_at(Invitation.objects.get(user=person))
     assert f"until {as_people_write_it(expires)}." in message.body  # "3 December 2026, 8:25pm"
-    assert re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d\d[ap]m\.", message.body)
+    assert re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d\d[ap]m\.", str(message.body))
     assert services.invitation_for_token(_token_from_outbox()) is not None
     page = admin_client.get(reverse("manage:person", args=[person.pk]))
     assert "Invited" in page.content.decode()
