@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from maca.accounts.models import Role
-from maca.audits.models import AgencyReturn, ReturnStatus
+from maca.audits.models import AgencyInvolvement, AgencyReturn, ReturnStatus
 from maca.audits.selectors import audit_access_for, returns_grid
 from maca.learning.models import AuditReview, Review
 from tests.factories import build_audit, person_with_role
@@ -270,6 +270,15 @@ def test_the_grid_filters_by_agency_return_state_and_lateness(client):
         row.cells[0].agency_return and row.cells[0].agency_return.status == "accepted"
         for row in accepted.rows
     )
+    # "No return begun": a child an agency knew whose return it has not started.
+    AgencyReturn.objects.filter(case=built.cases[0], agency=first).delete()
+    AgencyInvolvement.objects.filter(case=built.cases[0], agency=first).update(
+        status=AgencyInvolvement.Status.INVOLVED
+    )
+    not_begun = returns_grid(access, today=dt.date(2024, 5, 1)).filtered(
+        GridFilters(status="none", agency_id=first.pk)
+    )
+    assert [row.case for row in not_begun.rows] == [built.cases[0]]
     client.force_login(built.coordinator)
     page = client.get(
         reverse("audits:grid", args=[built.audit.slug]), {"status": "accepted", "agency": first.pk}
