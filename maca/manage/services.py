@@ -27,6 +27,7 @@ from django.utils import timezone
 from maca.accounts.models import AGENCY_ROLES, Agency, Invitation, Role, RoleAssignment, User
 from maca.core.errors import Refused
 from maca.core.history import record_event, recorded_as
+from maca.core.templatetags.time_tags import as_people_write_it
 from maca.planning.services import AgencyInput, refuse_taken_agency_names
 
 INVITATION_VALID_DAYS = 7
@@ -77,13 +78,13 @@ def _invitation_send(user: User, *, by: User | None) -> Invitation:
     transaction: if the e-mail cannot be sent, nothing is saved and the error is shown."""
     invitation = Invitation.objects.create(user=user, invited_by=by, sent_at=timezone.now())
     link = f"{settings.SITE_URL}{reverse('manage:invitation', args=[invitation_token(invitation)])}"
-    expires = timezone.localtime(invitation_expires_at(invitation))
+    expires = as_people_write_it(invitation_expires_at(invitation))
     inviter = f" by {by}" if by is not None else ""
     body = (
         f"You have been invited{inviter} to use {settings.SERVICE_NAME} for "
         f"{settings.PARTNERSHIP_NAME}, as {_role_words(user)}.\n\n"
         f"Set your password here:\n{link}\n\n"
-        f"The link works once, until {expires:%-d %B %Y, %-I:%M%p}. After setting your "
+        f"The link works once, until {expires}. After setting your "
         "password you will be asked to set up an authenticator app on your phone if your role "
         "lets you see children's information.\n\n"
         "If you did not expect this e-mail, you can ignore it."
