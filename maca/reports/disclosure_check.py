@@ -96,8 +96,9 @@ def audit_children(audit: Audit) -> tuple[Child, ...]:
 
 def reference_date(audit: Audit) -> dt.date:
     """The day ages are counted to: the end of the audit's date (to the day, month or year),
-    else the census date, else today."""
-    when = audit.audit_date
+    or of its last day when it ran over several, else the census date, else today. Counting
+    to its first day would take a baby born while it ran for a date not yet come."""
+    when = audit.audit_date_until or audit.audit_date
     if isinstance(when, PartialDate):
         if when.day and when.month:
             return dt.date(when.year, when.month, when.day)

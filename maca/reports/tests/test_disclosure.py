@@ -33,12 +33,22 @@ from maca.reports.disclosure import (
     matches_in_each,
     nhs_check_digit_valid,
 )
-from maca.reports.disclosure_check import GENERATED_KEY, disclosure_accept, run_check
+from maca.reports.disclosure_check import (
+    GENERATED_KEY,
+    disclosure_accept,
+    reference_date,
+    run_check,
+)
 from maca.reports.models import DisclosureAcceptance, DisclosureScope
 from maca.reports.renderers import render
 from maca.reports.report import build_report
 from maca.reports.tests import disclosure_corpus as corpus
-from tests.factories import build_audit, mark_recently_authenticated, person_with_role
+from tests.factories import (
+    AuditFactory,
+    build_audit,
+    mark_recently_authenticated,
+    person_with_role,
+)
 
 AUDIT_DAY = dt.date(2022, 3, 8)
 CHILD = Child(
@@ -803,3 +813,16 @@ def test_the_demo_audit_still_publishes_and_exports():
     assert run_check(audit).unresolved_count == 0
     assert run_check(audit, DisclosureScope.EXPORT).unresolved_count == 0
     assert audit_status_blockers(audit, AuditStatus.PUBLISHED) == []
+
+
+@pytest.mark.django_db
+def test_ages_are_counted_to_the_last_day_of_an_audit_that_ran_over_several():
+    audit = AuditFactory.create(
+        audit_date=PartialDate(2021, 3), audit_date_until=PartialDate(2022, 2)
+    )
+    assert reference_date(audit) == dt.date(2022, 2, 28)
+    # A baby born while the audit ran is a birth the brief must not give.
+    rules = Rules(reference_date=reference_date(audit))
+    assert kinds_in("She was born on 9 October 2021.", rules) == [Kind.DATE_LIKE_DOB]
+    audit.audit_date_until = None
+    assert reference_date(audit) == dt.date(2021, 3, 31)
