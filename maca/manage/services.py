@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from maca.accounts.mfa import requires_mfa
 from maca.accounts.models import AGENCY_ROLES, Agency, Invitation, Role, RoleAssignment, User
 from maca.core.errors import Refused
 from maca.core.history import record_event, recorded_as
@@ -72,6 +73,16 @@ def _role_words(user: User) -> str:
     )
 
 
+def next_steps(user: User) -> str:
+    """What happens after the password is set, in the invitation's words."""
+    if requires_mfa(user):
+        return (
+            "Then sign in with your email address and password, and set up an authenticator "
+            "app on your phone: your role needs one, and sign-in asks for its code each time."
+        )
+    return "Then sign in with your email address and password."
+
+
 def _invitation_send(user: User, *, by: User | None) -> Invitation:
     """A new invitation (earlier links stop working) and its e-mail. Sent inside the
     transaction: if the e-mail cannot be sent, nothing is saved and the error is shown."""
@@ -83,9 +94,7 @@ def _invitation_send(user: User, *, by: User | None) -> Invitation:
         f"You have been invited{inviter} to use {settings.SERVICE_NAME} for "
         f"{settings.PARTNERSHIP_NAME}, as {_role_words(user)}.\n\n"
         f"Set your password here:\n{link}\n\n"
-        f"The link works once, until {expires:%-d %B %Y, %-I:%M%p}. After setting your "
-        "password you will be asked to set up an authenticator app on your phone if your role "
-        "lets you see children's information.\n\n"
+        f"The link works once, until {expires:%-d %B %Y, %-I:%M%p}. {next_steps(user)}\n\n"
         "If you did not expect this e-mail, you can ignore it."
     )
     EmailMessage(

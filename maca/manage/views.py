@@ -257,4 +257,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request, "Your password is set. Sign in with your email address and it."
             )
             return redirect("sign-in")
-    return _render(request, "invitation.html", form=form, invitation=invitation)
+    return _render(
+        request,
+        "invitation.html",
+        form=form,
+        invitation=invitation,
+        next_steps=services.next_steps(invitation.user),
+    )
