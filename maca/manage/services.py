@@ -28,6 +28,7 @@ from maca.accounts.mfa import requires_mfa
 from maca.accounts.models import AGENCY_ROLES, Agency, Invitation, Role, RoleAssignment, User
 from maca.core.errors import Refused
 from maca.core.history import record_event, recorded_as
+from maca.core.templatetags.time_tags import as_people_write_it
 from maca.planning.services import AgencyInput, refuse_taken_agency_names
 
 INVITATION_VALID_DAYS = 7
@@ -74,13 +75,13 @@ def _role_words(user: User) -> str:
 
 
 def next_steps(user: User) -> str:
-    """What happens after the password is set, in the invitation's words."""
+    """What the invited person does once their password is set, as their role decides."""
     if requires_mfa(user):
         return (
-            "Then sign in with your email address and password, and set up an authenticator "
-            "app on your phone: your role needs one, and sign-in asks for its code each time."
+            "sign in with your email address and it, then set up an authenticator app on "
+            "your phone: your role needs one, and sign-in asks for its code each time."
         )
-    return "Then sign in with your email address and password."
+    return "sign in with your email address and it."
 
 
 def _invitation_send(user: User, *, by: User | None) -> Invitation:
@@ -88,13 +89,14 @@ def _invitation_send(user: User, *, by: User | None) -> Invitation:
     transaction: if the e-mail cannot be sent, nothing is saved and the error is shown."""
     invitation = Invitation.objects.create(user=user, invited_by=by, sent_at=timezone.now())
     link = f"{settings.SITE_URL}{reverse('manage:invitation', args=[invitation_token(invitation)])}"
-    expires = timezone.localtime(invitation_expires_at(invitation))
+    expires = as_people_write_it(invitation_expires_at(invitation))
     inviter = f" by {by}" if by is not None else ""
     body = (
         f"You have been invited{inviter} to use {settings.SERVICE_NAME} for "
         f"{settings.PARTNERSHIP_NAME}, as {_role_words(user)}.\n\n"
         f"Set your password here:\n{link}\n\n"
-        f"The link works once, until {expires:%-d %B %Y, %-I:%M%p}. {next_steps(user)}\n\n"
+        f"The link works once, until {expires}. After setting your "
+        f"password, {next_steps(user)}\n\n"
         "If you did not expect this e-mail, you can ignore it."
     )
     EmailMessage(
