@@ -351,6 +351,8 @@ def agency_merge(*, duplicate: Agency, into: Agency) -> Agency:
     with recorded_as("merge"):
         for model, field in references:
             model._default_manager.filter(**{field.name: duplicate}).update(**{field.name: into})
+        # Agencies merged into the duplicate earlier now name the one kept.
+        Agency.objects.filter(merged_into=duplicate).update(merged_into=into)
         duplicate.is_active = False
         duplicate.merged_into = into
         duplicate.save(update_fields=["is_active", "merged_into"])
