@@ -196,6 +196,7 @@ TASK_NAMES = {
     "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",
     "maca.manage.tasks.run_daily": "Daily e-mails: reminders, overdue escalations, digests",
     "maca.sampling.tasks.import_903_task": "Checking and importing a 903 extract",
+    "maca.reports.tasks.render_draft_task": "Making a draft's PDF or Word file",
 }
 FAILED_SHOWN_DAYS = 30
 
