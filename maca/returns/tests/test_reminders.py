@@ -105,13 +105,25 @@ def test_the_command_queues_the_task(world: World, mailoutbox):
 
 
 @pytest.mark.parametrize(
-    ("count", "subject", "opening"),
+    ("count", "subject", "opening", "closing"),
     [
-        (1, "Overdue: 1 return for Fictional audit was due on", "that was due on"),
-        (3, "Overdue: 3 returns for Fictional audit were due on", "that were due on"),
+        (
+            1,
+            "Overdue: 1 return for Fictional audit was due on",
+            "that was due on",
+            "Sign in to fill it in. If your agency did not know this child,",
+        ),
+        (
+            3,
+            "Overdue: 3 returns for Fictional audit were due on",
+            "that were due on",
+            "Sign in to fill them in. If your agency did not know one of these children,",
+        ),
     ],
 )
-def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(count, subject, opening):
+def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(
+    count, subject, opening, closing
+):
     from types import SimpleNamespace
 
     from maca.returns.notify import _reminder_text
@@ -126,6 +138,7 @@ def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(count, subj
     assert text_subject.startswith(subject)
     assert opening in body
     assert ("has not been submitted" in body) is (count == 1)
+    assert closing in body
 
 
 def test_send_reminders_now_previews_who_gets_what_then_sends_it(
