@@ -16,7 +16,12 @@ from django.urls import reverse
 from config.settings import env_rate
 from maca.accounts.models import Role
 from maca.api.services import api_token_create
-from tests.factories import BuiltAudit, build_audit, person_with_role
+from tests.factories import (
+    BuiltAudit,
+    build_audit,
+    mark_recently_authenticated,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +73,25 @@ def test_every_costly_download_counts_against_the_same_limit(published):
     assert coordinator.get(reverse("reports:brief-md", args=[published.audit.slug])).status_code
     for name in ("reports:report-pdf", "reports:briefing-pdf", "reports:brief-pdf"):
         assert coordinator.get(reverse(name, args=[published.audit.slug])).status_code == 429
+
+
+@_rates(render="1/hour")
+def test_exports_count_against_the_same_limit(published):
+    """The whole-audit export, the action tracker's spreadsheet and CSV and the identifier
+    access log are rendered on request too: once the person has used their limit, each is a
+    429, even just after confirming who they are."""
+    coordinator = _signed_in(published.coordinator)
+    mark_recently_authenticated(coordinator, published.coordinator)
+    assert coordinator.get(reverse("reports:brief-md", args=[published.audit.slug])).status_code
+    for url in (
+        reverse("exchange:export", args=[published.audit.slug]),
+        reverse("tracker:export-csv"),
+        reverse("tracker:export-xlsx"),
+        reverse("identifiers:access-log-csv"),
+    ):
+        refused = coordinator.get(url)
+        assert refused.status_code == 429, url
+        assert "Content-Disposition" not in refused
 
 
 def _api(user: Any, **headers: str) -> Client:

@@ -33,6 +33,7 @@ from maca.audits.models import (
     PanelGrade,
     ReturnStatus,
 )
+from maca.core.partial_dates import PartialDate
 
 PUBLISHED_STATUSES = AUDIT_STATUS_ORDER[AUDIT_STATUS_ORDER.index(AuditStatus.PUBLISHED) :]
 
@@ -120,7 +121,7 @@ def audit_list_for(user: User, filters: AuditFilters) -> AuditList:
     facets = list(visible.order_by().values_list("audit_date", "theme"))
     return AuditList(
         audits=list(audits),
-        years=sorted({str(date)[:4] for date, _ in facets if date}, reverse=True),
+        years=sorted({str(d.year) for d, _ in facets if isinstance(d, PartialDate)}, reverse=True),
         themes=sorted({theme for _, theme in facets if theme}),
         total=len(facets),
     )

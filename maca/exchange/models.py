@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from maca.core.templatetags.time_tags import as_people_write_it
 from maca.identifiers.fields import EncryptedTextField
 
 PENDING_IMPORT_HOURS = 2
@@ -35,4 +36,4 @@ class PendingImport(models.Model):
         verbose_name_plural = "imports waiting for choices"
 
     def __str__(self) -> str:
-        return f"{self.filename or 'upload'} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+        return f"{self.filename or 'upload'} ({as_people_write_it(self.uploaded_at)})"

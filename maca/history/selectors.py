@@ -35,6 +35,8 @@ from maca.audits.models import (
 from maca.audits.selectors import AuditAccess
 from maca.core.history import REDACTED, registered_model
 from maca.core.models import ChangeRecord
+from maca.core.partial_dates import PartialDate, PartialDateField
+from maca.core.templatetags.time_tags import as_people_write_it
 from maca.identifiers.models import ChildIdentity
 from maca.learning.models import Action, Finding
 
@@ -265,6 +267,22 @@ def _readable(field: Any, value: str, names: _Names) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return "Yes" if value == "True" else "No" if value == "False" else value
+    return _dated(field, value)
+
+
+def _dated(field: Any, value: str) -> str:
+    """A time, a date or a partial date as people write it ("3 December 2026, 8:25pm",
+    "2 May 2023", "March 2027"), not as it is stored; anything else as it is."""
+    try:
+        if isinstance(field, models.DateTimeField):
+            return as_people_write_it(dt.datetime.fromisoformat(value))
+        if isinstance(field, models.DateField):
+            day = dt.date.fromisoformat(value)
+            return f"{day.day} {day:%B %Y}"
+        if isinstance(field, PartialDateField):
+            return str(PartialDate.parse(value))
+    except ValueError:
+        pass
     return value
 
 

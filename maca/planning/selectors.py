@@ -6,11 +6,13 @@ An audit's set-up pages are for that audit's coordinators only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -22,6 +24,7 @@ from maca.audits.models import (
     Answer,
     Audit,
     AuditAgency,
+    AuditStatus,
     AuditTool,
     Case,
     Question,
@@ -30,6 +33,7 @@ from maca.audits.models import (
     ToolVersion,
 )
 from maca.audits.selectors import AuditAccess, audit_access_for
+from maca.core.models import ChangeRecord
 from maca.identifiers.models import ChildIdentity
 from maca.learning.models import AuditReview, LearningPoint
 from maca.planning.library import READY_TOOLS, ReadyTool
@@ -505,3 +509,54 @@ def review_link_for_setup(access: AuditAccess, link_id: int) -> AuditReview:
     if link is None:
         raise Http404("No linked review found")
     return link
+
+
+# --- Stage ----------------------------------------------------------------------------------
+
+# The history record written when a coordinator moves an audit on with things still
+# outstanding (`services.audit_status_advance`): what was outstanding and why they moved on.
+MOVED_ON = "moved on"
+
+
+@dataclass(frozen=True)
+class StageMove:
+    at: dt.datetime
+    by: str
+    old: str
+    new: str
+    outstanding: str = ""
+    reason: str = ""
+
+
+def audit_stage_moves(access: AuditAccess) -> list[StageMove]:
+    """Each move of the audit from one stage to another, newest first, by whom, with what was
+    still outstanding and the reason given for moving on regardless. Read from the audit's
+    history, so a move made by the API, a command or an import is here too."""
+    records = (
+        ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(Audit),
+            object_id=str(access.audit.pk),
+        )
+        .filter(Q(changes__has_key="status") | Q(action=MOVED_ON))
+        .exclude(action="create")
+        .order_by("at", "id")
+    )
+    moves: list[StageMove] = []
+    for record in records:
+        changes = record.changes
+        if record.action == MOVED_ON:
+            # Written just after the move it explains, in the same transaction.
+            if moves:
+                moves[-1] = replace(
+                    moves[-1],
+                    outstanding=changes.get("Outstanding", ["", ""])[1],
+                    reason=changes.get("Reason for moving on", ["", ""])[1],
+                )
+            continue
+        old, new = changes["status"]
+        moves.append(StageMove(record.at, record.actor_name, _stage_label(old), _stage_label(new)))
+    return moves[::-1]
+
+
+def _stage_label(value: str) -> str:
+    return str(AuditStatus(value).label) if value in AuditStatus.values else value

@@ -528,10 +528,12 @@ def _full_date(value: Any) -> dt.date | None:
 
 
 def own_dates(audit: Audit) -> frozenset[dt.date]:
-    """The audit's own dates (held, census, returns and panel, re-audit, actions due, linked
-    reviews published, versions published): not births, wherever they are written."""
+    """The audit's own dates (held, census, returns and panel, re-audit, published, actions
+    due, linked reviews published, versions published): not births, wherever they are
+    written."""
     values: list[Any] = [
         audit.audit_date,
+        audit.published_on,
         audit.census_date,
         audit.returns_due,
         audit.panel_date,

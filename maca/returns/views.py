@@ -39,7 +39,13 @@ from maca.returns.forms import (
     raw_from_input,
     raw_from_post,
 )
-from maca.returns.parts import ReturnPart, part_for, part_statuses, with_part_posted
+from maca.returns.parts import (
+    COMPLETED,
+    ReturnPart,
+    part_for,
+    part_statuses,
+    with_part_posted,
+)
 from maca.returns.selectors import ReturnContext
 from maca.returns.structure import ReturnInput, problems_for_submit
 from maca.returns.workbook import (
@@ -140,9 +146,9 @@ def _render_tasks(request: HttpRequest, context: ReturnContext) -> HttpResponse:
         return _render_return(request, context)
     saved = raw_from_input(context.structure, context.saved)
     problems = problems_for_submit(context.structure, context.saved)
-    page = _page(
-        context, tasks=part_statuses(context.structure, saved, problems), revision=context.revision
-    )
+    tasks = part_statuses(context.structure, saved, problems)
+    completed = sum(1 for task in tasks if task.status == COMPLETED)
+    page = _page(context, tasks=tasks, completed=completed, revision=context.revision)
     return render(request, "returns/return.html", page)
 
 
@@ -569,14 +575,17 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
     duplicates: list[Escalation] = []
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
-        if request.POST.get("confirm_duplicate") != "yes":
-            duplicates = selectors.open_escalations_like(
-                access,
-                case_id=cleaned["case"],
-                agency_id=cleaned["raised_to_agency"],
-                urgency=cleaned["urgency"],
-                summary=cleaned["public_summary"],
-            )
+        duplicates = selectors.open_escalations_like(
+            access,
+            case_id=cleaned["case"],
+            agency_id=cleaned["raised_to_agency"],
+            urgency=cleaned["urgency"],
+            summary=cleaned["public_summary"],
+        )
+        # Raising it anyway confirms the escalations the warning listed, not others: a change
+        # of child or agency, or one raised meanwhile, warns again.
+        if request.POST.get("confirm_duplicate") == duplicates_key(duplicates):
+            duplicates = []
         if not duplicates:
             raised = _raise_escalation(request, access, form, choices, from_return)
             if raised is not None:
@@ -591,10 +600,16 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
             "asks_raising_agency": bool(choices.raising_agencies),
             "from_return": from_return,
             "duplicates": duplicates,
+            "duplicates_key": duplicates_key(duplicates),
             "nav_section": "audits",
             "tab": "escalations",
         },
     )
+
+
+def duplicates_key(duplicates: list[Escalation]) -> str:
+    """The open escalations a warning listed, as the form sends back to raise it anyway."""
+    return ",".join(str(escalation.pk) for escalation in duplicates)
 
 
 def _raise_escalation(

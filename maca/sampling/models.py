@@ -8,6 +8,7 @@ decide: status, progress, the problems found, and the record of each draw for in
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -87,6 +88,12 @@ class ImportBatch(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def same_as_at(self) -> dt.datetime | None:
+        """When the earlier import of the very same files was made, if there was one."""
+        earlier = (self.summary or {}).get("same_as") or {}
+        return dt.datetime.fromisoformat(earlier["created_at"]) if "created_at" in earlier else None
 
     @property
     def is_usable(self) -> bool:

@@ -1,23 +1,26 @@
 """A new partnership runs maca without a developer, in a real browser.
 
-The administrator invites a coordinator, a panel member and two agencies' people from
-/manage/people/invite/; each follows the link in the e-mail they get, sets a password and an
-authenticator app. The coordinator sets up an audit with a panel; moving it to returns open
-shows what is outstanding and needs a reason. The health agency's auditor fills in the return
-and submits it; its lead sends it back once; it comes back and is signed off, and the e-mails
-of each step arrive. Every page opened is checked by axe-core. All people and data fictional.
+The administrator adds two agencies at /manage/organisations/ and invites a coordinator, a
+panel member and the agencies' people from /manage/people/invite/; each follows the link in
+the e-mail they get, sets a password and an authenticator app. The coordinator sets up an
+audit with a panel; moving it to returns open shows what is outstanding and needs a reason.
+The health agency's auditor fills in the return part by part and submits it; its lead sends
+it back once; it comes back and is signed off, and the e-mails of each step arrive. The panel
+agrees grades and the brief is published. Every page the browser opens is checked by axe-core
+while it is open, and the test fails if one was not. All people and data fictional.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from maca.accounts.models import Role, Sector
+from maca.accounts.models import Role
 from maca.audits.models import (
     AgencyReturn,
     Audit,
@@ -27,8 +30,8 @@ from maca.audits.models import (
     ToolVersion,
 )
 from maca.returns.tests.conftest import build_tool
-from tests.browser.helpers import assert_no_axe_violations, sign_in
-from tests.factories import PASSWORD, AgencyFactory, person_with_role
+from tests.browser.helpers import assert_no_axe_violations, enter_totp_code, sign_in
+from tests.factories import PASSWORD, person_with_role
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,11 +43,33 @@ DOMAIN = "journey.maca.test"
 LINK = re.compile(r"https?://\S+/invitation/\S+/")
 
 
+# Every address the browser loads, and every address checked with axe while it was open: at
+# the end each page the journey opened must have been checked.
+OPENED: set[str] = set()
+CHECKED: set[str] = set()
+
+
+def _address(url: str) -> str:
+    return urlsplit(url).path
+
+
 def check(page: Page, page_errors: list[str]) -> None:
     expect(page.locator("h1")).to_have_count(1)
     assert_no_axe_violations(page)
     assert page_errors == [], page_errors
     page_errors.clear()
+    CHECKED.add(_address(page.url))
+
+
+def note_every_page_opened(page: Page) -> None:
+    OPENED.clear()
+    CHECKED.clear()
+    page.on("load", lambda loaded: OPENED.add(_address(loaded.url)))
+
+
+def assert_every_page_opened_was_checked() -> None:
+    unchecked = sorted(OPENED - CHECKED)
+    assert unchecked == [], f"pages opened but not checked with axe: {unchecked}"
 
 
 def sign_out(page: Page) -> None:
@@ -56,7 +81,22 @@ def mails_to(email: str) -> list[Any]:
     return [message for message in mail.outbox if email in message.to]
 
 
-def invite(page: Page, base: str, person: tuple[str, str, str, str | None]) -> None:
+def add_agency(
+    page: Page, page_errors: list[str], base: str, name: str, short_name: str, sector: str
+) -> None:
+    page.goto(f"{base}/manage/organisations/new/")
+    check(page, page_errors)
+    page.get_by_label("Name of the agency").fill(name)
+    page.get_by_label("Short name").fill(short_name)
+    page.get_by_role("group", name="Sector").get_by_label(sector, exact=True).check()
+    page.get_by_role("button", name="Add the agency").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{name} added")
+    check(page, page_errors)  # the organisations, the new one among them
+
+
+def invite(
+    page: Page, page_errors: list[str], base: str, person: tuple[str, str, str, str | None]
+) -> None:
     email, name, role, agency = person
     page.goto(f"{base}/manage/people/invite/")
     page.get_by_label("Email address").fill(email)
@@ -66,6 +106,7 @@ def invite(page: Page, base: str, person: tuple[str, str, str, str | None]) -> N
         page.get_by_label("Agency (for an agency auditor or lead)").select_option(label=agency)
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    check(page, page_errors)  # the new person's page
 
 
 def accept_invitation(page: Page, page_errors: list[str], live_server: Any, email: str) -> None:
@@ -94,6 +135,20 @@ def accept_invitation(page: Page, page_errors: list[str], live_server: Any, emai
     page.get_by_role("link", name="I have saved my codes, continue").click()
     expect(page.locator("h1")).to_be_visible()
     sign_out(page)
+
+
+def sign_in_checking_the_code_page(
+    page: Page, page_errors: list[str], live_server: Any, email: str
+) -> None:
+    """Sign in as `sign_in` does, checking the page that asks for the authenticator's code."""
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.locator("#id_code")).to_be_visible()
+    check(page, page_errors)
+    enter_totp_code(page, email)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def fill_return(page: Page, page_errors: list[str], version: ToolVersion) -> None:
@@ -143,7 +198,11 @@ def fill_return(page: Page, page_errors: list[str], version: ToolVersion) -> Non
 
 def _invite_everyone(page: Page, page_errors: list[str], live_server: Any) -> dict[str, str]:
     admin = person_with_role(Role.ADMINISTRATOR, email=f"admin@{DOMAIN}")
+    page.goto(f"{live_server.url}/sign-in/")
+    check(page, page_errors)
     sign_in(page, live_server, admin.email, PASSWORD)
+    add_agency(page, page_errors, live_server.url, "Fictional Police", "Police", "Police")
+    add_agency(page, page_errors, live_server.url, "Fictional Community Health", "Health", "Health")
     page.goto(f"{live_server.url}/manage/people/invite/")
     check(page, page_errors)
     people = {
@@ -169,8 +228,7 @@ def _invite_everyone(page: Page, page_errors: list[str], live_server: Any) -> di
         ),
     }
     for person in people.values():
-        invite(page, live_server.url, person)
-    check(page, page_errors)
+        invite(page, page_errors, live_server.url, person)
     sign_out(page)
     for email, *_ in people.values():
         accept_invitation(page, page_errors, live_server, email)
@@ -179,7 +237,9 @@ def _invite_everyone(page: Page, page_errors: list[str], live_server: Any) -> di
 
 def _set_up_audit(page: Page, page_errors: list[str], base: str, version: ToolVersion) -> Audit:
     page.goto(f"{base}/audits/")
+    check(page, page_errors)
     page.get_by_role("link", name="Start a new audit").click()
+    check(page, page_errors)
     page.get_by_label("Title").fill("Fictional audit of children placed out of area")
     page.get_by_label("Theme").fill("Children looked after placed out of area")
     page.get_by_role("button", name="Start the audit").click()
@@ -196,6 +256,7 @@ def _set_up_audit(page: Page, page_errors: list[str], base: str, version: ToolVe
     check(page, page_errors)
 
     page.goto(f"{setup}tool/")
+    check(page, page_errors)
     page.get_by_label("Audit tool version").select_option(value=str(version.pk))
     scale = GradingScale.objects.get(slug="ofsted-4")
     page.get_by_label("Scale for each return's overall grade").select_option(value=str(scale.pk))
@@ -204,6 +265,7 @@ def _set_up_audit(page: Page, page_errors: list[str], base: str, version: ToolVe
     check(page, page_errors)
 
     page.goto(f"{setup}people/")
+    check(page, page_errors)
     page.get_by_role("group", name="Panel members").get_by_label("Fictional Panel Chair").check()
     page.get_by_role("group", name="Chair of the panel").get_by_label(
         "Fictional Panel Chair"
@@ -215,12 +277,14 @@ def _set_up_audit(page: Page, page_errors: list[str], base: str, version: ToolVe
 
     for child in ("Child A", "Child B"):
         page.goto(f"{setup}children/new/")
+        check(page, page_errors)
         page.get_by_label("Pseudonym").fill(child)
         page.get_by_label("Years", exact=True).fill("14")
         page.get_by_label("Months", exact=True).fill("2")
         page.get_by_role("group", name="Placed out of area?").get_by_label("Yes").check()
         page.get_by_role("button", name="Add the child").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{child} added")
+        check(page, page_errors)
 
     page.goto(f"{setup}involvement/")
     for child in ("Child A", "Child B"):
@@ -239,6 +303,7 @@ def _set_up_audit(page: Page, page_errors: list[str], base: str, version: ToolVe
 def _move_forward(page: Page, page_errors: list[str], base: str, audit: Audit) -> str:
     """Move one stage on; if items are outstanding, give a reason. What was outstanding."""
     page.goto(f"{base}/audits/{audit.slug}/plan/stage/")
+    check(page, page_errors)
     page.locator("a.govuk-button", has_text="Move forward to").click()
     expect(page.locator("h1")).to_contain_text("Move the audit forward to")
     check(page, page_errors)
@@ -247,9 +312,11 @@ def _move_forward(page: Page, page_errors: list[str], base: str, audit: Audit) -
     if shown:
         page.get_by_role("button", name=re.compile("Yes, move it")).click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
+        check(page, page_errors)
         page.get_by_label("Why move on now?").fill("Fictional: the partnership agreed to go on.")
     page.get_by_role("button", name=re.compile("Yes, move it")).click()
     expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    check(page, page_errors)
     return shown
 
 
@@ -258,15 +325,12 @@ def test_a_new_partnership_invites_its_people_and_runs_an_audit(
 ) -> None:
     base = live_server.url
     settings.SITE_URL = base  # the links in the e-mails lead to this test's server
-    AgencyFactory.create(name="Fictional Police", short_name="Police", sector=Sector.POLICE)
-    AgencyFactory.create(
-        name="Fictional Community Health", short_name="Health", sector=Sector.HEALTH
-    )
     version = build_tool()
+    note_every_page_opened(page)
     emails = _invite_everyone(page, page_errors, live_server)
 
     # --- The coordinator sets up the audit, with its panel ---------------------------------
-    sign_in(page, live_server, emails["coordinator"], NEW_PASSWORD)
+    sign_in_checking_the_code_page(page, page_errors, live_server, emails["coordinator"])
     audit = _set_up_audit(page, page_errors, base, version)
     _move_forward(page, page_errors, base, audit)  # to sampling
     outstanding = _move_forward(page, page_errors, base, audit)  # to returns open
@@ -362,5 +426,11 @@ def test_a_new_partnership_invites_its_people_and_runs_an_audit(
     assert audit.status == "published"
     for email in (emails["health_auditor"], emails["police_lead"], emails["panel"]):
         assert "Learning brief published" in mails_to(email)[-1].subject, email
+    for email in emails.values():  # each e-mail once, however often the worker ran
+        subjects = [message.subject for message in mails_to(email)]
+        assert len([s for s in subjects if "Learning brief published" in s]) <= 1, subjects
+        assert len([s for s in subjects if "Returns are open" in s]) <= 1, subjects
     page.goto(f"{base}/audits/{audit.slug}/brief/")
     check(page, page_errors)
+    sign_out(page)
+    assert_every_page_opened_was_checked()

@@ -244,3 +244,15 @@ def test_every_planning_page_is_accessible(
         page.get_by_role("button", name="Save the sections").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text("Enter heading")
         check(page, page_errors, title_starts="Error:")
+
+    with subtests.test(errors="moving on without a reason, then with one"):
+        page.goto(f"{base}/audits/{slug}/plan/stage/forward/")
+        expect(page.locator("#outstanding")).to_contain_text("no agreed overall grade")
+        page.get_by_role("button", name="Yes, move it to Findings").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason")
+        check(page, page_errors, title_starts="Error:")
+        page.get_by_label("Why move on now?").fill("The panel grades at its next meeting.")
+        page.get_by_role("button", name="Yes, move it to Findings").click()
+        expect(page.locator("h1")).to_have_text("Stage of the audit")
+        expect(page.locator("dl")).to_contain_text("The panel grades at its next meeting.")
+        check(page, page_errors)  # the stage page listing the move and its reason

@@ -1,4 +1,4 @@
-"""The returns grid on a 375 px phone, and any page on paper.
+"""The returns grid and the audits list on a 375 px phone, and any page on paper.
 
 On a phone the page itself never scrolls sideways: the grid's tables scroll inside their own
 containers, which a keyboard can reach and which say what they hold. On paper the header,
@@ -8,6 +8,7 @@ All data fictional.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from maca.returns.tests.conftest import build_world
 from tests.browser.helpers import assert_no_axe_violations, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, AuditFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,4 +77,38 @@ def test_grid_fits_a_phone_and_prints_without_the_site_around_it(
         document.querySelector('main').append(a); }"""
     )
     assert "https://www.example.org/guidance" in _after_content(page, "#outside")
+    assert page_errors == [], page_errors
+
+
+def test_the_audits_list_and_its_filters_fit_a_phone(
+    page: Page, page_errors: list[str], live_server: Any
+) -> None:
+    world = build_world()
+    AuditFactory.create(
+        title="Fictional audit of neglect in families with very young children",
+        theme="Neglect of children under five in families known to several agencies",
+        audit_date=None,
+        status="draft",
+    ).coordinators.add(world.coordinator)
+    sign_in(page, live_server, world.coordinator.email, PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/audits/")
+    # Two audits: the filters are offered.
+    expect(page.get_by_label("Theme", exact=True)).to_be_visible()
+
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE["width"], f"the page scrolls sideways: {page_width}px wide"
+    region = page.get_by_role("region", name="Audits (scrolls sideways on a small screen)")
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region.get_by_role("link", name=re.compile("Fictional audit of neglect"))).to_have_count(
+        1
+    )
+    assert_no_axe_violations(page)
+
+    page.emulate_media(media="print")  # on paper: the list, without the filters or the site
+    expect(page.locator("form[method='get']")).to_be_hidden()
+    expect(page.locator(".govuk-template__header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Start a new audit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Start a new audit")).to_be_hidden()
+    expect(region).to_be_visible()
     assert page_errors == [], page_errors

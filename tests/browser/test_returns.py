@@ -157,6 +157,18 @@ def test_return_and_escalation_from_start_to_finish(
     page.get_by_role("button", name="Raise the escalation").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Escalation raised")
     check(page, page_errors)
+    # The same again warns first, listing the open one, and raises nothing yet.
+    page.goto(f"{base}/audits/{slug}/escalations/new/?return={agency_return.pk}")
+    page.get_by_label("Which agency does it go to?").select_option(label=world.agency_b.name)
+    page.get_by_label("Immediate safeguarding").check()
+    page.get_by_label("The concern").fill("Fictional: seen again with unknown adults.")
+    page.get_by_label("Summary for the learning brief").fill("A second sighting (fictional)")
+    page.get_by_role("button", name="Raise the escalation").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "An escalation like this is already open"
+    )
+    expect(page.get_by_role("button", name="Raise it as a new escalation")).to_be_visible()
+    check(page, page_errors)
     escalation = Escalation.objects.get()
     assert escalation.from_return == agency_return
     sign_out(page)
@@ -267,4 +279,26 @@ def test_demo_returns_pages_are_accessible(
                 response = page.goto(f"{live_server.url}{path}")
                 assert response is not None and response.status == 200, path
                 check(page, page_errors)
+        if email == data.COORDINATOR:
+            with subtests.test(persona=email, path="withdrawing an escalation"):
+                _withdraw_one(page, page_errors, live_server.url, audit)
         sign_out(page)
+
+
+def _withdraw_one(page: Page, page_errors: list[str], base: str, audit: Any) -> None:
+    """The coordinator withdraws an open escalation: refused without a reason, then done."""
+    open_one = Escalation.objects.filter(audit=audit, status=Escalation.Status.RAISED).first()
+    assert open_one is not None
+    page.goto(f"{base}/audits/{audit.slug}/escalations/{open_one.pk}/")
+    page.get_by_text("Withdraw this escalation").click()
+    page.get_by_role("button", name="Withdraw the escalation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the escalation")
+    check(page, page_errors, errors=True)
+    page.get_by_label("Why is it being withdrawn?").fill("Raised in error (fictional).")
+    page.get_by_role("button", name="Withdraw the escalation").click()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text(
+        "Raised in error (fictional)."
+    )
+    check(page, page_errors)
+    open_one.refresh_from_db()
+    assert open_one.status == Escalation.Status.WITHDRAWN

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from maca.accounts.models import Role
-from maca.audits.models import AgencyReturn, ReturnStatus
+from maca.audits.models import AgencyInvolvement, AgencyReturn, ReturnStatus
 from maca.audits.selectors import audit_access_for, returns_grid
 from maca.learning.models import AuditReview, Review
 from tests.factories import build_audit, person_with_role
@@ -210,6 +210,10 @@ def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(
         "new": AuditFactory.create(
             title="Fictional undated", audit_date=None, status="draft", theme="Exploitation"
         ),
+        # An old record brought in without its date: below every dated audit.
+        "lost": AuditFactory.create(
+            title="Fictional record", audit_date=None, status="closed", theme="Neglect"
+        ),
     }
     for audit in audits.values():
         audit.coordinators.add(coordinator)
@@ -223,13 +227,26 @@ def test_audit_list_is_newest_first_with_undated_live_audits_on_top_and_filters(
             if title in text
         ]
 
-    assert titles() == ["Fictional undated", "Fictional 2024", "Fictional 2022", "Fictional 2019"]
-    assert titles(theme="Neglect") == ["Fictional 2022", "Fictional 2019"]
+    assert titles() == [
+        "Fictional undated",
+        "Fictional 2024",
+        "Fictional 2022",
+        "Fictional 2019",
+        "Fictional record",
+    ]
+    assert titles(theme="Neglect") == ["Fictional 2022", "Fictional 2019", "Fictional record"]
     assert titles(year="2024") == ["Fictional 2024"]
     assert titles(status="draft") == ["Fictional undated"]
     assert titles(q="2022") == ["Fictional 2022"]
     assert "No audits match" in client.get(reverse("audits:list"), {"q": "nothing"}).text
-    assert "4 audits, newest first" in client.get(reverse("audits:list")).text
+    page = client.get(reverse("audits:list"))
+    assert page.context["listing"].years == ["2024", "2022", "2019"]
+    assert page.context["listing"].themes == ["Exploitation", "Neglect"]
+    assert (
+        "5 audits, newest first: audits under way with no date yet at the top, then by when "
+        "each took place." in page.text
+    )
+    assert '<option value="2022">2022</option>' in page.text
 
 
 def test_the_grid_filters_by_agency_return_state_and_lateness(client):
@@ -253,6 +270,15 @@ def test_the_grid_filters_by_agency_return_state_and_lateness(client):
         row.cells[0].agency_return and row.cells[0].agency_return.status == "accepted"
         for row in accepted.rows
     )
+    # "No return begun": a child an agency knew whose return it has not started.
+    AgencyReturn.objects.filter(case=built.cases[0], agency=first).delete()
+    AgencyInvolvement.objects.filter(case=built.cases[0], agency=first).update(
+        status=AgencyInvolvement.Status.INVOLVED
+    )
+    not_begun = returns_grid(access, today=dt.date(2024, 5, 1)).filtered(
+        GridFilters(status="none", agency_id=first.pk)
+    )
+    assert [row.case for row in not_begun.rows] == [built.cases[0]]
     client.force_login(built.coordinator)
     page = client.get(
         reverse("audits:grid", args=[built.audit.slug]), {"status": "accepted", "agency": first.pk}

@@ -37,3 +37,23 @@ def test_no_template_formats_a_time_its_own_way():
     assert offenders == [], "use |as_people_write_it or |clock_time instead:\n" + "\n".join(
         offenders
     )
+
+
+# strftime's clock directives (%H, %I, %M, %p): the code's own way of writing a time.
+CLOCK_DIRECTIVE = re.compile(r"%-?[HIMp]")
+# A spreadsheet of the identifier access log keeps sortable times: a file, not a page.
+MACHINE_READABLE = {"identifiers/views.py"}
+
+
+def test_no_code_writes_a_time_its_own_way():
+    root = Path(settings.BASE_DIR) / "maca"
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if "tests" not in path.parts
+        and "migrations" not in path.parts
+        and str(path.relative_to(root)) not in MACHINE_READABLE
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CLOCK_DIRECTIVE.search(line)
+    ]
+    assert offenders == [], "use as_people_write_it or clock_time instead:\n" + "\n".join(offenders)

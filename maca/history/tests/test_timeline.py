@@ -89,7 +89,7 @@ def test_a_partial_date_reads_as_written_and_identifiers_only_as_changed():
         action.save()
     access = audit_access_for(world.coordinator, world.audit.slug)
     changes = _changes(timeline_for(action, access).entries[0])
-    assert changes["Due"][1] == "2027-03"
+    assert changes["Due"][1] == "March 2027"
     assert changes["Status"][1] == ActionStatus.IN_PROGRESS.label
 
     case = world.cases[0]
@@ -102,6 +102,28 @@ def test_a_partial_date_reads_as_written_and_identifiers_only_as_changed():
     values = {value for change in entry.changes for value in (change.old, change.new)}
     assert "Fictional Name" not in values and "A123456789012" not in values
     assert CHANGED in values
+
+
+def test_times_and_dates_in_changes_read_as_people_write_them():
+    world = build_world()
+    action = ActionFactory.create(audit=world.audit)
+    with acting_as(world.coordinator):
+        action.status = ActionStatus.DONE
+        action.done_on = "2022-04-22"
+        action.verified_at = dt.datetime(2022, 9, 30, 15, 0, tzinfo=dt.UTC)  # 4pm in London
+        action.save()
+    agency_return = _return_with_answers(world)
+    answer = Answer.objects.filter(agency_return=agency_return).first()
+    assert answer is not None
+    with acting_as(world.auditor_a):
+        answer.date_value = dt.date(2023, 5, 2)
+        answer.save()
+    access = audit_access_for(world.coordinator, world.audit.slug)
+    done = _changes(timeline_for(action, access).entries[0])
+    assert done["Done on"][1] == "22 April 2022"
+    assert done["Verified at"][1] == "30 September 2022, 4:00pm"
+    answered = _changes(timeline_for(agency_return, access).entries[0])
+    assert answered["Date value"][1] == "2 May 2023"
 
 
 def test_nobody_sees_the_history_of_what_they_cannot_see():

@@ -16,8 +16,9 @@ from django.urls import reverse
 from maca.accounts.models import Invitation, Role, RoleAssignment, User
 from maca.core.errors import Refused
 from maca.core.history import acting_as
+from maca.core.templatetags.time_tags import as_people_write_it
 from maca.manage import services
-from maca.manage.services import RoleInput
+from maca.manage.services import RoleInput, invitation_expires_at
 from tests.factories import AgencyFactory, person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,9 @@ def test_inviting_from_the_page_creates_the_person_their_role_and_sends_the_link
     message = mail.outbox[0]
     assert message.to == ["new.auditor@example.test"]
     assert "Agency auditor (Fictional Police)" in message.body
+    expires = invitation_expires_at(Invitation.objects.get(user=person))
+    assert f"until {as_people_write_it(expires)}." in message.body  # "3 December 2026, 8:25pm"
+    assert re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d\d[ap]m\.", str(message.body))
     assert services.invitation_for_token(_token_from_outbox()) is not None
     page = admin_client.get(reverse("manage:person", args=[person.pk]))
     assert "Invited" in page.content.decode()

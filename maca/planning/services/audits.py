@@ -31,6 +31,7 @@ from maca.core.errors import Refused
 from maca.core.history import record_event
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import AuditReview, LearningPoint, Review
+from maca.planning.selectors import MOVED_ON
 from maca.planning.services.tools import unique_slug
 
 # Returns whose due date may follow the plan: nobody has finished them yet.
@@ -174,6 +175,8 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
             blockers.append("Add the children to audit.")
     if target == AuditStatus.MODERATION and not audit.panel_memberships.exists():
         blockers.append("Name the audit's panel (set-up: Coordinators and panel) first.")
+    if target == AuditStatus.PUBLISHED:
+        blockers += _immediate_escalations_unacknowledged(audit)
     if target == AuditStatus.CLOSED:
         open_count = audit.escalations.exclude(status__in=ESCALATION_CLOSED_STATUSES).count()
         if open_count:
@@ -184,6 +187,25 @@ def audit_status_blockers(audit: Audit, target: str) -> list[str]:
     for check in _stage_checks.get(target, {}).values():
         blockers.extend(check(audit))
     return blockers
+
+
+def _immediate_escalations_unacknowledged(audit: Audit) -> list[str]:
+    """An immediate safeguarding escalation nobody has acknowledged by its deadline: a child
+    may be at risk now, so the learning waits until an agency has taken it up, whatever
+    reason is given."""
+    overdue = audit.escalations.filter(
+        status=Escalation.Status.RAISED,
+        urgency=Escalation.Urgency.IMMEDIATE,
+        acknowledge_by__lt=timezone.now(),
+    ).count()
+    if not overdue:
+        return []
+    what = _plural(overdue, "escalation has", "escalations have")
+    return [
+        f"{what} been raised for immediate safeguarding and not acknowledged by "
+        f"{'its' if overdue == 1 else 'their'} deadline: the agency must acknowledge "
+        f"{'it' if overdue == 1 else 'them'} first."
+    ]
 
 
 # Returns an agency has finished with (the others are still to come).
@@ -201,17 +223,23 @@ def _setup_outstanding(audit: Audit) -> list[str]:
         items.append("The plan is incomplete: it needs an aim, a cohort and lines of enquiry.")
     if audit.returns_due is None:
         items.append("No date is set for the returns to be due.")
-    expected = audit.cases.count() * audit.audit_agencies.count()
-    answered = AgencyInvolvement.objects.filter(
-        case__audit=audit, agency__audit_agencies__audit=audit
-    ).exclude(status=AgencyInvolvement.Status.NOT_KNOWN)
-    unanswered = expected - answered.count()
+    unanswered = _involvement_unanswered(audit)
     if unanswered > 0:
         items.append(
             f"Whether each agency knew each child is not answered for "
             f"{_plural(unanswered, 'pairing', 'pairings')} of child and agency."
         )
     return items
+
+
+def _involvement_unanswered(audit: Audit) -> int:
+    """Pairings of child and agency nobody has said whether the agency knew the child: no
+    return is asked of them, so theirs may be missing."""
+    expected = audit.cases.count() * audit.audit_agencies.count()
+    answered = AgencyInvolvement.objects.filter(
+        case__audit=audit, agency__audit_agencies__audit=audit
+    ).exclude(status=AgencyInvolvement.Status.NOT_KNOWN)
+    return max(expected - answered.count(), 0)
 
 
 def _returns_outstanding(audit: Audit, today: dt.date) -> list[str]:
@@ -225,6 +253,13 @@ def _returns_outstanding(audit: Audit, today: dt.date) -> list[str]:
         items.append(f"{_plural(late, 'return is', 'returns are')} late and not submitted.")
     if others:
         items.append(f"{_plural(others, 'return is', 'returns are')} not submitted yet.")
+    unanswered = _involvement_unanswered(audit)
+    if unanswered:
+        items.append(
+            f"Whether each agency knew each child is still not answered for "
+            f"{_plural(unanswered, 'pairing', 'pairings')} of child and agency, so "
+            f"{'its return is' if unanswered == 1 else 'their returns are'} missing."
+        )
     return items
 
 
@@ -315,7 +350,7 @@ def audit_status_advance(
     if outstanding:
         record_event(
             audit,
-            action="moved on",
+            action=MOVED_ON,
             changes={
                 "Stage": ["", AuditStatus(target).label],
                 "Outstanding": ["", " ".join(outstanding)],

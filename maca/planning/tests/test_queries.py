@@ -98,3 +98,23 @@ def test_saving_involvement_costs_the_same_for_small_and_large_audits(client):
         return len(queries)
 
     assert save(build_audit(cases=3, agencies=2)) == save(build_audit(cases=40, agencies=8))
+
+
+def test_stage_page_costs_the_same_however_often_the_audit_moved(client):
+    built = build_audit(cases=1, agencies=1, findings=0, status="returns_open")
+    client.force_login(built.coordinator)
+    url = reverse("planning:status", args=[built.audit.slug])
+
+    def move(direction: str, expected: str) -> None:
+        services.audit_status_advance(
+            audit=built.audit, direction=direction, expected=expected, override_reason="Fictional."
+        )
+
+    move(services.FORWARD, "returns_open")
+    _count(client, url)  # the first request also reads what is cached after it
+    once = _count(client, url)
+    for _ in range(3):
+        move(services.BACK, "moderation")
+        move(services.FORWARD, "returns_open")
+    assert _count(client, url) == once
+    assert client.get(url).text.count("moved it from") == 7

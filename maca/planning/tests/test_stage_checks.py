@@ -54,6 +54,35 @@ def test_the_confirmation_page_lists_what_is_outstanding_and_asks_why(client):
     assert record.actor == built.coordinator
 
 
+def test_the_stage_page_shows_each_move_with_what_was_outstanding_and_why(client):
+    built = build_audit(cases=2, agencies=1, findings=1, status="returns_open")
+    _late_and_unacknowledged(built.audit)
+    client.force_login(built.coordinator)
+    forward = reverse("planning:status-change", args=[built.audit.slug, "forward"])
+    back = reverse("planning:status-change", args=[built.audit.slug, "back"])
+    reason = "The panel meets on Monday (fictional)."
+    client.post(forward, {"expected": "returns_open", "reason": reason})
+    client.post(back, {"expected": "moderation"})
+    status = reverse("planning:status", args=[built.audit.slug])
+    page = client.get(status).text
+    name = str(built.coordinator)
+    back_move = page.index(f"{name} moved it from Moderation to <strong>Returns open</strong>.")
+    forward_move = page.index(f"{name} moved it from Returns open to <strong>Moderation</strong>.")
+    assert back_move < forward_move  # newest first
+    assert page.count("Reason for moving on") == 1  # only the move that needed one
+    assert reason in page[forward_move:]
+    assert "late and not submitted." in page[forward_move:]  # one or more returns
+
+
+def test_an_audit_that_never_moved_says_so(client):
+    audit = AuditFactory.create(status="sampling")
+    coordinator = person_with_role("coordinator")
+    audit.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:status", args=[audit.slug])).text
+    assert "It has not moved since it was set up." in page
+
+
 def test_moving_to_findings_names_children_not_moderated():
     built = build_audit(cases=3, agencies=1, findings=1, status="moderation")
     outstanding = services.audit_status_outstanding(built.audit, "findings")
@@ -81,6 +110,29 @@ def test_blockers_still_refuse_whatever_the_reason():
         )
 
 
+def test_an_immediate_escalation_unacknowledged_past_its_deadline_stops_publishing():
+    built = build_audit(cases=2, agencies=1, findings=1, status="findings")
+    _late_and_unacknowledged(built.audit)
+    blockers = services.audit_status_blockers(built.audit, "published")
+    assert any("raised for immediate safeguarding" in blocker for blocker in blockers)
+    with pytest.raises(Refused, match="raised for immediate safeguarding"):
+        services.audit_status_advance(
+            audit=built.audit,
+            direction=services.FORWARD,
+            expected="findings",
+            override_reason="The brief is due at the board (fictional).",
+        )
+    # Acknowledged, it no longer stops the move.
+    Escalation.objects.filter(audit=built.audit).update(status=Escalation.Status.ACKNOWLEDGED)
+    assert not [
+        b for b in services.audit_status_blockers(built.audit, "published") if "escalation" in b
+    ]
+    # Moderation is not held up: the panel may need to discuss the child.
+    assert not [
+        b for b in services.audit_status_blockers(built.audit, "moderation") if "escalation" in b
+    ]
+
+
 def test_nothing_outstanding_needs_no_reason(client):
     audit = AuditFactory.create(status="findings")
     coordinator = person_with_role("coordinator")
@@ -91,3 +143,18 @@ def test_nothing_outstanding_needs_no_reason(client):
     client.post(url, {"expected": "findings"})
     assert Audit.objects.get(pk=audit.pk).status == "published"
     assert not ChangeRecord.objects.filter(audit_id=audit.pk, action="moved on").exists()
+
+
+def test_moving_to_moderation_names_returns_missing_where_involvement_is_unknown():
+    from maca.audits.models import AgencyInvolvement
+
+    built = build_audit(cases=2, agencies=2, findings=0, status="returns_open")
+    involvement = AgencyInvolvement.objects.filter(case__audit=built.audit).first()
+    assert involvement is not None
+    involvement.status = AgencyInvolvement.Status.NOT_KNOWN
+    involvement.save()
+    outstanding = services.audit_status_outstanding(built.audit, "moderation")
+    assert (
+        "Whether each agency knew each child is still not answered for 1 pairing of child and "
+        "agency, so its return is missing."
+    ) in outstanding

@@ -82,7 +82,8 @@ def status(request: SignedInRequest, slug: str) -> HttpResponse:
         target = services.audit_status_target(audit, direction)
         if target is not None:
             moves.append({"direction": direction, "label": AuditStatus(target).label})
-    return render(request, "planning/setup/status.html", _context(access, moves=moves))
+    context = _context(access, moves=moves, history=selectors.audit_stage_moves(access))
+    return render(request, "planning/setup/status.html", context)
 
 
 def status_change(request: SignedInRequest, slug: str, direction: str) -> HttpResponse:

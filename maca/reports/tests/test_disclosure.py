@@ -19,6 +19,7 @@ from maca.audits.models import Audit, AuditStatus, Escalation
 from maca.audits.selectors import audit_access_for
 from maca.core.errors import Refused
 from maca.core.models import ChangeRecord
+from maca.core.partial_dates import PartialDate
 from maca.identifiers.models import AgencyReference, ChildIdentity
 from maca.learning.models import Action, AuditReview, Finding, Heading, Resource
 from maca.planning.services.audits import FORWARD, audit_status_advance, audit_status_blockers
@@ -636,6 +637,57 @@ def test_coordinator_sees_each_hit_in_context_and_accepts_it(client):
     assert "Nothing to resolve" in page
     assert "The school&#x27;s public address." in page
     assert f"Accepted by {built.coordinator.full_name} on" in page
+
+
+@pytest.mark.django_db
+def test_an_audited_childs_first_name_that_is_a_word_stops_publishing_until_accepted(client):
+    """A child called Hope, written by first name only, is a hit: shown in its context, it
+    stops publishing until a coordinator removes it or accepts it with a reason."""
+    built = _audit_with_children()
+    identity = ChildIdentity.objects.get(case=built.cases[0])
+    identity.full_name = "Hope Pemberton-Vale"
+    identity.save()
+    _plant(built, "Hope was moved three times in a year.")
+    assert [(item.hit.kind, item.hit.matched) for item in run_check(built.audit).unresolved] == [
+        (Kind.CHILD_NAME, "Hope")
+    ]
+    with pytest.raises(Refused):
+        audit_status_advance(audit=built.audit, direction=FORWARD, expected=AuditStatus.FINDINGS)
+
+    client.force_login(built.coordinator)
+    page = client.get(_page(built)).content.decode()
+    assert "Placements broke down. <mark>Hope</mark> was moved three times in a year." in page
+    hit = run_check(built.audit).unresolved[0].hit
+    reason = "Here it is the word, not the child: agreed with the panel chair."
+    client.post(_page(built), {"fingerprint": hit.fingerprint, "reason": reason})
+    assert run_check(built.audit).unresolved_count == 0
+    audit_status_advance(audit=built.audit, direction=FORWARD, expected=AuditStatus.FINDINGS)
+    built.audit.refresh_from_db()
+    assert built.audit.status == AuditStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_dates_on_the_audits_own_record_are_not_births():
+    """The dates the audit itself holds (held, returns and panel, actions due) are not taken
+    for a birth however they are written; any other exact date of a young person's life is."""
+    built = _audit_with_children()
+    audit = built.audit
+    audit.audit_date = PartialDate(2022, 3, 8)
+    audit.returns_due = dt.date(2022, 2, 11)
+    audit.panel_date = dt.date(2022, 3, 2)
+    audit.published_on = dt.date(2022, 2, 1)  # as on an audit that was published before
+    audit.save()
+    Action.objects.filter(audit=audit).update(due=PartialDate(2022, 1, 31))
+    _plant(
+        built,
+        "Seen on 8 March 2022, 11/02/2022, 2 March 2022, 1 February 2022 and 31 January 2022.",
+    )
+    assert not [i for i in run_check(audit).unresolved if i.hit.kind == Kind.DATE_LIKE_DOB]
+
+    _plant(built, "Seen on 3 March 2022.")
+    assert [(i.hit.kind, i.hit.matched) for i in run_check(audit).unresolved] == [
+        (Kind.DATE_LIKE_DOB, "3 March 2022")
+    ]
 
 
 @pytest.mark.django_db

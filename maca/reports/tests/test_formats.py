@@ -6,17 +6,21 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import threading
 from typing import Any, cast
 
 import pytest
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
+from weasyprint.text.fonts import FontConfiguration
 
 from maca.learning.models import Finding, Heading
 from maca.reports.brief import build_brief, system_access
+from maca.reports.renderers import pdf as pdf_renderer
 from maca.reports.renderers import render
 from maca.reports.renderers.pdf import BASE_URL, StaticFilesFetcher, static_path_for
+from maca.reports.renderers.report import write_pdf as write_report_pdf
 from maca.reports.tests.conftest import docx_text, html_text, markdown_text, normalise, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +151,32 @@ def test_pdf_is_tagged_titled_in_british_english_and_a4(brief_audit):
         for font in cast(Any, page["/Resources"])["/Font"].values()
     }
     assert all(re.search(r"Liberation-?Sans|Arial", font) for font in fonts), fonts
+
+
+def test_pdfs_rendered_in_one_thread_share_one_font_configuration(brief_audit, monkeypatch):
+    """What keeps a web process's memory flat over repeated renders: WeasyPrint left alone
+    makes a new font map for each document and does not give all of it back
+    (tests/benchmarks/bench_render_memory.py measures it). Every PDF, brief and report alike,
+    is laid out with the thread's one font configuration; another thread makes its own."""
+    made: list[FontConfiguration] = []
+
+    class Counted(FontConfiguration):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(pdf_renderer, "FontConfiguration", Counted)
+    monkeypatch.setattr(pdf_renderer, "_fonts", threading.local())
+    brief = build_brief(system_access(brief_audit.audit))
+    for _ in range(3):
+        assert render(brief, "pdf").content.startswith(b"%PDF")
+    assert write_report_pdf("<p>A page.</p>", "common", "report").startswith(b"%PDF")
+    assert len(made) == 1
+
+    elsewhere = threading.Thread(target=pdf_renderer.font_config)
+    elsewhere.start()
+    elsewhere.join()
+    assert len(made) == 2
 
 
 def test_docx_opens_with_title_heading_and_list_styles(brief_audit):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from maca.accounts.models import Role
-from maca.audits.models import Audit, AuditStatus
+from maca.audits.models import Audit, AuditStatus, Escalation
 from maca.core.history import acting_as
 from maca.core.models import ChangeRecord
 from maca.learning.models import Action, Finding, Heading, Resource
@@ -23,6 +23,7 @@ from maca.planning.services.audits import FORWARD, audit_status_advance
 from maca.reports.brief import build_brief, system_access
 from maca.reports.models import BriefSnapshot
 from maca.reports.snapshots import DraftState, brief_from_data, draft_state
+from maca.reports.tests.conftest import normalise, pdf_text
 from tests.factories import build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,80 @@ def test_readers_track_actions_as_published_and_cannot_open_the_rows(client):
     ]
     assert client.get(reverse("tracker:detail", args=[action.pk])).status_code == 404
     assert client.get(reverse("api:action", args=[action.pk])).status_code == 404
+
+
+def test_a_finding_the_panel_adds_on_the_page_after_publication_waits_for_the_next_version(
+    client,
+):
+    """The reported way in: a panel member adds a finding with "Include in the learning brief"
+    ticked on a published audit. It is saved, readers do not see it, and the coordinators are
+    told the draft differs."""
+    built, _worry = _published()
+    slug = built.audit.slug
+    client.force_login(built.audit.panel_memberships.first().user)
+    response = client.post(
+        reverse("learning:finding-new", args=[slug]),
+        {"heading": Heading.WORRY, "text": LATER, "include_in_brief": "on"},
+    )
+    assert response.status_code == 302
+    assert Finding.objects.get(audit=built.audit, text=LATER).include_in_brief
+
+    reader = Client()
+    reader.force_login(person_with_role(Role.READER))
+    assert LATER not in _reader_sees(reader, slug)
+    assert BriefSnapshot.objects.filter(audit=built.audit).count() == 1
+
+    client.force_login(built.coordinator)
+    brief = client.get(reverse("reports:brief", args=[slug])).content.decode()
+    assert "The draft of version 2 differs from what readers see" in brief
+    assert ("+", f"- {LATER}") in _draft(built).diff
+
+
+def test_a_readers_pdfs_are_the_published_versions(client):
+    """The PDFs (brief, report, 7-minute briefing) are made from the version readers see,
+    not from the rows as they are now."""
+    built, worry = _published()
+    worry.text = "Edited after publication."
+    worry.save()
+    _add_finding(built, LATER)
+    client.force_login(person_with_role(Role.READER))
+    slug = built.audit.slug
+    texts = {}
+    for name in ("reports:brief-pdf", "reports:report-pdf", "reports:briefing-pdf"):
+        response = client.get(reverse(name, args=[slug]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), name
+        texts[name] = pdf_text(response.content)
+    assert normalise(PUBLISHED) in texts["reports:brief-pdf"]
+    for name, text in texts.items():
+        assert "Edited after publication" not in text, name
+        assert "never went through the disclosure check" not in text, name
+
+
+def test_an_escalation_changed_after_publication_waits_for_the_next_version(client):
+    """An escalation's public account changes as its agencies work on it: readers keep the
+    published one, coordinators see the draft differs, and discarding leaves the escalation
+    alone (it is the agencies' record, not the brief's draft), saying so."""
+    built, _worry = _published()
+    escalation = Escalation.objects.filter(audit=built.audit).first()
+    assert escalation is not None
+    published_summary = escalation.public_summary
+    with acting_as(built.coordinator):
+        escalation.public_summary = "An escalation summary rewritten after publication."
+        escalation.status = Escalation.Status.RESOLVED
+        escalation.save()
+
+    reader = Client()
+    reader.force_login(person_with_role(Role.READER))
+    seen = _reader_sees(reader, built.audit.slug)
+    assert published_summary in seen
+    assert "rewritten after publication" not in seen
+
+    assert _draft(built).changed[0] == "Escalations"
+    client.force_login(built.coordinator)
+    url = reverse("reports:brief-draft", args=[built.audit.slug])
+    page = client.get(url).content.decode()
+    assert "discarding leaves them as they are" in page
+    refused = client.post(url, {"decision": "discard", "confirm": "yes"}, follow=True)
+    assert "no changes to findings, actions or resources to discard" in refused.content.decode()
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.RESOLVED

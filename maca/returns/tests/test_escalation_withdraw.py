@@ -110,13 +110,21 @@ def test_raising_the_same_escalation_again_warns_and_needs_confirming(client, wo
     assert warned.status_code == 200
     assert "An escalation like this is already open" in warned.text
     assert f"/escalations/{first.pk}/" in warned.text
-    assert 'name="confirm_duplicate" value="yes"' in warned.text
+    assert f'name="confirm_duplicate" value="{first.pk}"' in warned.text
     assert "Fictional: the same again." in warned.text  # what they typed is kept
     assert Escalation.objects.count() == 1
 
-    confirmed = client.post(url, {**post, "confirm_duplicate": "yes"})
-    assert confirmed.status_code == 302
+    # Confirming does not cover an open escalation the warning did not list.
+    second = _raise(world)
+    again = client.post(url, {**post, "confirm_duplicate": str(first.pk)})
+    assert "2 escalations like this are already open" in again.text
     assert Escalation.objects.count() == 2
+    key = f"{first.pk},{second.pk}"
+    assert f'name="confirm_duplicate" value="{key}"' in again.text
+
+    confirmed = client.post(url, {**post, "confirm_duplicate": key})
+    assert confirmed.status_code == 302
+    assert Escalation.objects.count() == 3
 
     # Once the open one is withdrawn, a new one raises without a warning.
     for escalation in Escalation.objects.all():

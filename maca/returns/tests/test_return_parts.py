@@ -36,6 +36,7 @@ def test_task_list_shows_every_part_not_started_then_each_status(client, world: 
     assert slugs[0] == "about" and slugs[-1] == "summary" and len(slugs) > 2
     for slug in slugs:
         assert _status(page, slug) == "Not started"
+    assert f"You have completed 0 of {len(slugs)} parts." in page
     assert "govuk-task-list" in page
     assert 'name="auditor_role"' not in page  # the parts have their own pages
 
@@ -51,6 +52,7 @@ def test_task_list_shows_every_part_not_started_then_each_status(client, world: 
     assert _status(page, slugs[1]) == "Completed"
     assert _status(page, slugs[2]) == "Not started"
     assert _status(page, "summary") == "In progress"
+    assert f"You have completed 2 of {len(slugs)} parts." in page
 
 
 def test_save_and_continue_saves_one_part_and_opens_the_next(client, world: World):
@@ -117,3 +119,60 @@ def test_submitting_from_the_task_list_submits_the_saved_return(client, world: W
     saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
     assert saved.status == ReturnStatus.SUBMITTED
     assert saved.auditor_role == "Named nurse (fictional)"  # nothing blanked by the submit
+
+
+def test_nothing_is_chosen_for_the_auditor_on_any_page_of_a_new_return(client, world: World):
+    """Every radio and tick box of every part, of the one-page form and of the escalation form
+    starts unchosen, for each agency's return (the tool has a question of every kind)."""
+    from django.urls import reverse
+
+    from maca.returns.tests.conftest import all_url
+
+    inputs = re.compile(r'<input[^>]*type="(?:radio|checkbox)"[^>]*>')
+    seen: set[str] = set()
+    for auditor, agency in ((world.auditor_a, world.agency_a), (world.auditor_b, world.agency_b)):
+        client.force_login(auditor)
+        parts = return_parts(world.context(auditor, agency).structure)
+        urls = [part_url(world, part.slug, agency) for part in parts]
+        urls += [all_url(world, agency), reverse("returns:escalation-new", args=[world.audit.slug])]
+        for url in urls:
+            page = client.get(url).text
+            found = inputs.findall(page)
+            seen |= {re.search(r'name="([^"]+)"', tag).group(1) for tag in found}  # type: ignore[union-attr]
+            chosen = [tag for tag in found if re.search(r"\schecked[\s>]", tag)]
+            assert not chosen, (url, chosen)
+    context = world.context(world.auditor_a)
+    kinds = {item.code: item.key for item in context.structure.questions}
+    graded = next(s for s in context.structure.sections if s.is_graded)
+    expected = {"auditor_was_involved", "overall_grade", "immediate_concern", "urgency"}
+    expected |= {kinds[code] for code in ("Q1.3", "Q2.1", "Q2.2", "Q2.4")}
+    expected.add(f"{graded.key}_grade")
+    assert expected <= seen, expected - seen
+    assert AgencyReturn.objects.count() == 0  # opening the pages saved nothing
+
+
+def test_a_part_with_a_value_that_cannot_be_read_is_shown_again_and_saves_nothing(
+    client, world: World
+):
+    client.force_login(world.auditor_a)
+    client.post(part_url(world, "about"), _part_post(world, "about"))
+    revision = AgencyReturn.objects.get(case=world.case, agency=world.agency_a).revision
+    section = next(
+        p for p in return_parts(world.context(world.auditor_a).structure) if p.section_order == 1
+    )
+    date_key = next(
+        item.key
+        for item in world.context(world.auditor_a).structure.questions
+        if item.code == "Q1.2"
+    )
+    post = _part_post(world, section.slug, revision=str(revision))
+    post.update({f"{date_key}-day": "31", f"{date_key}-month": "2", f"{date_key}-year": "2026"})
+    post["auditor_role"] = "Not on this page (fictional)"  # another part's field is ignored
+    response = client.post(part_url(world, section.slug), post)
+    assert response.status_code == 200
+    assert "Q1.2: enter a real date" in response.text
+    assert response.text.count('class="govuk-error-summary"') == 1
+    assert 'value="31"' in response.text  # what they typed is kept
+    saved = AgencyReturn.objects.get(case=world.case, agency=world.agency_a)
+    assert saved.revision == revision
+    assert saved.auditor_role == "Named nurse (fictional)"

@@ -73,6 +73,19 @@ def test_upload_runs_the_import_and_shows_the_result(client, built, ready):
     assert extract_exists(extract_store(ready.storage_name))
 
 
+def test_the_same_files_imported_before_are_dated_as_people_write_it(client, built, ready):
+    made = dt.datetime(2026, 12, 3, 20, 25, 41, tzinfo=dt.UTC)  # 8:25pm in London in winter
+    ready.summary["same_as"] = {
+        "public_id": "fictional-earlier",
+        "created_at": made.isoformat(),
+        "same_audit": True,
+    }
+    ready.save(update_fields=["summary"])
+    page = client.get(reverse("sampling:import", args=[built.audit.slug, ready.public_id])).text
+    assert "imported before for this audit, on 3 December 2026, 8:25pm" in page
+    assert "2026-12-03" not in page
+
+
 def test_uploads_and_extracts_go_to_whichever_storage_is_configured(
     client, built, generated, sampling_dir, settings
 ):
