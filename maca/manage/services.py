@@ -78,10 +78,10 @@ def next_steps(user: User) -> str:
     """What the invited person does once their password is set, as their role decides."""
     if requires_mfa(user):
         return (
-            "sign in with your email address and it, then set up an authenticator app on "
-            "your phone: your role needs one, and sign-in asks for its code each time."
+            "sign in with your email address and that password, then set up an authenticator "
+            "app on your phone: your role needs one, and sign-in asks for its code each time."
         )
-    return "sign in with your email address and it."
+    return "sign in with your email address and that password."
 
 
 def _invitation_send(user: User, *, by: User | None) -> Invitation:
