@@ -7,6 +7,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 
 from maca.accounts.models import EmailFrequency
+from maca.core.form_base import GovukForm
 
 
 class SignInForm(LoginForm):
@@ -56,7 +57,7 @@ class TotpActivateForm(ActivateTOTPForm):
         _govuk_code_field(self, "Code from your authenticator app")
 
 
-class EmailFrequencyForm(forms.Form):
+class EmailFrequencyForm(GovukForm):
     email_frequency = forms.ChoiceField(
         label="How do you want to receive maca's e-mails?",
         choices=EmailFrequency.choices,

@@ -69,15 +69,15 @@ def session_end_view(request: SignedInRequest, session_id: int) -> HttpResponse:
     return redirect("usersessions_list")
 
 
-def email_frequency(request: HttpRequest) -> HttpResponse:
+def email_frequency(request: SignedInRequest) -> HttpResponse:
     """Choose e-mails as things happen (the default) or one daily digest."""
     user = request.user
     form = EmailFrequencyForm(
         request.POST if request.method == "POST" else None,
-        initial={"email_frequency": getattr(user, "email_frequency", "")},
+        initial={"email_frequency": user.email_frequency},
     )
     if request.method == "POST" and form.is_valid():
-        email_frequency_set(user=user, frequency=form.cleaned_data["email_frequency"])  # type: ignore[arg-type]
+        email_frequency_set(user=user, frequency=form.cleaned_data["email_frequency"])
         messages.success(request, "Your choice of e-mails has been saved")
         return redirect("mfa_index")
     return render(request, "account/email_frequency.html", {"form": form, "nav_section": "account"})

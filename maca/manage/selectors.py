@@ -188,6 +188,7 @@ TASK_NAMES = {
     "maca.returns.tasks.notify_return_submitted": "E-mail to a lead about a submitted return",
     "maca.returns.tasks.notify_return_signed_off": "E-mail about a return signed off",
     "maca.planning.tasks.notify_returns_open": "E-mails that returns are open",
+    "maca.planning.tasks.notify_returns_added": "E-mails to an agency that more returns are open",
     "maca.planning.tasks.notify_brief_published": "E-mails that a brief is published",
     "maca.returns.tasks.send_return_reminders": "Return reminders",
     "maca.returns.tasks.send_reminders_now": "Return reminders sent by a coordinator",
@@ -195,6 +196,7 @@ TASK_NAMES = {
     "maca.learning.tasks.send_overdue_action_reminders": "Overdue action reminders",
     "maca.manage.tasks.run_daily": "Daily e-mails: reminders, overdue escalations, digests",
     "maca.sampling.tasks.import_903_task": "Checking and importing a 903 extract",
+    "maca.reports.tasks.render_draft_task": "Making a draft's PDF or Word file",
 }
 FAILED_SHOWN_DAYS = 30
 

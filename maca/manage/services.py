@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from maca.accounts.mfa import requires_mfa
 from maca.accounts.models import AGENCY_ROLES, Agency, Invitation, Role, RoleAssignment, User
 from maca.core.errors import Refused
 from maca.core.history import record_event, recorded_as
@@ -73,6 +74,16 @@ def _role_words(user: User) -> str:
     )
 
 
+def next_steps(user: User) -> str:
+    """What the invited person does once their password is set, as their role decides."""
+    if requires_mfa(user):
+        return (
+            "sign in with your email address and that password, then set up an authenticator "
+            "app on your phone: your role needs one, and sign-in asks for its code each time."
+        )
+    return "sign in with your email address and that password."
+
+
 def _invitation_send(user: User, *, by: User | None) -> Invitation:
     """A new invitation (earlier links stop working) and its e-mail. Sent inside the
     transaction: if the e-mail cannot be sent, nothing is saved and the error is shown."""
@@ -85,8 +96,7 @@ def _invitation_send(user: User, *, by: User | None) -> Invitation:
         f"{settings.PARTNERSHIP_NAME}, as {_role_words(user)}.\n\n"
         f"Set your password here:\n{link}\n\n"
         f"The link works once, until {expires}. After setting your "
-        "password you will be asked to set up an authenticator app on your phone if your role "
-        "lets you see children's information.\n\n"
+        f"password, {next_steps(user)}\n\n"
         "If you did not expect this e-mail, you can ignore it."
     )
     EmailMessage(
@@ -341,6 +351,8 @@ def agency_merge(*, duplicate: Agency, into: Agency) -> Agency:
     with recorded_as("merge"):
         for model, field in references:
             model._default_manager.filter(**{field.name: duplicate}).update(**{field.name: into})
+        # Agencies merged into the duplicate earlier now name the one kept.
+        Agency.objects.filter(merged_into=duplicate).update(merged_into=into)
         duplicate.is_active = False
         duplicate.merged_into = into
         duplicate.save(update_fields=["is_active", "merged_into"])

@@ -254,7 +254,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             add_refusal(form, refusal)
         else:
             messages.success(
-                request, "Your password is set. Sign in with your email address and it."
+                request, "Your password is set: sign in with it and your email address."
             )
             return redirect("sign-in")
-    return _render(request, "invitation.html", form=form, invitation=invitation)
+    return _render(
+        request,
+        "invitation.html",
+        form=form,
+        invitation=invitation,
+        next_steps=services.next_steps(invitation.user),
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from maca.accounts.models import AGENCY_ROLES, User
 from maca.accounts.notifications import notify
-from maca.audits.models import AgencyReturn, Audit, AuditStatus
+from maca.audits.models import AgencyReturn, Audit, AuditAgency, AuditStatus
 
 
 def _link(name: str, *args: object) -> str:
@@ -29,6 +29,26 @@ def _agency_people(agency_ids: list[int]) -> list[User]:
     )
 
 
+def _returns_open_text(audit: Audit, link: AuditAgency, owed: int, added: int) -> tuple[str, str]:
+    due = link.returns_due or audit.returns_due
+    by = f", due by {due.day} {due:%B %Y}" if due else ""
+    short = link.agency.short_name
+    if added == owed:
+        subject = f"Returns are open for {audit.title}: {owed} for {short}"
+        opening = (
+            f"The audit '{audit.title}' is now taking returns. {link.agency.name} has "
+            f"{owed} return{'s' if owed != 1 else ''} to complete{by}."
+        )
+    else:
+        subject = f"Returns are open for {audit.title}: {added} more for {short}"
+        opening = (
+            f"The audit '{audit.title}' is taking returns, and {link.agency.name} has "
+            f"{added} more to complete: {owed} in all{by}."
+        )
+    body = f"{opening}\n\nSign in and open Your work to start:\n{_link('returns:dashboard')}\n"
+    return subject, body
+
+
 def send_returns_open(audit_id: int) -> int:
     """To each agency's auditors and leads: how many returns they owe, and by when."""
     audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.RETURNS_OPEN).first()
@@ -39,18 +59,30 @@ def send_returns_open(audit_id: int) -> int:
         owed = AgencyReturn.objects.filter(case__audit=audit, agency=link.agency).count()
         if not owed:
             continue
-        due = link.returns_due or audit.returns_due
-        by = f", due by {due.day} {due:%B %Y}" if due else ""
-        subject = f"Returns are open for {audit.title}: {owed} for {link.agency.short_name}"
-        body = (
-            f"The audit '{audit.title}' is now taking returns. {link.agency.name} has "
-            f"{owed} return{'s' if owed != 1 else ''} to complete{by}.\n\n"
-            f"Sign in and open Your work to start:\n{_link('returns:dashboard')}\n"
-        )
+        subject, body = _returns_open_text(audit, link, owed, added=owed)
         for user in _agency_people([link.agency_id]):
             notify(user, subject, body)
             sent += 1
     return sent
+
+
+def send_returns_added(audit_id: int, agency_id: int, added: int) -> int:
+    """To one agency's auditors and leads when returns open for them while the audit's
+    returns are already open (the agency joined late, or knew another child)."""
+    audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.RETURNS_OPEN).first()
+    link = (
+        AuditAgency.objects.filter(audit=audit, agency_id=agency_id)
+        .select_related("agency")
+        .first()
+    )
+    if audit is None or link is None:
+        return 0
+    owed = AgencyReturn.objects.filter(case__audit=audit, agency_id=agency_id).count()
+    subject, body = _returns_open_text(audit, link, owed, added=min(added, owed))
+    people = _agency_people([agency_id])
+    for user in people:
+        notify(user, subject, body)
+    return len(people)
 
 
 def send_brief_published(audit_id: int) -> int:

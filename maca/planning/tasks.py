@@ -13,5 +13,10 @@ def notify_returns_open(audit_id: int) -> int:
 
 
 @task
+def notify_returns_added(audit_id: int, agency_id: int, added: int) -> int:
+    return notify.send_returns_added(audit_id, agency_id, added)
+
+
+@task
 def notify_brief_published(audit_id: int) -> int:
     return notify.send_brief_published(audit_id)

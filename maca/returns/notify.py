@@ -392,10 +392,14 @@ def _reminder_text(group: Outstanding, kind: str) -> tuple[str, str]:
         f"- {case.pseudonym}: {_link('returns:return', group.audit.slug, case.pk, group.agency.pk)}"
         for case in group.cases
     ]
-    body = (
-        f"{opening}\n\n" + "\n".join(lines) + "\n\nSign in to fill them in. If your agency did "
-        "not know one of these children, tell the audit's coordinator.\n"
+    closing = (
+        "Sign in to fill them in. If your agency did not know one of these children, tell the "
+        "audit's coordinator."
+        if count != 1
+        else "Sign in to fill it in. If your agency did not know this child, tell the audit's "
+        "coordinator."
     )
+    body = f"{opening}\n\n" + "\n".join(lines) + f"\n\n{closing}\n"
     return subject, body
 
 

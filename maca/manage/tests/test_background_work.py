@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
-from django.tasks import TaskResultStatus
+from django.apps import apps
+from django.tasks import Task, TaskResultStatus
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from maca.accounts.models import Role
+from maca.manage.selectors import TASK_NAMES
 from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,18 @@ def test_others_do_not_see_background_work(role):
     client = Client()
     client.force_login(person_with_role(role))
     assert client.get(reverse("manage:background-work")).status_code == 404
+
+
+def test_every_background_task_has_a_name_in_words():
+    """A job is shown by what it does; a task left out would show its function's name."""
+    tasks = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("maca."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.tasks")
+        except ModuleNotFoundError:
+            continue
+        tasks += [value for value in vars(module).values() if isinstance(value, Task)]
+    assert len(tasks) >= 15
+    assert {task.module_path for task in tasks} - set(TASK_NAMES) == set()

@@ -102,3 +102,14 @@ def test_an_agency_cannot_be_merged_into_itself_or_an_inactive_one():
         services.agency_merge(duplicate=agency, into=agency)
     with pytest.raises(Refused, match="not active"):
         services.agency_merge(duplicate=agency, into=inactive)
+
+
+def test_an_agency_merged_earlier_names_the_one_finally_kept():
+    first = AgencyFactory.create(name="Fictional Health Visiting")
+    second = AgencyFactory.create(name="Fictional Health Visitors")
+    kept = AgencyFactory.create(name="Fictional Community Health")
+    services.agency_merge(duplicate=first, into=second)
+    services.agency_merge(duplicate=second, into=kept)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.merged_into, second.merged_into) == (kept, kept)

@@ -135,6 +135,30 @@ def test_the_link_sets_the_password_once_then_sign_in_asks_for_an_authenticator(
     assert client.get(reverse("audits:list"))["Location"] == reverse("mfa_activate_totp")
 
 
+@pytest.mark.parametrize(
+    ("role", "needs_authenticator"), [(Role.ADMINISTRATOR, True), (Role.READER, False)]
+)
+def test_the_invitation_says_whether_an_authenticator_comes_next(admin, role, needs_authenticator):
+    with acting_as(admin):
+        services.person_invite(
+            email="next@example.test", full_name="Nat Fictional", role=RoleInput(role), by=admin
+        )
+    said = "set up an authenticator app on your phone: your role needs one"
+    assert (said in str(mail.outbox[0].body)) is needs_authenticator
+    url = reverse("manage:invitation", args=[_token_from_outbox()])
+    client = Client()
+    page = client.get(url).content.decode()
+    assert (said in page) is needs_authenticator
+    client.post(
+        url, {"password1": "amber river lantern cloud", "password2": "amber river lantern cloud"}
+    )
+    client.post(
+        reverse("sign-in"), {"login": "next@example.test", "password": "amber river lantern cloud"}
+    )
+    landing = client.get(reverse("home"), follow=True)
+    assert (landing.redirect_chain[-1][0] == reverse("mfa_activate_totp")) is needs_authenticator
+
+
 def test_a_resent_invitation_replaces_the_old_link_and_old_links_expire(admin, monkeypatch):
     with acting_as(admin):
         first = services.person_invite(

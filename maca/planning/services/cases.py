@@ -7,9 +7,11 @@ encrypted; nothing else in maca holds them, and no set-up page shows them again.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -22,6 +24,7 @@ from maca.audits.models import (
     Answer,
     Audit,
     AuditAgency,
+    AuditStatus,
     Case,
     Need,
     ReturnStatus,
@@ -179,6 +182,18 @@ class InvolvementResult:
     returns_removed: int
 
 
+def _notify_returns_added(audit: Audit, new_returns: Sequence[AgencyReturn]) -> None:
+    """Returns opened while the audit takes returns are e-mailed to their agency by the
+    worker, once the change is saved, as returns opening for everyone are."""
+    from maca.planning import tasks
+
+    added = Counter(agency_return.agency_id for agency_return in new_returns)
+    for agency_id, count in sorted(added.items()):
+        transaction.on_commit(
+            partial(tasks.notify_returns_added.enqueue, audit.pk, agency_id, count)
+        )
+
+
 @transaction.atomic
 def involvement_set(
     *, audit: Audit, statuses: Mapping[tuple[int, int], str], by: User
@@ -266,6 +281,8 @@ def involvement_set(
         if status == Status.INVOLVED and (case_id, agency_id) not in returns
     ]
     AgencyReturn.objects.bulk_create(new_returns)
+    if audit.status == AuditStatus.RETURNS_OPEN:
+        _notify_returns_added(audit, new_returns)
     stale = [
         returns[key].pk
         for key, status in changes.items()

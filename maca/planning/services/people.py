@@ -7,9 +7,13 @@ from collections.abc import Collection
 from django.db import transaction
 
 from maca.accounts.models import Role, User
-from maca.audits.models import Audit, PanelMembership
+from maca.audits.models import Audit, AuditStatus, PanelMembership
 from maca.core.errors import Refused
 from maca.planning.selectors import people_with_role
+
+# The stages in which the panel moderates and agrees findings: moving to the first is refused
+# without a panel, so the panel cannot be emptied while in them either.
+PANEL_AT_WORK = frozenset({AuditStatus.MODERATION, AuditStatus.FINDINGS})
 
 
 @transaction.atomic
@@ -43,6 +47,11 @@ def audit_people_set(
         problems["coordinators"] = "Choose coordinators from the list"
     if set(panel_ids) - allowed_panel:
         problems["panel"] = "Choose panel members from the list"
+    elif not panel_ids and audit.status in PANEL_AT_WORK:
+        problems["panel"] = (
+            f"Keep at least one panel member: the audit is at {audit.get_status_display()}, "
+            "where the panel does its work"
+        )
     if chair_id is not None and chair_id not in panel_ids:
         problems["chair"] = "The chair must be one of the panel members: tick them above too"
     if problems:

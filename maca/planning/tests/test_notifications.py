@@ -3,13 +3,15 @@ when returns and escalations move between people. All people are fictional."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from maca.accounts.models import Role
 from maca.audits.models import AgencyReturn, Audit, Escalation, ReturnStatus
 from maca.planning import services
 from maca.returns import notify as return_notify
-from tests.factories import AuditFactory, build_audit, person_with_role
+from tests.factories import AgencyFactory, AuditFactory, build_audit, person_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,53 @@ def test_submitted_signed_off_and_acknowledged_reach_the_right_people(mailoutbox
     assert return_notify.send_escalation_acknowledged(escalation.pk) == 2
     assert {m.to[0] for m in mailoutbox[-2:]} == {auditor.email, built.coordinator.email}
     assert "Fictional concern" not in mailoutbox[-1].body
+
+
+def test_an_agency_that_joins_while_returns_are_open_is_e_mailed_its_returns_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    built = build_audit(cases=3, agencies=1, findings=0, status="returns_open")
+    already = person_with_role(Role.AGENCY_AUDITOR, agency=built.agencies[0])
+    late = AgencyFactory.create(name="Fictional Late Agency", short_name="FLA")
+    lead = person_with_role(Role.AGENCY_LEAD, agency=late)
+    auditor = person_with_role(Role.AGENCY_AUDITOR, agency=late)
+    services.audit_agencies_set(
+        audit=built.audit,
+        chosen={built.agencies[0].pk: None, late.pk: dt.date(2026, 12, 18)},
+    )
+    knew_two = {(case.pk, late.pk): "involved" for case in built.cases[:2]}
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        services.involvement_set(audit=built.audit, statuses=knew_two, by=built.coordinator)
+    assert len(queued) == 1, "one e-mail task, for the one agency with new returns"
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([lead.email, auditor.email])
+    assert already.email not in {m.to[0] for m in mailoutbox}
+    assert mailoutbox[0].subject == f"Returns are open for {built.audit.title}: 2 for FLA"
+    assert "2 returns to complete, due by 18 December 2026" in mailoutbox[0].body
+
+    mailoutbox.clear()
+    knew_third = {(built.cases[2].pk, late.pk): "involved"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.involvement_set(audit=built.audit, statuses=knew_third, by=built.coordinator)
+        services.involvement_set(audit=built.audit, statuses=knew_third, by=built.coordinator)
+    assert [m.subject for m in mailoutbox] == [
+        f"Returns are open for {built.audit.title}: 1 more for FLA"
+    ] * 2, "the second save opened nothing, so sent nothing"
+    assert "1 more to complete: 3 in all" in mailoutbox[0].body
+
+
+def test_returns_opened_before_returns_are_open_wait_for_the_stage_e_mail(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    built = build_audit(cases=2, agencies=1, findings=0, status="sampling")
+    late = AgencyFactory.create()
+    person_with_role(Role.AGENCY_LEAD, agency=late)
+    services.audit_agencies_set(
+        audit=built.audit, chosen={built.agencies[0].pk: None, late.pk: None}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.involvement_set(
+            audit=built.audit,
+            statuses={(built.cases[0].pk, late.pk): "involved"},
+            by=built.coordinator,
+        )
+    assert mailoutbox == []

@@ -108,3 +108,24 @@ def test_moving_to_moderation_is_refused_while_there_is_no_panel(client):
     # The new panel member can now open the panel's pages.
     client.force_login(member)
     assert client.get(reverse("moderation:list", args=[slug])).status_code == 200
+
+
+@pytest.mark.parametrize(("status", "refused"), [("moderation", True), ("returns_open", False)])
+def test_the_panel_cannot_be_emptied_while_it_moderates(status, refused):
+    built = build_audit(cases=1, agencies=1, findings=0, status=status)
+
+    def empty_the_panel() -> None:
+        services.audit_people_set(
+            audit=built.audit,
+            coordinator_ids=[built.coordinator.pk],
+            panel_ids=[],
+            chair_id=None,
+            by=built.coordinator,
+        )
+
+    if refused:
+        with pytest.raises(Refused, match="Keep at least one panel member: the audit is at "):
+            empty_the_panel()
+    else:
+        empty_the_panel()
+    assert PanelMembership.objects.filter(audit=built.audit).exists() is refused

@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from maca.accounts.models import Role
+from maca.accounts.models import DigestEntry, EmailFrequency, Role
+from maca.accounts.notifications import email_frequency_set
 from maca.audits.models import AgencyReturn, AuditAgency, ReturnStatus
 from maca.returns.models import ReminderSent
 from maca.returns.notify import reminder_for
@@ -104,13 +105,25 @@ def test_the_command_queues_the_task(world: World, mailoutbox):
 
 
 @pytest.mark.parametrize(
-    ("count", "subject", "opening"),
+    ("count", "subject", "opening", "closing"),
     [
-        (1, "Overdue: 1 return for Fictional audit was due on", "that was due on"),
-        (3, "Overdue: 3 returns for Fictional audit were due on", "that were due on"),
+        (
+            1,
+            "Overdue: 1 return for Fictional audit was due on",
+            "that was due on",
+            "Sign in to fill it in. If your agency did not know this child,",
+        ),
+        (
+            3,
+            "Overdue: 3 returns for Fictional audit were due on",
+            "that were due on",
+            "Sign in to fill them in. If your agency did not know one of these children,",
+        ),
     ],
 )
-def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(count, subject, opening):
+def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(
+    count, subject, opening, closing
+):
     from types import SimpleNamespace
 
     from maca.returns.notify import _reminder_text
@@ -125,6 +138,7 @@ def test_the_overdue_reminder_reads_naturally_for_one_return_or_many(count, subj
     assert text_subject.startswith(subject)
     assert opening in body
     assert ("has not been submitted" in body) is (count == 1)
+    assert closing in body
 
 
 def test_send_reminders_now_previews_who_gets_what_then_sends_it(
@@ -133,10 +147,12 @@ def test_send_reminders_now_previews_who_gets_what_then_sends_it(
     url = f"/audits/{world.audit.slug}/reminders/"
     client.force_login(world.auditor_a)
     assert client.get(url).status_code == 404  # coordinators only
+    email_frequency_set(user=world.lead_b, frequency=EmailFrequency.DAILY)
     client.force_login(world.coordinator)
     preview = client.get(url).text
     assert world.agency_a.name in preview and world.auditor_a.email in preview
-    assert world.lead_b.email in preview
+    assert f"({world.lead_b.email}), in their daily digest" in preview
+    assert f"({world.auditor_a.email}), in their daily digest" not in preview
     assert world.case.pseudonym in preview
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,7 +162,7 @@ def test_send_reminders_now_previews_who_gets_what_then_sends_it(
         world.auditor_a.email,
         world.lead_a.email,
         world.auditor_b.email,
-        world.lead_b.email,
     }
+    assert DigestEntry.objects.filter(recipient=world.lead_b).count() == 1
     # Not recorded as the scheduled reminders: those still go on their days.
     assert not ReminderSent.objects.exists()
