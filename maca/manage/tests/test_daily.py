@@ -18,7 +18,7 @@ from maca.core.models import ChangeRecord
 from maca.core.partial_dates import PartialDate
 from maca.learning.models import ActionReminder, ActionReminderKind, ActionStatus
 from maca.manage.daily import daily_run
-from maca.returns import notify, services
+from maca.returns import notify
 from maca.returns.models import EscalationOverdueNotice
 from maca.returns.tests.conftest import World, build_world
 from tests.factories import ActionFactory, person_with_role
@@ -35,20 +35,7 @@ def world() -> World:
 
 
 def _escalation(world: World, urgency: str = "practice") -> Escalation:
-    access = world.context(world.auditor_a).access
-    return services.escalation_raise(
-        access=access,
-        user=world.auditor_a,
-        request=services.EscalationRequest(
-            case=world.case,
-            raised_to_agency=world.agency_b,
-            raised_by_agency=world.agency_a,
-            from_return=None,
-            urgency=urgency,
-            concern="Fictional concern",
-            public_summary="A statutory visit was overdue",
-        ),
-    )
+    return world.raise_escalation(urgency=urgency)
 
 
 def _past_deadline(escalation: Escalation) -> None:
@@ -140,19 +127,7 @@ def test_a_digest_reader_gets_the_days_notifications_in_one_email_once(world):
     email_frequency_set(user=world.lead_a, frequency=EmailFrequency.DAILY)
     first = AgencyReturn.objects.create(case=world.case, agency=world.agency_a)
     notify.send_return_submitted(first.pk)
-    to_agency_a = services.escalation_raise(
-        access=world.context(world.auditor_b, agency=world.agency_b).access,
-        user=world.auditor_b,
-        request=services.EscalationRequest(
-            case=world.case,
-            raised_to_agency=world.agency_a,
-            raised_by_agency=world.agency_b,
-            from_return=None,
-            urgency="practice",
-            concern="Fictional concern",
-            public_summary="A practice concern",
-        ),
-    )
+    to_agency_a = world.raise_escalation(from_b=True, summary="A practice concern")
     notify.send_escalation_raised(to_agency_a.pk)
     assert world.lead_a.email not in [m.to[0] for m in mail.outbox]
     assert DigestEntry.objects.filter(recipient=world.lead_a, sent_at=None).count() == 2

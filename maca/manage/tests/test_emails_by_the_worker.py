@@ -14,7 +14,6 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from maca.returns import services
 from maca.returns.tests.conftest import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -45,19 +44,7 @@ def test_an_escalation_is_e_mailed_by_the_worker_once(
     world: World = build_world()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        escalation = services.escalation_raise(
-            access=world.context(world.auditor_a).access,
-            user=world.auditor_a,
-            request=services.EscalationRequest(
-                case=world.case,
-                raised_to_agency=world.agency_b,
-                raised_by_agency=world.agency_a,
-                from_return=None,
-                urgency="practice",
-                concern="Fictional concern",
-                public_summary="A statutory visit was overdue",
-            ),
-        )
+        escalation = world.raise_escalation()
     assert mail.outbox == [], "the person raising it does not wait for the mail server"
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "maca.returns.tasks.notify_escalation_raised"

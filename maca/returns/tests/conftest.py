@@ -16,6 +16,7 @@ from maca.audits.models import (
     AuditAgency,
     AuditTool,
     Case,
+    Escalation,
     GradingScale,
     Question,
     ToolSection,
@@ -23,6 +24,7 @@ from maca.audits.models import (
 )
 from maca.audits.selectors import audit_access_for
 from maca.returns.selectors import ReturnContext, return_context
+from maca.returns.services import EscalationRequest, escalation_raise
 from tests.factories import AgencyFactory, AuditFactory, CaseFactory, person_with_role
 
 K = Question.Kind
@@ -51,6 +53,33 @@ class World:
         agency = agency or self.agency_a
         case = case or self.case
         return return_context(access, case.pk, agency.pk, user)
+
+    def raise_escalation(
+        self,
+        *,
+        from_b: bool = False,
+        urgency: str = "practice",
+        summary: str = "A statutory visit was overdue",
+    ) -> Escalation:
+        """An escalation raised by agency A's auditor to agency B, or the other way round."""
+        by, raising, raised_to = (
+            (self.auditor_b, self.agency_b, self.agency_a)
+            if from_b
+            else (self.auditor_a, self.agency_a, self.agency_b)
+        )
+        return escalation_raise(
+            access=self.context(by, agency=raising).access,
+            user=by,
+            request=EscalationRequest(
+                case=self.case,
+                raised_to_agency=raised_to,
+                raised_by_agency=raising,
+                from_return=None,
+                urgency=urgency,
+                concern="Fictional concern",
+                public_summary=summary,
+            ),
+        )
 
 
 _counter = {"n": 0}

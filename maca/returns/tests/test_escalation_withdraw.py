@@ -20,19 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _raise(world: World, summary: str = "A statutory visit was overdue") -> Escalation:
-    return services.escalation_raise(
-        access=world.context(world.auditor_a).access,
-        user=world.auditor_a,
-        request=services.EscalationRequest(
-            case=world.case,
-            raised_to_agency=world.agency_b,
-            raised_by_agency=world.agency_a,
-            from_return=None,
-            urgency="immediate",
-            concern="Fictional concern",
-            public_summary=summary,
-        ),
-    )
+    return world.raise_escalation(urgency="immediate", summary=summary)
 
 
 def _withdraw_url(world: World, escalation: Escalation) -> str:
