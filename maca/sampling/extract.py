@@ -13,7 +13,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Buffer
+from collections.abc import Buffer, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -780,21 +780,35 @@ def _read_stored(storage: Storage, name: str, columns: list[str] | None = None) 
 _FILE_THREADS = 2
 
 
-def save_extract(extract: Extract, problems: pl.DataFrame, target: Store | Path) -> None:
+def save_extract(
+    extract: Extract,
+    problems: pl.DataFrame,
+    target: Store | Path,
+    *,
+    derived: Mapping[str, Callable[[], pl.DataFrame]] | None = None,
+) -> None:
     """Keep the extract as a new version, marked finished once every table is written; then
     the older versions go. A failure half-way deletes what was written and leaves the
-    previous version as it was."""
+    previous version as it was.
+
+    `derived` names frames worked out from the extract (the cohort's facts on its own census
+    date, `kept_facts`): each is worked out beside the writing of the tables, on the other
+    core, and kept in the same version, so it goes when the extract does."""
     store = _as_store(target)
     folder = f"{store.name}/v{time.time_ns():020d}-{secrets.token_hex(3)}"
     frames = {name: extract.table(name) for name in TABLE_FILES} | {"problems": problems}
     largest_first = sorted(frames, key=lambda name: -frames[name].height)
+    makers: list[tuple[str, Callable[[], pl.DataFrame]]] = [
+        *(derived or {}).items(),
+        *((name, lambda name=name: frames[name]) for name in largest_first),
+    ]
     try:
         with ThreadPoolExecutor(_FILE_THREADS) as pool:
             for _done in pool.map(
-                lambda name: _write_stored(
-                    frames[name], store.storage, f"{folder}/{name}{_SUFFIX}"
+                lambda made: _write_stored(
+                    made[1](), store.storage, f"{folder}/{made[0]}{_SUFFIX}"
                 ),
-                largest_first,
+                makers,
             ):
                 pass
         _mark_complete(store.storage, folder)
@@ -802,6 +816,18 @@ def save_extract(extract: Extract, problems: pl.DataFrame, target: Store | Path)
         _delete_folder(store.storage, folder)
         raise
     _delete_older_versions(store, folder)
+
+
+def load_kept(
+    target: Store | Path, name: str, columns: list[str] | None = None
+) -> pl.DataFrame | None:
+    """One frame of the current version, a table or one kept by `save_extract(derived=...)`,
+    or None when the version has none of that name."""
+    store, folder = _folder_of(target)
+    stored = _table_name(store, folder, name)
+    if not store.storage.exists(stored):
+        return None
+    return _read_stored(store.storage, stored, columns)
 
 
 def _mark_complete(storage: Storage, folder: str) -> None:

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404
 from maca.accounts.models import User
 from maca.audits.models import Case
 from maca.audits.selectors import AuditAccess, audit_access_for, require_cases
-from maca.sampling import cohort, derive
-from maca.sampling.extract import extract_exists, extract_store, load_extract, load_problems
+from maca.sampling import cohort, kept_facts
+from maca.sampling.extract import extract_exists, extract_store, load_problems
 from maca.sampling.facts import FLAGS, STATUS_LABELS
 from maca.sampling.models import ImportBatch, SampleDraw
 from maca.sampling.problems import PROBLEM_SCHEMA
@@ -60,19 +60,17 @@ def draw_cases(draw: SampleDraw) -> list[Case]:
 
 def default_census_date(batch: ImportBatch) -> dt.date:
     """31 March of the latest collection year in the extract."""
-    years = batch.years or [dt.date.today().year]
-    return dt.date(max(years), 3, 31)
+    return kept_facts.default_census(batch.years or [dt.date.today().year])
 
 
 def cohort_for(batch: ImportBatch, filters: cohort.CohortFilters) -> cohort.Cohort:
     if not batch.is_usable:
         raise Http404("No import found")
-    extract = load_extract(extract_store(batch.storage_name), batch.meta)
-    facts = derive.child_facts(extract, filters.census_date)
+    facts = kept_facts.facts_on(extract_store(batch.storage_name), batch.meta, filters.census_date)
     return cohort.build_cohort(
-        facts,
+        facts.frame,
         filters,
-        extract_children=extract.children.height,
+        extract_children=facts.extract_children,
         location_source=batch.location_source,
     )
 

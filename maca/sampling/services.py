@@ -33,7 +33,7 @@ from maca.audits.models import Audit, AuditStatus, Case
 from maca.audits.selectors import AuditAccess
 from maca.core.errors import Refused
 from maca.identifiers.models import ChildIdentity
-from maca.sampling import codes, cohort, conf, derive, facts, sample
+from maca.sampling import codes, cohort, conf, derive, facts, kept_facts, sample
 from maca.sampling.extract import (
     Extract,
     ImportResult,
@@ -239,6 +239,16 @@ def fingerprinted_pipeline(
         return result, fingerprint.result()
 
 
+def keep_extract(result: ImportResult, batch: ImportBatch) -> None:
+    """Keep the checked extract, and with it each child's facts on its own census date."""
+    save_extract(
+        result.extract,
+        result.problems,
+        extract_store(batch.storage_name),
+        derived=kept_facts.facts_to_keep(result.extract),
+    )
+
+
 def _unexpected_failure(error: Exception) -> Problem:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         message = (
@@ -295,7 +305,7 @@ def _import_903_uploads(batch: ImportBatch, local: Path) -> None:
             files, home_districts=batch.home_districts, progress=_progress_writer(batch_id)
         )
         _progress_writer(batch_id)(90, "Keeping the checked extract")
-        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
+        keep_extract(result, batch)
     except ExtractError as error:
         batch.refresh_from_db()
         _record_fatal(batch, error.problems)
@@ -365,7 +375,7 @@ def import_903_local(
             status=ImportBatch.Status.RUNNING,
             started_at=timezone.now(),
         )
-        save_extract(result.extract, result.problems, extract_store(batch.storage_name))
+        keep_extract(result, batch)
         _record_result(batch, result)
         _note_earlier_import(batch, fingerprint)
         if result.error_count:
