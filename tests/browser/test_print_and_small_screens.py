@@ -1,4 +1,5 @@
-"""The returns grid and the audits list on a 375 px phone, and any page on paper.
+"""The returns grid, the audits list and every page with a table on a 375 px phone, and any page
+on paper.
 
 On a phone the page itself never scrolls sideways: the grid's tables scroll inside their own
 containers, which a keyboard can reach and which say what they hold. On paper the header,
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from maca.returns.tests.conftest import build_world
 from tests.browser.helpers import assert_no_axe_violations, sign_in
-from tests.factories import PASSWORD, AuditFactory
+from tests.factories import PASSWORD, AuditFactory, build_audit
 
 pytestmark = [
     pytest.mark.browser,
@@ -111,4 +112,35 @@ def test_the_audits_list_and_its_filters_fit_a_phone(
     expect(page.get_by_role("button", name="Start a new audit")).to_have_count(0)
     expect(page.get_by_role("link", name="Start a new audit")).to_be_hidden()
     expect(region).to_be_visible()
+    assert page_errors == [], page_errors
+
+
+def test_every_page_with_a_table_fits_a_phone(
+    page: Page, page_errors: list[str], live_server: Any
+) -> None:
+    built = build_audit(cases=3, agencies=4, findings=2)
+    audit, case = built.audit, built.cases[0]
+    sign_in(page, live_server, built.coordinator.email, PASSWORD)
+    page.set_viewport_size(PHONE)
+    for path in (
+        f"/audits/{audit.slug}/cases/{case.pk}/",
+        f"/audits/{audit.slug}/moderation/",
+        f"/audits/{audit.slug}/moderation/{case.pk}/",
+        f"/audits/{audit.slug}/actions/",
+        "/actions/",
+        f"/audits/{audit.slug}/escalations/",
+        f"/audits/{audit.slug}/report/",
+        "/api/docs/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"], f"{path} scrolls sideways: {page_width}px wide"
+        tables = page.locator("main table")
+        assert tables.count(), f"{path} shows no table"
+        # Every table sits in a region a keyboard can reach and scroll, named for what it holds.
+        unwrapped = page.locator("main table:not(.maca-grid-wrapper > table)")
+        expect(unwrapped).to_have_count(0)
+        unnamed = "main .maca-grid-wrapper:not([role='region'][tabindex='0'][aria-label])"
+        expect(page.locator(unnamed)).to_have_count(0)
+        assert_no_axe_violations(page)
     assert page_errors == [], page_errors

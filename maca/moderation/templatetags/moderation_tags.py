@@ -87,10 +87,12 @@ def _question_block(row: QuestionRow, pseudonym: str) -> str:
         f'<h3 class="govuk-heading-s govuk-!-margin-bottom-1">{code} {_text(question.text)}</h3>'
         f'<p class="govuk-body-s maca-meta govuk-!-margin-bottom-2">{_text(row.meta)}</p>'
         f"{_DIFFER if row.accounts_differ else ''}"
+        '<div class="maca-grid-wrapper" tabindex="0" role="region" aria-label="'
+        f"Each agency's answer to {code} (scrolls sideways on a small screen)\">"
         '<table class="govuk-table govuk-!-margin-bottom-4">'
         '<caption class="govuk-table__caption govuk-visually-hidden">'
         f"Each agency's answer to {code}</caption>{_ANSWERS_HEAD}"
-        f'<tbody class="govuk-table__body">{rows}</tbody></table>{warnings}'
+        f'<tbody class="govuk-table__body">{rows}</tbody></table></div>{warnings}'
     )
 
 
