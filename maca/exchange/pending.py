@@ -1,7 +1,8 @@
 """Keeping an uploaded document between its upload and the importer's choices.
 
 Only the person who uploaded it can open it, and only for `PENDING_IMPORT_HOURS`; it is
-deleted once imported, and older ones are deleted whenever anyone uploads.
+deleted once imported, and older ones are deleted whenever anyone uploads and by the daily run
+(`maca daily`), so a document with children's details in it is not kept past its day.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ def _expired_before() -> dt.datetime:
     return timezone.now() - dt.timedelta(hours=PENDING_IMPORT_HOURS)
 
 
+def pending_imports_expire() -> int:
+    """Delete every upload waiting longer than `PENDING_IMPORT_HOURS`; how many went."""
+    deleted, _by_model = PendingImport.objects.filter(uploaded_at__lt=_expired_before()).delete()
+    return deleted
+
+
 def pending_import_add(*, user: User, content: bytes, filename: str, slug: str) -> PendingImport:
     """Keep the uploaded (already checked) document for its uploader's next step."""
-    PendingImport.objects.filter(uploaded_at__lt=_expired_before()).delete()
+    pending_imports_expire()
     return PendingImport.objects.create(
         uploaded_by=user,
         filename=filename[:255],

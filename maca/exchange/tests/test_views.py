@@ -269,6 +269,21 @@ def test_an_upload_waiting_too_long_is_gone_and_deleted_at_the_next_upload(
     assert not PendingImport.objects.filter(pk=pending.pk).exists()
 
 
+def test_the_daily_run_deletes_an_upload_left_waiting(demo, client, demo_document):
+    from maca.exchange.pending import pending_import_add
+    from maca.manage.daily import daily_run
+
+    _signed_in(client, data.COORDINATOR)
+    _url, left = _upload_to_choices(client, demo_document)
+    fresh = pending_import_add(user=left.uploaded_by, content=b"{}", filename="fresh.json", slug="")
+    PendingImport.objects.filter(pk=left.pk).update(
+        uploaded_at=timezone.now() - dt.timedelta(hours=PENDING_IMPORT_HOURS, minutes=1)
+    )
+    results = daily_run()
+    assert results["expired waiting uploads"] == "1"
+    assert list(PendingImport.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
 def test_a_slug_taken_while_choosing_sends_the_person_back_to_upload(demo, client, demo_document):
     _signed_in(client, data.COORDINATOR)
     url, _ = _upload_to_choices(client, demo_document, slug="taken-meanwhile")
