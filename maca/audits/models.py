@@ -525,6 +525,11 @@ class AgencyReturn(TimeStampedModel):
     revision = models.PositiveIntegerField(
         default=1, help_text="Raised on every save, so a stale edit is refused, not merged."
     )
+    announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its agency's people were e-mailed that it is open; never twice.",
+    )
     last_saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -5,8 +5,10 @@ they name no child and link to pages behind sign-in."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from maca.accounts.models import AGENCY_ROLES, User
 from maca.accounts.notifications import notify
@@ -50,25 +52,23 @@ def _returns_open_text(audit: Audit, link: AuditAgency, owed: int, added: int) -
 
 
 def send_returns_open(audit_id: int) -> int:
-    """To each agency's auditors and leads: how many returns they owe, and by when."""
+    """To each agency's auditors and leads: how many returns they owe, and by when. Only
+    returns not announced before are news: an audit moved back and then on to returns open
+    again tells an agency of the returns added meanwhile, and nothing else."""
     audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.RETURNS_OPEN).first()
     if audit is None:
         return 0
     sent = 0
     for link in audit.audit_agencies.select_related("agency"):
-        owed = AgencyReturn.objects.filter(case__audit=audit, agency=link.agency).count()
-        if not owed:
-            continue
-        subject, body = _returns_open_text(audit, link, owed, added=owed)
-        for user in _agency_people([link.agency_id]):
-            notify(user, subject, body)
-            sent += 1
+        sent += _announce_new_returns(audit, link)
     return sent
 
 
 def send_returns_added(audit_id: int, agency_id: int, added: int) -> int:
     """To one agency's auditors and leads when returns open for them while the audit's
-    returns are already open (the agency joined late, or knew another child)."""
+    returns are already open (the agency joined late, or knew another child). `added` is
+    what the change opened; the e-mail counts the returns not yet announced, so a task run
+    twice, or after the stage e-mail, sends nothing more."""
     audit = Audit.objects.filter(pk=audit_id, status=AuditStatus.RETURNS_OPEN).first()
     link = (
         AuditAgency.objects.filter(audit=audit, agency_id=agency_id)
@@ -77,11 +77,25 @@ def send_returns_added(audit_id: int, agency_id: int, added: int) -> int:
     )
     if audit is None or link is None:
         return 0
-    owed = AgencyReturn.objects.filter(case__audit=audit, agency_id=agency_id).count()
-    subject, body = _returns_open_text(audit, link, owed, added=min(added, owed))
-    people = _agency_people([agency_id])
+    return _announce_new_returns(audit, link)
+
+
+@transaction.atomic
+def _announce_new_returns(audit: Audit, link: AuditAgency) -> int:
+    """E-mail the agency's people about its returns not announced before, and mark them
+    announced; how many people were told."""
+    returns = AgencyReturn.objects.filter(case__audit=audit, agency_id=link.agency_id)
+    fresh = list(
+        returns.filter(announced_at__isnull=True).select_for_update().values_list("pk", flat=True)
+    )
+    if not fresh:
+        return 0
+    owed = returns.count()
+    subject, body = _returns_open_text(audit, link, owed, added=len(fresh))
+    people = _agency_people([link.agency_id])
     for user in people:
         notify(user, subject, body)
+    AgencyReturn.objects.filter(pk__in=fresh).update(announced_at=timezone.now())
     return len(people)
 
 

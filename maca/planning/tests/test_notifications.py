@@ -11,7 +11,13 @@ from maca.accounts.models import Role
 from maca.audits.models import AgencyReturn, Audit, Escalation, ReturnStatus
 from maca.planning import services
 from maca.returns import notify as return_notify
-from tests.factories import AgencyFactory, AuditFactory, build_audit, person_with_role
+from tests.factories import (
+    AgencyFactory,
+    AuditFactory,
+    CaseFactory,
+    build_audit,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +133,36 @@ def test_returns_opened_before_returns_are_open_wait_for_the_stage_e_mail(
             by=built.coordinator,
         )
     assert mailoutbox == []
+
+
+def test_moving_back_and_on_to_returns_open_announces_only_the_returns_added_meanwhile(
+    mailoutbox, django_capture_on_commit_callbacks, ready_version
+):
+    built = build_audit(cases=2, agencies=2, findings=0, status="sampling")
+    Audit.objects.filter(pk=built.audit.pk).update(tool_version=ready_version)
+    first, second = built.agencies
+    auditor = person_with_role(Role.AGENCY_AUDITOR, agency=first)
+    person_with_role(Role.AGENCY_LEAD, agency=second)
+
+    def move(direction: str, expected: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.audit_status_advance(
+                audit=Audit.objects.get(pk=built.audit.pk), direction=direction, expected=expected
+            )
+
+    move(services.FORWARD, "sampling")
+    assert len(mailoutbox) == 2
+    mailoutbox.clear()
+
+    move(services.BACK, "returns_open")
+    move(services.FORWARD, "sampling")
+    assert mailoutbox == [], "nothing new was opened, so nothing is announced again"
+
+    move(services.BACK, "returns_open")
+    # A child added to the sample meanwhile: the first agency has one more return.
+    AgencyReturn.objects.create(case=CaseFactory.create(audit=built.audit), agency=first)
+    move(services.FORWARD, "sampling")
+    assert [m.to[0] for m in mailoutbox] == [auditor.email]
+    assert mailoutbox[0].subject == (
+        f"Returns are open for {built.audit.title}: 1 more for {first.short_name}"
+    )
