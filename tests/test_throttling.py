@@ -94,6 +94,22 @@ def test_exports_count_against_the_same_limit(published):
         assert "Content-Disposition" not in refused
 
 
+@_rates(render="1/hour")
+def test_opening_a_drafts_download_address_uses_none_of_the_limit():
+    """A draft's PDF address shows the page with the "Make a draft PDF" button, rendering
+    nothing: only asking for the file counts."""
+    built = build_audit(cases=2, agencies=2, findings=2, status="findings")
+    coordinator = _signed_in(built.coordinator)
+    url = reverse("reports:report-pdf", args=[built.audit.slug])
+    for _ in range(3):
+        page = coordinator.get(url)
+        assert page.status_code == 200 and "Content-Disposition" not in page
+    assert coordinator.post(url).status_code == 302  # asked for: the one render counted
+    refused = coordinator.get(url)
+    assert refused.status_code == 429, "over the limit, the page is refused like the rest"
+    assert len(cache.get(f"maca:throttle:render:user-{built.coordinator.pk}")) == 1
+
+
 def _api(user: Any, **headers: str) -> Client:
     token = api_token_create(user=user, name="test", expires_in_days=30).secret
     return Client(headers={"Authorization": f"Bearer {token}", **headers})

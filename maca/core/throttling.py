@@ -46,6 +46,17 @@ class RenderRateThrottle(PersonRateThrottle):
 
     scope = "render"
 
+    def give_back(self) -> None:
+        """Forget the request this throttle has just counted (`allow_request`). The counts are
+        read again, so one counted meanwhile by another of the person's requests stays."""
+        key, counted = getattr(self, "key", None), getattr(self, "now", None)
+        if key is None or counted is None:  # no limit set: nothing was counted
+            return
+        history = self.cache.get(key, [])
+        if counted in history:
+            history.remove(counted)
+            self.cache.set(key, history, self.duration)
+
 
 def too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
     """The service's 429 page, with `Retry-After` in seconds."""
@@ -57,15 +68,29 @@ def too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
     return response
 
 
+# Set on a request whose download address only showed a page (`render_uncounted`).
+_UNCOUNTED = "_maca_render_uncounted"
+
+
+def render_uncounted(request: HttpRequest) -> None:
+    """Mark a request to a download address that rendered nothing, only a page (a draft's
+    "Make a draft PDF" button): `render_throttled` gives its count back."""
+    setattr(request, _UNCOUNTED, True)
+
+
 def render_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Count the download against the person's `render` rate; over it, a 429 saying when to try
-    again, with nothing rendered."""
+    again, with nothing rendered. A request the view marks `render_uncounted` is not counted,
+    though over the rate it is refused like the others."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = RenderRateThrottle()
         if not throttle.allow_request(request, None):
             return too_many_requests(request, throttle.wait())
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if getattr(request, _UNCOUNTED, False):
+            throttle.give_back()
+        return response
 
     return wrapper

@@ -21,7 +21,7 @@ from maca.audits.selectors import (
     require_learning,
 )
 from maca.core.errors import Refused
-from maca.core.throttling import render_throttled
+from maca.core.throttling import render_throttled, render_uncounted
 from maca.reports import draft_renders, snapshots
 from maca.reports.briefing import build_briefing
 from maca.reports.comparison import build_comparison
@@ -326,6 +326,7 @@ def _draft_download(
         return redirect("reports:draft-render", access.audit.slug, job.public_id)
     if (kind, extension) not in _DRAFT_REQUESTS:
         raise Http404("No such download")
+    render_uncounted(request)  # the page with the button costs nothing to serve
     context = {
         "access": access,
         "audit": access.audit,
